@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+
+namespace EmbeddedLearn.Ecs;
+
+/// <summary>
+/// All entities with exactly one set of components (<see cref="Signature"/>), stored densely in chunks of
+/// <see cref="ChunkCapacity"/> rows: entity <c>i</c> of the archetype lives in chunk <c>i / ChunkCapacity</c>, row
+/// <c>i % ChunkCapacity</c>. Every chunk but the last in use is full; removal moves the last entity into the hole.
+/// Chunks are kept when they empty, so an archetype that shrank and grows again allocates nothing.
+/// </summary>
+public sealed unsafe class Archetype
+{
+    /// <summary>Target bytes per chunk: a block of entities that fits in a core's L2 cache with room to spare.</summary>
+    public const int ChunkTargetBytes = 64 * 1024;
+
+    private readonly int[] _columnOfId;
+    private readonly List<Chunk> _chunks = [];
+    private readonly Dictionary<int, Archetype> _addEdges = [];
+    private readonly Dictionary<int, Archetype> _removeEdges = [];
+
+    internal Archetype(int index, Signature signature)
+    {
+        Index = index;
+        Signature = signature;
+        ReadOnlySpan<ComponentType> types = signature.Types;
+        int maxId = types.Length == 0 ? 0 : types[^1].Id;
+        _columnOfId = new int[maxId + 1];
+        Array.Fill(_columnOfId, -1);
+        long rowBytes = sizeof(Entity);
+        for (int i = 0; i < types.Length; i++)
+        {
+            _columnOfId[types[i].Id] = i;
+            rowBytes += types[i].ByteSize;
+        }
+
+        RowBytes = checked((int)rowBytes);
+        ChunkCapacity = (int)Math.Max(1, ChunkTargetBytes / rowBytes);
+    }
+
+    /// <summary>Position of this archetype in its world's archetype list.</summary>
+    public int Index { get; }
+
+    /// <summary>The component types every entity here has.</summary>
+    public Signature Signature { get; }
+
+    /// <summary>Bytes per entity over all columns, the entity handle included.</summary>
+    public int RowBytes { get; }
+
+    /// <summary>Rows per chunk.</summary>
+    public int ChunkCapacity { get; }
+
+    /// <summary>Live entities.</summary>
+    public int EntityCount { get; private set; }
+
+    /// <summary>Chunks holding at least one entity.</summary>
+    public int ChunkCount => (EntityCount + ChunkCapacity - 1) / ChunkCapacity;
+
+    /// <summary>Chunks allocated, including empty reserved ones.</summary>
+    public int AllocatedChunkCount => _chunks.Count;
+
+    /// <summary>Entities that fit without allocating.</summary>
+    public int Capacity => _chunks.Count * ChunkCapacity;
+
+    /// <summary>Chunk <paramref name="index"/>, for <c>index &lt; ChunkCount</c>.</summary>
+    public Chunk GetChunk(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)ChunkCount, nameof(index));
+        return _chunks[index];
+    }
+
+    /// <summary>Whether entities here have <paramref name="type"/>.</summary>
+    public bool Has(ComponentType type) => ColumnOf(type) >= 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int ColumnOf(ComponentType type)
+    {
+        int id = type.Id;
+        return (uint)id < (uint)_columnOfId.Length ? _columnOfId[id] : -1;
+    }
+
+    internal void Reserve(int entities)
+    {
+        while (Capacity < entities)
+        {
+            _chunks.Add(new Chunk(this, ChunkCapacity));
+        }
+    }
+
+    /// <summary>Appends a zeroed row for <paramref name="entity"/>; returns its archetype index.</summary>
+    internal int AddRow(Entity entity)
+    {
+        int index = EntityCount;
+        Reserve(index + 1);
+        Chunk chunk = _chunks[index / ChunkCapacity];
+        int row = index % ChunkCapacity;
+        chunk.EntityColumn[row] = entity;
+        chunk.Count = row + 1;
+        ReadOnlySpan<ComponentType> types = Signature.Types;
+        for (int c = 0; c < types.Length; c++)
+        {
+            int size = types[c].ByteSize;
+            new Span<byte>(chunk.ColumnByIndex(c) + ((long)row * size), size).Clear();
+        }
+
+        EntityCount = index + 1;
+        return index;
+    }
+
+    /// <summary>Removes row <paramref name="index"/> by moving the last row into it; returns the entity moved
+    /// (or <see cref="Entity.Null"/> when the removed row was the last).</summary>
+    internal Entity RemoveRow(int index)
+    {
+        int last = EntityCount - 1;
+        Entity moved = Entity.Null;
+        Chunk lastChunk = _chunks[last / ChunkCapacity];
+        int lastRow = last % ChunkCapacity;
+        if (index != last)
+        {
+            Chunk chunk = _chunks[index / ChunkCapacity];
+            int row = index % ChunkCapacity;
+            ReadOnlySpan<ComponentType> types = Signature.Types;
+            for (int c = 0; c < types.Length; c++)
+            {
+                int size = types[c].ByteSize;
+                Buffer.MemoryCopy(lastChunk.ColumnByIndex(c) + ((long)lastRow * size), chunk.ColumnByIndex(c) + ((long)row * size), size, size);
+            }
+
+            moved = lastChunk.EntityColumn[lastRow];
+            chunk.EntityColumn[row] = moved;
+        }
+
+        lastChunk.Count = lastRow;
+        EntityCount = last;
+        return moved;
+    }
+
+    /// <summary>Copies the columns both archetypes share from row <paramref name="fromIndex"/> here to row
+    /// <paramref name="toIndex"/> of <paramref name="target"/>.</summary>
+    internal void CopySharedColumns(int fromIndex, Archetype target, int toIndex)
+    {
+        Chunk from = _chunks[fromIndex / ChunkCapacity];
+        int fromRow = fromIndex % ChunkCapacity;
+        Chunk to = target._chunks[toIndex / target.ChunkCapacity];
+        int toRow = toIndex % target.ChunkCapacity;
+        ReadOnlySpan<ComponentType> types = Signature.Types;
+        for (int c = 0; c < types.Length; c++)
+        {
+            int targetColumn = target.ColumnOf(types[c]);
+            if (targetColumn >= 0)
+            {
+                int size = types[c].ByteSize;
+                Buffer.MemoryCopy(from.ColumnByIndex(c) + ((long)fromRow * size), to.ColumnByIndex(targetColumn) + ((long)toRow * size), size, size);
+            }
+        }
+    }
+
+    /// <summary>Address of <paramref name="type"/>'s data for archetype row <paramref name="index"/>.</summary>
+    internal byte* Address(int index, ComponentType type, int elementSize) =>
+        _chunks[index / ChunkCapacity].ColumnPointer(type, elementSize) + ((long)(index % ChunkCapacity) * type.ByteSize);
+
+    internal Entity EntityAt(int index) => _chunks[index / ChunkCapacity].EntityColumn[index % ChunkCapacity];
+
+    internal bool TryGetAddEdge(ComponentType type, out Archetype? target) => _addEdges.TryGetValue(type.Id, out target);
+
+    internal void SetAddEdge(ComponentType type, Archetype target) => _addEdges[type.Id] = target;
+
+    internal bool TryGetRemoveEdge(ComponentType type, out Archetype? target) => _removeEdges.TryGetValue(type.Id, out target);
+
+    internal void SetRemoveEdge(ComponentType type, Archetype target) => _removeEdges[type.Id] = target;
+
+    internal void Free()
+    {
+        foreach (Chunk chunk in _chunks)
+        {
+            chunk.Free();
+        }
+    }
+}

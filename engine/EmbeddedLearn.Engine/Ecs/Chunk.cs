@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace EmbeddedLearn.Ecs;
+
+/// <summary>
+/// A fixed-capacity block of one archetype's entities in column storage: for each component one contiguous,
+/// 64-byte aligned column of <see cref="Capacity"/> rows, plus the column of entity handles. Rows
+/// <c>[0, Count)</c> are live. Memory is native and owned by the world; it is freed when the world is disposed.
+/// </summary>
+public sealed unsafe class Chunk
+{
+    private const int Alignment = 64;
+    private readonly int[] _columnOffsets;
+    private byte* _memory;
+
+    internal Chunk(Archetype archetype, int capacity)
+    {
+        Archetype = archetype;
+        Capacity = capacity;
+        ReadOnlySpan<ComponentType> types = archetype.Signature.Types;
+        _columnOffsets = new int[types.Length];
+        long offset = Align((long)capacity * sizeof(Entity));
+        for (int i = 0; i < types.Length; i++)
+        {
+            _columnOffsets[i] = checked((int)offset);
+            offset = Align(offset + ((long)types[i].ByteSize * capacity));
+        }
+
+        SizeInBytes = checked((int)Math.Max(offset, Alignment));
+        _memory = (byte*)NativeMemory.AlignedAlloc((nuint)SizeInBytes, Alignment);
+        NativeMemory.Clear(_memory, (nuint)SizeInBytes);
+    }
+
+    /// <summary>The archetype this chunk belongs to.</summary>
+    public Archetype Archetype { get; }
+
+    /// <summary>Rows this chunk can hold.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Live rows, <c>[0, Count)</c>.</summary>
+    public int Count { get; internal set; }
+
+    /// <summary>Bytes of native memory this chunk holds.</summary>
+    public int SizeInBytes { get; }
+
+    /// <summary>The entity handles of the live rows.</summary>
+    public ReadOnlySpan<Entity> Entities => new(EnsureMemory(), Count);
+
+    /// <summary>The live rows of struct component <typeparamref name="T"/>: <c>Count</c> elements.</summary>
+    /// <exception cref="InvalidOperationException">The archetype lacks <typeparamref name="T"/>.</exception>
+    public Span<T> GetSpan<T>()
+        where T : unmanaged => GetSpan<T>(ComponentType.Of<T>(), 0, Count);
+
+    /// <summary>The live rows of <paramref name="type"/> read as <typeparamref name="T"/>:
+    /// <c>Count * type.ElementCount</c> elements, row after row.</summary>
+    /// <exception cref="InvalidOperationException">The archetype lacks the component, or
+    /// <c>sizeof(T)</c> differs from the component's element size.</exception>
+    public Span<T> GetSpan<T>(ComponentType type)
+        where T : unmanaged => GetSpan<T>(type, 0, Count);
+
+    /// <summary>Rows <c>[start, start + length)</c> of <paramref name="type"/> read as <typeparamref name="T"/>:
+    /// <c>length * type.ElementCount</c> elements.</summary>
+    /// <exception cref="InvalidOperationException">The archetype lacks the component, or the element size differs.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The rows are outside <c>[0, Count)</c>.</exception>
+    public Span<T> GetSpan<T>(ComponentType type, int start, int length)
+        where T : unmanaged
+    {
+        if ((uint)start > (uint)Count || (uint)length > (uint)(Count - start))
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), string.Format(CultureInfo.InvariantCulture,
+                "Rows [{0}, {1}) are outside the chunk's {2} live rows.", start, start + length, Count));
+        }
+
+        byte* column = ColumnPointer(type, Unsafe.SizeOf<T>());
+        return new Span<T>(column + ((long)start * type.ByteSize), length * type.ElementCount);
+    }
+
+    /// <summary>Whether the chunk's archetype has <paramref name="type"/>.</summary>
+    public bool Has(ComponentType type) => Archetype.ColumnOf(type) >= 0;
+
+    internal byte* ColumnPointer(ComponentType type, int elementSize)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        int column = Archetype.ColumnOf(type);
+        if (column < 0)
+        {
+            throw new InvalidOperationException(string.Format(CultureInfo.InvariantCulture,
+                "Component {0} is not in archetype {1}.", type, Archetype.Signature));
+        }
+
+        if (elementSize != type.ElementSize)
+        {
+            throw new InvalidOperationException(string.Format(CultureInfo.InvariantCulture,
+                "Component {0} has elements of {1} bytes; a span of {2}-byte elements was requested.",
+                type, type.ElementSize, elementSize));
+        }
+
+        return EnsureMemory() + _columnOffsets[column];
+    }
+
+    internal byte* ColumnByIndex(int column) => _memory + _columnOffsets[column];
+
+    internal Entity* EntityColumn => (Entity*)_memory;
+
+    internal void Free()
+    {
+        if (_memory != null)
+        {
+            NativeMemory.AlignedFree(_memory);
+            _memory = null;
+        }
+    }
+
+    private byte* EnsureMemory() => _memory != null
+        ? _memory
+        : throw new ObjectDisposedException(nameof(World), "The world that owned this chunk has been disposed.");
+
+    private static long Align(long value) => (value + Alignment - 1) & ~(long)(Alignment - 1);
+}
