@@ -1,0 +1,88 @@
+using EmbeddedLearn.Components;
+
+namespace EmbeddedLearn.Training.Cpu;
+
+/// <summary>
+/// Backward pass of one entity's dense network: from <c>dL/do</c> (<c>[B, out]</c>) it adds, for every layer,
+/// <c>dL/dW_l^T = x_l^T dz_l</c> and <c>dL/db_l = sum_b dz_l</c> into <c>gradients</c> (same layout as the
+/// parameters), with <c>dz_{l-1} = (dz_l W_l) * f'(a_{l-1})</c> and <c>f'</c> taken from the stored
+/// post-activation values. Each pass's batch sum is formed first and then added to the stored gradient, as
+/// PyTorch accumulates.
+/// </summary>
+/// <remarks>
+/// Shapes as in <see cref="DenseForward"/>; <c>activations</c> must hold what the forward pass wrote for the
+/// same parameters and inputs. <c>scratch</c> needs <see cref="ScratchLength"/> floats.
+/// </remarks>
+internal static unsafe class DenseBackward
+{
+    /// <summary>Scratch floats the backward pass needs: two <c>[B, MaxWidth]</c> buffers.</summary>
+    public static int ScratchLength(ModelLayout layout, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return checked(2 * batch * layout.MaxWidth);
+    }
+
+    /// <summary>Runs the backward pass on the fastest path available.</summary>
+    public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, Span<float> gradients, Span<float> scratch) =>
+        Run(layout, batch, parameters, inputs, activations, outputGradient, gradients, scratch, SimdSupport.Vector);
+
+    /// <summary>Runs the backward pass on the vector path (<paramref name="vector"/>, needs
+    /// <see cref="SimdSupport.Vector"/>) or the scalar path.</summary>
+    public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, Span<float> gradients, Span<float> scratch,
+        bool vector)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        KernelArguments.Batch(batch);
+        KernelArguments.AtLeast(parameters.Length, layout.ParameterCount, nameof(parameters));
+        KernelArguments.AtLeast(inputs.Length, (long)batch * layout.InputWidth, nameof(inputs));
+        KernelArguments.AtLeast(activations.Length, (long)batch * layout.HiddenUnitCount, nameof(activations));
+        KernelArguments.AtLeast(outputGradient.Length, (long)batch * layout.OutputWidth, nameof(outputGradient));
+        KernelArguments.AtLeast(gradients.Length, layout.ParameterCount, nameof(gradients));
+        KernelArguments.AtLeast(scratch.Length, 2L * batch * layout.MaxWidth, nameof(scratch));
+        vector &= SimdSupport.Vector;
+
+        fixed (float* p = parameters, xIn = inputs, act = activations, dOut = outputGradient, g = gradients, s = scratch)
+        {
+            float* dz = dOut;
+            float* bufA = s, bufB = s + (batch * layout.MaxWidth);
+            int hiddenOffset = batch * layout.HiddenUnitCount;
+            for (int l = layout.LayerCount - 1; l >= 0; l--)
+            {
+                int inW = layout.LayerInput(l), outW = layout.LayerOutput(l);
+                hiddenOffset -= l > 0 ? batch * inW : 0;
+                float* x = l == 0 ? xIn : act + hiddenOffset;
+                float* gW = g + layout.WeightOffset(l), gB = g + layout.BiasOffset(l);
+                if (vector)
+                {
+                    LayerWeightGradient.Vector(batch, inW, outW, x, dz, gW, gB);
+                }
+                else
+                {
+                    LayerWeightGradient.Scalar(batch, inW, outW, x, dz, gW, gB);
+                }
+
+                if (l == 0)
+                {
+                    break;
+                }
+
+                float* dx = dz == bufA ? bufB : bufA;
+                float* w = p + layout.WeightOffset(l);
+                if (vector)
+                {
+                    LayerInputGradient.Vector(batch, inW, outW, w, dz, dx);
+                }
+                else
+                {
+                    LayerInputGradient.Scalar(batch, inW, outW, w, dz, dx);
+                }
+
+                ActivationKernels.BackwardInPlace(layout.HiddenActivation,
+                    new ReadOnlySpan<float>(x, batch * inW), new Span<float>(dx, batch * inW));
+                dz = dx;
+            }
+        }
+    }
+}

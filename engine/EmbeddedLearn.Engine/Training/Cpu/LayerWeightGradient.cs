@@ -1,0 +1,136 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EmbeddedLearn.Training.Cpu;
+
+/// <summary>
+/// Accumulates one dense layer's parameter gradients, PyTorch style (this pass's batch sum first, then added
+/// to the stored value): <c>gW[i, o] += sum_b x[b, i] * dy[b, o]</c> into the transposed weight gradient
+/// <c>gW</c> of shape <c>[in, out]</c>, and <c>gB[o] += sum_b dy[b, o]</c>; <c>x</c> is <c>[B, in]</c> (the
+/// layer's input) and <c>dy</c> is <c>[B, out]</c> (the gradient of the pre-activation output).
+/// </summary>
+internal static unsafe class LayerWeightGradient
+{
+    /// <summary>Runs on the fastest path available.</summary>
+    public static void Run(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    {
+        if (SimdSupport.Vector)
+        {
+            Vector(batch, inW, outW, x, dy, gW, gB);
+        }
+        else
+        {
+            Scalar(batch, inW, outW, x, dy, gW, gB);
+        }
+    }
+
+    /// <summary>The portable path.</summary>
+    public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    {
+        for (int o = 0; o < outW; o++)
+        {
+            float s = dy[o];
+            for (int b = 1; b < batch; b++)
+            {
+                s += dy[(b * outW) + o];
+            }
+
+            gB[o] += s;
+        }
+
+        for (int i = 0; i < inW; i++)
+        {
+            for (int o = 0; o < outW; o++)
+            {
+                float s = x[i] * dy[o];
+                for (int b = 1; b < batch; b++)
+                {
+                    s += x[(b * inW) + i] * dy[(b * outW) + o];
+                }
+
+                gW[(i * outW) + o] += s;
+            }
+        }
+    }
+
+    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>).</summary>
+    public static void Vector(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    {
+        float* tail = stackalloc float[8];
+        for (int j = 0; j < outW; j += 8)
+        {
+            int lanes = Math.Min(8, outW - j);
+            Vector256<float> mask = SimdSupport.LeadingMask(lanes);
+            Vector256<float> s = Avx.MaskLoad(dy + j, mask);
+            for (int b = 1; b < batch; b++)
+            {
+                s += Avx.MaskLoad(dy + (b * outW) + j, mask);
+            }
+
+            AddInto(gB + j, s, lanes, tail);
+        }
+
+        int jj = 0;
+        for (; jj + 16 <= outW; jj += 16)
+        {
+            Columns16(batch, inW, outW, x, dy + jj, gW + jj);
+        }
+
+        for (; jj < outW; jj += 8)
+        {
+            Columns8(batch, inW, outW, x, dy + jj, gW + jj, Math.Min(8, outW - jj), tail);
+        }
+    }
+
+    private static void Columns16(int batch, int inW, int outW, float* x, float* dy, float* g)
+    {
+        for (int i = 0; i < inW; i++, g += outW)
+        {
+            Vector256<float> xb = Vector256.Create(x[i]);
+            Vector256<float> s0 = Avx.Multiply(xb, Avx.LoadVector256(dy));
+            Vector256<float> s1 = Avx.Multiply(xb, Avx.LoadVector256(dy + 8));
+            float* d = dy;
+            for (int b = 1; b < batch; b++)
+            {
+                d += outW;
+                xb = Vector256.Create(x[(b * inW) + i]);
+                s0 = Fma.MultiplyAdd(xb, Avx.LoadVector256(d), s0);
+                s1 = Fma.MultiplyAdd(xb, Avx.LoadVector256(d + 8), s1);
+            }
+
+            Avx.Store(g, Avx.LoadVector256(g) + s0);
+            Avx.Store(g + 8, Avx.LoadVector256(g + 8) + s1);
+        }
+    }
+
+    private static void Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail)
+    {
+        Vector256<float> mask = SimdSupport.LeadingMask(lanes);
+        for (int i = 0; i < inW; i++, g += outW)
+        {
+            Vector256<float> s = Avx.Multiply(Vector256.Create(x[i]), Avx.MaskLoad(dy, mask));
+            for (int b = 1; b < batch; b++)
+            {
+                s = Fma.MultiplyAdd(Vector256.Create(x[(b * inW) + i]), Avx.MaskLoad(dy + (b * outW), mask), s);
+            }
+
+            AddInto(g, s, lanes, tail);
+        }
+    }
+
+    /// <summary><c>g[k] += s[k]</c> for the first <paramref name="lanes"/> lanes, touching no other float.</summary>
+    private static void AddInto(float* g, Vector256<float> s, int lanes, float* tail)
+    {
+        if (lanes == 8)
+        {
+            Avx.Store(g, Avx.LoadVector256(g) + s);
+            return;
+        }
+
+        Avx.Store(tail, s);
+        for (int k = 0; k < lanes; k++)
+        {
+            g[k] += tail[k];
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Training.Cpu;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Kernels;
+
+public class NoAllocationTests
+{
+    [Fact]
+    public void A_training_step_allocates_nothing()
+    {
+        var layout = ModelLayout.Parse("8,32,32,2", Activation.Tanh);
+        const int batch = 4;
+        var p = new float[layout.ParameterCount];
+        var g = new float[layout.ParameterCount];
+        var m = new float[layout.ParameterCount];
+        var v = new float[layout.ParameterCount];
+        ParameterInit.Default(layout, 1, p);
+        float[] x = KernelAssert.RandomFloats(new Random(1), batch * 8);
+        float[] t = KernelAssert.RandomFloats(new Random(2), batch * 2);
+        var act = new float[batch * layout.HiddenUnitCount];
+        var o = new float[batch * 2];
+        var dOut = new float[batch * 2];
+        var scratch = new float[DenseBackward.ScratchLength(layout, batch)];
+        TrainingSettings sgd = TrainingSettings.Sgd(0.01f, momentum: 0.9f);
+        TrainingSettings adam = TrainingSettings.Adam();
+
+        void Step()
+        {
+            DenseForward.Run(layout, batch, p, x, act, o);
+            MseLoss.Run(o, t, LossReduction.Mean, dOut, []);
+            DenseBackward.Run(layout, batch, p, x, act, dOut, g, scratch);
+            SgdStep.Run(sgd, false, p, g, m);
+            AdamStep.Run(adam, 3, p, g, m, v);
+        }
+
+        Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 100; k++)
+        {
+            Step();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
