@@ -108,7 +108,11 @@ public sealed class WorkerPool : IDisposable
         }
 
         _disposed = true;
-        _start.Release(_threads.Length);
+        if (_threads.Length > 0)
+        {
+            _start.Release(_threads.Length);
+        }
+
         foreach (Thread thread in _threads)
         {
             thread.Join();

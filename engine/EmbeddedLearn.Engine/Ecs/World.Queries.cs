@@ -141,19 +141,7 @@ public sealed partial class World
                 continue;
             }
 
-            for (int c = 0; c < archetype.ChunkCount; c++)
-            {
-                Chunk chunk = archetype.GetChunk(c);
-                for (int start = 0; start < chunk.Count; start += rowsPerPiece)
-                {
-                    if (count == _ranges.Length)
-                    {
-                        Array.Resize(ref _ranges, _ranges.Length * 2);
-                    }
-
-                    _ranges[count++] = new ChunkRange(chunk, start, Math.Min(rowsPerPiece, chunk.Count - start));
-                }
-            }
+            count = ChunkRanges.Append(archetype, rowsPerPiece, ref _ranges, count);
         }
 
         return count;

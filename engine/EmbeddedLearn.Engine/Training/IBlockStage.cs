@@ -1,0 +1,13 @@
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// A stage that processes a block of model entities at a time. Consecutive block stages run chunk-major: all of
+/// them on one block (which fits in cache) before the next block, blocks spread over the pipeline's threads.
+/// An implementation must touch only its block's entities, and compute each entity's result from that entity's
+/// data alone, so that results are identical for any thread count.
+/// </summary>
+public interface IBlockStage : IPipelineStage
+{
+    /// <summary>Processes <paramref name="block"/>.</summary>
+    void Execute(in ModelBlock block);
+}

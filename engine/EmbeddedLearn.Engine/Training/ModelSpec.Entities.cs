@@ -1,0 +1,138 @@
+using System.Globalization;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Cpu;
+
+namespace EmbeddedLearn.Training;
+
+/// <summary>Spawning learning entities and moving their data in and out.</summary>
+public sealed partial class ModelSpec
+{
+    /// <summary>
+    /// Creates a trainable entity with <paramref name="settings"/>, its parameters drawn as PyTorch's default
+    /// <c>nn.Linear</c> init does (every weight and bias of layer l uniform in <c>±1/sqrt(in_l)</c>) from
+    /// <paramref name="seed"/>, deterministically; gradients, optimizer state, samples and outputs zero.
+    /// </summary>
+    /// <exception cref="ArgumentException">The settings are invalid (nothing is created).</exception>
+    public Entity Spawn(World world, in TrainingSettings settings, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        settings.ThrowIfInvalid();
+        Entity entity = world.Create(SignatureFor(settings));
+        world.Set(entity, settings);
+        ParameterInit.Default(Layout, seed, world.GetSpan<float>(entity, Parameters));
+        return entity;
+    }
+
+    /// <summary>Creates a trainable entity with <paramref name="settings"/> and the given parameters in PyTorch
+    /// order (per layer: weight <c>[out, in]</c> row-major, then bias <c>[out]</c>).</summary>
+    /// <exception cref="ArgumentException">The settings are invalid, or the parameters are not P finite floats
+    /// (nothing is created).</exception>
+    public Entity Spawn(World world, in TrainingSettings settings, ReadOnlySpan<float> torchParameters)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        settings.ThrowIfInvalid();
+        CheckSamples(Entity.Null, Parameters, torchParameters);
+        Entity entity = world.Create(SignatureFor(settings));
+        world.Set(entity, settings);
+        ParameterOrder.ImportTorch(Layout, torchParameters, world.GetSpan<float>(entity, Parameters));
+        return entity;
+    }
+
+    /// <summary>Creates an inference-only entity (parameters, inputs, outputs, activations) from
+    /// <paramref name="seed"/>; only a forward stage touches it.</summary>
+    public Entity SpawnInference(World world, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        Entity entity = world.Create(InferenceSignature);
+        ParameterInit.Default(Layout, seed, world.GetSpan<float>(entity, Parameters));
+        return entity;
+    }
+
+    /// <summary>Overwrites <paramref name="entity"/>'s parameters with <paramref name="torchParameters"/> in
+    /// PyTorch order. Gradients and optimizer state are left as they are.</summary>
+    /// <exception cref="ArgumentException">Not P finite floats (nothing changes).</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive or holds no model of this spec.</exception>
+    public void ImportParameters(World world, Entity entity, ReadOnlySpan<float> torchParameters)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        Span<float> target = world.GetSpan<float>(entity, Parameters);
+        CheckSamples(entity, Parameters, torchParameters);
+        ParameterOrder.ImportTorch(Layout, torchParameters, target);
+    }
+
+    /// <summary>Writes <paramref name="entity"/>'s parameters in PyTorch order into <paramref name="torchParameters"/> (P floats).</summary>
+    public void ExportParameters(World world, Entity entity, Span<float> torchParameters) =>
+        Export(world, entity, Parameters, torchParameters);
+
+    /// <summary>Writes <paramref name="entity"/>'s accumulated gradients in PyTorch order (P floats).</summary>
+    public void ExportGradients(World world, Entity entity, Span<float> torchGradients) =>
+        Export(world, entity, Gradients, torchGradients);
+
+    /// <summary>
+    /// Copies this tick's samples into <paramref name="entity"/>: <paramref name="inputs"/> <c>[B, in]</c> and
+    /// <paramref name="targets"/> <c>[B, out]</c>, row-major.
+    /// </summary>
+    /// <exception cref="ArgumentException">A length is wrong or a value is NaN or infinite; the message names the
+    /// entity, the component, the index and the value, and nothing is written.</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive or holds no trainable model of this spec.</exception>
+    public void WriteSamples(World world, Entity entity, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        Span<float> inputSpan = world.GetSpan<float>(entity, Inputs);
+        Span<float> targetSpan = world.GetSpan<float>(entity, Targets);
+        CheckSamples(entity, Inputs, inputs);
+        CheckSamples(entity, Targets, targets);
+        inputs.CopyTo(inputSpan);
+        targets.CopyTo(targetSpan);
+    }
+
+    /// <summary>Copies this tick's inputs <c>[B, in]</c> into <paramref name="entity"/> (for inference).</summary>
+    /// <exception cref="ArgumentException">A length is wrong or a value is not finite (nothing is written).</exception>
+    public void WriteInputs(World world, Entity entity, ReadOnlySpan<float> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        Span<float> inputSpan = world.GetSpan<float>(entity, Inputs);
+        CheckSamples(entity, Inputs, inputs);
+        inputs.CopyTo(inputSpan);
+    }
+
+    /// <summary>The outputs <c>[B, out]</c> the last forward pass wrote for <paramref name="entity"/>.</summary>
+    public ReadOnlySpan<float> ReadOutputs(World world, Entity entity)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        return world.GetSpan<float>(entity, Outputs);
+    }
+
+    /// <summary>Throws when <paramref name="values"/> does not fill <paramref name="type"/> with finite floats.</summary>
+    internal static void CheckSamples(Entity entity, ComponentType type, ReadOnlySpan<float> values)
+    {
+        string who = entity == Entity.Null ? "new entity" : entity.ToString();
+        if (values.Length != type.ElementCount)
+        {
+            throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                "{0}: component {1} needs {2} floats; {3} were given.", who, type.Name, type.ElementCount, values.Length));
+        }
+
+        int bad = FiniteCheck.FirstNonFinite(values);
+        if (bad >= 0)
+        {
+            throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                "{0}: component {1}, element {2} is {3}; values must be finite.", who, type.Name, bad, values[bad]));
+        }
+    }
+
+    private void Export(World world, Entity entity, ComponentType type, Span<float> torchOrder)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ReadOnlySpan<float> source = world.GetSpan<float>(entity, type);
+        if (torchOrder.Length != Layout.ParameterCount)
+        {
+            throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                "{0}: exporting {1} needs a span of {2} floats; it has {3}.", entity, type.Name, Layout.ParameterCount, torchOrder.Length),
+                nameof(torchOrder));
+        }
+
+        ParameterOrder.ExportTorch(Layout, source, torchOrder);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// A model layout with a batch size, and the run-time sized component types its entities carry. All entities of
+/// one spec (and one optimizer) share an archetype, so a stage sees their parameters as one contiguous block.
+/// Obtain one with <see cref="Get(ModelLayout, int)"/>; specs are process-wide and compare by reference.
+/// </summary>
+/// <remarks>
+/// Per entity (P = <c>Layout.ParameterCount</c>, B = <see cref="Batch"/>, in/out = input/output width):
+/// <see cref="Parameters"/> P floats (engine order: per layer <c>W^T [in, out]</c> then <c>b [out]</c>);
+/// <see cref="Gradients"/> P floats, same order; <see cref="Momentum"/> P floats (SGD with momentum only);
+/// <see cref="AdamMoments"/> 2P floats, first moments then second (Adam only);
+/// <see cref="Inputs"/> <c>[B, in]</c>; <see cref="Targets"/>, <see cref="Outputs"/>, <see cref="OutputGradient"/>
+/// (<c>dL/do</c>) and <see cref="LossElements"/> <c>[B, out]</c>; <see cref="Activations"/> the post-activation values
+/// of every hidden layer, <c>[B, h]</c> blocks one after the other; plus the struct components
+/// <see cref="TrainingSettings"/>, <see cref="TrainingState"/> and <see cref="Loss"/>.
+/// </remarks>
+public sealed partial class ModelSpec
+{
+    private static readonly ConcurrentDictionary<(ModelLayout Layout, int Batch), ModelSpec> Specs = new();
+
+    private ModelSpec(ModelLayout layout, int batch)
+    {
+        Layout = layout;
+        Batch = batch;
+        string key = layout.Key;
+        string batchKey = string.Format(CultureInfo.InvariantCulture, "{0}/b{1}", key, batch);
+        int p = layout.ParameterCount;
+        Parameters = ComponentType.Array<float>("Parameters[" + key + "]", p);
+        Gradients = ComponentType.Array<float>("Gradients[" + key + "]", p);
+        Momentum = ComponentType.Array<float>("Momentum[" + key + "]", p);
+        AdamMoments = ComponentType.Array<float>("AdamMoments[" + key + "]", 2 * p);
+        Inputs = ComponentType.Array<float>("Inputs[" + batchKey + "]", batch * layout.InputWidth);
+        Targets = ComponentType.Array<float>("Targets[" + batchKey + "]", batch * layout.OutputWidth);
+        Outputs = ComponentType.Array<float>("Outputs[" + batchKey + "]", batch * layout.OutputWidth);
+        OutputGradient = ComponentType.Array<float>("OutputGradient[" + batchKey + "]", batch * layout.OutputWidth);
+        LossElements = ComponentType.Array<float>("LossElements[" + batchKey + "]", batch * layout.OutputWidth);
+        Activations = ComponentType.Array<float>("Activations[" + batchKey + "]", Math.Max(1, batch * layout.HiddenUnitCount));
+        ReadOnlySpan<ComponentType> common =
+        [
+            Parameters, Gradients, Inputs, Targets, Outputs, OutputGradient, LossElements, Activations,
+            ComponentType.Of<TrainingSettings>(), ComponentType.Of<TrainingState>(), ComponentType.Of<Loss>(),
+        ];
+        PlainSignature = new Signature(common);
+        MomentumSignature = PlainSignature.With(Momentum);
+        AdamSignature = PlainSignature.With(AdamMoments);
+        InferenceSignature = new Signature(Parameters, Inputs, Outputs, Activations);
+        Query = new QueryDescription().WithAll(Parameters, Inputs, Outputs, Activations);
+    }
+
+    /// <summary>The model layout.</summary>
+    public ModelLayout Layout { get; }
+
+    /// <summary>Samples per tick, B.</summary>
+    public int Batch { get; }
+
+    /// <summary>P floats of parameters.</summary>
+    public ComponentType Parameters { get; }
+
+    /// <summary>P floats of accumulated gradients.</summary>
+    public ComponentType Gradients { get; }
+
+    /// <summary>P floats: SGD momentum buffer.</summary>
+    public ComponentType Momentum { get; }
+
+    /// <summary>2P floats: Adam first moments, then second moments.</summary>
+    public ComponentType AdamMoments { get; }
+
+    /// <summary><c>[B, in]</c> inputs the game writes each tick.</summary>
+    public ComponentType Inputs { get; }
+
+    /// <summary><c>[B, out]</c> targets the game writes each tick.</summary>
+    public ComponentType Targets { get; }
+
+    /// <summary><c>[B, out]</c> outputs forward writes for the game to read.</summary>
+    public ComponentType Outputs { get; }
+
+    /// <summary><c>[B, out]</c> gradient of the loss with respect to the outputs, written by the loss stage.</summary>
+    public ComponentType OutputGradient { get; }
+
+    /// <summary><c>[B, out]</c> per-element squared errors, written by the loss stage for reduction None.</summary>
+    public ComponentType LossElements { get; }
+
+    /// <summary>Post-activation hidden values forward keeps for backward (at least one float).</summary>
+    public ComponentType Activations { get; }
+
+    /// <summary>Components of a trainable entity whose optimizer keeps no state (SGD without momentum).</summary>
+    public Signature PlainSignature { get; }
+
+    /// <summary>Components of a trainable entity using SGD with momentum.</summary>
+    public Signature MomentumSignature { get; }
+
+    /// <summary>Components of a trainable entity using Adam.</summary>
+    public Signature AdamSignature { get; }
+
+    /// <summary>Components of an inference-only entity (forward only).</summary>
+    public Signature InferenceSignature { get; }
+
+    /// <summary>Matches every archetype holding models of this spec (trainable or inference-only).</summary>
+    public QueryDescription Query { get; }
+
+    /// <summary>The spec of <paramref name="layout"/> trained on batches of <paramref name="batch"/> samples.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> is below 1.</exception>
+    public static ModelSpec Get(ModelLayout layout, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (batch < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least 1 sample.");
+        }
+
+        return Specs.GetOrAdd((layout, batch), static key => new ModelSpec(key.Layout, key.Batch));
+    }
+
+    /// <summary>The spec whose models live in <paramref name="archetype"/>, or null if it holds none.</summary>
+    public static ModelSpec? Find(Archetype archetype)
+    {
+        ArgumentNullException.ThrowIfNull(archetype);
+        foreach (ModelSpec spec in Specs.Values)
+        {
+            if (archetype.Has(spec.Parameters) && archetype.Has(spec.Inputs))
+            {
+                return spec;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The signature a trainable entity with <paramref name="settings"/> needs.</summary>
+    public Signature SignatureFor(in TrainingSettings settings) => settings.Optimizer switch
+    {
+        OptimizerKind.Adam => AdamSignature,
+        _ when settings.Momentum != 0f => MomentumSignature,
+        _ => PlainSignature,
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        string.Format(CultureInfo.InvariantCulture, "{0}, batch {1}", Layout, Batch);
+}

@@ -1,0 +1,50 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Training.Cpu;
+
+namespace EmbeddedLearn.Training.Stages;
+
+/// <summary>
+/// <c>loss.backward()</c>: back-propagates the output gradient through every layer and ADDS this pass's
+/// gradients into the entity's gradient component (<c>dL/dW_l = sum_b delta_l[b]^T a_l[b]</c>,
+/// <c>dL/db_l = sum_b delta_l[b]</c>). Counts the pass; when it completes a window of K passes the optimizer is
+/// due to step.
+/// </summary>
+public sealed class BackwardStage : IBlockStage
+{
+    /// <inheritdoc/>
+    public string Name => "Backward";
+
+    /// <inheritdoc/>
+    public void Execute(in ModelBlock block)
+    {
+        if (!block.IsTrainable)
+        {
+            return;
+        }
+
+        ModelSpec spec = block.Spec;
+        int p = spec.Parameters.ElementCount;
+        int nIn = spec.Inputs.ElementCount;
+        int nOut = spec.Outputs.ElementCount;
+        int nAct = spec.Activations.ElementCount;
+        ReadOnlySpan<float> parameters = block.Floats(spec.Parameters);
+        ReadOnlySpan<float> inputs = block.Floats(spec.Inputs);
+        ReadOnlySpan<float> activations = block.Floats(spec.Activations);
+        ReadOnlySpan<float> outputGradient = block.Floats(spec.OutputGradient);
+        Span<float> gradients = block.Floats(spec.Gradients);
+        ReadOnlySpan<TrainingSettings> settings = block.Settings;
+        Span<TrainingState> states = block.States;
+        Span<float> scratch = block.Scratch;
+        for (int i = 0; i < block.Count; i++)
+        {
+            DenseBackward.Run(spec.Layout, spec.Batch, parameters.Slice(i * p, p), inputs.Slice(i * nIn, nIn),
+                activations.Slice(i * nAct, nAct), outputGradient.Slice(i * nOut, nOut), gradients.Slice(i * p, p), scratch);
+            ref TrainingState state = ref states[i];
+            state.BackwardPasses++;
+            if (state.BackwardPasses % settings[i].AccumulationSteps == 0)
+            {
+                state.StepDue = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using EmbeddedLearn.Training.Cpu;
+
+namespace EmbeddedLearn.Training.Stages;
+
+/// <summary>
+/// The forward pass: for every entity, <c>a_0 = inputs [B, in]</c>, <c>z_l = a_l W_l^T + b_l</c>,
+/// <c>a_{l+1} = act(z_l)</c> for hidden layers, outputs <c>[B, out] = z_last</c>. Keeps the hidden activations
+/// backward needs. Runs on trainable and inference-only entities alike.
+/// </summary>
+public sealed class ForwardStage : IBlockStage
+{
+    /// <inheritdoc/>
+    public string Name => "Forward";
+
+    /// <inheritdoc/>
+    public void Execute(in ModelBlock block)
+    {
+        ModelSpec spec = block.Spec;
+        int p = spec.Parameters.ElementCount;
+        int nIn = spec.Inputs.ElementCount;
+        int nOut = spec.Outputs.ElementCount;
+        int nAct = spec.Activations.ElementCount;
+        ReadOnlySpan<float> parameters = block.Floats(spec.Parameters);
+        ReadOnlySpan<float> inputs = block.Floats(spec.Inputs);
+        Span<float> activations = block.Floats(spec.Activations);
+        Span<float> outputs = block.Floats(spec.Outputs);
+        for (int i = 0; i < block.Count; i++)
+        {
+            DenseForward.Run(spec.Layout, spec.Batch, parameters.Slice(i * p, p), inputs.Slice(i * nIn, nIn),
+                activations.Slice(i * nAct, nAct), outputs.Slice(i * nOut, nOut));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// What one tick of a <see cref="TrainingPipeline"/> did. The pipeline reuses one instance (so a tick allocates
+/// nothing): read it before the next tick, or copy what you keep.
+/// </summary>
+public sealed class TickReport
+{
+    private readonly double[] _stageMilliseconds;
+
+    internal TickReport(IReadOnlyList<IPipelineStage> stages)
+    {
+        StageNames = stages.Select(s => s.Name).ToArray();
+        _stageMilliseconds = new double[stages.Count];
+    }
+
+    /// <summary>Ticks run so far by the pipeline, this one included.</summary>
+    public long Tick { get; internal set; }
+
+    /// <summary>Model entities the tick processed (trainable and inference-only).</summary>
+    public int Entities { get; internal set; }
+
+    /// <summary>Trainable entities the tick processed.</summary>
+    public int EntitiesTrained { get; internal set; }
+
+    /// <summary>Blocks (chunk row ranges) the block stages ran over.</summary>
+    public int Blocks { get; internal set; }
+
+    /// <summary>Wall-clock time of the whole tick, in milliseconds.</summary>
+    public double TotalMilliseconds { get; internal set; }
+
+    /// <summary>Stage names, in pipeline order.</summary>
+    public IReadOnlyList<string> StageNames { get; }
+
+    /// <summary>Time spent in each stage this tick, in milliseconds, summed over threads (block stages run on
+    /// several threads at once, so with T threads the sum can reach T times the wall-clock time).</summary>
+    public ReadOnlySpan<double> StageMilliseconds => _stageMilliseconds;
+
+    internal Span<double> MutableStageMilliseconds => _stageMilliseconds;
+}
