@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+
+namespace EmbeddedLearn.Demos.FrameBudget;
+
+/// <summary>Measures this core's fp32 FMA peak: 10 independent Vector256 FMA chains for a fixed time.</summary>
+internal static class FmaPeak
+{
+    public static double MeasureGflops(TimeSpan duration)
+    {
+        Vector256<float> a = Vector256.Create(1.0000001f);
+        Vector256<float> b = Vector256.Create(0.9999999f);
+        Vector256<float> c0 = Vector256<float>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0;
+        long iterations = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < duration)
+        {
+            for (int i = 0; i < 100_000; i++)
+            {
+                c0 = Vector256.FusedMultiplyAdd(c0, a, b);
+                c1 = Vector256.FusedMultiplyAdd(c1, a, b);
+                c2 = Vector256.FusedMultiplyAdd(c2, a, b);
+                c3 = Vector256.FusedMultiplyAdd(c3, a, b);
+                c4 = Vector256.FusedMultiplyAdd(c4, a, b);
+                c5 = Vector256.FusedMultiplyAdd(c5, a, b);
+                c6 = Vector256.FusedMultiplyAdd(c6, a, b);
+                c7 = Vector256.FusedMultiplyAdd(c7, a, b);
+                c8 = Vector256.FusedMultiplyAdd(c8, a, b);
+                c9 = Vector256.FusedMultiplyAdd(c9, a, b);
+            }
+
+            iterations += 100_000;
+        }
+
+        double seconds = watch.Elapsed.TotalSeconds;
+        float sink = (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9).GetElement(0);
+        GC.KeepAlive(sink);
+        return iterations * 10.0 * 8 * 2 / seconds / 1e9;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
+
+namespace EmbeddedLearn.Demos.FrameBudget;
+
+/// <summary>Simulates a game loop around the training pipeline and measures what a tick costs.</summary>
+internal static class FrameBudgetRunner
+{
+    public static FrameBudgetResult Run(int entities, ModelLayout layout, int batch, int threads, int ticks, int warmup, double? budgetMs)
+    {
+        ModelSpec spec = ModelSpec.Get(layout, batch);
+        using var world = new World();
+        world.Reserve(spec.PlainSignature, entities);
+        for (int i = 0; i < entities; i++)
+        {
+            spec.Spawn(world, TrainingSettings.Sgd(0.01f), (ulong)i);
+        }
+
+        var write = new WriteSamplesSystem(spec);
+        var read = new ReadOutputsSystem(spec);
+        using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = threads });
+        for (int i = 0; i < warmup; i++)
+        {
+            write.Update(world);
+            pipeline.Run(world);
+            read.Update(world);
+        }
+
+        double[] tickMs = new double[ticks];
+        double[] frameMs = new double[ticks];
+        double[] stageMs = new double[pipeline.Stages.Count];
+        int collections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp();
+        for (int t = 0; t < ticks; t++)
+        {
+            long frameStart = Stopwatch.GetTimestamp();
+            write.Update(world);
+            long tickStart = Stopwatch.GetTimestamp();
+            TickReport report = pipeline.Run(world);
+            tickMs[t] = Stopwatch.GetElapsedTime(tickStart).TotalMilliseconds;
+            read.Update(world);
+            frameMs[t] = Stopwatch.GetElapsedTime(frameStart).TotalMilliseconds;
+            for (int s = 0; s < stageMs.Length; s++)
+            {
+                stageMs[s] += report.StageMilliseconds[s];
+            }
+        }
+
+        double totalSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        collections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - collections;
+        double[] sorted = [.. tickMs.Order()];
+        double flop = FlopPerEntityTick(layout, batch);
+        double p50 = Percentile(sorted, 0.50);
+        double gflops = flop * entities / (p50 / 1000) / 1e9;
+        double peak = FmaPeak.MeasureGflops(TimeSpan.FromMilliseconds(300)) * threads;
+        var stages = new Dictionary<string, double>();
+        for (int s = 0; s < stageMs.Length; s++)
+        {
+            stages[pipeline.Stages[s].Name] = stageMs[s] / ticks;
+        }
+
+        return new FrameBudgetResult
+        {
+            Entities = entities,
+            Layout = layout.ToString(),
+            Batch = batch,
+            Threads = threads,
+            Backend = "cpu",
+            Ticks = ticks,
+            P50Ms = p50,
+            P95Ms = Percentile(sorted, 0.95),
+            P99Ms = Percentile(sorted, 0.99),
+            MaxMs = sorted[^1],
+            FrameP50Ms = Percentile([.. frameMs.Order()], 0.50),
+            StageMs = stages,
+            AllocatedBytesPerTick = (double)allocated / ticks,
+            GcCollections = collections,
+            EntitiesPerSecond = entities * ticks / tickMs.Sum() * 1000,
+            FlopPerEntityTick = flop,
+            Gflops = gflops,
+            FmaPeakGflops = peak,
+            ShareOfPeak = gflops / peak,
+            BudgetMs = budgetMs,
+            TicksOverBudget = budgetMs is double b ? tickMs.Count(ms => ms > b) : 0,
+        };
+    }
+
+    /// <summary>FLOPs of one training tick of one entity: forward <c>2 B M</c>, weight gradients <c>2 B M</c>,
+    /// input gradients of every layer but the first, biases, and the SGD update (2 per parameter), where M is the
+    /// multiply-adds of one sample's forward pass. Activation functions are not counted.</summary>
+    public static double FlopPerEntityTick(ModelLayout layout, int batch)
+    {
+        double macs = 0;
+        double innerMacs = 0;
+        double biases = 0;
+        for (int l = 0; l < layout.LayerCount; l++)
+        {
+            double m = (double)layout.LayerInput(l) * layout.LayerOutput(l);
+            macs += m;
+            innerMacs += l > 0 ? m : 0;
+            biases += layout.LayerOutput(l);
+        }
+
+        return (2 * batch * (macs + macs + innerMacs)) + (2 * batch * biases) + (2.0 * layout.ParameterCount);
+    }
+
+    public static string Table(FrameBudgetResult r)
+    {
+        var lines = new List<string>
+        {
+            string.Format(CultureInfo.InvariantCulture, "swarm {0}, batch {1}, {2} entities, {3} thread(s), backend {4}, {5} ticks",
+                r.Layout, r.Batch, r.Entities, r.Threads, r.Backend, r.Ticks),
+            string.Format(CultureInfo.InvariantCulture, "tick      p50 {0,8:F3} ms   p95 {1,8:F3} ms   p99 {2,8:F3} ms   max {3,8:F3} ms",
+                r.P50Ms, r.P95Ms, r.P99Ms, r.MaxMs),
+            string.Format(CultureInfo.InvariantCulture, "frame     p50 {0,8:F3} ms (game writes samples + training tick + game reads outputs)", r.FrameP50Ms),
+        };
+        foreach ((string stage, double ms) in r.StageMs)
+        {
+            lines.Add(string.Format(CultureInfo.InvariantCulture, "  stage {0,-10} {1,8:F3} ms/tick (summed over threads)", stage, ms));
+        }
+
+        lines.Add(string.Format(CultureInfo.InvariantCulture, "allocated {0:F1} bytes/tick, GC collections {1}", r.AllocatedBytesPerTick, r.GcCollections));
+        lines.Add(string.Format(CultureInfo.InvariantCulture, "throughput {0:N0} entity-ticks/s, {1:F0} FLOP/entity/tick, {2:F2} GFLOP/s at p50 = {3:P1} of the measured FMA peak ({4:F1} GFLOP/s on {5} thread(s))",
+            r.EntitiesPerSecond, r.FlopPerEntityTick, r.Gflops, r.ShareOfPeak, r.FmaPeakGflops, r.Threads));
+        if (r.BudgetMs is double budget)
+        {
+            lines.Add(string.Format(CultureInfo.InvariantCulture, "budget {0:F2} ms: {1} of {2} ticks over", budget, r.TicksOverBudget, r.Ticks));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Text.Json;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Demos.FrameBudget;
+
+// A frame-loop runner: a game system writes every entity's samples, the training pipeline runs, a gameplay
+// system reads the outputs; reports tick-time percentiles, per-stage time, allocations, GCs and GFLOP/s.
+var entities = new Option<int>("--entities") { DefaultValueFactory = _ => 1024, Description = "Learning entities." };
+var layout = new Option<string>("--layout") { DefaultValueFactory = _ => "8,32,32,2", Description = "Widths, input first." };
+var activation = new Option<string>("--activation") { DefaultValueFactory = _ => "tanh", Description = "Hidden activation." };
+var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 4, Description = "Samples per entity per tick." };
+var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1, Description = "CPU threads." };
+var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu (opencl: not in this build yet)." };
+var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Description = "Measured ticks." };
+var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 50, Description = "Ticks before measuring." };
+var budget = new Option<double?>("--budget-ms") { Description = "Frame budget for the learning system, ms: counts ticks over it." };
+var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
+var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, json };
+root.SetAction(parse =>
+{
+    if (parse.GetValue(backend) != "cpu")
+    {
+        Console.Error.WriteLine("error: --backend must be cpu in this build.");
+        return 2;
+    }
+
+    ModelLayout modelLayout;
+    try
+    {
+        modelLayout = ModelLayout.Parse(parse.GetValue(layout)!, ActivationNames.Parse(parse.GetValue(activation)!));
+    }
+    catch (Exception ex) when (ex is FormatException or ArgumentException)
+    {
+        Console.Error.WriteLine("error: " + ex.Message);
+        return 2;
+    }
+
+    if (parse.GetValue(entities) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(threads) < 1 || parse.GetValue(ticks) < 1)
+    {
+        Console.Error.WriteLine("error: --entities, --batch, --threads and --ticks must be at least 1.");
+        return 2;
+    }
+
+    FrameBudgetResult result = FrameBudgetRunner.Run(parse.GetValue(entities), modelLayout, parse.GetValue(batch),
+        parse.GetValue(threads), parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget));
+    Console.WriteLine(FrameBudgetRunner.Table(result));
+    if (parse.GetValue(json) is FileInfo file)
+    {
+        File.WriteAllText(file.FullName, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    return 0;
+});
+return root.Parse(args).Invoke();

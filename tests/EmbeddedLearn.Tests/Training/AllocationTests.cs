@@ -1,0 +1,36 @@
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Training;
+
+/// <summary>A steady-state training tick allocates nothing.</summary>
+public sealed class AllocationTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Steady_state_swarm_tick_allocates_zero_bytes(int threads)
+    {
+        (World world, Entity[] entities) = SwarmWorld.Uniform(1024);
+        using (world)
+        {
+            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = threads });
+            SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), 0);
+            for (int i = 0; i < 5; i++)
+            {
+                pipeline.Run(world);
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                pipeline.Run(world);
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(0, allocated);
+            Assert.Equal(1024, pipeline.LastReport.EntitiesTrained);
+        }
+    }
+}
