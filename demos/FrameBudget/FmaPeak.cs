@@ -3,14 +3,17 @@ using System.Runtime.Intrinsics;
 
 namespace EmbeddedLearn.Demos.FrameBudget;
 
-/// <summary>Measures this core's fp32 FMA peak: 10 independent Vector256 FMA chains for a fixed time.</summary>
+/// <summary>Measures one core's fp32 FMA peak: ten independent Vector256 FMA chains for a fixed time. Each chain
+/// starts from a different value so the JIT cannot merge them.</summary>
 internal static class FmaPeak
 {
     public static double MeasureGflops(TimeSpan duration)
     {
-        Vector256<float> a = Vector256.Create(1.0000001f);
-        Vector256<float> b = Vector256.Create(0.9999999f);
-        Vector256<float> c0 = Vector256<float>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0;
+        Vector256<float> a = Vector256.Create(0.999999f);
+        Vector256<float> b = Vector256.Create(1e-7f);
+        Vector256<float> c0 = Vector256.Create(0f), c1 = Vector256.Create(1f), c2 = Vector256.Create(2f), c3 = Vector256.Create(3f),
+            c4 = Vector256.Create(4f), c5 = Vector256.Create(5f), c6 = Vector256.Create(6f), c7 = Vector256.Create(7f),
+            c8 = Vector256.Create(8f), c9 = Vector256.Create(9f);
         long iterations = 0;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < duration)
@@ -35,6 +38,6 @@ internal static class FmaPeak
         double seconds = watch.Elapsed.TotalSeconds;
         float sink = (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9).GetElement(0);
         GC.KeepAlive(sink);
-        return iterations * 10.0 * 8 * 2 / seconds / 1e9;
+        return iterations * 10.0 * Vector256<float>.Count * 2 / seconds / 1e9;
     }
 }
