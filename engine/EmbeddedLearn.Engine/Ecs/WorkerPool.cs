@@ -108,7 +108,12 @@ public sealed class WorkerPool : IDisposable
         }
 
         _disposed = true;
-        _start.Release(_threads.Length);
+        if (_threads.Length > 0)
+        {
+            // SemaphoreSlim.Release(0) throws, and a one-thread pool has no background thread to wake.
+            _start.Release(_threads.Length);
+        }
+
         foreach (Thread thread in _threads)
         {
             thread.Join();
