@@ -8,6 +8,7 @@ internal static class ComponentRegistry
 {
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, ComponentType> ByName = new(StringComparer.Ordinal);
+    private static readonly Dictionary<Type, ComponentType> ByClrType = [];
     private static readonly List<ComponentType> All = [];
 
     /// <summary>Number of registered component types (ids are below this).</summary>
@@ -39,7 +40,7 @@ internal static class ComponentRegistry
         {
             if (ByName.TryGetValue(name, out ComponentType? existing))
             {
-                if (existing.ClrType is not null || existing.ElementType != typeof(T) || existing.ElementCount != elementCount)
+                if (existing.ElementType != typeof(T) || existing.ElementCount != elementCount)
                 {
                     throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
                         "Component '{0}' is already registered as {1}; cannot register it again as {2}[{3} x {4}].",
@@ -59,17 +60,19 @@ internal static class ComponentRegistry
     private static ComponentType RegisterStruct<T>()
         where T : unmanaged
     {
+        // Keyed by the CLR type, not by name: a run-time sized component may carry the same name, and two
+        // distinct structs may share a full name (same type in two assemblies or load contexts).
         lock (Gate)
         {
-            string name = typeof(T).FullName ?? typeof(T).Name;
-            if (ByName.TryGetValue(name, out ComponentType? existing))
+            if (ByClrType.TryGetValue(typeof(T), out ComponentType? existing))
             {
                 return existing;
             }
 
+            string name = typeof(T).FullName ?? typeof(T).Name;
             var type = new ComponentType(All.Count, name, typeof(T), typeof(T), Unsafe.SizeOf<T>(), 1);
             All.Add(type);
-            ByName.Add(name, type);
+            ByClrType.Add(typeof(T), type);
             return type;
         }
     }
