@@ -115,12 +115,14 @@ public readonly record struct TrainingSettings
     /// <summary>Checks every field; returns null when valid, else a message naming the field and its value.</summary>
     public string? Validate()
     {
-        if (!Enum.IsDefined(Optimizer))
+        // Range checks, not Enum.IsDefined: its reflection cache can be dropped by a GC and rebuilt, which
+        // allocates, and this runs for every entity every tick.
+        if (Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam))
         {
             return Describe("Optimizer", (int)Optimizer, "must be Sgd or Adam");
         }
 
-        if (!Enum.IsDefined(Reduction))
+        if (Reduction is not (LossReduction.Mean or LossReduction.Sum or LossReduction.None))
         {
             return Describe("Reduction", (int)Reduction, "must be Mean, Sum or None");
         }

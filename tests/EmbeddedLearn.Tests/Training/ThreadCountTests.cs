@@ -37,7 +37,7 @@ public sealed class ThreadCountTests
             var bytes = new List<byte>();
             foreach ((ModelSpec spec, Entity entity) in entities)
             {
-                foreach (Ecs.ComponentType type in world.GetComponentTypes(entity))
+                foreach (ComponentType type in world.GetComponentTypes(entity))
                 {
                     bytes.AddRange(world.GetBytes(entity, type).ToArray());
                 }
