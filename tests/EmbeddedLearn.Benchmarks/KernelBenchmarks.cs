@@ -46,12 +46,19 @@ public class KernelBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Entities, Description = "Kernel tick per entity (zero-grad+fwd+mse+bwd+sgd)")]
-    public float KernelTick()
+    public float KernelTick() => Tick(1);
+
+    /// <summary>The same work with every entity on entity 0's buffers (L1-resident): the compute-only time.</summary>
+    [Benchmark(OperationsPerInvoke = Entities, Description = "Kernel tick per entity, one hot entity")]
+    public float KernelTickHot() => Tick(0);
+
+    private float Tick(int stride)
     {
         int pc = _layout.ParameterCount, hidden = Batch * _layout.HiddenUnitCount;
         float loss = 0;
-        for (int e = 0; e < Entities; e++)
+        for (int entity = 0; entity < Entities; entity++)
         {
+            int e = entity * stride;
             Span<float> p = _p.AsSpan(e * pc, pc), g = _g.AsSpan(e * pc, pc);
             ReadOnlySpan<float> x = _x.AsSpan(e * Batch * 8, Batch * 8), t = _t.AsSpan(e * Batch * 2, Batch * 2);
             Span<float> act = _act.AsSpan(e * hidden, hidden), o = _o.AsSpan(e * Batch * 2, Batch * 2);
@@ -64,5 +71,26 @@ public class KernelBenchmarks
         }
 
         return loss;
+    }
+    [Benchmark(OperationsPerInvoke = Entities, Description = "Kernel forward per entity")]
+    public void KernelForward()
+    {
+        int pc = _layout.ParameterCount, hidden = Batch * _layout.HiddenUnitCount;
+        for (int e = 0; e < Entities; e++)
+        {
+            DenseForward.Run(_layout, Batch, _p.AsSpan(e * pc, pc), _x.AsSpan(e * Batch * 8, Batch * 8),
+                _act.AsSpan(e * hidden, hidden), _o.AsSpan(e * Batch * 2, Batch * 2));
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Entities, Description = "Kernel backward per entity")]
+    public void KernelBackward()
+    {
+        int pc = _layout.ParameterCount, hidden = Batch * _layout.HiddenUnitCount;
+        for (int e = 0; e < Entities; e++)
+        {
+            DenseBackward.Run(_layout, Batch, _p.AsSpan(e * pc, pc), _x.AsSpan(e * Batch * 8, Batch * 8),
+                _act.AsSpan(e * hidden, hidden), _dOut.AsSpan(e * Batch * 2, Batch * 2), _g.AsSpan(e * pc, pc), _scratch);
+        }
     }
 }

@@ -47,6 +47,12 @@ internal static unsafe class LayerInputGradient
     /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>).</summary>
     public static void Vector(int batch, int inW, int outW, float* wT, float* dy, float* dx)
     {
+        if (outW < 8)
+        {
+            Narrow(batch, inW, outW, wT, dy, dx);
+            return;
+        }
+
         int full = outW & ~7;
         int lanes = outW - full;
         Vector256<float> mask = SimdSupport.LeadingMask(lanes == 0 ? 8 : lanes);
@@ -108,6 +114,35 @@ internal static unsafe class LayerInputGradient
                 }
 
                 dx[(b * inW) + i] = Vector256.Sum(a);
+            }
+        }
+    }
+
+    /// <summary>Outputs narrower than eight: gathers eight rows of one column of <c>wT</c> (a row chunk of
+    /// <c>W</c>) and adds <c>dy[b, o] W[o, i..i+8]</c> into <c>dx[b, i..i+8]</c> for every sample.</summary>
+    private static void Narrow(int batch, int inW, int outW, float* wT, float* dy, float* dx)
+    {
+        Vector256<int> rowStep = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * outW;
+        for (int i = 0; i < inW; i += 8)
+        {
+            int rows = Math.Min(8, inW - i);
+            Vector256<float> mask = SimdSupport.LeadingMask(rows);
+            for (int o = 0; o < outW; o++)
+            {
+                Vector256<float> column = Avx2.GatherMaskVector256(Vector256<float>.Zero, wT + (i * outW) + o, rowStep, mask, 4);
+                for (int b = 0; b < batch; b++)
+                {
+                    float* d = dx + (b * inW) + i;
+                    Vector256<float> scale = Vector256.Create(dy[(b * outW) + o]);
+                    if (rows == 8)
+                    {
+                        Avx.Store(d, o == 0 ? Avx.Multiply(scale, column) : Fma.MultiplyAdd(scale, column, Avx.LoadVector256(d)));
+                    }
+                    else
+                    {
+                        Avx.MaskStore(d, mask, o == 0 ? Avx.Multiply(scale, column) : Fma.MultiplyAdd(scale, column, Avx.MaskLoad(d, mask)));
+                    }
+                }
             }
         }
     }
