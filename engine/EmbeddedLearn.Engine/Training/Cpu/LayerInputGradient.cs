@@ -6,8 +6,8 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <summary>
 /// Back-propagates through one dense layer's weights: <c>dx[b, i] = sum_o wT[i, o] * dy[b, o]</c> with the
 /// transposed weight <c>wT</c> of shape <c>[in, out]</c>, <c>dy</c> of <c>[B, out]</c> and <c>dx</c> of
-/// <c>[B, in]</c> (overwritten), all row-major. The vector path takes each row of <c>wT</c> once per group of four
-/// samples and reduces the four dot products together.
+/// <c>[B, in]</c> (overwritten), all row-major. The vector path reduces eight dot products at a time into one vector of
+/// <c>dx</c>; outputs narrower than eight gather columns of <c>wT</c> instead.
 /// </summary>
 internal static unsafe class LayerInputGradient
 {
@@ -44,7 +44,8 @@ internal static unsafe class LayerInputGradient
         }
     }
 
-    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>).</summary>
+    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>): per sample, eight rows of <c>wT</c>
+    /// at a time against the same <c>dy</c> chunk, the eight dot products reduced into one vector of <c>dx</c>.</summary>
     public static void Vector(int batch, int inW, int outW, float* wT, float* dy, float* dx)
     {
         if (outW < 8)
@@ -56,66 +57,66 @@ internal static unsafe class LayerInputGradient
         int full = outW & ~7;
         int lanes = outW - full;
         Vector256<float> mask = SimdSupport.LeadingMask(lanes == 0 ? 8 : lanes);
-        int b = 0;
-        for (; b + 4 <= batch; b += 4)
+        for (int b = 0; b < batch; b++)
         {
-            float* d0 = dy + (b * outW), d1 = d0 + outW, d2 = d1 + outW, d3 = d2 + outW;
-            Vector256<float> t0 = Vector256<float>.Zero, t1 = t0, t2 = t0, t3 = t0;
-            if (lanes != 0)
+            float* d = dy + (b * outW);
+            float* x = dx + (b * inW);
+            int i = 0;
+            for (; i + 8 <= inW; i += 8)
             {
-                t0 = Avx.MaskLoad(d0 + full, mask);
-                t1 = Avx.MaskLoad(d1 + full, mask);
-                t2 = Avx.MaskLoad(d2 + full, mask);
-                t3 = Avx.MaskLoad(d3 + full, mask);
+                Avx.Store(x + i, Rows8(outW, full, lanes, mask, wT + (i * outW), d));
             }
 
-            float* x = dx + (b * inW);
-            float* w = wT;
-            for (int i = 0; i < inW; i++, w += outW)
+            for (; i < inW; i++)
             {
-                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                float* w = wT + (i * outW);
+                Vector256<float> a = Vector256<float>.Zero;
                 for (int j = 0; j < full; j += 8)
                 {
-                    Vector256<float> wv = Avx.LoadVector256(w + j);
-                    a0 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d0 + j), a0);
-                    a1 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d1 + j), a1);
-                    a2 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d2 + j), a2);
-                    a3 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d3 + j), a3);
+                    a = Fma.MultiplyAdd(Avx.LoadVector256(w + j), Avx.LoadVector256(d + j), a);
                 }
 
                 if (lanes != 0)
                 {
-                    Vector256<float> wv = Avx.MaskLoad(w + full, mask);
-                    a0 = Fma.MultiplyAdd(wv, t0, a0);
-                    a1 = Fma.MultiplyAdd(wv, t1, a1);
-                    a2 = Fma.MultiplyAdd(wv, t2, a2);
-                    a3 = Fma.MultiplyAdd(wv, t3, a3);
+                    a = Fma.MultiplyAdd(Avx.MaskLoad(w + full, mask), Avx.MaskLoad(d + full, mask), a);
                 }
 
-                Vector128<float> r = SimdSupport.Sum4(a0, a1, a2, a3);
-                x[i] = r.GetElement(0);
-                x[inW + i] = r.GetElement(1);
-                x[(2 * inW) + i] = r.GetElement(2);
-                x[(3 * inW) + i] = r.GetElement(3);
+                x[i] = Vector256.Sum(a);
             }
         }
+    }
 
-        for (; b < batch; b++)
+    private static Vector256<float> Rows8(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
+    {
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        float* w1 = w + outW, w2 = w1 + outW, w3 = w2 + outW, w4 = w3 + outW, w5 = w4 + outW, w6 = w5 + outW, w7 = w6 + outW;
+        for (int j = 0; j < full; j += 8)
         {
-            float* d = dy + (b * outW);
-            for (int i = 0; i < inW; i++)
-            {
-                float* w = wT + (i * outW);
-                Vector256<float> a = Vector256<float>.Zero;
-                for (int j = 0; j < outW; j += 8)
-                {
-                    Vector256<float> m = SimdSupport.LeadingMask(Math.Min(8, outW - j));
-                    a = Fma.MultiplyAdd(Avx.MaskLoad(w + j, m), Avx.MaskLoad(d + j, m), a);
-                }
-
-                dx[(b * inW) + i] = Vector256.Sum(a);
-            }
+            Vector256<float> dv = Avx.LoadVector256(d + j);
+            a0 = Fma.MultiplyAdd(Avx.LoadVector256(w + j), dv, a0);
+            a1 = Fma.MultiplyAdd(Avx.LoadVector256(w1 + j), dv, a1);
+            a2 = Fma.MultiplyAdd(Avx.LoadVector256(w2 + j), dv, a2);
+            a3 = Fma.MultiplyAdd(Avx.LoadVector256(w3 + j), dv, a3);
+            a4 = Fma.MultiplyAdd(Avx.LoadVector256(w4 + j), dv, a4);
+            a5 = Fma.MultiplyAdd(Avx.LoadVector256(w5 + j), dv, a5);
+            a6 = Fma.MultiplyAdd(Avx.LoadVector256(w6 + j), dv, a6);
+            a7 = Fma.MultiplyAdd(Avx.LoadVector256(w7 + j), dv, a7);
         }
+
+        if (lanes != 0)
+        {
+            Vector256<float> dv = Avx.MaskLoad(d + full, mask);
+            a0 = Fma.MultiplyAdd(Avx.MaskLoad(w + full, mask), dv, a0);
+            a1 = Fma.MultiplyAdd(Avx.MaskLoad(w1 + full, mask), dv, a1);
+            a2 = Fma.MultiplyAdd(Avx.MaskLoad(w2 + full, mask), dv, a2);
+            a3 = Fma.MultiplyAdd(Avx.MaskLoad(w3 + full, mask), dv, a3);
+            a4 = Fma.MultiplyAdd(Avx.MaskLoad(w4 + full, mask), dv, a4);
+            a5 = Fma.MultiplyAdd(Avx.MaskLoad(w5 + full, mask), dv, a5);
+            a6 = Fma.MultiplyAdd(Avx.MaskLoad(w6 + full, mask), dv, a6);
+            a7 = Fma.MultiplyAdd(Avx.MaskLoad(w7 + full, mask), dv, a7);
+        }
+
+        return SimdSupport.Sum8(a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
     /// <summary>Outputs narrower than eight: gathers eight rows of one column of <c>wT</c> (a row chunk of
