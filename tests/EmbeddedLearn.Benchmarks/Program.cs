@@ -13,15 +13,29 @@ public static class Program
         {
             var b = new KernelBenchmarks();
             b.Setup();
+            for (int pass = 0; pass < 2; pass++)
+            {
+                _print = pass == 1;
+                QuickAll(b);
+            }
+
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+
+    private static bool _print;
+
+    private static void QuickAll(KernelBenchmarks b)
+    {
+        {
             Quick("tick", () => b.KernelTick());
             Quick("tick, one hot entity", () => b.KernelTickHot());
             Micro.Run(Quick);
             Quick("forward", b.KernelForward);
             Quick("backward", b.KernelBackward);
-            return;
         }
-
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 
     private static void Quick(string name, Action run)
@@ -34,6 +48,9 @@ public static class Program
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds / 1024);
         }
 
-        Console.WriteLine($"{name}: {best * 1000:F0} ns per entity (best of 200 x 1,024)");
+        if (_print)
+        {
+            Console.WriteLine($"{name}: {best * 1000:F0} ns per entity (best of 200 x 1,024)");
+        }
     }
 }
