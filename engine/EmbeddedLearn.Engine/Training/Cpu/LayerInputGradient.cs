@@ -44,8 +44,9 @@ internal static unsafe class LayerInputGradient
         }
     }
 
-    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>): per sample, eight rows of <c>wT</c>
-    /// at a time against the same <c>dy</c> chunk, the eight dot products reduced into one vector of <c>dx</c>.</summary>
+    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>): four rows of <c>wT</c> against two
+    /// samples of <c>dy</c> at a time (eight rows for a last odd sample), the eight dot products reduced into one
+    /// vector.</summary>
     public static void Vector(int batch, int inW, int outW, float* wT, float* dy, float* dx)
     {
         if (outW < 8)
@@ -57,7 +58,27 @@ internal static unsafe class LayerInputGradient
         int full = outW & ~7;
         int lanes = outW - full;
         Vector256<float> mask = SimdSupport.LeadingMask(lanes == 0 ? 8 : lanes);
-        for (int b = 0; b < batch; b++)
+        int b = 0;
+        for (; b + 2 <= batch; b += 2)
+        {
+            float* d = dy + (b * outW);
+            float* x = dx + (b * inW);
+            int i = 0;
+            for (; i + 4 <= inW; i += 4)
+            {
+                Vector256<float> r = Rows4Samples2(outW, full, lanes, mask, wT + (i * outW), d);
+                Avx.Store(x + i, r.GetLower());
+                Avx.Store(x + inW + i, r.GetUpper());
+            }
+
+            for (; i < inW; i++)
+            {
+                x[i] = Dot(outW, full, lanes, mask, wT + (i * outW), d);
+                x[inW + i] = Dot(outW, full, lanes, mask, wT + (i * outW), d + outW);
+            }
+        }
+
+        if (b < batch)
         {
             float* d = dy + (b * outW);
             float* x = dx + (b * inW);
@@ -69,21 +90,68 @@ internal static unsafe class LayerInputGradient
 
             for (; i < inW; i++)
             {
-                float* w = wT + (i * outW);
-                Vector256<float> a = Vector256<float>.Zero;
-                for (int j = 0; j < full; j += 8)
-                {
-                    a = Fma.MultiplyAdd(Avx.LoadVector256(w + j), Avx.LoadVector256(d + j), a);
-                }
-
-                if (lanes != 0)
-                {
-                    a = Fma.MultiplyAdd(Avx.MaskLoad(w + full, mask), Avx.MaskLoad(d + full, mask), a);
-                }
-
-                x[i] = Vector256.Sum(a);
+                x[i] = Dot(outW, full, lanes, mask, wT + (i * outW), d);
             }
         }
+    }
+
+    private static float Dot(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
+    {
+        Vector256<float> a = Vector256<float>.Zero;
+        for (int j = 0; j < full; j += 8)
+        {
+            a = Fma.MultiplyAdd(Avx.LoadVector256(w + j), Avx.LoadVector256(d + j), a);
+        }
+
+        if (lanes != 0)
+        {
+            a = Fma.MultiplyAdd(Avx.MaskLoad(w + full, mask), Avx.MaskLoad(d + full, mask), a);
+        }
+
+        return Vector256.Sum(a);
+    }
+
+    /// <summary>Four rows of <c>wT</c> against two samples of <c>dy</c>: lanes 0..3 are <c>dx[b, i..i+4]</c>, lanes
+    /// 4..7 are <c>dx[b + 1, i..i+4]</c>.</summary>
+    private static Vector256<float> Rows4Samples2(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
+    {
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        float* w1 = w + outW, w2 = w1 + outW, w3 = w2 + outW, e = d + outW;
+        for (int j = 0; j < full; j += 8)
+        {
+            Vector256<float> dv = Avx.LoadVector256(d + j), ev = Avx.LoadVector256(e + j);
+            Vector256<float> r = Avx.LoadVector256(w + j);
+            a0 = Fma.MultiplyAdd(r, dv, a0);
+            c0 = Fma.MultiplyAdd(r, ev, c0);
+            r = Avx.LoadVector256(w1 + j);
+            a1 = Fma.MultiplyAdd(r, dv, a1);
+            c1 = Fma.MultiplyAdd(r, ev, c1);
+            r = Avx.LoadVector256(w2 + j);
+            a2 = Fma.MultiplyAdd(r, dv, a2);
+            c2 = Fma.MultiplyAdd(r, ev, c2);
+            r = Avx.LoadVector256(w3 + j);
+            a3 = Fma.MultiplyAdd(r, dv, a3);
+            c3 = Fma.MultiplyAdd(r, ev, c3);
+        }
+
+        if (lanes != 0)
+        {
+            Vector256<float> dv = Avx.MaskLoad(d + full, mask), ev = Avx.MaskLoad(e + full, mask);
+            Vector256<float> r = Avx.MaskLoad(w + full, mask);
+            a0 = Fma.MultiplyAdd(r, dv, a0);
+            c0 = Fma.MultiplyAdd(r, ev, c0);
+            r = Avx.MaskLoad(w1 + full, mask);
+            a1 = Fma.MultiplyAdd(r, dv, a1);
+            c1 = Fma.MultiplyAdd(r, ev, c1);
+            r = Avx.MaskLoad(w2 + full, mask);
+            a2 = Fma.MultiplyAdd(r, dv, a2);
+            c2 = Fma.MultiplyAdd(r, ev, c2);
+            r = Avx.MaskLoad(w3 + full, mask);
+            a3 = Fma.MultiplyAdd(r, dv, a3);
+            c3 = Fma.MultiplyAdd(r, ev, c3);
+        }
+
+        return SimdSupport.Sum8(a0, a1, a2, a3, c0, c1, c2, c3);
     }
 
     private static Vector256<float> Rows8(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
