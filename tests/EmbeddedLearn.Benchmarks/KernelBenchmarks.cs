@@ -7,6 +7,8 @@ namespace EmbeddedLearn.Benchmarks;
 /// <summary>The "swarm" tick on one core: 1,024 entities of 8-32-32-2 tanh, batch 4, MSE mean, SGD lr 0.01,
 /// zero-grad, forward, loss, backward and step per entity, over contiguous per-entity buffers.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class KernelBenchmarks
 {
     private const int Entities = 1024;
