@@ -11,19 +11,6 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </summary>
 internal static unsafe class LayerInputGradient
 {
-    /// <summary>Runs on the fastest path available.</summary>
-    public static void Run(int batch, int inW, int outW, float* wT, float* dy, float* dx)
-    {
-        if (SimdSupport.Vector)
-        {
-            Vector(batch, inW, outW, wT, dy, dx);
-        }
-        else
-        {
-            Scalar(batch, inW, outW, wT, dy, dx);
-        }
-    }
-
     /// <summary>The portable path.</summary>
     public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx)
     {

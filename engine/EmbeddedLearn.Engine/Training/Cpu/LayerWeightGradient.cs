@@ -11,19 +11,6 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </summary>
 internal static unsafe class LayerWeightGradient
 {
-    /// <summary>Runs on the fastest path available.</summary>
-    public static void Run(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
-    {
-        if (SimdSupport.Vector)
-        {
-            Vector(batch, inW, outW, x, dy, gW, gB);
-        }
-        else
-        {
-            Scalar(batch, inW, outW, x, dy, gW, gB);
-        }
-    }
-
     /// <summary>The portable path.</summary>
     public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
     {
