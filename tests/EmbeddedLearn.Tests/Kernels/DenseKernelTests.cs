@@ -29,6 +29,9 @@ public class DenseKernelTests
             data.Add("7-17-9-3/sigmoid", 8, vector);
             data.Add("3-40-33-24-5/leaky_relu", 9, vector);
             data.Add("2-64-2/tanh", 1, vector);
+            data.Add("6-4-20-4/tanh", 4, vector);
+            data.Add("9-16-2-4/relu", 7, vector);
+            data.Add("5-48-1/sigmoid", 4, vector);
         }
 
         return data;

@@ -11,19 +11,6 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </summary>
 internal static unsafe class LayerForward
 {
-    /// <summary>Runs the layer on the fastest path available.</summary>
-    public static void Run(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y)
-    {
-        if (SimdSupport.Vector)
-        {
-            Vector(batch, inW, outW, wT, bias, x, y);
-        }
-        else
-        {
-            Scalar(batch, inW, outW, wT, bias, x, y);
-        }
-    }
-
     /// <summary>The portable path: one accumulator per output, summed over <c>i</c> in order.</summary>
     public static void Scalar(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y)
     {

@@ -6,24 +6,11 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <summary>
 /// Back-propagates through one dense layer's weights: <c>dx[b, i] = sum_o wT[i, o] * dy[b, o]</c> with the
 /// transposed weight <c>wT</c> of shape <c>[in, out]</c>, <c>dy</c> of <c>[B, out]</c> and <c>dx</c> of
-/// <c>[B, in]</c> (overwritten), all row-major. The vector path takes each row of <c>wT</c> once per group of four
-/// samples and reduces the four dot products together.
+/// <c>[B, in]</c> (overwritten), all row-major. The vector path reduces eight dot products at a time into one vector of
+/// <c>dx</c>; outputs narrower than eight gather columns of <c>wT</c> instead.
 /// </summary>
 internal static unsafe class LayerInputGradient
 {
-    /// <summary>Runs on the fastest path available.</summary>
-    public static void Run(int batch, int inW, int outW, float* wT, float* dy, float* dx)
-    {
-        if (SimdSupport.Vector)
-        {
-            Vector(batch, inW, outW, wT, dy, dx);
-        }
-        else
-        {
-            Scalar(batch, inW, outW, wT, dy, dx);
-        }
-    }
-
     /// <summary>The portable path.</summary>
     public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx)
     {
@@ -44,70 +31,174 @@ internal static unsafe class LayerInputGradient
         }
     }
 
-    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>).</summary>
+    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>): four rows of <c>wT</c> against two
+    /// samples of <c>dy</c> at a time (eight rows for a last odd sample), the eight dot products reduced into one
+    /// vector.</summary>
     public static void Vector(int batch, int inW, int outW, float* wT, float* dy, float* dx)
     {
+        if (outW < 8)
+        {
+            Narrow(batch, inW, outW, wT, dy, dx);
+            return;
+        }
+
         int full = outW & ~7;
         int lanes = outW - full;
         Vector256<float> mask = SimdSupport.LeadingMask(lanes == 0 ? 8 : lanes);
         int b = 0;
-        for (; b + 4 <= batch; b += 4)
+        for (; b + 2 <= batch; b += 2)
         {
-            float* d0 = dy + (b * outW), d1 = d0 + outW, d2 = d1 + outW, d3 = d2 + outW;
-            Vector256<float> t0 = Vector256<float>.Zero, t1 = t0, t2 = t0, t3 = t0;
-            if (lanes != 0)
+            float* d = dy + (b * outW);
+            float* x = dx + (b * inW);
+            int i = 0;
+            for (; i + 4 <= inW; i += 4)
             {
-                t0 = Avx.MaskLoad(d0 + full, mask);
-                t1 = Avx.MaskLoad(d1 + full, mask);
-                t2 = Avx.MaskLoad(d2 + full, mask);
-                t3 = Avx.MaskLoad(d3 + full, mask);
+                Vector256<float> r = Rows4Samples2(outW, full, lanes, mask, wT + (i * outW), d);
+                Avx.Store(x + i, r.GetLower());
+                Avx.Store(x + inW + i, r.GetUpper());
             }
 
-            float* x = dx + (b * inW);
-            float* w = wT;
-            for (int i = 0; i < inW; i++, w += outW)
+            for (; i < inW; i++)
             {
-                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-                for (int j = 0; j < full; j += 8)
-                {
-                    Vector256<float> wv = Avx.LoadVector256(w + j);
-                    a0 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d0 + j), a0);
-                    a1 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d1 + j), a1);
-                    a2 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d2 + j), a2);
-                    a3 = Fma.MultiplyAdd(wv, Avx.LoadVector256(d3 + j), a3);
-                }
-
-                if (lanes != 0)
-                {
-                    Vector256<float> wv = Avx.MaskLoad(w + full, mask);
-                    a0 = Fma.MultiplyAdd(wv, t0, a0);
-                    a1 = Fma.MultiplyAdd(wv, t1, a1);
-                    a2 = Fma.MultiplyAdd(wv, t2, a2);
-                    a3 = Fma.MultiplyAdd(wv, t3, a3);
-                }
-
-                Vector128<float> r = SimdSupport.Sum4(a0, a1, a2, a3);
-                x[i] = r.GetElement(0);
-                x[inW + i] = r.GetElement(1);
-                x[(2 * inW) + i] = r.GetElement(2);
-                x[(3 * inW) + i] = r.GetElement(3);
+                x[i] = Dot(outW, full, lanes, mask, wT + (i * outW), d);
+                x[inW + i] = Dot(outW, full, lanes, mask, wT + (i * outW), d + outW);
             }
         }
 
-        for (; b < batch; b++)
+        if (b < batch)
         {
             float* d = dy + (b * outW);
-            for (int i = 0; i < inW; i++)
+            float* x = dx + (b * inW);
+            int i = 0;
+            for (; i + 8 <= inW; i += 8)
             {
-                float* w = wT + (i * outW);
-                Vector256<float> a = Vector256<float>.Zero;
-                for (int j = 0; j < outW; j += 8)
-                {
-                    Vector256<float> m = SimdSupport.LeadingMask(Math.Min(8, outW - j));
-                    a = Fma.MultiplyAdd(Avx.MaskLoad(w + j, m), Avx.MaskLoad(d + j, m), a);
-                }
+                Avx.Store(x + i, Rows8(outW, full, lanes, mask, wT + (i * outW), d));
+            }
 
-                dx[(b * inW) + i] = Vector256.Sum(a);
+            for (; i < inW; i++)
+            {
+                x[i] = Dot(outW, full, lanes, mask, wT + (i * outW), d);
+            }
+        }
+    }
+
+    private static float Dot(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
+    {
+        Vector256<float> a = Vector256<float>.Zero;
+        for (int j = 0; j < full; j += 8)
+        {
+            a = Fma.MultiplyAdd(Avx.LoadVector256(w + j), Avx.LoadVector256(d + j), a);
+        }
+
+        if (lanes != 0)
+        {
+            a = Fma.MultiplyAdd(Avx.MaskLoad(w + full, mask), Avx.MaskLoad(d + full, mask), a);
+        }
+
+        return Vector256.Sum(a);
+    }
+
+    /// <summary>Four rows of <c>wT</c> against two samples of <c>dy</c>: lanes 0..3 are <c>dx[b, i..i+4]</c>, lanes
+    /// 4..7 are <c>dx[b + 1, i..i+4]</c>.</summary>
+    private static Vector256<float> Rows4Samples2(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
+    {
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        float* w1 = w + outW, w2 = w1 + outW, w3 = w2 + outW, e = d + outW;
+        for (int j = 0; j < full; j += 8)
+        {
+            Vector256<float> dv = Avx.LoadVector256(d + j), ev = Avx.LoadVector256(e + j);
+            Vector256<float> r = Avx.LoadVector256(w + j);
+            a0 = Fma.MultiplyAdd(r, dv, a0);
+            c0 = Fma.MultiplyAdd(r, ev, c0);
+            r = Avx.LoadVector256(w1 + j);
+            a1 = Fma.MultiplyAdd(r, dv, a1);
+            c1 = Fma.MultiplyAdd(r, ev, c1);
+            r = Avx.LoadVector256(w2 + j);
+            a2 = Fma.MultiplyAdd(r, dv, a2);
+            c2 = Fma.MultiplyAdd(r, ev, c2);
+            r = Avx.LoadVector256(w3 + j);
+            a3 = Fma.MultiplyAdd(r, dv, a3);
+            c3 = Fma.MultiplyAdd(r, ev, c3);
+        }
+
+        if (lanes != 0)
+        {
+            Vector256<float> dv = Avx.MaskLoad(d + full, mask), ev = Avx.MaskLoad(e + full, mask);
+            Vector256<float> r = Avx.MaskLoad(w + full, mask);
+            a0 = Fma.MultiplyAdd(r, dv, a0);
+            c0 = Fma.MultiplyAdd(r, ev, c0);
+            r = Avx.MaskLoad(w1 + full, mask);
+            a1 = Fma.MultiplyAdd(r, dv, a1);
+            c1 = Fma.MultiplyAdd(r, ev, c1);
+            r = Avx.MaskLoad(w2 + full, mask);
+            a2 = Fma.MultiplyAdd(r, dv, a2);
+            c2 = Fma.MultiplyAdd(r, ev, c2);
+            r = Avx.MaskLoad(w3 + full, mask);
+            a3 = Fma.MultiplyAdd(r, dv, a3);
+            c3 = Fma.MultiplyAdd(r, ev, c3);
+        }
+
+        return SimdSupport.Sum8(a0, a1, a2, a3, c0, c1, c2, c3);
+    }
+
+    private static Vector256<float> Rows8(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
+    {
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        float* w1 = w + outW, w2 = w1 + outW, w3 = w2 + outW, w4 = w3 + outW, w5 = w4 + outW, w6 = w5 + outW, w7 = w6 + outW;
+        for (int j = 0; j < full; j += 8)
+        {
+            Vector256<float> dv = Avx.LoadVector256(d + j);
+            a0 = Fma.MultiplyAdd(Avx.LoadVector256(w + j), dv, a0);
+            a1 = Fma.MultiplyAdd(Avx.LoadVector256(w1 + j), dv, a1);
+            a2 = Fma.MultiplyAdd(Avx.LoadVector256(w2 + j), dv, a2);
+            a3 = Fma.MultiplyAdd(Avx.LoadVector256(w3 + j), dv, a3);
+            a4 = Fma.MultiplyAdd(Avx.LoadVector256(w4 + j), dv, a4);
+            a5 = Fma.MultiplyAdd(Avx.LoadVector256(w5 + j), dv, a5);
+            a6 = Fma.MultiplyAdd(Avx.LoadVector256(w6 + j), dv, a6);
+            a7 = Fma.MultiplyAdd(Avx.LoadVector256(w7 + j), dv, a7);
+        }
+
+        if (lanes != 0)
+        {
+            Vector256<float> dv = Avx.MaskLoad(d + full, mask);
+            a0 = Fma.MultiplyAdd(Avx.MaskLoad(w + full, mask), dv, a0);
+            a1 = Fma.MultiplyAdd(Avx.MaskLoad(w1 + full, mask), dv, a1);
+            a2 = Fma.MultiplyAdd(Avx.MaskLoad(w2 + full, mask), dv, a2);
+            a3 = Fma.MultiplyAdd(Avx.MaskLoad(w3 + full, mask), dv, a3);
+            a4 = Fma.MultiplyAdd(Avx.MaskLoad(w4 + full, mask), dv, a4);
+            a5 = Fma.MultiplyAdd(Avx.MaskLoad(w5 + full, mask), dv, a5);
+            a6 = Fma.MultiplyAdd(Avx.MaskLoad(w6 + full, mask), dv, a6);
+            a7 = Fma.MultiplyAdd(Avx.MaskLoad(w7 + full, mask), dv, a7);
+        }
+
+        return SimdSupport.Sum8(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /// <summary>Outputs narrower than eight: gathers eight rows of one column of <c>wT</c> (a row chunk of
+    /// <c>W</c>) and adds <c>dy[b, o] W[o, i..i+8]</c> into <c>dx[b, i..i+8]</c> for every sample.</summary>
+    private static void Narrow(int batch, int inW, int outW, float* wT, float* dy, float* dx)
+    {
+        Vector256<int> rowStep = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * outW;
+        for (int i = 0; i < inW; i += 8)
+        {
+            int rows = Math.Min(8, inW - i);
+            Vector256<float> mask = SimdSupport.LeadingMask(rows);
+            for (int o = 0; o < outW; o++)
+            {
+                Vector256<float> column = Avx2.GatherMaskVector256(Vector256<float>.Zero, wT + (i * outW) + o, rowStep, mask, 4);
+                for (int b = 0; b < batch; b++)
+                {
+                    float* d = dx + (b * inW) + i;
+                    Vector256<float> scale = Vector256.Create(dy[(b * outW) + o]);
+                    if (rows == 8)
+                    {
+                        Avx.Store(d, o == 0 ? Avx.Multiply(scale, column) : Fma.MultiplyAdd(scale, column, Avx.LoadVector256(d)));
+                    }
+                    else
+                    {
+                        Avx.MaskStore(d, mask, o == 0 ? Avx.Multiply(scale, column) : Fma.MultiplyAdd(scale, column, Avx.MaskLoad(d, mask)));
+                    }
+                }
             }
         }
     }

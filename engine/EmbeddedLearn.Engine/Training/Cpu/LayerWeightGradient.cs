@@ -11,19 +11,6 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </summary>
 internal static unsafe class LayerWeightGradient
 {
-    /// <summary>Runs on the fastest path available.</summary>
-    public static void Run(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
-    {
-        if (SimdSupport.Vector)
-        {
-            Vector(batch, inW, outW, x, dy, gW, gB);
-        }
-        else
-        {
-            Scalar(batch, inW, outW, x, dy, gW, gB);
-        }
-    }
-
     /// <summary>The portable path.</summary>
     public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
     {
@@ -70,10 +57,23 @@ internal static unsafe class LayerWeightGradient
             AddInto(gB + j, s, lanes, tail);
         }
 
+        if (outW is 1 or 2 or 4)
+        {
+            Narrow(batch, inW, outW, x, dy, gW, tail);
+            return;
+        }
+
         int jj = 0;
         for (; jj + 16 <= outW; jj += 16)
         {
-            Columns16(batch, inW, outW, x, dy + jj, gW + jj);
+            if (batch == 4)
+            {
+                Columns16Batch4(inW, outW, x, dy + jj, gW + jj);
+            }
+            else
+            {
+                Columns16(batch, inW, outW, x, dy + jj, gW + jj);
+            }
         }
 
         for (; jj < outW; jj += 8)
@@ -100,6 +100,60 @@ internal static unsafe class LayerWeightGradient
 
             Avx.Store(g, Avx.LoadVector256(g) + s0);
             Avx.Store(g + 8, Avx.LoadVector256(g + 8) + s1);
+        }
+    }
+
+    /// <summary>Sixteen columns for a batch of four, with the sixteen columns of <c>dy</c> held in registers.</summary>
+    private static void Columns16Batch4(int inW, int outW, float* x, float* dy, float* g)
+    {
+        Vector256<float> d00 = Avx.LoadVector256(dy), d01 = Avx.LoadVector256(dy + 8);
+        dy += outW;
+        Vector256<float> d10 = Avx.LoadVector256(dy), d11 = Avx.LoadVector256(dy + 8);
+        dy += outW;
+        Vector256<float> d20 = Avx.LoadVector256(dy), d21 = Avx.LoadVector256(dy + 8);
+        dy += outW;
+        Vector256<float> d30 = Avx.LoadVector256(dy), d31 = Avx.LoadVector256(dy + 8);
+        float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
+        for (int i = 0; i < inW; i++, g += outW)
+        {
+            Vector256<float> xb = Vector256.Create(x[i]);
+            Vector256<float> s0 = Avx.Multiply(xb, d00), s1 = Avx.Multiply(xb, d01);
+            xb = Vector256.Create(x1[i]);
+            s0 = Fma.MultiplyAdd(xb, d10, s0);
+            s1 = Fma.MultiplyAdd(xb, d11, s1);
+            xb = Vector256.Create(x2[i]);
+            s0 = Fma.MultiplyAdd(xb, d20, s0);
+            s1 = Fma.MultiplyAdd(xb, d21, s1);
+            xb = Vector256.Create(x3[i]);
+            s0 = Fma.MultiplyAdd(xb, d30, s0);
+            s1 = Fma.MultiplyAdd(xb, d31, s1);
+            Avx.Store(g, Avx.LoadVector256(g) + s0);
+            Avx.Store(g + 8, Avx.LoadVector256(g + 8) + s1);
+        }
+    }
+
+    /// <summary>Outputs of width 1, 2 or 4: the <c>[in, out]</c> gradient is walked as flat vectors of eight
+    /// (<c>8 / out</c> rows each), with <c>x</c> lanes repeated <c>out</c> times and <c>dy</c> tiled to match.</summary>
+    private static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail)
+    {
+        int rowsPerVector = 8 / outW;
+        Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        Vector256<int> repeat = outW == 1 ? lane : (outW == 2 ? lane >>> 1 : lane >>> 2);
+        Vector256<int> tile = lane & Vector256.Create(outW - 1);
+        Vector256<float> dyMask = SimdSupport.LeadingMask(outW);
+        int n = inW * outW;
+        for (int k = 0, i = 0; k < n; k += 8, i += rowsPerVector)
+        {
+            Vector256<float> rowMask = SimdSupport.LeadingMask(Math.Min(rowsPerVector, inW - i));
+            Vector256<float> s = Vector256<float>.Zero;
+            for (int b = 0; b < batch; b++)
+            {
+                Vector256<float> xv = Avx2.PermuteVar8x32(Avx.MaskLoad(x + (b * inW) + i, rowMask), repeat);
+                Vector256<float> dv = Avx2.PermuteVar8x32(Avx.MaskLoad(dy + (b * outW), dyMask), tile);
+                s = b == 0 ? Avx.Multiply(xv, dv) : Fma.MultiplyAdd(xv, dv, s);
+            }
+
+            AddInto(g + k, s, Math.Min(8, n - k), tail);
         }
     }
 

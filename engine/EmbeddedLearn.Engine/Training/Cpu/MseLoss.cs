@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using EmbeddedLearn.Components;
 
 namespace EmbeddedLearn.Training.Cpu;
@@ -8,6 +7,7 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <c>L = sum((o - t)^2) / N</c>, <c>dL/do = 2 (o - t) / N</c>; sum <c>L = sum((o - t)^2)</c>,
 /// <c>dL/do = 2 (o - t)</c>; none: per element <c>(o - t)^2</c> (reported as their sum), <c>dL/do = 2 (o - t)</c>.
 /// </summary>
+/// <remarks>N is a few floats per entity, so one scalar pass beats several vectorised ones.</remarks>
 internal static class MseLoss
 {
     /// <summary>Computes the loss and writes <c>dL/do</c>.</summary>
@@ -24,17 +24,28 @@ internal static class MseLoss
         int n = outputs.Length;
         KernelArguments.AtLeast(targets.Length, n, nameof(targets));
         KernelArguments.AtLeast(outputGradient.Length, n, nameof(outputGradient));
-        Span<float> diff = outputGradient[..n];
-        TensorPrimitives.Subtract(outputs, targets[..n], diff);
-        float sum = TensorPrimitives.SumOfSquares(diff);
-        if (reduction == LossReduction.None)
+        bool none = reduction == LossReduction.None;
+        if (none)
         {
             KernelArguments.AtLeast(elementLoss.Length, n, nameof(elementLoss));
-            TensorPrimitives.Multiply(diff, diff, elementLoss[..n]);
         }
 
         float scale = reduction == LossReduction.Mean ? 2f / n : 2f;
-        TensorPrimitives.Multiply(diff, scale, diff);
+        ReadOnlySpan<float> t = targets[..n];
+        Span<float> grad = outputGradient[..n];
+        float sum = 0f;
+        for (int k = 0; k < outputs.Length; k++)
+        {
+            float d = outputs[k] - t[k];
+            float e = d * d;
+            sum += e;
+            grad[k] = scale * d;
+            if (none)
+            {
+                elementLoss[k] = e;
+            }
+        }
+
         return reduction == LossReduction.Mean ? sum / n : sum;
     }
 }

@@ -30,6 +30,12 @@ internal static class SgdStep
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float gr = ref MemoryMarshal.GetReference(gradients);
         ref float buf = ref MemoryMarshal.GetReference(momentumBuffer);
+        if (!momentum && !maximize && wd == 0f)
+        {
+            Plain(lr, parameters, gradients);
+            return;
+        }
+
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -65,6 +71,31 @@ internal static class SgdStep
             }
 
             Unsafe.Add(ref p, i) = pv - (lr * g);
+        }
+    }
+
+    /// <summary><c>p = p - lr g</c>: the step without momentum, weight decay or maximize.</summary>
+    private static void Plain(float lr, Span<float> parameters, ReadOnlySpan<float> gradients)
+    {
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float gr = ref MemoryMarshal.GetReference(gradients);
+        int n = parameters.Length;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vLr = Vector256.Create(lr);
+            for (; i + 16 <= n; i += 16)
+            {
+                Vector256<float> a = Vector256.LoadUnsafe(ref p, (nuint)i) - (vLr * Vector256.LoadUnsafe(ref gr, (nuint)i));
+                Vector256<float> b = Vector256.LoadUnsafe(ref p, (nuint)(i + 8)) - (vLr * Vector256.LoadUnsafe(ref gr, (nuint)(i + 8)));
+                a.StoreUnsafe(ref p, (nuint)i);
+                b.StoreUnsafe(ref p, (nuint)(i + 8));
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref p, i) -= lr * Unsafe.Add(ref gr, i);
         }
     }
 }

@@ -23,11 +23,13 @@ internal static unsafe class SimdSupport
         Vector256.LoadUnsafe(ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(MaskTable), 8 - count))
             .AsSingle();
 
-    /// <summary>Sums each of four vectors: lane <c>k</c> of the result is the sum of the eight lanes of <c>a_k</c>.</summary>
+    /// <summary>Sums each of eight vectors: lane <c>k</c> of the result is the sum of the eight lanes of <c>a_k</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    public static Vector256<float> Sum8(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
+        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
     {
-        Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
-        return h.GetLower() + h.GetUpper();
+        Vector256<float> lo = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+        Vector256<float> hi = Avx.HorizontalAdd(Avx.HorizontalAdd(a4, a5), Avx.HorizontalAdd(a6, a7));
+        return Avx.Permute2x128(lo, hi, 0x20) + Avx.Permute2x128(lo, hi, 0x31);
     }
 }
