@@ -1,0 +1,77 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>Packing settings and state for the device.</summary>
+internal sealed unsafe partial class ArchetypeBuffers
+{
+    /// <summary>Uploads the packed settings when <paramref name="force"/> or when any entity's settings differ from
+    /// those last uploaded (blocking; settings change rarely).</summary>
+    public void UploadSettings(bool force)
+    {
+        TrainingSettings[] current = new TrainingSettings[Count];
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            chunk.GetSpan<TrainingSettings>().CopyTo(current.AsSpan(index));
+            index += chunk.Count;
+        }
+
+        if (!force && current.AsSpan().SequenceEqual(_uploadedSettings))
+        {
+            return;
+        }
+
+        float[] sf = new float[Count * 8];
+        int[] si = new int[Count * 8];
+        for (int e = 0; e < Count; e++)
+        {
+            TrainingSettings s = current[e];
+            sf[e * 8] = s.LearningRate;
+            sf[(e * 8) + 1] = s.Momentum;
+            sf[(e * 8) + 2] = s.Dampening;
+            sf[(e * 8) + 3] = s.WeightDecay;
+            sf[(e * 8) + 4] = s.Beta1;
+            sf[(e * 8) + 5] = s.Beta2;
+            sf[(e * 8) + 6] = s.Epsilon;
+            si[e * 8] = (int)s.Optimizer;
+            si[(e * 8) + 1] = s.Nesterov ? 1 : 0;
+            si[(e * 8) + 2] = s.Maximize ? 1 : 0;
+            si[(e * 8) + 3] = (int)s.Reduction;
+            si[(e * 8) + 4] = s.AccumulationSteps;
+        }
+
+        fixed (float* f = sf)
+        fixed (int* i = si)
+        {
+            Api.Write(Queue, SettingsF, 0, sf.Length * (long)sizeof(float), f, blocking: true);
+            Api.Write(Queue, SettingsI, 0, si.Length * (long)sizeof(int), i, blocking: true);
+        }
+
+        _uploadedSettings = current;
+    }
+
+    /// <summary>Uploads the host training counters (blocking).</summary>
+    public void UploadState()
+    {
+        long[] state = new long[Count * 3];
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            ReadOnlySpan<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
+            for (int r = 0; r < states.Length; r++, index++)
+            {
+                state[index * 3] = states[r].BackwardPasses;
+                state[(index * 3) + 1] = states[r].OptimizerSteps;
+                state[(index * 3) + 2] = states[r].StepDue ? 1 : 0;
+            }
+        }
+
+        fixed (long* s = state)
+        {
+            Api.Write(Queue, State, 0, state.Length * (long)sizeof(long), s, blocking: true);
+        }
+    }
+}

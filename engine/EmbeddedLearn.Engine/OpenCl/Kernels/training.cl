@@ -1,0 +1,271 @@
+// EmbeddedLearn training kernels. One work-item per entity; every kernel is launched once per stage per
+// archetype over its N entities. The maths mirrors the CPU kernels in Training/Cpu exactly (same formulas,
+// same summation order as their scalar paths); results agree within float rounding.
+//
+// Parameter layout per entity (P floats): for each layer l, W^T [in_l, out_l] row-major, then b [out_l].
+// Settings per entity: sf[8] floats {lr, momentum, dampening, weight decay, beta1, beta2, eps, 0} and
+// si[8] ints {optimizer (0 SGD, 1 Adam), nesterov, maximize, reduction (0 mean, 1 sum, 2 none), K, 0, 0, 0}.
+// State per entity: st[3] longs {backward passes, optimizer steps, step due}.
+
+#if defined(cl_khr_fp64)
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#define EL_HAS_FP64 1
+#elif defined(__opencl_c_fp64)
+#define EL_HAS_FP64 1
+#endif
+
+#define ACT_IDENTITY 0
+#define ACT_RELU 1
+#define ACT_LEAKY 2
+#define ACT_TANH 3
+#define ACT_SIGMOID 4
+#define LEAKY_SLOPE 0.01f
+
+inline float el_activate(int act, float v)
+{
+    switch (act)
+    {
+        case ACT_RELU: return fmax(v, 0.0f);
+        case ACT_LEAKY: return v > 0.0f ? v : v * LEAKY_SLOPE;
+        case ACT_TANH: return tanh(v);
+        case ACT_SIGMOID: return 1.0f / (1.0f + exp(-v));
+        default: return v;
+    }
+}
+
+inline float el_derivative(int act, float y, float g)
+{
+    switch (act)
+    {
+        case ACT_RELU: return y > 0.0f ? g : 0.0f;
+        case ACT_LEAKY: return g * (y > 0.0f ? 1.0f : LEAKY_SLOPE);
+        case ACT_TANH: return g * (1.0f - (y * y));
+        case ACT_SIGMOID: return g * (y * (1.0f - y));
+        default: return g;
+    }
+}
+
+inline int el_weight_offset(__global const int* widths, int layer)
+{
+    int offset = 0;
+    for (int l = 0; l < layer; l++)
+    {
+        offset += widths[l] * widths[l + 1] + widths[l + 1];
+    }
+    return offset;
+}
+
+// Offset of hidden layer h's [B, width_{h+1}] block in an entity's activations.
+inline int el_hidden_offset(__global const int* widths, int batch, int hidden)
+{
+    int offset = 0;
+    for (int h = 0; h < hidden; h++)
+    {
+        offset += batch * widths[h + 1];
+    }
+    return offset;
+}
+
+// Clears gradients at the start of each accumulation window (backward passes % K == 0).
+__kernel void zero_grad(int n, int P, __global float* grads, __global const int* si, __global const long* st)
+{
+    int e = get_global_id(0);
+    if (e >= n) return;
+    long k = si[e * 8 + 4];
+    if (st[e * 3] % k != 0) return;
+    __global float* g = grads + (long)e * P;
+    for (int i = 0; i < P; i++) g[i] = 0.0f;
+}
+
+// z = x W^T + b per layer; hidden activations kept; outputs = last z.
+__kernel void forward(int n, int layers, __global const int* widths, int batch, int act, int P, int nAct,
+    __global const float* params, __global const float* inputs, __global float* acts, __global float* outputs)
+{
+    int e = get_global_id(0);
+    if (e >= n) return;
+    int inWidth = widths[0];
+    int outWidth = widths[layers];
+    __global const float* p = params + (long)e * P;
+    __global const float* x = inputs + (long)e * batch * inWidth;
+    __global float* a = acts + (long)e * nAct;
+    __global float* y = outputs + (long)e * batch * outWidth;
+    int woff = 0;
+    int aoff = 0;
+    int last = layers - 1;
+    for (int l = 0; l <= last; l++)
+    {
+        int inW = widths[l];
+        int outW = widths[l + 1];
+        __global const float* w = p + woff;
+        __global const float* bias = w + inW * outW;
+        __global float* dst = l == last ? y : a + aoff;
+        for (int b = 0; b < batch; b++)
+        {
+            __global const float* xb = x + b * inW;
+            for (int o = 0; o < outW; o++)
+            {
+                float s = 0.0f;
+                for (int i = 0; i < inW; i++) s += xb[i] * w[i * outW + o];
+                float v = bias[o] + s;
+                dst[b * outW + o] = l == last ? v : el_activate(act, v);
+            }
+        }
+        if (l != last)
+        {
+            x = a + aoff;
+            aoff += batch * outW;
+        }
+        woff += inW * outW + outW;
+    }
+}
+
+// MSE per entity over its count = B * out outputs; writes dL/do, the loss and (reduction none) element losses.
+__kernel void mse_loss(int n, int count, __global const float* outputs, __global const float* targets,
+    __global float* outGrad, __global float* elements, __global float* loss, __global const int* si)
+{
+    int e = get_global_id(0);
+    if (e >= n) return;
+    int reduction = si[e * 8 + 3];
+    long base = (long)e * count;
+    float sum = 0.0f;
+    float scale = reduction == 0 ? 2.0f / count : 2.0f;
+    for (int i = 0; i < count; i++)
+    {
+        float d = outputs[base + i] - targets[base + i];
+        sum += d * d;
+        if (reduction == 2) elements[base + i] = d * d;
+        outGrad[base + i] = d * scale;
+    }
+    loss[e] = reduction == 0 ? sum / count : sum;
+}
+
+// Back-propagates dL/do and adds this pass's batch sums into the gradients; counts the pass.
+__kernel void backward(int n, int layers, __global const int* widths, int batch, int act, int P, int nAct, int maxW,
+    __global const float* params, __global const float* inputs, __global const float* acts, __global const float* outGrad,
+    __global float* grads, __global float* scratch, __global const int* si, __global long* st)
+{
+    int e = get_global_id(0);
+    if (e >= n) return;
+    int inWidth = widths[0];
+    int outWidth = widths[layers];
+    __global const float* p = params + (long)e * P;
+    __global const float* xIn = inputs + (long)e * batch * inWidth;
+    __global const float* a = acts + (long)e * nAct;
+    __global float* g = grads + (long)e * P;
+    __global float* bufA = scratch + (long)e * 2 * batch * maxW;
+    __global float* bufB = bufA + batch * maxW;
+    __global const float* dz = outGrad + (long)e * batch * outWidth;
+    for (int l = layers - 1; l >= 0; l--)
+    {
+        int inW = widths[l];
+        int outW = widths[l + 1];
+        __global const float* x = l == 0 ? xIn : a + el_hidden_offset(widths, batch, l - 1);
+        int woff = el_weight_offset(widths, l);
+        __global float* gW = g + woff;
+        __global float* gB = gW + inW * outW;
+        for (int o = 0; o < outW; o++)
+        {
+            float s = dz[o];
+            for (int b = 1; b < batch; b++) s += dz[b * outW + o];
+            gB[o] += s;
+        }
+        for (int i = 0; i < inW; i++)
+        {
+            for (int o = 0; o < outW; o++)
+            {
+                float s = x[i] * dz[o];
+                for (int b = 1; b < batch; b++) s += x[b * inW + i] * dz[b * outW + o];
+                gW[i * outW + o] += s;
+            }
+        }
+        if (l == 0) break;
+        __global float* dx = dz == bufA ? bufB : bufA;
+        __global const float* w = p + woff;
+        for (int b = 0; b < batch; b++)
+        {
+            for (int i = 0; i < inW; i++)
+            {
+                float s = 0.0f;
+                for (int o = 0; o < outW; o++) s += w[i * outW + o] * dz[b * outW + o];
+                dx[b * inW + i] = el_derivative(act, x[b * inW + i], s);
+            }
+        }
+        dz = dx;
+    }
+    long passes = st[e * 3] + 1;
+    st[e * 3] = passes;
+    if (passes % (long)si[e * 8 + 4] == 0) st[e * 3 + 2] = 1;
+}
+
+// optim.SGD step for entities whose window ended and whose settings select SGD.
+__kernel void sgd_step(int n, int P, __global float* params, __global const float* grads, __global float* momentum,
+    int hasMomentum, __global const float* sf, __global const int* si, __global long* st)
+{
+    int e = get_global_id(0);
+    if (e >= n) return;
+    if (st[e * 3 + 2] == 0 || si[e * 8] != 0) return;
+    float lr = sf[e * 8], mu = sf[e * 8 + 1], damp = 1.0f - sf[e * 8 + 2], wd = sf[e * 8 + 3];
+    int nesterov = si[e * 8 + 1], maximize = si[e * 8 + 2];
+    int useMomentum = hasMomentum != 0 && mu != 0.0f;
+    int first = st[e * 3 + 1] == 0;
+    __global float* p = params + (long)e * P;
+    __global const float* gr = grads + (long)e * P;
+    __global float* buf = momentum + (useMomentum ? (long)e * P : 0);
+    for (int i = 0; i < P; i++)
+    {
+        float pv = p[i];
+        float g = gr[i];
+        g = maximize ? -g : g;
+        g = wd != 0.0f ? g + (wd * pv) : g;
+        if (useMomentum)
+        {
+            float b = first ? g : (mu * buf[i]) + (damp * g);
+            buf[i] = b;
+            g = nesterov ? g + (mu * b) : b;
+        }
+        p[i] = pv - (lr * g);
+    }
+    st[e * 3 + 1] += 1;
+    st[e * 3 + 2] = 0;
+}
+
+// optim.Adam step (amsgrad off) for entities whose window ended and whose settings select Adam.
+__kernel void adam_step(int n, int P, __global float* params, __global const float* grads, __global float* moments,
+    __global const float* sf, __global const int* si, __global long* st)
+{
+    int e = get_global_id(0);
+    if (e >= n) return;
+    if (st[e * 3 + 2] == 0 || si[e * 8] != 1) return;
+    long t = st[e * 3 + 1] + 1;
+    st[e * 3 + 1] = t;
+    float lr = sf[e * 8], wd = sf[e * 8 + 3], beta1 = sf[e * 8 + 4], beta2 = sf[e * 8 + 5], eps = sf[e * 8 + 6];
+    int maximize = si[e * 8 + 2];
+#ifdef EL_HAS_FP64
+    double b1 = beta1, b2 = beta2;
+    float sqrtBc2 = (float)sqrt(1.0 - pow(b2, (double)t));
+    float negStepSize = (float)(-((double)lr / (1.0 - pow(b1, (double)t))));
+    float oneMinusB1 = (float)(1.0 - b1), oneMinusB2 = (float)(1.0 - b2);
+#else
+    float sqrtBc2 = sqrt(-expm1((float)t * log(beta2)));
+    float negStepSize = -(lr / -expm1((float)t * log(beta1)));
+    float oneMinusB1 = 1.0f - beta1, oneMinusB2 = 1.0f - beta2;
+#endif
+    __global float* p = params + (long)e * P;
+    __global const float* gr = grads + (long)e * P;
+    __global float* m = moments + (long)e * 2 * P;
+    __global float* v = m + P;
+    for (int i = 0; i < P; i++)
+    {
+        float pv = p[i];
+        float g = gr[i];
+        g = maximize ? -g : g;
+        g = wd != 0.0f ? g + (wd * pv) : g;
+        float mv = (m[i] * beta1) + (oneMinusB1 * g);
+        float vv = (v[i] * beta2) + (oneMinusB2 * g * g);
+        m[i] = mv;
+        v[i] = vv;
+        float denom = (sqrt(vv) / sqrtBc2) + eps;
+        p[i] = pv + (negStepSize * mv / denom);
+    }
+    st[e * 3 + 2] = 0;
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+using Silk.NET.OpenCL;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>An OpenCL device in use: its context, in-order queue, built program and one kernel per stage.</summary>
+internal sealed unsafe class OpenClDevice : IDisposable
+{
+    private readonly Dictionary<string, nint> _kernels = [];
+    private bool _disposed;
+
+    private OpenClDevice(OpenClApi api, nint device)
+    {
+        Api = api;
+        Device = device;
+    }
+
+    public OpenClApi Api { get; }
+
+    public nint Device { get; }
+
+    public nint Context { get; private set; }
+
+    public nint Queue { get; private set; }
+
+    public nint Program { get; private set; }
+
+    public OpenClProbeResult Info { get; private set; } = new();
+
+    /// <summary>The kernel named <paramref name="name"/>.</summary>
+    public nint Kernel(string name) => _kernels[name];
+
+    /// <summary>Probes, picks a device as <paramref name="selection"/> says and builds the kernels; never throws.
+    /// Returns what was found; <paramref name="device"/> is set only when it is available.</summary>
+    public static OpenClProbeResult TryCreate(OpenClSelection selection, out OpenClDevice? device)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        device = null;
+        selection = selection.Resolve();
+        CL cl;
+        try
+        {
+            cl = CL.GetApi();
+        }
+#pragma warning disable CA1031 // The probe never throws: any failure to load the library is a reason.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Declined("no OpenCL library could be loaded (" + ex.GetType().Name + ": " + ex.Message + ")");
+        }
+
+        var api = new OpenClApi(cl, selection.FaultInjector);
+        var seen = new List<string>();
+        try
+        {
+            List<DeviceCandidate> candidates = DeviceEnumerator.List(api, selection, seen, out string? none);
+            if (none is not null)
+            {
+                return Declined(none, seen);
+            }
+
+            DeviceCandidate? chosen = DeviceEnumerator.Choose(candidates, selection, out string? why);
+            if (chosen is null)
+            {
+                return Declined(why!, seen);
+            }
+
+            var created = new OpenClDevice(api, chosen.Device);
+            OpenClProbeResult result = created.Initialise(chosen, selection, seen);
+            if (!result.IsAvailable)
+            {
+                created.Dispose();
+                return result;
+            }
+
+            device = created;
+            return result;
+        }
+#pragma warning disable CA1031 // The probe never throws.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Declined("probing failed: " + ex.Message, seen);
+        }
+    }
+
+    /// <summary>Releases the kernels, program, queue and context.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        CL cl = Api.Cl;
+        foreach (nint kernel in _kernels.Values)
+        {
+            cl.ReleaseKernel(kernel);
+        }
+
+        if (Program != 0)
+        {
+            cl.ReleaseProgram(Program);
+        }
+
+        if (Queue != 0)
+        {
+            cl.ReleaseCommandQueue(Queue);
+        }
+
+        if (Context != 0)
+        {
+            cl.ReleaseContext(Context);
+        }
+    }
+
+    private static OpenClProbeResult Declined(string reason, List<string>? seen = null) =>
+        new() { IsAvailable = false, Reason = reason, DevicesSeen = seen ?? [] };
+
+    private OpenClProbeResult Initialise(DeviceCandidate chosen, OpenClSelection selection, List<string> seen)
+    {
+        var info = new OpenClProbeResult
+        {
+            PlatformName = chosen.PlatformName,
+            DeviceName = chosen.DeviceName,
+            DeviceKind = chosen.Kind,
+            ComputeUnits = (int)Api.DeviceValue<uint>(Device, DeviceInfo.MaxComputeUnits),
+            GlobalMemoryBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.GlobalMemSize),
+            MaxAllocationBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.MaxMemAllocSize),
+            SupportsDouble = Api.DeviceString(Device, DeviceInfo.Extensions).Contains("cl_khr_fp64", StringComparison.Ordinal),
+            DevicesSeen = seen,
+        };
+        CL cl = Api.Cl;
+        int error;
+        nint device = Device;
+        Context = cl.CreateContext(null, 1, &device, null, null, &error);
+        OpenClApi.Check(error, "clCreateContext");
+        Queue = cl.CreateCommandQueue(Context, Device, CommandQueueProperties.None, &error);
+        OpenClApi.Check(error, "clCreateCommandQueue");
+        string source = selection.KernelSourceOverride ?? KernelSource.Training;
+        if (Api.Injected(OpenClOperation.Build) != 0)
+        {
+            source = KernelSource.Broken;
+        }
+
+        string? log = Build(source, out int buildError);
+        if (buildError != 0)
+        {
+            return info with
+            {
+                IsAvailable = false,
+                Reason = string.Format(CultureInfo.InvariantCulture,
+                    "the kernels failed to build on '{0}' (error {1}); build log: {2}", chosen.DeviceName, buildError, log),
+                BuildLog = log,
+            };
+        }
+
+        foreach (string name in KernelSource.KernelNames)
+        {
+            nint kernel = cl.CreateKernel(Program, name, &error);
+            OpenClApi.Check(error, "clCreateKernel(" + name + ")");
+            _kernels.Add(name, kernel);
+        }
+
+        Info = info with { IsAvailable = true };
+        return Info;
+    }
+
+    private string? Build(string source, out int buildError)
+    {
+        CL cl = Api.Cl;
+        byte[] bytes = Encoding.UTF8.GetBytes(source);
+        int error;
+        fixed (byte* text = bytes)
+        {
+            byte* pointer = text;
+            nuint length = (nuint)bytes.Length;
+            Program = cl.CreateProgramWithSource(Context, 1, &pointer, &length, &error);
+        }
+
+        OpenClApi.Check(error, "clCreateProgramWithSource");
+        nint device = Device;
+        buildError = cl.BuildProgram(Program, 1, &device, (byte*)null, null, null);
+        nuint size;
+        if (cl.GetProgramBuildInfo(Program, Device, ProgramBuildInfo.BuildLog, 0, null, &size) != 0)
+        {
+            return null;
+        }
+
+        byte[] log = new byte[(int)size];
+        fixed (byte* p = log)
+        {
+            cl.GetProgramBuildInfo(Program, Device, ProgramBuildInfo.BuildLog, size, p, null);
+        }
+
+        return Encoding.UTF8.GetString(log).TrimEnd('\0').Trim();
+    }
+}
