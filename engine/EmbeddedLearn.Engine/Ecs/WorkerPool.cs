@@ -35,6 +35,11 @@ public sealed class WorkerPool : IDisposable
         }
 
         ThreadCount = threadCount;
+
+        // The slim primitives create their kernel events lazily, on the first wait that blocks, which would
+        // allocate inside some later run; create them now.
+        _ = _done.WaitHandle;
+        _ = _start.AvailableWaitHandle;
         _threads = new Thread[threadCount - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
