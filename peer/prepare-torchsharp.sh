@@ -107,6 +107,5 @@ export PEER_DOTNET="$host_dir/dotnet"
 export DOTNET_ROOT="$host_dir"
 export PEER_LD_LIBRARY_PATH="$libdir"
 ENV
-"$host_dir/dotnet" --version >/dev/null 2>&1 || true
 env LD_LIBRARY_PATH="$libdir" DOTNET_ROOT="$host_dir" "$host_dir/dotnet" --list-runtimes
 echo "prepare-torchsharp: done; run peer/run-peer.sh"
