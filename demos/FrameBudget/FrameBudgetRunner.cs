@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.OpenCl;
 using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.Demos.FrameBudget;
@@ -9,7 +10,7 @@ namespace EmbeddedLearn.Demos.FrameBudget;
 /// <summary>Simulates a game loop around the training pipeline and measures what a tick costs.</summary>
 internal static class FrameBudgetRunner
 {
-    public static FrameBudgetResult Run(int entities, ModelLayout layout, int batch, int threads, int ticks, int warmup, double? budgetMs)
+    public static FrameBudgetResult Run(int entities, ModelLayout layout, int batch, int threads, string backend, int ticks, int warmup, double? budgetMs)
     {
         ModelSpec spec = ModelSpec.Get(layout, batch);
         using var world = new World();
@@ -21,7 +22,12 @@ internal static class FrameBudgetRunner
 
         var write = new WriteSamplesSystem(spec);
         var read = new ReadOutputsSystem(spec);
-        using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = threads });
+        var options = new PipelineOptions { Threads = threads };
+        using OpenClBackend? device = backend == "opencl" ? OpenClBackend.Create(new OpenClSelection { AllowCpuDevice = true }) : null;
+        using TrainingPipeline pipeline = device is null
+            ? TrainingPipeline.CreateDefault(options)
+            : new TrainingPipeline(device.CreateStages(zeroGrad: true), options);
+        string backendName = device is null ? "cpu" : $"opencl ({device.Device.PlatformName}: {device.Device.DeviceName})";
         for (int i = 0; i < warmup; i++)
         {
             write.Update(world);
@@ -70,7 +76,7 @@ internal static class FrameBudgetRunner
             Layout = layout.ToString(),
             Batch = batch,
             Threads = threads,
-            Backend = "cpu",
+            Backend = backendName,
             Ticks = ticks,
             P50Ms = p50,
             P95Ms = Percentile(sorted, 0.95),

@@ -10,18 +10,28 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// those last uploaded (blocking; settings change rarely).</summary>
     public void UploadSettings(bool force)
     {
-        TrainingSettings[] current = new TrainingSettings[Count];
+        // Compare against the last upload without allocating: settings change rarely, ticks happen every frame.
+        bool changed = force || _uploadedSettings.Length != Count;
         int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount && !changed; c++)
+        {
+            ReadOnlySpan<TrainingSettings> chunkSettings = Archetype.GetChunk(c).GetSpan<TrainingSettings>();
+            changed = !chunkSettings.SequenceEqual(_uploadedSettings.AsSpan(index, chunkSettings.Length));
+            index += chunkSettings.Length;
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        TrainingSettings[] current = new TrainingSettings[Count];
+        index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
             chunk.GetSpan<TrainingSettings>().CopyTo(current.AsSpan(index));
             index += chunk.Count;
-        }
-
-        if (!force && current.AsSpan().SequenceEqual(_uploadedSettings))
-        {
-            return;
         }
 
         float[] sf = new float[Count * 8];

@@ -116,6 +116,7 @@ public sealed partial class TrainingPipeline : IDisposable
         }
 
         report.Tick = ++_ticks;
+        RefreshModels(world);
         CountEntities(report);
         report.TotalMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         Span<double> ms = report.MutableStageMilliseconds;
