@@ -93,7 +93,19 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private nint Queue => _device.Queue;
 
     /// <summary>The device buffer of <paramref name="type"/>.</summary>
-    public nint Buffer(ComponentType type) => _columns.First(c => c.Type == type).Buffer;
+    public nint Buffer(ComponentType type)
+    {
+        // A loop, not LINQ: this runs several times per stage per tick and must not allocate.
+        foreach (DeviceColumn column in _columns)
+        {
+            if (column.Type == type)
+            {
+                return column.Buffer;
+            }
+        }
+
+        throw new InvalidOperationException("No device buffer for component " + type + ".");
+    }
 
     /// <summary>Uploads every component, the settings and the state from the world (blocking).</summary>
     public void UploadAll()

@@ -142,8 +142,10 @@ public sealed partial class OpenClBackend
 
     private void Validate(World world)
     {
-        foreach (Archetype archetype in world.Archetypes)
+        IReadOnlyList<Archetype> archetypes = world.Archetypes;
+        for (int a = 0; a < archetypes.Count; a++) // an index loop: foreach over the interface would box its enumerator
         {
+            Archetype archetype = archetypes[a];
             ModelSpec? spec = archetype.EntityCount > 0 ? ModelSpec.Find(archetype) : null;
             if (spec is null)
             {

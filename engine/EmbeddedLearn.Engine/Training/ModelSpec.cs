@@ -23,6 +23,10 @@ namespace EmbeddedLearn.Training;
 public sealed partial class ModelSpec
 {
     private static readonly ConcurrentDictionary<(ModelLayout Layout, int Batch), ModelSpec> Specs = new();
+    private static readonly Lock SnapshotGate = new();
+
+    /// <summary>Every spec created so far, as an array replaced on each addition, so <see cref="Find"/> allocates nothing.</summary>
+    private static volatile ModelSpec[] _all = [];
 
     private ModelSpec(ModelLayout layout, int batch)
     {
@@ -114,14 +118,28 @@ public sealed partial class ModelSpec
             throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least 1 sample.");
         }
 
-        return Specs.GetOrAdd((layout, batch), static key => new ModelSpec(key.Layout, key.Batch));
+        if (Specs.TryGetValue((layout, batch), out ModelSpec? existing))
+        {
+            return existing;
+        }
+
+        lock (SnapshotGate)
+        {
+            ModelSpec spec = Specs.GetOrAdd((layout, batch), static key => new ModelSpec(key.Layout, key.Batch));
+            if (Array.IndexOf(_all, spec) < 0)
+            {
+                _all = [.. _all, spec];
+            }
+
+            return spec;
+        }
     }
 
     /// <summary>The spec whose models live in <paramref name="archetype"/>, or null if it holds none.</summary>
     public static ModelSpec? Find(Archetype archetype)
     {
         ArgumentNullException.ThrowIfNull(archetype);
-        foreach (ModelSpec spec in Specs.Values)
+        foreach (ModelSpec spec in _all)
         {
             if (archetype.Has(spec.Parameters) && archetype.Has(spec.Inputs))
             {
