@@ -9,12 +9,12 @@ mkdir -p "$out/runs"
 dotnet build demos/FrameBudget -c Release -v q -nologo >/dev/null
 run() { dotnet demos/FrameBudget/bin/Release/net10.0/FrameBudget.dll "$@"; }
 for n in 1 64 1024 16384; do
-  ticks=$(( n >= 16384 ? 200 : 2000 ))
+  ticks=$(( n >= 16384 ? 300 : 5000 ))
   for t in 1 2; do
-    run --entities "$n" --threads "$t" --ticks "$ticks" --warmup 100 --json "$out/runs/cpu-n$n-t$t.json" | tee "$out/runs/cpu-n$n-t$t.txt"
+    run --entities "$n" --threads "$t" --ticks "$ticks" --warmup "$(( n >= 16384 ? 100 : 1000 ))" --json "$out/runs/cpu-n$n-t$t.json" | tee "$out/runs/cpu-n$n-t$t.txt"
   done
   ocl_ticks=$(( n >= 16384 ? 20 : 200 ))
-  run --entities "$n" --backend opencl --ticks "$ocl_ticks" --warmup 10 --json "$out/runs/opencl-n$n.json" | tee "$out/runs/opencl-n$n.txt" || echo "OpenCL run skipped (no device)"
+  run --entities "$n" --backend opencl --ticks "$ocl_ticks" --warmup "$(( n >= 16384 ? 5 : 50 ))" --json "$out/runs/opencl-n$n.json" | tee "$out/runs/opencl-n$n.txt" || echo "OpenCL run skipped (no device)"
 done
 if [ "${SKIP_PEER:-0}" != 1 ]; then
   for n in 1 64 1024 16384; do

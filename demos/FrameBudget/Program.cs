@@ -13,7 +13,7 @@ var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1, Descr
 var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu or opencl (any OpenCL device, PoCL's CPU device included)." };
 backend.AcceptOnlyFromAmong("cpu", "opencl");
 var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Description = "Measured ticks." };
-var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 50, Description = "Ticks before measuring." };
+var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000, Description = "Ticks before measuring (long enough for tiered JIT compilation to settle)." };
 var budget = new Option<double?>("--budget-ms") { Description = "Frame budget for the learning system, ms: counts ticks over it." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
 var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, json };
