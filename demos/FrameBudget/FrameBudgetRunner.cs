@@ -63,7 +63,7 @@ internal static class FrameBudgetRunner
         double flop = FlopPerEntityTick(layout, batch);
         double p50 = Percentile(sorted, 0.50);
         double gflops = flop * entities / (p50 / 1000) / 1e9;
-        double peak = FmaPeak.MeasureGflops(TimeSpan.FromMilliseconds(300)) * threads;
+        double peak = FmaPeak.MeasureGflops(TimeSpan.FromSeconds(1)) * threads;
         var stages = new Dictionary<string, double>();
         for (int s = 0; s < stageMs.Length; s++)
         {
