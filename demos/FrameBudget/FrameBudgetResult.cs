@@ -20,6 +20,7 @@ internal sealed record FrameBudgetResult
     [JsonPropertyName("allocated_bytes_per_tick")] public double AllocatedBytesPerTick { get; init; }
     [JsonPropertyName("gc_collections")] public int GcCollections { get; init; }
     [JsonPropertyName("entities_per_second")] public double EntitiesPerSecond { get; init; }
+    [JsonPropertyName("entities_trained_per_tick")] public double EntitiesTrainedPerTick { get; init; }
     [JsonPropertyName("flop_per_entity_tick")] public double FlopPerEntityTick { get; init; }
     [JsonPropertyName("gflops")] public double Gflops { get; init; }
     [JsonPropertyName("fma_peak_gflops")] public double FmaPeakGflops { get; init; }

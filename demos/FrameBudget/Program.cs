@@ -14,7 +14,7 @@ var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu"
 backend.AcceptOnlyFromAmong("cpu", "opencl");
 var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Description = "Measured ticks." };
 var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000, Description = "Ticks before measuring (long enough for tiered JIT compilation to settle)." };
-var budget = new Option<double?>("--budget-ms") { Description = "Frame budget for the learning system, ms: counts ticks over it." };
+var budget = new Option<double?>("--budget-ms") { Description = "Time budget for training per tick, ms: inference runs for every entity, training for a rotating subset that fits (PipelineOptions.TrainingBudget)." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
 var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, json };
 root.SetAction(parse =>

@@ -10,4 +10,9 @@ public interface IBlockStage : IPipelineStage
 {
     /// <summary>Processes <paramref name="block"/>.</summary>
     void Execute(in ModelBlock block);
+
+    /// <summary>Whether the stage also runs on blocks that do not train this tick because the pipeline's
+    /// <see cref="PipelineOptions.TrainingBudget"/> left them out (true for inference, such as Forward; false, the
+    /// default, for training stages).</summary>
+    bool RunsWhenNotTraining => false;
 }

@@ -20,7 +20,7 @@ public sealed class TickReport
     /// <summary>Model entities the tick processed (trainable and inference-only).</summary>
     public int Entities { get; internal set; }
 
-    /// <summary>Trainable entities the tick processed.</summary>
+    /// <summary>Trainable entities the tick trained (with a training budget, those in this tick's window).</summary>
     public int EntitiesTrained { get; internal set; }
 
     /// <summary>Blocks (chunk row ranges) the block stages ran over.</summary>

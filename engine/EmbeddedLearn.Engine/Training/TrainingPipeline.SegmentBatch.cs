@@ -16,9 +16,16 @@ public sealed partial class TrainingPipeline
             ModelSpec spec = pipeline._rangeSpecs[index];
             var block = new ModelBlock(spec, pipeline._ranges[index], ThreadScratch(spec));
             bool measure = pipeline.Options.MeasureStages;
+            bool trains = pipeline.Trains(index);
+            long blockStart = Stopwatch.GetTimestamp();
             for (int s = First; s < End; s++)
             {
                 var stage = (IBlockStage)pipeline._stages[s];
+                if (!trains && !stage.RunsWhenNotTraining)
+                {
+                    continue;
+                }
+
                 if (!measure)
                 {
                     stage.Execute(block);
@@ -28,6 +35,11 @@ public sealed partial class TrainingPipeline
                 long t0 = Stopwatch.GetTimestamp();
                 stage.Execute(block);
                 Interlocked.Add(ref pipeline._stageTicks[s], Stopwatch.GetTimestamp() - t0);
+            }
+
+            if (pipeline.Options.TrainingBudget is not null)
+            {
+                pipeline.RecordBlock(trains, Stopwatch.GetTimestamp() - blockStart);
             }
         }
     }

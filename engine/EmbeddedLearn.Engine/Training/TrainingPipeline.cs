@@ -92,6 +92,7 @@ public sealed partial class TrainingPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(world);
         long start = Stopwatch.GetTimestamp();
         Array.Clear(_stageTicks);
+        _segmentTrained = -1;
         TickReport report = LastReport;
         int stage = 0;
         while (stage < _stages.Length)
@@ -144,9 +145,11 @@ public sealed partial class TrainingPipeline : IDisposable
                 TickValidator.Check(block, _checkInputs, _checkTraining);
             }
 
+            PlanTraining();
             _batch.First = first;
             _batch.End = end;
             _pool.Run(_batch, _rangeCount);
+            UpdateCosts();
         }
         finally
         {
@@ -168,7 +171,7 @@ public sealed partial class TrainingPipeline : IDisposable
         }
 
         report.Entities = entities;
-        report.EntitiesTrained = trained;
+        report.EntitiesTrained = _segmentTrained >= 0 ? _segmentTrained : trained;
         report.Blocks = _rangeCount;
     }
 

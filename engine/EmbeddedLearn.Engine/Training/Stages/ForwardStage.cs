@@ -12,6 +12,9 @@ public sealed class ForwardStage : IBlockStage
     /// <inheritdoc/>
     public string Name => "Forward";
 
+    /// <summary>Inference always runs, whether or not the block trains this tick.</summary>
+    public bool RunsWhenNotTraining => true;
+
     /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {

@@ -1,0 +1,71 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Training;
+
+/// <summary>Time-sliced training: inference for everyone every tick, training for a fair rotating window.</summary>
+public sealed class TrainingBudgetTests
+{
+    [Fact]
+    public void A_tiny_budget_still_runs_inference_for_every_entity_and_rotates_training_through_all_of_them()
+    {
+        (World world, Entity[] entities) = SwarmWorld.Uniform(300);
+        using (world)
+        {
+            var options = new PipelineOptions { Threads = 2, TrainingBudget = TimeSpan.FromTicks(1) };
+            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(options);
+            var trainedPerTick = new List<int>();
+            for (int tick = 0; tick < 400; tick++)
+            {
+                SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), tick);
+                trainedPerTick.Add(pipeline.Run(world).EntitiesTrained);
+                foreach (Entity e in entities)
+                {
+                    Assert.NotEqual(0f, SwarmWorld.Swarm.ReadOutputs(world, e)[0]); // forward ran for everyone
+                }
+            }
+
+            Assert.All(trainedPerTick, n => Assert.InRange(n, 1, 299));
+            Assert.All(entities, e => Assert.True(world.Get<TrainingState>(e).OptimizerSteps >= 1, e + " never trained"));
+            long steps = entities.Sum(e => world.Get<TrainingState>(e).OptimizerSteps);
+            Assert.Equal(trainedPerTick.Sum(), steps);
+        }
+    }
+
+    [Fact]
+    public void A_generous_budget_trains_every_entity_once_the_cost_is_measured()
+    {
+        (World world, Entity[] entities) = SwarmWorld.Uniform(300);
+        using (world)
+        {
+            var options = new PipelineOptions { Threads = 1, TrainingBudget = TimeSpan.FromSeconds(10) };
+            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(options);
+            SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), 0);
+            int first = pipeline.Run(world).EntitiesTrained;
+            Assert.InRange(first, 1, 299); // the first tick has no measurement yet and starts small
+            for (int tick = 1; tick < 5; tick++)
+            {
+                Assert.Equal(300, pipeline.Run(world).EntitiesTrained);
+            }
+        }
+    }
+
+    [Fact]
+    public void Without_a_budget_every_entity_trains_every_tick()
+    {
+        (World world, Entity[] entities) = SwarmWorld.Uniform(50);
+        using (world)
+        {
+            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+            SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), 0);
+            for (int tick = 0; tick < 3; tick++)
+            {
+                Assert.Equal(50, pipeline.Run(world).EntitiesTrained);
+            }
+
+            Assert.All(entities, e => Assert.Equal(3, world.Get<TrainingState>(e).OptimizerSteps));
+        }
+    }
+}
