@@ -32,25 +32,3 @@ internal sealed class WriteSamplesSystem(ModelSpec spec) : IWorldSystem
         }
     }
 }
-
-/// <summary>Reads every entity's outputs, as gameplay acting on predictions would.</summary>
-internal sealed class ReadOutputsSystem(ModelSpec spec) : IWorldSystem
-{
-    public string Name => "GameReadsOutputs";
-
-    public float Checksum { get; private set; }
-
-    public void Update(World world)
-    {
-        float sum = 0;
-        foreach (Chunk chunk in world.Query(spec.Query))
-        {
-            foreach (float value in chunk.GetSpan<float>(spec.Outputs))
-            {
-                sum += value;
-            }
-        }
-
-        Checksum = sum;
-    }
-}
