@@ -78,9 +78,17 @@ public sealed partial class OpenClBackend
         if (!ReferenceEquals(world, _world))
         {
             ReleaseBuffers();
+            if (_world is not null)
+            {
+                HostResidency.Unregister(_world, this);
+            }
+
             _world = world;
             _hostDirty = true;
+            HostResidency.Register(world, this);
         }
+
+        _hostCurrent = false;
 
         if (_hostDirty || world.StructureVersion != _uploadedVersion)
         {

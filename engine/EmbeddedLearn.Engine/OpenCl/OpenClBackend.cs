@@ -21,13 +21,14 @@ namespace EmbeddedLearn.OpenCl;
 /// backend.SynchronizeToHost(world);  // parameters, gradients, optimizer state, counters back in the components
 /// </code>
 /// </example>
-public sealed partial class OpenClBackend : IDisposable
+public sealed partial class OpenClBackend : IDisposable, IHostSynchronizer
 {
     private readonly OpenClDevice _device;
     private readonly List<ArchetypeBuffers> _archetypes = [];
     private World? _world;
     private long _uploadedVersion = long.MinValue;
     private bool _hostDirty;
+    private bool _hostCurrent;
     private bool _checkInputs;
     private bool _checkTraining;
     private bool _disposed;
@@ -90,13 +91,14 @@ public sealed partial class OpenClBackend : IDisposable
     {
         ArgumentNullException.ThrowIfNull(world);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!ReferenceEquals(world, _world) || _hostDirty)
+        if (!ReferenceEquals(world, _world) || _hostDirty || _hostCurrent)
         {
             return;
         }
 
         _device.Api.Finish(_device.Queue);
         CommitAll(world, fromSnapshot: false);
+        _hostCurrent = true;
     }
 
     /// <summary>Marks the host components as authoritative: the next tick uploads every component of every model
@@ -119,6 +121,11 @@ public sealed partial class OpenClBackend : IDisposable
         }
 
         _disposed = true;
+        if (_world is not null)
+        {
+            HostResidency.Unregister(_world, this);
+        }
+
         ReleaseBuffers();
         _device.Dispose();
     }

@@ -58,14 +58,18 @@ public sealed partial class ModelSpec
         ArgumentNullException.ThrowIfNull(world);
         Span<float> target = world.GetSpan<float>(entity, Parameters);
         CheckSamples(entity, Parameters, torchParameters);
+        HostResidency.BeforeHostRead(world);
         ParameterOrder.ImportTorch(Layout, torchParameters, target);
+        HostResidency.AfterHostWrite(world);
     }
 
-    /// <summary>Writes <paramref name="entity"/>'s parameters in PyTorch order into <paramref name="torchParameters"/> (P floats).</summary>
+    /// <summary>Writes <paramref name="entity"/>'s parameters in PyTorch order into <paramref name="torchParameters"/>
+    /// (P floats), first synchronising from the backend that holds them (<see cref="HostResidency"/>).</summary>
     public void ExportParameters(World world, Entity entity, Span<float> torchParameters) =>
         Export(world, entity, Parameters, torchParameters);
 
-    /// <summary>Writes <paramref name="entity"/>'s accumulated gradients in PyTorch order (P floats).</summary>
+    /// <summary>Writes <paramref name="entity"/>'s accumulated gradients in PyTorch order (P floats), first
+    /// synchronising from the backend that holds them (<see cref="HostResidency"/>).</summary>
     public void ExportGradients(World world, Entity entity, Span<float> torchGradients) =>
         Export(world, entity, Gradients, torchGradients);
 
@@ -133,6 +137,7 @@ public sealed partial class ModelSpec
                 nameof(torchOrder));
         }
 
+        HostResidency.BeforeHostRead(world);
         ParameterOrder.ExportTorch(Layout, source, torchOrder);
     }
 }

@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// Which backend, if any, holds a world's model state away from its components. <see cref="ModelSpec"/>'s export and
+/// import methods call <see cref="BeforeHostRead"/> and <see cref="AfterHostWrite"/>, so reading parameters on the
+/// host synchronises on demand; a gameplay system that reads model components directly through the world calls
+/// <see cref="BeforeHostRead"/> first.
+/// </summary>
+public static class HostResidency
+{
+    private static readonly ConditionalWeakTable<World, IHostSynchronizer> Owners = [];
+
+    /// <summary>Records that <paramref name="owner"/> holds <paramref name="world"/>'s model state.</summary>
+    public static void Register(World world, IHostSynchronizer owner) => Owners.AddOrUpdate(world, owner);
+
+    /// <summary>Forgets <paramref name="owner"/> for <paramref name="world"/> (if it is the one recorded).</summary>
+    public static void Unregister(World world, IHostSynchronizer owner)
+    {
+        if (Owners.TryGetValue(world, out IHostSynchronizer? current) && ReferenceEquals(current, owner))
+        {
+            Owners.Remove(world);
+        }
+    }
+
+    /// <summary>Brings the world's model components up to date from the backend that holds them, if any.</summary>
+    public static void BeforeHostRead(World world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        if (Owners.TryGetValue(world, out IHostSynchronizer? owner))
+        {
+            owner.SynchronizeToHost(world);
+        }
+    }
+
+    /// <summary>Tells the backend holding the world's model state that the host changed it.</summary>
+    public static void AfterHostWrite(World world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        if (Owners.TryGetValue(world, out IHostSynchronizer? owner))
+        {
+            owner.UploadFromHost(world);
+        }
+    }
+}
