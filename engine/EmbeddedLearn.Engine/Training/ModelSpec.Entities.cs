@@ -39,6 +39,46 @@ public sealed partial class ModelSpec
         return entity;
     }
 
+    /// <summary>
+    /// Changes <paramref name="entity"/>'s settings. A learning rate or any other option changes in place; a change of
+    /// optimizer (or turning SGD momentum on) adds the state component it needs, and, as creating a new PyTorch
+    /// optimizer would, starts its state afresh: zero moments or momentum buffer, step count 0. Gradients and
+    /// parameters are kept. A structural change when a component is added: not while a query runs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The settings are invalid (nothing changes).</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive or holds no trainable model of this spec.</exception>
+    public void ChangeSettings(World world, Entity entity, in TrainingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        settings.ThrowIfInvalid();
+        TrainingSettings previous = world.Get<TrainingSettings>(entity);
+        if (!world.Has(entity, Parameters))
+        {
+            throw new InvalidOperationException(entity + " holds no model of spec " + this + ".");
+        }
+
+        HostResidency.BeforeHostRead(world);
+        bool freshState = previous.Optimizer != settings.Optimizer || (previous.Momentum == 0f) != (settings.Momentum == 0f);
+        ComponentType? state = settings.Optimizer == OptimizerKind.Adam ? AdamMoments : settings.Momentum != 0f ? Momentum : null;
+        if (state is not null && !world.Has(entity, state))
+        {
+            world.Add(entity, state);
+        }
+
+        if (freshState)
+        {
+            if (state is not null)
+            {
+                world.GetSpan<float>(entity, state).Clear();
+            }
+
+            world.Get<TrainingState>(entity).OptimizerSteps = 0;
+        }
+
+        world.Set(entity, settings);
+        HostResidency.AfterHostWrite(world);
+    }
+
     /// <summary>Creates an inference-only entity (parameters, inputs, outputs, activations) from
     /// <paramref name="seed"/>; only a forward stage touches it.</summary>
     public Entity SpawnInference(World world, ulong seed)
