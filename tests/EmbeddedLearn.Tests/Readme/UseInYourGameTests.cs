@@ -11,10 +11,10 @@ public sealed class UseInYourGameTests
     [Fact]
     public void Example_agents_learn_and_the_readme_quotes_this_code()
     {
-        var random = new Random(42);
         float firstLoss = 0, lastLoss = 0;
         // <example>
         // At load: a layout chosen at run time (config, save game), a world, a pipeline.
+        var random = new Random(42);
         using var world = new World();
         ModelSpec spec = ModelSpec.Get(ModelLayout.Parse("2,16,1", Activation.Tanh), batch: 8);
         using TrainingPipeline pipeline = TrainingPipeline.CreateDefault();
