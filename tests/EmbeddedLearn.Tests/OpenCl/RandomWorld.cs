@@ -28,7 +28,7 @@ internal sealed class RandomWorld
         2 => TrainingSettings.Sgd(0.01f, momentum: 0.8f, nesterov: true, weightDecay: 0.01f, reduction: LossReduction.Sum),
         3 => TrainingSettings.Adam(0.01f),
         4 => TrainingSettings.Adam(0.005f, weightDecay: 0.001f, accumulationSteps: 2, reduction: LossReduction.None),
-        _ => TrainingSettings.Sgd(0.03f, momentum: 0.5f, dampening: 0.1f, maximize: false, reduction: LossReduction.Mean, accumulationSteps: 2),
+        _ => TrainingSettings.Sgd(0.03f, momentum: 0.5f, dampening: 0.1f, maximize: true, reduction: LossReduction.Mean, accumulationSteps: 2),
     };
 
     public void Spawn(World world, int count, int first = 0)
