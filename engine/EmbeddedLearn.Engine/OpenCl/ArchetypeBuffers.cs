@@ -23,7 +23,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Archetype = archetype;
         Spec = spec;
         Count = archetype.EntityCount;
-        Trainable = archetype.Has(spec.Gradients);
+        Trainable = archetype.Signature.ContainsAll(spec.PlainSignature);
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];

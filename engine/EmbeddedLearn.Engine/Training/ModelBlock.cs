@@ -47,6 +47,7 @@ public readonly struct ModelBlock
     /// <summary>The block's losses, one per entity.</summary>
     public Span<Loss> Losses => Range.GetSpan<Loss>();
 
-    /// <summary>Whether the block's entities are trainable (have settings and gradients), not inference-only.</summary>
-    public bool IsTrainable => Range.Chunk.Has(Spec.Gradients);
+    /// <summary>Whether the block's entities are trainable (have every component of
+    /// <see cref="ModelSpec.PlainSignature"/>: gradients, targets, settings, ...), not inference-only.</summary>
+    public bool IsTrainable => Range.Archetype.Signature.ContainsAll(Spec.PlainSignature);
 }

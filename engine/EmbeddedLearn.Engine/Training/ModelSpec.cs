@@ -135,13 +135,14 @@ public sealed partial class ModelSpec
         }
     }
 
-    /// <summary>The spec whose models live in <paramref name="archetype"/>, or null if it holds none.</summary>
+    /// <summary>The spec whose models live in <paramref name="archetype"/> (it has at least the components of
+    /// <see cref="InferenceSignature"/>), or null if it holds none.</summary>
     public static ModelSpec? Find(Archetype archetype)
     {
         ArgumentNullException.ThrowIfNull(archetype);
         foreach (ModelSpec spec in _all)
         {
-            if (archetype.Has(spec.Parameters) && archetype.Has(spec.Inputs))
+            if (archetype.Signature.ContainsAll(spec.InferenceSignature))
             {
                 return spec;
             }

@@ -52,7 +52,7 @@ public sealed partial class TrainingPipeline
         int trained = 0;
         for (int i = 0; i < _rangeCount; i++)
         {
-            if (Trains(i) && _ranges[i].Chunk.Has(_rangeSpecs[i].Gradients))
+            if (Trains(i) && _ranges[i].Archetype.Signature.ContainsAll(_rangeSpecs[i].PlainSignature))
             {
                 trained += _ranges[i].Length;
             }

@@ -164,7 +164,7 @@ public sealed partial class TrainingPipeline : IDisposable
         foreach ((Archetype archetype, ModelSpec spec) in _models)
         {
             entities += archetype.EntityCount;
-            if (archetype.Has(spec.Gradients))
+            if (archetype.Signature.ContainsAll(spec.PlainSignature))
             {
                 trained += archetype.EntityCount;
             }
