@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text.Json.Serialization;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace EmbeddedLearn.Peer;
 
 /// <summary>One idiom of the peer: a training tick over all entities and the current mean loss.</summary>

@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text.Json.Serialization;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace EmbeddedLearn.Peer;
 
 /// <summary>The swarm workload's shape and the settings shared by both idioms.</summary>
