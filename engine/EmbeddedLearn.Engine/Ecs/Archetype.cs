@@ -158,8 +158,6 @@ public sealed unsafe class Archetype
     internal byte* Address(int index, ComponentType type, int elementSize) =>
         _chunks[index / ChunkCapacity].ColumnPointer(type, elementSize) + ((long)(index % ChunkCapacity) * type.ByteSize);
 
-    internal Entity EntityAt(int index) => _chunks[index / ChunkCapacity].EntityColumn[index % ChunkCapacity];
-
     internal bool TryGetAddEdge(ComponentType type, out Archetype? target) => _addEdges.TryGetValue(type.Id, out target);
 
     internal void SetAddEdge(ComponentType type, Archetype target) => _addEdges[type.Id] = target;

@@ -11,18 +11,6 @@ internal static class ComponentRegistry
     private static readonly Dictionary<Type, ComponentType> ByClrType = [];
     private static readonly List<ComponentType> All = [];
 
-    /// <summary>Number of registered component types (ids are below this).</summary>
-    public static int Count
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return All.Count;
-            }
-        }
-    }
-
     public static ComponentType Of<T>()
         where T : unmanaged => StructId<T>.Type;
 

@@ -32,7 +32,7 @@ public sealed partial class ModelSpec
     {
         ArgumentNullException.ThrowIfNull(world);
         settings.ThrowIfInvalid();
-        CheckSamples(Entity.Null, Parameters, torchParameters);
+        CheckFiniteValues(Entity.Null, Parameters, torchParameters);
         Entity entity = world.Create(SignatureFor(settings));
         world.Set(entity, settings);
         ParameterOrder.ImportTorch(Layout, torchParameters, world.GetSpan<float>(entity, Parameters));
@@ -97,7 +97,7 @@ public sealed partial class ModelSpec
     {
         ArgumentNullException.ThrowIfNull(world);
         Span<float> target = world.GetSpan<float>(entity, Parameters);
-        CheckSamples(entity, Parameters, torchParameters);
+        CheckFiniteValues(entity, Parameters, torchParameters);
         HostResidency.BeforeHostRead(world);
         ParameterOrder.ImportTorch(Layout, torchParameters, target);
         HostResidency.AfterHostWrite(world);
@@ -125,8 +125,8 @@ public sealed partial class ModelSpec
         ArgumentNullException.ThrowIfNull(world);
         Span<float> inputSpan = world.GetSpan<float>(entity, Inputs);
         Span<float> targetSpan = world.GetSpan<float>(entity, Targets);
-        CheckSamples(entity, Inputs, inputs);
-        CheckSamples(entity, Targets, targets);
+        CheckFiniteValues(entity, Inputs, inputs);
+        CheckFiniteValues(entity, Targets, targets);
         inputs.CopyTo(inputSpan);
         targets.CopyTo(targetSpan);
     }
@@ -137,7 +137,7 @@ public sealed partial class ModelSpec
     {
         ArgumentNullException.ThrowIfNull(world);
         Span<float> inputSpan = world.GetSpan<float>(entity, Inputs);
-        CheckSamples(entity, Inputs, inputs);
+        CheckFiniteValues(entity, Inputs, inputs);
         inputs.CopyTo(inputSpan);
     }
 
@@ -148,8 +148,9 @@ public sealed partial class ModelSpec
         return world.GetSpan<float>(entity, Outputs);
     }
 
-    /// <summary>Throws when <paramref name="values"/> does not fill <paramref name="type"/> with finite floats.</summary>
-    internal static void CheckSamples(Entity entity, ComponentType type, ReadOnlySpan<float> values)
+    /// <summary>Throws when <paramref name="values"/> does not fill <paramref name="type"/> with finite floats
+    /// (samples, or parameters being imported).</summary>
+    internal static void CheckFiniteValues(Entity entity, ComponentType type, ReadOnlySpan<float> values)
     {
         string who = entity == Entity.Null ? "new entity" : entity.ToString();
         if (values.Length != type.ElementCount)
