@@ -9,4 +9,8 @@ public enum OptimizerKind
 
     /// <summary>Adam with L2 weight decay added to the gradient (PyTorch's <c>optim.Adam</c>, amsgrad off).</summary>
     Adam = 1,
+
+    /// <summary>Adam with decoupled weight decay, <c>p *= 1 - lr wd</c> before the update (PyTorch's
+    /// <c>optim.AdamW</c>, amsgrad off).</summary>
+    AdamW = 2,
 }

@@ -13,7 +13,8 @@ namespace EmbeddedLearn.Components;
 /// <c>p -= lr g</c>.
 /// Adam: <c>g += wd p</c>; <c>m1 = b1 m1 + (1 - b1) g</c>; <c>m2 = b2 m2 + (1 - b2) g^2</c>;
 /// <c>p -= lr (m1 / (1 - b1^t)) / (sqrt(m2 / (1 - b2^t)) + eps)</c>.
-/// Build settings with <see cref="Sgd"/> or <see cref="Adam"/>, which validate; the training pipeline validates
+/// AdamW: <c>p *= 1 - lr wd</c>, then Adam's update without the L2 term.
+/// Build settings with <see cref="Sgd"/>, <see cref="Adam"/> or <see cref="AdamW"/>, which validate; the training pipeline validates
 /// every entity's settings again before a tick changes anything.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
@@ -112,14 +113,33 @@ public readonly record struct TrainingSettings
         return settings;
     }
 
+    /// <summary>AdamW settings, as <c>optim.AdamW(params, lr, betas=(beta1, beta2), eps, weight_decay, maximize=maximize)</c>:
+    /// decoupled weight decay <c>p *= 1 - lr wd</c> before the Adam update (PyTorch's default <c>wd</c> is 0.01).</summary>
+    /// <exception cref="ArgumentException">A value is out of range (the message names it).</exception>
+    public static TrainingSettings AdamW(
+        float learningRate = 1e-3f,
+        float beta1 = 0.9f,
+        float beta2 = 0.999f,
+        float epsilon = 1e-8f,
+        float weightDecay = 0.01f,
+        bool maximize = false,
+        LossReduction reduction = LossReduction.Mean,
+        int accumulationSteps = 1)
+    {
+        TrainingSettings settings = Adam(learningRate, beta1, beta2, epsilon, weightDecay, maximize, reduction, accumulationSteps)
+            with { Optimizer = OptimizerKind.AdamW };
+        settings.ThrowIfInvalid();
+        return settings;
+    }
+
     /// <summary>Checks every field; returns null when valid, else a message naming the field and its value.</summary>
     public string? Validate()
     {
         // Range checks, not Enum.IsDefined: its reflection cache can be dropped by a GC and rebuilt, which
         // allocates, and this runs for every entity every tick.
-        if (Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam))
+        if (Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.AdamW))
         {
-            return Describe("Optimizer", (int)Optimizer, "must be Sgd or Adam");
+            return Describe("Optimizer", (int)Optimizer, "must be Sgd, Adam or AdamW");
         }
 
         if (Reduction is not (LossReduction.Mean or LossReduction.Sum or LossReduction.None))

@@ -27,10 +27,8 @@ internal static class FrameBudgetRunner
             Threads = threads,
             TrainingBudget = budgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
         };
-        using OpenClBackend? device = backend == "opencl" ? OpenClBackend.Create(new OpenClSelection { AllowCpuDevice = true }) : null;
-        using TrainingPipeline pipeline = device is null
-            ? TrainingPipeline.CreateDefault(options)
-            : new TrainingPipeline(device.CreateStages(zeroGrad: true), options);
+        OpenClBackend? device = backend == "opencl" ? OpenClBackend.Create(new OpenClSelection { AllowCpuDevice = true }) : null;
+        using var pipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), options, device); // owns the device
         string backendName = device is null ? "cpu" : $"opencl ({device.Device.PlatformName}: {device.Device.DeviceName})";
         for (int i = 0; i < warmup; i++)
         {

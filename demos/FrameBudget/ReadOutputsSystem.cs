@@ -8,6 +8,10 @@ internal sealed class ReadOutputsSystem(ModelSpec spec) : IWorldSystem
 {
     public string Name => "GameReadsOutputs";
 
+    public ModelData Reads => ModelData.Outputs;
+
+    public ModelData Writes => ModelData.None;
+
     public float Checksum { get; private set; }
 
     public void Update(World world)

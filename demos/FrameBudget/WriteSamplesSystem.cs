@@ -11,6 +11,10 @@ internal sealed class WriteSamplesSystem(ModelSpec spec) : IWorldSystem
 
     public string Name => "GameWritesSamples";
 
+    public ModelData Reads => ModelData.None;
+
+    public ModelData Writes => ModelData.Inputs | ModelData.Targets;
+
     public void Update(World world)
     {
         foreach (Chunk chunk in world.Query(spec.Query))

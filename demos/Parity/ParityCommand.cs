@@ -45,7 +45,8 @@ internal static class ParityCommand
         {
             ParityResult result = device is null
                 ? ParityRunner.Run(parityCase, c => ParityRunner.DefaultPipeline(c, options))
-                : ParityRunner.Run(parityCase, c => new TrainingPipeline(device.CreateStages(c.ZeroGrad), options), device.SynchronizeToHost);
+                : ParityRunner.Run(parityCase, c => new TrainingPipeline(TrainingPipeline.DefaultStages(c.ZeroGrad), options, device, ownsExecutor: false),
+                    device.SynchronizeToHost);
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-45} worst relative error {1:E2}  {2}",
                 result.Case, result.WorstRelativeError, result.Passed ? "PASS" : "FAIL"));
             if (result.Passed)

@@ -1,6 +1,7 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Optimizers;
 using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Demos.Seed;
@@ -22,7 +23,7 @@ internal static class SeedExample
         var options = new PipelineOptions { Threads = 1 };
         using var forwardAndLoss = new TrainingPipeline([new ForwardStage(), new MseLossStage()], options);
         using var backward = new TrainingPipeline([new BackwardStage()], options);
-        using var step = new TrainingPipeline([new SgdStepStage()], options);
+        using var step = new TrainingPipeline([new OptimizerStepStage(new SgdOptimizer())], options);
         using var zeroGrad = new TrainingPipeline([new ZeroGradStage()], options);
 
         forwardAndLoss.Run(world);

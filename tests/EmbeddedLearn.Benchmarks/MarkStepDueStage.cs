@@ -8,6 +8,10 @@ internal sealed class MarkStepDueStage : IBlockStage
 {
     public string Name => "MarkStepDue";
 
+    public ModelData Reads => ModelData.Counters;
+
+    public ModelData Writes => ModelData.Counters;
+
     public void Execute(in ModelBlock block)
     {
         if (!block.IsTrainable)

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Optimizers;
 using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Benchmarks;
@@ -53,7 +54,7 @@ public class TrainingBenchmarks
         _forward = new TrainingPipeline([new ForwardStage()], options);
         _loss = new TrainingPipeline([new MseLossStage()], options);
         _backward = new TrainingPipeline([new BackwardStage()], options);
-        _sgd = new TrainingPipeline([new MarkStepDueStage(), new SgdStepStage()], options);
+        _sgd = new TrainingPipeline([new MarkStepDueStage(), new OptimizerStepStage(new SgdOptimizer())], options);
         _tick.Run(_world);
     }
 

@@ -20,6 +20,7 @@ public sealed partial class World : IDisposable
     private int _freeCount;
     private int _nextId;
     private int _queryDepth;
+    private int _tickOwner;
     private bool _disposed;
 
     /// <summary>Creates an empty world.</summary>
@@ -36,8 +37,22 @@ public sealed partial class World : IDisposable
     /// <summary>Increments on every structural change; caches keyed on it know when to refresh.</summary>
     public long StructureVersion { get; private set; }
 
+    /// <summary>Whether <see cref="Dispose"/> was called (the world's memory is freed).</summary>
+    public bool IsDisposed => _disposed;
+
     /// <summary>Whether a query is running (structural changes are refused meanwhile).</summary>
     public bool IsQueryRunning => Volatile.Read(ref _queryDepth) > 0;
+
+    /// <summary>Claims the world for one training tick; false when another tick holds it (two pipelines, or two
+    /// threads, running the same world at once).</summary>
+    internal bool TryEnterTick()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Interlocked.Exchange(ref _tickOwner, 1) == 0;
+    }
+
+    /// <summary>Releases the claim of <see cref="TryEnterTick"/>.</summary>
+    internal void ExitTick() => Volatile.Write(ref _tickOwner, 0);
 
     /// <summary>Frees all chunk memory. Handles and spans from this world must not be used afterwards.</summary>
     public void Dispose()

@@ -34,23 +34,11 @@ internal sealed unsafe partial class ArchetypeBuffers
             index += chunk.Count;
         }
 
-        float[] sf = new float[Count * 8];
-        int[] si = new int[Count * 8];
+        float[] sf = new float[Count * DeviceSettingsLayout.FloatCount];
+        int[] si = new int[Count * DeviceSettingsLayout.IntCount];
         for (int e = 0; e < Count; e++)
         {
-            TrainingSettings s = current[e];
-            sf[e * 8] = s.LearningRate;
-            sf[(e * 8) + 1] = s.Momentum;
-            sf[(e * 8) + 2] = s.Dampening;
-            sf[(e * 8) + 3] = s.WeightDecay;
-            sf[(e * 8) + 4] = s.Beta1;
-            sf[(e * 8) + 5] = s.Beta2;
-            sf[(e * 8) + 6] = s.Epsilon;
-            si[e * 8] = (int)s.Optimizer;
-            si[(e * 8) + 1] = s.Nesterov ? 1 : 0;
-            si[(e * 8) + 2] = s.Maximize ? 1 : 0;
-            si[(e * 8) + 3] = (int)s.Reduction;
-            si[(e * 8) + 4] = s.AccumulationSteps;
+            DeviceSettingsLayout.Pack(current[e], e, sf, si);
         }
 
         fixed (float* f = sf)

@@ -6,7 +6,7 @@ namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
 /// The device copy of one model archetype: a buffer per run-time sized component (entity-major, archetype row
-/// order), packed settings (<c>sf</c> 8 floats, <c>si</c> 8 ints per entity, see training.cl), training state
+/// order), packed settings (<c>sf</c>, <c>si</c>: see <see cref="DeviceSettingsLayout"/>), training state
 /// (3 longs per entity), the loss, backward scratch, the layer widths, and snapshots of the training state taken at
 /// the start of every tick.
 /// </summary>
@@ -47,8 +47,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
                 Add(spec.AdamMoments, true);
             }
 
-            SettingsF = Allocate(Count * 8L * sizeof(float));
-            SettingsI = Allocate(Count * 8L * sizeof(int));
+            SettingsF = Allocate(Count * (long)DeviceSettingsLayout.FloatCount * sizeof(float));
+            SettingsI = Allocate(Count * (long)DeviceSettingsLayout.IntCount * sizeof(int));
             State = Allocate(Count * 3L * sizeof(long));
             StateSnapshot = Allocate(Count * 3L * sizeof(long));
             Loss = Allocate(Count * (long)sizeof(float));

@@ -98,11 +98,12 @@ internal sealed unsafe class OpenClApi
         }
     }
 
-    public void Launch(nint queue, nint kernel, int items)
+    public void Launch(nint queue, nint kernel, int firstItem, int items)
     {
         Check(Injected(OpenClOperation.Enqueue), "clEnqueueNDRangeKernel");
+        nuint offset = (nuint)firstItem;
         nuint global = (nuint)items;
-        Check(Cl.EnqueueNdrangeKernel(queue, kernel, 1, null, &global, null, 0, null, null), "clEnqueueNDRangeKernel");
+        Check(Cl.EnqueueNdrangeKernel(queue, kernel, 1, &offset, &global, null, 0, null, null), "clEnqueueNDRangeKernel");
     }
 
     public void Arg(nint kernel, uint index, int value) =>

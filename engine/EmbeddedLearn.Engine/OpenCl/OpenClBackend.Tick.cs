@@ -1,39 +1,150 @@
+using System.Diagnostics;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>The tick: begin (validate, resynchronise on structural change, upload samples, snapshot), one launch per
-/// stage per archetype, end (read results, wait), and recovery after a fault.</summary>
+/// <summary>The tick on the device: stage checks, the explicit begin (resynchronise on structural change), each run of
+/// block stages (upload samples, snapshot, one launch per stage per archetype row interval, enqueue result reads),
+/// game systems on the host, the end (one wait), and recovery after a fault.</summary>
 public sealed partial class OpenClBackend
 {
+    private int[] _intervalStarts = new int[16];
+    private int[] _intervalLengths = new int[16];
+    private int[] _intervalArchetype = new int[16];
+    private int _intervalCount;
     private bool _tickOpen;
     private bool _kernelsEnqueued;
     private bool _snapshotTaken;
+    private bool _readsPending;
 
-    /// <summary>Whether the host components hold the authoritative state (after a resynchronisation committed the
-    /// device state and before the new upload completed).</summary>
-    private bool HostAuthoritative => _hostDirty;
-
-    internal void RunStage(OpenClStageKind stage, World world)
+    /// <inheritdoc/>
+    internal override void CheckStages(IReadOnlyList<IPipelineStage> stages)
     {
-        BeginTick(world);
-        _kernelsEnqueued = true;
-        foreach (ArchetypeBuffers buffers in _archetypes)
+        foreach (IPipelineStage stage in stages)
         {
-            buffers.Launch(stage);
+            if (stage is IBlockStage block && block.Kind == StageKind.Custom)
+            {
+                throw new NotSupportedException("Stage " + stage.Name + " is a custom block stage (StageKind.Custom): the OpenCL "
+                    + "backend runs only the built-in stages on the device. Run it as an IWorldSystem (what it declares it reads "
+                    + "is synchronised to the host first, what it writes goes back to the device), or use the CPU backend.");
+            }
+
+            if (stage is OptimizerStepStage step && !_device.HasKernel(step.Optimizer.KernelName))
+            {
+                throw new NotSupportedException("Stage " + stage.Name + ": the OpenCL program has no kernel "
+                    + step.Optimizer.KernelName + " for optimizer " + step.Optimizer.Name + ".");
+            }
         }
     }
 
-    internal void EndTick(World world)
+    /// <inheritdoc/>
+    internal override void BeginTick(World world)
     {
-        BeginTick(world);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!ReferenceEquals(world, _world))
+        {
+            ReleaseBuffers();
+            if (_world is not null)
+            {
+                HostResidency.Unregister(_world, this);
+            }
+
+            _world = world;
+            _hostDirty = true;
+            HostResidency.Register(world, this);
+        }
+
+        _tickOpen = true;
+        _kernelsEnqueued = false;
+        _snapshotTaken = false;
+        _readsPending = false;
+    }
+
+    /// <inheritdoc/>
+    internal override void RunBlocks(World world, BlockPlan plan, IPipelineStage[] stages, int first, int end, long[] stageTicks)
+    {
+        PrepareDevice(world);
+        BuildIntervals(plan);
+        for (int s = first; s < end; s++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var stage = (IBlockStage)stages[s];
+            _kernelsEnqueued = true;
+            for (int a = 0; a < _archetypes.Count; a++)
+            {
+                if (stage.RunsWhenNotTraining)
+                {
+                    Launch(stage, _archetypes[a], 0, _archetypes[a].Count);
+                    continue;
+                }
+
+                for (int i = 0; i < _intervalCount; i++)
+                {
+                    if (_intervalArchetype[i] == a)
+                    {
+                        Launch(stage, _archetypes[a], _intervalStarts[i], _intervalLengths[i]);
+                    }
+                }
+            }
+
+            stageTicks[s] += Stopwatch.GetTimestamp() - t0;
+        }
+
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
             buffers.ReadResults();
         }
 
-        _device.Api.Finish(_device.Queue);
+        _readsPending = true;
+    }
+
+    /// <inheritdoc/>
+    internal override void BeforeWorldSystem(World world, IWorldSystem system)
+    {
+        if (!ReferenceEquals(world, _world))
+        {
+            return;
+        }
+
+        if (_readsPending)
+        {
+            _device.Api.Finish(_device.Queue);
+            _readsPending = false;
+        }
+
+        if ((system.Reads & ModelData.Resident) != 0 && _kernelsEnqueued)
+        {
+            SynchronizeToHost(world);
+        }
+    }
+
+    /// <inheritdoc/>
+    internal override void AfterWorldSystem(World world, IWorldSystem system)
+    {
+        if (ReferenceEquals(world, _world) && (system.Writes & (ModelData.Resident | ModelData.Settings)) != 0)
+        {
+            if (!_hostCurrent && _kernelsEnqueued)
+            {
+                // The system wrote part of the resident state on the host; bring the rest home first so that the
+                // upload before the next stage sends a consistent state.
+                SynchronizeToHost(world);
+            }
+
+            _hostDirty = true;
+        }
+    }
+
+    /// <inheritdoc/>
+    internal override void EndTick(World world, BlockPlan plan, IPipelineStage[] stages, long[] stageTicks)
+    {
+        if (_tickOpen && _kernelsEnqueued)
+        {
+            _device.Api.Finish(_device.Queue);
+        }
+
+        _readsPending = false;
         _tickOpen = false;
     }
 
@@ -45,7 +156,7 @@ public sealed partial class OpenClBackend
     {
         bool tickWasOpen = _tickOpen;
         _tickOpen = false;
-        if (!ReferenceEquals(world, _world) || HostAuthoritative)
+        if (!ReferenceEquals(world, _world) || _hostDirty)
         {
             detail = "the host components already held the latest state";
             return true;
@@ -66,30 +177,36 @@ public sealed partial class OpenClBackend
         }
     }
 
-    private void BeginTick(World world)
+    private static void Launch(IBlockStage stage, ArchetypeBuffers buffers, int firstRow, int rows)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_tickOpen)
+        switch (stage.Kind)
         {
-            return;
+            case StageKind.ZeroGrad:
+                buffers.Launch(OpenClStageKind.ZeroGrad, firstRow, rows);
+                break;
+            case StageKind.Forward:
+                buffers.Launch(OpenClStageKind.Forward, firstRow, rows);
+                break;
+            case StageKind.MseLoss:
+                buffers.Launch(OpenClStageKind.MseLoss, firstRow, rows);
+                break;
+            case StageKind.Backward:
+                buffers.Launch(OpenClStageKind.Backward, firstRow, rows);
+                break;
+            case StageKind.OptimizerStep:
+                buffers.LaunchOptimizer(((OptimizerStepStage)stage).Optimizer, firstRow, rows);
+                break;
+            default:
+                throw new NotSupportedException("Stage " + stage.Name + " cannot run on the OpenCL device.");
         }
+    }
 
-        Validate(world);
-        if (!ReferenceEquals(world, _world))
-        {
-            ReleaseBuffers();
-            if (_world is not null)
-            {
-                HostResidency.Unregister(_world, this);
-            }
-
-            _world = world;
-            _hostDirty = true;
-            HostResidency.Register(world, this);
-        }
-
+    /// <summary>Makes the device hold the world's current model set and this tick's samples: resynchronises after a
+    /// structural change or a host edit, uploads changed settings, the inputs and targets, and (once per tick) a
+    /// snapshot of the resident state for recovery.</summary>
+    private void PrepareDevice(World world)
+    {
         _hostCurrent = false;
-
         if (_hostDirty || world.StructureVersion != _uploadedVersion)
         {
             Resynchronise(world);
@@ -105,20 +222,77 @@ public sealed partial class OpenClBackend
             }
         }
 
-        _tickOpen = true;
-        _kernelsEnqueued = false;
-        _snapshotTaken = false;
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
             buffers.UploadSamples();
         }
 
-        foreach (ArchetypeBuffers buffers in _archetypes)
+        if (!_snapshotTaken)
         {
-            buffers.Snapshot();
+            foreach (ArchetypeBuffers buffers in _archetypes)
+            {
+                buffers.Snapshot();
+            }
+
+            _snapshotTaken = true;
+        }
+    }
+
+    /// <summary>Turns the plan's training window into row intervals per device archetype (consecutive trained blocks
+    /// of one archetype merge into one interval).</summary>
+    private void BuildIntervals(BlockPlan plan)
+    {
+        _intervalCount = 0;
+        int currentArchetype = -1;
+        for (int i = 0; i < plan.Count; i++)
+        {
+            if (!plan.Trains(i))
+            {
+                currentArchetype = -1;
+                continue;
+            }
+
+            int a = IndexOf(plan.Range(i).Archetype);
+            int row = plan.ArchetypeRow(i);
+            int length = plan.Range(i).Length;
+            if (a < 0)
+            {
+                continue;
+            }
+
+            int last = _intervalCount - 1;
+            if (a == currentArchetype && last >= 0 && _intervalStarts[last] + _intervalLengths[last] == row)
+            {
+                _intervalLengths[last] += length;
+                continue;
+            }
+
+            if (_intervalCount == _intervalStarts.Length)
+            {
+                Array.Resize(ref _intervalStarts, _intervalCount * 2);
+                Array.Resize(ref _intervalLengths, _intervalCount * 2);
+                Array.Resize(ref _intervalArchetype, _intervalCount * 2);
+            }
+
+            _intervalStarts[_intervalCount] = row;
+            _intervalLengths[_intervalCount] = length;
+            _intervalArchetype[_intervalCount] = a;
+            _intervalCount++;
+            currentArchetype = a;
+        }
+    }
+
+    private int IndexOf(Archetype archetype)
+    {
+        for (int a = 0; a < _archetypes.Count; a++)
+        {
+            if (ReferenceEquals(_archetypes[a].Archetype, archetype))
+            {
+                return a;
+            }
         }
 
-        _snapshotTaken = true;
+        return -1;
     }
 
     private void Resynchronise(World world)
@@ -146,26 +320,5 @@ public sealed partial class OpenClBackend
 
         _uploadedVersion = world.StructureVersion;
         _hostDirty = false;
-    }
-
-    private void Validate(World world)
-    {
-        IReadOnlyList<Archetype> archetypes = world.Archetypes;
-        for (int a = 0; a < archetypes.Count; a++) // an index loop: foreach over the interface would box its enumerator
-        {
-            Archetype archetype = archetypes[a];
-            ModelSpec? spec = archetype.EntityCount > 0 ? ModelSpec.Find(archetype) : null;
-            if (spec is null)
-            {
-                continue;
-            }
-
-            for (int c = 0; c < archetype.ChunkCount; c++)
-            {
-                Chunk chunk = archetype.GetChunk(c);
-                var block = new ModelBlock(spec, new ChunkRange(chunk, 0, chunk.Count), []);
-                TickValidator.Check(block, _checkInputs, _checkTraining);
-            }
-        }
     }
 }

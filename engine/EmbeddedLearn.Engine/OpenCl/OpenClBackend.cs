@@ -1,27 +1,31 @@
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
-/// The OpenCL backend: training stages that run on an OpenCL device, one kernel launch per stage per model
-/// archetype. Parameters, gradients, optimizer state, settings and training counters stay resident on the device;
-/// per tick only inputs and targets go up and outputs, losses and element losses come down (the whole tick is
-/// enqueued, then one wait). The host components of the resident state are refreshed by
-/// <see cref="SynchronizeToHost"/>; host edits to them reach the device after <see cref="UploadFromHost"/>.
-/// Structural changes (spawn, despawn, new archetypes) are detected through <see cref="World.StructureVersion"/>:
-/// the device state is written back to the entities it belongs to, then everything is uploaded again.
-/// A backend serves one world at a time (a new world drops the old device copy).
+/// The OpenCL executor: runs a <see cref="TrainingPipeline"/>'s built-in block stages on an OpenCL device, one kernel
+/// launch per stage per model archetype (over the training budget's window of rows for training stages), and its
+/// game systems on the host. Parameters, gradients, optimizer state, settings and training counters stay resident
+/// on the device; per tick only inputs and targets go up and outputs, losses and element losses come down (the
+/// whole tick is enqueued, then one wait, unless a game system in between needs the host copy). A game system's
+/// declared reads of resident data are synchronised to the host before it runs, and its declared writes go back
+/// to the device after it. The host components of the resident state are refreshed by <see cref="SynchronizeToHost"/>;
+/// host edits to them reach the device after <see cref="UploadFromHost"/>. Structural changes (spawn, despawn, new
+/// archetypes) are detected through <see cref="World.StructureVersion"/>: the device state is written back to the
+/// entities it belongs to, then everything is uploaded again. A backend serves one world at a time.
+/// Custom block stages (<see cref="StageKind.Custom"/>) cannot run on the device: the pipeline refuses them.
 /// </summary>
 /// <example>
 /// <code>
-/// using var backend = OpenClBackend.Create(new OpenClSelection { AllowCpuDevice = true });
-/// using var pipeline = new TrainingPipeline(backend.CreateStages(zeroGrad: true));
+/// var backend = OpenClBackend.Create(new OpenClSelection { AllowCpuDevice = true });
+/// using var pipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), options: null, executor: backend);
 /// pipeline.Run(world);               // one tick on the device
 /// backend.SynchronizeToHost(world);  // parameters, gradients, optimizer state, counters back in the components
 /// </code>
 /// </example>
-public sealed partial class OpenClBackend : IDisposable, IHostSynchronizer
+public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
 {
     private readonly OpenClDevice _device;
     private readonly List<ArchetypeBuffers> _archetypes = [];
@@ -29,8 +33,6 @@ public sealed partial class OpenClBackend : IDisposable, IHostSynchronizer
     private long _uploadedVersion = long.MinValue;
     private bool _hostDirty;
     private bool _hostCurrent;
-    private bool _checkInputs;
-    private bool _checkTraining;
     private bool _disposed;
 
     private OpenClBackend(OpenClDevice device)
@@ -40,6 +42,15 @@ public sealed partial class OpenClBackend : IDisposable, IHostSynchronizer
 
     /// <summary>The device in use and its capabilities.</summary>
     public OpenClProbeResult Device => _device.Info;
+
+    /// <inheritdoc/>
+    public override BackendKind Backend => BackendKind.OpenCl;
+
+    /// <inheritdoc/>
+    public override string Description => _device.Info.ToString();
+
+    /// <inheritdoc/>
+    internal override int Parallelism => 1;
 
     /// <summary>Creates a backend on the device <paramref name="selection"/> picks (default: a GPU or accelerator).</summary>
     /// <exception cref="OpenClException">No usable device; the message gives the probe's reason.</exception>
@@ -55,33 +66,6 @@ public sealed partial class OpenClBackend : IDisposable, IHostSynchronizer
         probe = OpenClDevice.TryCreate(selection ?? new OpenClSelection(), out OpenClDevice? device);
         backend = device is null ? null : new OpenClBackend(device);
         return backend is not null;
-    }
-
-    /// <summary>The device stages of a training tick, in order: <see cref="OpenClZeroGrad"/> (when
-    /// <paramref name="zeroGrad"/>), <see cref="OpenClForward"/>, <see cref="OpenClMseLoss"/>,
-    /// <see cref="OpenClBackward"/>, <see cref="OpenClSgdStep"/>, <see cref="OpenClAdamStep"/>, then
-    /// <see cref="OpenClReadBack"/>, which waits for the tick and brings outputs and losses down. A custom list must
-    /// end with a read-back stage.</summary>
-    public List<IPipelineStage> CreateStages(bool zeroGrad = true)
-    {
-        _checkInputs = true;
-        _checkTraining = true;
-        List<IPipelineStage> stages = [];
-        if (zeroGrad)
-        {
-            stages.Add(new OpenClZeroGrad(this));
-        }
-
-        stages.AddRange([new OpenClForward(this), new OpenClMseLoss(this), new OpenClBackward(this), new OpenClSgdStep(this),
-            new OpenClAdamStep(this), new OpenClReadBack(this)]);
-        return stages;
-    }
-
-    /// <summary>Inference only: <see cref="OpenClForward"/> and <see cref="OpenClReadBack"/>.</summary>
-    public List<IPipelineStage> CreateInferenceStages()
-    {
-        _checkInputs = true;
-        return [new OpenClForward(this), new OpenClReadBack(this)];
     }
 
     /// <summary>Writes the device's parameters, gradients, optimizer state, activations, output gradients and
@@ -112,20 +96,30 @@ public sealed partial class OpenClBackend : IDisposable, IHostSynchronizer
         }
     }
 
-    /// <summary>Releases the device buffers and the OpenCL objects.</summary>
-    public void Dispose()
+    /// <summary>Brings the device state home (when the world is still alive), then releases the device buffers and
+    /// the OpenCL objects, so that nothing trained on the device is lost by disposing.</summary>
+    protected override void Dispose(bool disposing)
     {
         if (_disposed)
         {
             return;
         }
 
-        _disposed = true;
-        if (_world is not null)
+        if (disposing && _world is not null && !_world.IsDisposed)
         {
+            try
+            {
+                SynchronizeToHost(_world);
+            }
+            catch (Exception ex) when (ex is OpenClException or ObjectDisposedException)
+            {
+                // The device failed or the world is gone: there is nothing left to bring home.
+            }
+
             HostResidency.Unregister(_world, this);
         }
 
+        _disposed = true;
         ReleaseBuffers();
         _device.Dispose();
     }

@@ -31,6 +31,9 @@ internal sealed unsafe class OpenClDevice : IDisposable
     /// <summary>The kernel named <paramref name="name"/>.</summary>
     public nint Kernel(string name) => _kernels[name];
 
+    /// <summary>Whether the program holds kernel <paramref name="name"/>.</summary>
+    public bool HasKernel(string name) => _kernels.ContainsKey(name);
+
     /// <summary>Probes, picks a device as <paramref name="selection"/> says and builds the kernels; never throws.
     /// Returns what was found; <paramref name="device"/> is set only when it is available.</summary>
     public static OpenClProbeResult TryCreate(OpenClSelection selection, out OpenClDevice? device)

@@ -8,11 +8,15 @@ namespace EmbeddedLearn.Training;
 /// </summary>
 public interface IBlockStage : IPipelineStage
 {
-    /// <summary>Processes <paramref name="block"/>.</summary>
-    void Execute(in ModelBlock block);
+    /// <summary>Which built-in operation this is (<see cref="StageKind.Custom"/>, the default, for a game's own
+    /// stage, which only the CPU executor can run).</summary>
+    StageKind Kind => StageKind.Custom;
 
     /// <summary>Whether the stage also runs on blocks that do not train this tick because the pipeline's
     /// <see cref="PipelineOptions.TrainingBudget"/> left them out (true for inference, such as Forward; false, the
     /// default, for training stages).</summary>
     bool RunsWhenNotTraining => false;
+
+    /// <summary>Processes <paramref name="block"/>.</summary>
+    void Execute(in ModelBlock block);
 }

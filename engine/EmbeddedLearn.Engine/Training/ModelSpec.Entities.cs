@@ -1,6 +1,7 @@
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Optimizers;
 using EmbeddedLearn.Training.Cpu;
 
 namespace EmbeddedLearn.Training;
@@ -59,7 +60,7 @@ public sealed partial class ModelSpec
 
         HostResidency.BeforeHostRead(world);
         bool freshState = previous.Optimizer != settings.Optimizer || (previous.Momentum == 0f) != (settings.Momentum == 0f);
-        ComponentType? state = settings.Optimizer == OptimizerKind.Adam ? AdamMoments : settings.Momentum != 0f ? Momentum : null;
+        ComponentType? state = OptimizerUnits.For(settings.Optimizer).StateComponent(this, settings);
         if (state is not null && !world.Has(entity, state))
         {
             world.Add(entity, state);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Optimizers;
 
 namespace EmbeddedLearn.Training;
 
@@ -14,7 +15,7 @@ namespace EmbeddedLearn.Training;
 /// Per entity (P = <c>Layout.ParameterCount</c>, B = <see cref="Batch"/>, in/out = input/output width):
 /// <see cref="Parameters"/> P floats (engine order: per layer <c>W^T [in, out]</c> then <c>b [out]</c>);
 /// <see cref="Gradients"/> P floats, same order; <see cref="Momentum"/> P floats (SGD with momentum only);
-/// <see cref="AdamMoments"/> 2P floats, first moments then second (Adam only);
+/// <see cref="AdamMoments"/> 2P floats, first moments then second (Adam and AdamW);
 /// <see cref="Inputs"/> <c>[B, in]</c>; <see cref="Targets"/>, <see cref="Outputs"/>, <see cref="OutputGradient"/>
 /// (<c>dL/do</c>) and <see cref="LossElements"/> <c>[B, out]</c>; <see cref="Activations"/> the post-activation values
 /// of every hidden layer, <c>[B, h]</c> blocks one after the other; plus the struct components
@@ -99,7 +100,7 @@ public sealed partial class ModelSpec
     /// <summary>Components of a trainable entity using SGD with momentum.</summary>
     public Signature MomentumSignature { get; }
 
-    /// <summary>Components of a trainable entity using Adam.</summary>
+    /// <summary>Components of a trainable entity using Adam or AdamW.</summary>
     public Signature AdamSignature { get; }
 
     /// <summary>Components of an inference-only entity (forward only).</summary>
@@ -152,12 +153,11 @@ public sealed partial class ModelSpec
     }
 
     /// <summary>The signature a trainable entity with <paramref name="settings"/> needs.</summary>
-    public Signature SignatureFor(in TrainingSettings settings) => settings.Optimizer switch
+    public Signature SignatureFor(in TrainingSettings settings)
     {
-        OptimizerKind.Adam => AdamSignature,
-        _ when settings.Momentum != 0f => MomentumSignature,
-        _ => PlainSignature,
-    };
+        ComponentType? state = OptimizerUnits.For(settings.Optimizer).StateComponent(this, settings);
+        return state is null ? PlainSignature : state == Momentum ? MomentumSignature : state == AdamMoments ? AdamSignature : PlainSignature.With(state);
+    }
 
     /// <inheritdoc/>
     public override string ToString() =>

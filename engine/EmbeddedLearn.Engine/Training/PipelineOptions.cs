@@ -8,7 +8,7 @@ public sealed record PipelineOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
-    /// Time the block stages may take per tick (wall clock), or null (the default) to train every entity every tick.
+    /// Time the block stages may take per tick (wall clock on the CPU, device time on a device), or null (the default) to train every entity every tick.
     /// With a budget, inference (stages whose <see cref="IBlockStage.RunsWhenNotTraining"/> is true, such as Forward)
     /// still runs for every entity, and training runs for as many blocks of entities as the budget fits, estimated
     /// from the cost measured on earlier ticks: a fair rotating window, so the entities left out this tick train on

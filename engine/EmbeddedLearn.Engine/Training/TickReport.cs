@@ -26,14 +26,18 @@ public sealed class TickReport
     /// <summary>Blocks (chunk row ranges) the block stages ran over.</summary>
     public int Blocks { get; internal set; }
 
+    /// <summary>The backend that ran the tick.</summary>
+    public Backends.BackendKind Backend { get; internal set; }
+
     /// <summary>Wall-clock time of the whole tick, in milliseconds.</summary>
     public double TotalMilliseconds { get; internal set; }
 
     /// <summary>Stage names, in pipeline order.</summary>
     public IReadOnlyList<string> StageNames { get; }
 
-    /// <summary>Time spent in each stage this tick, in milliseconds, summed over threads (block stages run on
-    /// several threads at once, so with T threads the sum can reach T times the wall-clock time).</summary>
+    /// <summary>Time spent in each stage this tick, in milliseconds. On the CPU: summed over threads (block stages run
+    /// on several threads at once, so with T threads the sum can reach T times the wall-clock time). On an OpenCL
+    /// device: the device time of the stage's kernels, from profiling events. Game systems: wall-clock time.</summary>
     public ReadOnlySpan<double> StageMilliseconds => _stageMilliseconds;
 
     internal Span<double> MutableStageMilliseconds => _stageMilliseconds;

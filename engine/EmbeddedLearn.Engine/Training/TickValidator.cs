@@ -1,31 +1,45 @@
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Optimizers;
 
 namespace EmbeddedLearn.Training;
 
 /// <summary>Checks every model entity a tick will touch before the tick changes anything.</summary>
 internal static class TickValidator
 {
-    /// <summary>Throws <see cref="ModelDataException"/> for the first entity of <paramref name="block"/> whose
-    /// inputs (when <paramref name="checkInputs"/>), targets or settings (when <paramref name="checkTraining"/>) are invalid.</summary>
-    public static void Check(in ModelBlock block, bool checkInputs, bool checkTraining)
+    /// <summary>Throws <see cref="ModelDataException"/> for the first entity of <paramref name="block"/> with invalid
+    /// data among what <paramref name="reads"/> (the union of the declared reads of the stages about to run) names:
+    /// non-finite inputs, non-finite targets (trainable entities), invalid settings or a missing optimizer state
+    /// component (trainable entities).</summary>
+    public static void Check(in ModelBlock block, ModelData reads)
     {
         ModelSpec spec = block.Spec;
-        if (checkInputs)
+        if ((reads & ModelData.Inputs) != 0)
         {
             CheckFinite(block, spec.Inputs);
         }
 
-        if (!checkTraining || !block.IsTrainable)
+        if (!block.IsTrainable)
         {
             return;
         }
 
-        CheckFinite(block, spec.Targets);
+        if ((reads & ModelData.Targets) != 0)
+        {
+            CheckFinite(block, spec.Targets);
+        }
+
+        if ((reads & ModelData.Settings) != 0)
+        {
+            CheckSettings(block);
+        }
+    }
+
+    private static void CheckSettings(in ModelBlock block)
+    {
+        ModelSpec spec = block.Spec;
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
-        bool hasMomentum = block.Has(spec.Momentum);
-        bool hasAdam = block.Has(spec.AdamMoments);
         for (int i = 0; i < block.Count; i++)
         {
             string? error = settings[i].Validate();
@@ -34,14 +48,13 @@ internal static class TickValidator
                 Throw(block.Entities[i], nameof(TrainingSettings), error);
             }
 
-            if (settings[i].Optimizer == OptimizerKind.Adam && !hasAdam)
+            OptimizerUnit optimizer = OptimizerUnits.For(settings[i].Optimizer);
+            ComponentType? state = optimizer.StateComponent(spec, settings[i]);
+            if (state is not null && !block.Has(state))
             {
-                Throw(block.Entities[i], spec.AdamMoments.Name, "its settings select Adam but it has no Adam moments component");
-            }
-
-            if (settings[i].Optimizer == OptimizerKind.Sgd && settings[i].Momentum != 0f && !hasMomentum)
-            {
-                Throw(block.Entities[i], spec.Momentum.Name, "its settings select SGD with momentum but it has no momentum buffer component");
+                Throw(block.Entities[i], state.Name, string.Format(CultureInfo.InvariantCulture,
+                    "its settings select {0}{1} but it has no such state component", optimizer.Name,
+                    settings[i].Optimizer == OptimizerKind.Sgd ? " with momentum" : string.Empty));
             }
         }
     }

@@ -1,40 +1,40 @@
 using System.Diagnostics;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
+using EmbeddedLearn.Training.Optimizers;
 using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Training;
 
 /// <summary>
-/// The per-tick training system: an ordered list of stages run over every model entity of a world. The default
-/// is <c>ZeroGrad -> Forward -> MseLoss -> Backward -> SgdStep -> AdamStep</c>; a game may reorder, drop or add
-/// stages (its own <see cref="IBlockStage"/>s or <see cref="IWorldSystem"/>s). Consecutive block stages run
-/// chunk-major (all of them on one cache-sized block of entities, then the next), blocks spread over
-/// <see cref="PipelineOptions.Threads"/> threads. Every tick validates the entities first and refuses to run,
-/// changing nothing, when one is invalid. A steady-state tick allocates nothing.
+/// The per-tick training system: one description of a tick, an ordered list of stages each declaring what it reads
+/// and writes, run by an executor (<see cref="CpuExecutor"/> by default, or an OpenCL device through
+/// <c>TrainingBackends</c>). The default list is <c>ZeroGrad -> Forward -> MseLoss -> Backward -> SgdStep -> AdamStep
+/// -> AdamWStep</c>; a game may reorder, drop or add stages (its own <see cref="IBlockStage"/>s or
+/// <see cref="IWorldSystem"/>s). Before each run of block stages the pipeline checks every entity for what those
+/// stages declare they read and refuses the tick, changing nothing, when one is invalid, whatever the executor. The
+/// training budget, the per-tick report and the checks behave the same on every executor. A steady-state tick
+/// allocates nothing. One tick at a time: <see cref="Run"/> from two threads at once, or two pipelines running one
+/// world at once, throws.
 /// </summary>
-public sealed partial class TrainingPipeline : IDisposable
+public sealed class TrainingPipeline : IDisposable
 {
-    [ThreadStatic]
-    private static float[]? t_scratch;
-
     private readonly IPipelineStage[] _stages;
-    private readonly WorkerPool _pool;
-    private readonly SegmentBatch _batch;
     private readonly long[] _stageTicks;
-    private readonly bool _checkInputs;
-    private readonly bool _checkTraining;
-    private readonly List<(Archetype Archetype, ModelSpec Spec)> _models = [];
-    private World? _modelsWorld;
-    private int _modelsArchetypeCount;
-    private ChunkRange[] _ranges = new ChunkRange[64];
-    private ModelSpec[] _rangeSpecs = new ModelSpec[64];
-    private int _rangeCount;
+    private readonly BlockPlan _plan = new();
+    private TickExecutor _executor;
+    private bool _ownsExecutor;
+    private int _running;
     private long _ticks;
 
-    /// <summary>Creates a pipeline running <paramref name="stages"/> in order.</summary>
+    /// <summary>Creates a pipeline running <paramref name="stages"/> in order on <paramref name="executor"/> (a new
+    /// <see cref="CpuExecutor"/> with <see cref="PipelineOptions.Threads"/> threads when null). The pipeline disposes
+    /// the executor with itself unless <paramref name="ownsExecutor"/> is false (one device shared by several pipelines
+    /// in turn).</summary>
     /// <exception cref="ArgumentException">A stage is null or the thread count is below 1.</exception>
-    public TrainingPipeline(IEnumerable<IPipelineStage> stages, PipelineOptions? options = null)
+    /// <exception cref="NotSupportedException">The executor cannot run a stage (the message names it).</exception>
+    public TrainingPipeline(IEnumerable<IPipelineStage> stages, PipelineOptions? options = null, TickExecutor? executor = null,
+        bool ownsExecutor = true)
     {
         ArgumentNullException.ThrowIfNull(stages);
         options ??= new PipelineOptions();
@@ -44,17 +44,20 @@ public sealed partial class TrainingPipeline : IDisposable
             throw new ArgumentException("A pipeline stage is null.", nameof(stages));
         }
 
-        if (options.Threads < 1)
+        foreach (IPipelineStage stage in _stages)
         {
-            throw new ArgumentException("PipelineOptions.Threads must be at least 1; got " + options.Threads + ".", nameof(options));
+            if (stage is not (IBlockStage or IWorldSystem))
+            {
+                throw new ArgumentException("Stage " + stage.Name + " is neither an IBlockStage nor an IWorldSystem.", nameof(stages));
+            }
         }
 
         Options = options;
-        _pool = new WorkerPool(options.Threads);
-        _batch = new SegmentBatch(this);
+        _ownsExecutor = ownsExecutor || executor is null;
+        executor ??= new CpuExecutor(options.Threads, options.MeasureStages);
+        executor.CheckStages(_stages);
+        _executor = executor;
         _stageTicks = new long[_stages.Length];
-        _checkInputs = _stages.Any(s => s is ForwardStage);
-        _checkTraining = _stages.Any(s => s is MseLossStage or BackwardStage or SgdStepStage or AdamStepStage);
         LastReport = new TickReport(_stages);
     }
 
@@ -64,12 +67,25 @@ public sealed partial class TrainingPipeline : IDisposable
     /// <summary>The options the pipeline was created with.</summary>
     public PipelineOptions Options { get; }
 
+    /// <summary>The executor running the stages now.</summary>
+    public TickExecutor Executor => _executor;
+
     /// <summary>The report of the last tick (the same instance every tick).</summary>
     public TickReport LastReport { get; }
 
-    /// <summary>The full training tick: ZeroGrad, Forward, MseLoss, Backward, SgdStep, AdamStep.</summary>
-    public static List<IPipelineStage> DefaultStages() =>
-        [new ZeroGradStage(), new ForwardStage(), new MseLossStage(), new BackwardStage(), new SgdStepStage(), new AdamStepStage()];
+    /// <summary>The full training tick: ZeroGrad, Forward, MseLoss, Backward, then one step stage per optimizer unit
+    /// (SgdStep, AdamStep, AdamWStep).</summary>
+    public static List<IPipelineStage> DefaultStages(bool zeroGrad = true)
+    {
+        List<IPipelineStage> stages = zeroGrad ? [new ZeroGradStage()] : [];
+        stages.AddRange([new ForwardStage(), new MseLossStage(), new BackwardStage()]);
+        foreach (OptimizerUnit optimizer in OptimizerUnits.All)
+        {
+            stages.Add(new OptimizerStepStage(optimizer));
+        }
+
+        return stages;
+    }
 
     /// <summary>A pipeline with <see cref="DefaultStages"/>.</summary>
     public static TrainingPipeline CreateDefault(PipelineOptions? options = null) => new(DefaultStages(), options);
@@ -87,38 +103,104 @@ public sealed partial class TrainingPipeline : IDisposable
     /// <summary>Runs one tick over <paramref name="world"/> and returns its report (<see cref="LastReport"/>).</summary>
     /// <exception cref="ModelDataException">An entity's inputs, targets or settings are invalid; raised before the
     /// tick (or, after a world system, before the next block stages) changed anything.</exception>
+    /// <exception cref="InvalidOperationException">This pipeline, or another one, is already running a tick of
+    /// <paramref name="world"/> (a call from a second thread); nothing changed.</exception>
     public TickReport Run(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException("TrainingPipeline.Run was called while this pipeline is already running a tick "
+                + "(from another thread). A pipeline runs one tick at a time; call Run from one thread (the game loop's).");
+        }
+
+        try
+        {
+            if (!world.TryEnterTick())
+            {
+                throw new InvalidOperationException("TrainingPipeline.Run: another pipeline is running a tick of this world right now "
+                    + "(from another thread). Run one pipeline per world at a time, from one thread.");
+            }
+
+            try
+            {
+                return RunTick(world);
+            }
+            finally
+            {
+                world.ExitTick();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>Stops the executor (its worker threads; a device executor first brings the device state home), unless
+    /// the pipeline was created not owning it.</summary>
+    public void Dispose()
+    {
+        if (_ownsExecutor)
+        {
+            _executor.Dispose();
+        }
+    }
+
+    /// <summary>Switches to <paramref name="next"/> (which the pipeline then owns), disposing the current executor;
+    /// the stages stay as they are. Used by the fallback from a device to the CPU.</summary>
+    /// <exception cref="NotSupportedException"><paramref name="next"/> cannot run a stage (nothing changed).</exception>
+    internal void SwitchExecutor(TickExecutor next)
+    {
+        next.CheckStages(_stages);
+        TickExecutor previous = _executor;
+        _executor = next;
+        if (_ownsExecutor)
+        {
+            previous.Dispose();
+        }
+
+        _ownsExecutor = true;
+    }
+
+    private TickReport RunTick(World world)
+    {
         long start = Stopwatch.GetTimestamp();
         Array.Clear(_stageTicks);
-        _segmentTrained = -1;
+        _plan.BeginTick();
         TickReport report = LastReport;
+        _executor.BeginTick(world);
         int stage = 0;
         while (stage < _stages.Length)
         {
             if (_stages[stage] is IWorldSystem system)
             {
+                _executor.BeforeWorldSystem(world, system);
                 long t0 = Stopwatch.GetTimestamp();
                 system.Update(world);
                 _stageTicks[stage] += Stopwatch.GetTimestamp() - t0;
+                _executor.AfterWorldSystem(world, system);
                 stage++;
                 continue;
             }
 
             int end = stage;
+            ModelData reads = ModelData.None;
             while (end < _stages.Length && _stages[end] is IBlockStage)
             {
+                reads |= _stages[end].Reads;
                 end++;
             }
 
-            RunBlockStages(world, stage, end);
+            RunBlockStages(world, stage, end, reads);
             stage = end;
         }
 
+        _executor.EndTick(world, _plan, _stages, _stageTicks);
         report.Tick = ++_ticks;
-        RefreshModels(world);
+        _plan.RefreshModels(world);
         CountEntities(report);
+        report.Backend = _executor.Backend;
         report.TotalMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         Span<double> ms = report.MutableStageMilliseconds;
         for (int i = 0; i < ms.Length; i++)
@@ -129,27 +211,24 @@ public sealed partial class TrainingPipeline : IDisposable
         return report;
     }
 
-    /// <summary>Stops the pipeline's worker threads.</summary>
-    public void Dispose() => _pool.Dispose();
-
-    private void RunBlockStages(World world, int first, int end)
+    private void RunBlockStages(World world, int first, int end, ModelData reads)
     {
-        RefreshModels(world);
-        BuildRanges();
+        _plan.Build(world, _executor.Parallelism);
         world.EnterQuery();
         try
         {
-            for (int i = 0; i < _rangeCount; i++)
+            for (int i = 0; i < _plan.Count; i++)
             {
-                var block = new ModelBlock(_rangeSpecs[i], _ranges[i], []);
-                TickValidator.Check(block, _checkInputs, _checkTraining);
+                var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
+                TickValidator.Check(block, reads);
             }
 
-            PlanTraining();
-            _batch.First = first;
-            _batch.End = end;
-            _pool.Run(_batch, _rangeCount);
-            UpdateCosts();
+            _plan.PlanTraining(Options.TrainingBudget, _executor.Parallelism);
+            _executor.RunBlocks(world, _plan, _stages, first, end, _stageTicks);
+            if (Options.TrainingBudget is not null)
+            {
+                _plan.UpdateCosts();
+            }
         }
         finally
         {
@@ -161,7 +240,7 @@ public sealed partial class TrainingPipeline : IDisposable
     {
         int entities = 0;
         int trained = 0;
-        foreach ((Archetype archetype, ModelSpec spec) in _models)
+        foreach ((Archetype archetype, ModelSpec spec) in _plan.Models)
         {
             entities += archetype.EntityCount;
             if (archetype.Signature.ContainsAll(spec.PlainSignature))
@@ -171,65 +250,7 @@ public sealed partial class TrainingPipeline : IDisposable
         }
 
         report.Entities = entities;
-        report.EntitiesTrained = _segmentTrained >= 0 ? _segmentTrained : trained;
-        report.Blocks = _rangeCount;
-    }
-
-    private void RefreshModels(World world)
-    {
-        if (ReferenceEquals(world, _modelsWorld) && world.Archetypes.Count == _modelsArchetypeCount)
-        {
-            return;
-        }
-
-        _models.Clear();
-        foreach (Archetype archetype in world.Archetypes)
-        {
-            ModelSpec? spec = ModelSpec.Find(archetype);
-            if (spec is not null)
-            {
-                _models.Add((archetype, spec));
-            }
-        }
-
-        _modelsWorld = world;
-        _modelsArchetypeCount = world.Archetypes.Count;
-    }
-
-    private void BuildRanges()
-    {
-        int total = 0;
-        foreach ((Archetype archetype, _) in _models)
-        {
-            total += archetype.EntityCount;
-        }
-
-        int targetPieces = _pool.ThreadCount * 4;
-        int rowsPerPiece = Math.Max(1, (total + targetPieces - 1) / targetPieces);
-        _rangeCount = 0;
-        foreach ((Archetype archetype, ModelSpec spec) in _models)
-        {
-            int before = _rangeCount;
-            _rangeCount = ChunkRanges.Append(archetype, rowsPerPiece, ref _ranges, _rangeCount);
-            if (_rangeSpecs.Length < _ranges.Length)
-            {
-                Array.Resize(ref _rangeSpecs, _ranges.Length);
-            }
-
-            _rangeSpecs.AsSpan(before, _rangeCount - before).Fill(spec);
-        }
-    }
-
-    private static float[] ThreadScratch(ModelSpec spec)
-    {
-        int length = ScratchLength(spec);
-        float[]? scratch = t_scratch;
-        if (scratch is null || scratch.Length < length)
-        {
-            scratch = new float[Math.Max(length, 1024)];
-            t_scratch = scratch;
-        }
-
-        return scratch;
+        report.EntitiesTrained = _plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained;
+        report.Blocks = _plan.Count;
     }
 }

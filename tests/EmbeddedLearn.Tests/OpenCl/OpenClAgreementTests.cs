@@ -19,7 +19,7 @@ public sealed class OpenClAgreementTests
         cpuModels.Spawn(cpuWorld, 60);
         gpuModels.Spawn(gpuWorld, 60);
         using TrainingPipeline cpu = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 2 });
-        using var gpu = new TrainingPipeline(backend.CreateStages(zeroGrad: true));
+        using var gpu = new TrainingPipeline(TrainingPipeline.DefaultStages(true), null, backend, ownsExecutor: false);
         for (int tick = 0; tick < 6; tick++)
         {
             cpuModels.WriteSamples(cpuWorld, tick);
@@ -44,7 +44,7 @@ public sealed class OpenClAgreementTests
         List<IPipelineStage> cpuStages = TrainingPipeline.DefaultStages();
         cpuStages.RemoveAt(0);
         using var cpu = new TrainingPipeline(cpuStages);
-        using var gpu = new TrainingPipeline(backend.CreateStages(zeroGrad: false));
+        using var gpu = new TrainingPipeline(TrainingPipeline.DefaultStages(false), null, backend, ownsExecutor: false);
         for (int tick = 0; tick < 4; tick++)
         {
             cpuModels.WriteSamples(cpuWorld, tick);
@@ -68,7 +68,7 @@ public sealed class OpenClAgreementTests
         cpuModels.Spawn(cpuWorld, 30);
         gpuModels.Spawn(gpuWorld, 30);
         using TrainingPipeline cpu = TrainingPipeline.CreateDefault();
-        using var gpu = new TrainingPipeline(backend.CreateStages(zeroGrad: true));
+        using var gpu = new TrainingPipeline(TrainingPipeline.DefaultStages(true), null, backend, ownsExecutor: false);
         for (int tick = 0; tick < 8; tick++)
         {
             if (tick == 2 || tick == 5)

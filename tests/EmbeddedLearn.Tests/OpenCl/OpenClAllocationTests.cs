@@ -16,7 +16,7 @@ public sealed class OpenClAllocationTests
         (World world, Entity[] entities) = SwarmWorld.Uniform(256);
         using (world)
         {
-            using var pipeline = new TrainingPipeline(backend.CreateStages(zeroGrad: true), new PipelineOptions { Threads = 1 });
+            using var pipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(true), new PipelineOptions { Threads = 1 }, backend, ownsExecutor: false);
             SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), 0);
             for (int i = 0; i < 5; i++)
             {

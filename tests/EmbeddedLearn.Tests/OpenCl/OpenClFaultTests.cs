@@ -1,3 +1,4 @@
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.OpenCl;
@@ -53,7 +54,7 @@ public sealed class OpenClFaultTests
         using var world = new World();
         var models = new RandomWorld();
         models.Spawn(world, 25);
-        using var pipeline = new TrainingPipeline(backend.CreateStages(zeroGrad: true));
+        using var pipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(true), null, backend, ownsExecutor: false);
         for (int tick = 0; tick < 3; tick++)
         {
             models.WriteSamples(world, tick);

@@ -19,7 +19,7 @@ public sealed class OpenClHostSyncTests
         using (gpuWorld)
         using (cpuWorld)
         {
-            using var device = new TrainingPipeline(backend.CreateStages(zeroGrad: true), new PipelineOptions { Threads = 1 });
+            using var device = new TrainingPipeline(TrainingPipeline.DefaultStages(true), new PipelineOptions { Threads = 1 }, backend, ownsExecutor: false);
             using TrainingPipeline cpu = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
             ModelSpec spec = SwarmWorld.Swarm;
             for (int tick = 0; tick < 3; tick++)

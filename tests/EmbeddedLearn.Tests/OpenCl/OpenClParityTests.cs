@@ -20,7 +20,7 @@ public sealed class OpenClParityTests
         ParityCase parityCase = Fixture.Cases.Single(c => c.Name == name);
         using OpenClBackend backend = OpenClTestDevice.CreateBackend();
         ParityResult result = ParityRunner.Run(parityCase,
-            c => new TrainingPipeline(backend.CreateStages(c.ZeroGrad), new PipelineOptions { Threads = 1 }),
+            c => new TrainingPipeline(TrainingPipeline.DefaultStages(c.ZeroGrad), new PipelineOptions { Threads = 1 }, backend, ownsExecutor: false),
             backend.SynchronizeToHost);
         Assert.True(result.Passed, result.FirstFailure);
         Assert.True(result.Compared > 0);

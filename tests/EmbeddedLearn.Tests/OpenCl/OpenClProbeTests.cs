@@ -1,3 +1,4 @@
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.OpenCl;
 using Xunit;
 

@@ -3,8 +3,8 @@
 // same summation order as their scalar paths); results agree within float rounding.
 //
 // Parameter layout per entity (P floats): for each layer l, W^T [in_l, out_l] row-major, then b [out_l].
-// Settings per entity: sf[8] floats {lr, momentum, dampening, weight decay, beta1, beta2, eps, 0} and
-// si[8] ints {optimizer (0 SGD, 1 Adam), nesterov, maximize, reduction (0 mean, 1 sum, 2 none), K, 0, 0, 0}.
+// Settings per entity: sf[SF_COUNT] floats and si[SI_COUNT] ints at the offsets SF_* / SI_* that
+// DeviceSettingsLayout (C#) generates and prepends to this source. The optimizer steps are in optimizers.cl.
 // State per entity: st[3] longs {backward passes, optimizer steps, step due}.
 
 #if defined(cl_khr_fp64)
@@ -13,6 +13,9 @@
 #elif defined(__opencl_c_fp64)
 #define EL_HAS_FP64 1
 #endif
+
+// Element k of entity e, for a component of n floats per entity (entity-major device layout).
+#define EL_AT(k, e, n) ((long)(e) * (n) + (k))
 
 #define ACT_IDENTITY 0
 #define ACT_RELU 1
@@ -71,7 +74,7 @@ __kernel void zero_grad(int n, int P, __global float* grads, __global const int*
 {
     int e = get_global_id(0);
     if (e >= n) return;
-    long k = si[e * 8 + 4];
+    long k = si[e * SI_COUNT + SI_ACCUMULATION_STEPS];
     if (st[e * 3] % k != 0) return;
     __global float* g = grads + (long)e * P;
     for (int i = 0; i < P; i++) g[i] = 0.0f;
@@ -125,7 +128,7 @@ __kernel void mse_loss(int n, int count, __global const float* outputs, __global
 {
     int e = get_global_id(0);
     if (e >= n) return;
-    int reduction = si[e * 8 + 3];
+    int reduction = si[e * SI_COUNT + SI_REDUCTION];
     long base = (long)e * count;
     float sum = 0.0f;
     float scale = reduction == 0 ? 2.0f / count : 2.0f;
@@ -194,78 +197,5 @@ __kernel void backward(int n, int layers, __global const int* widths, int batch,
     }
     long passes = st[e * 3] + 1;
     st[e * 3] = passes;
-    if (passes % (long)si[e * 8 + 4] == 0) st[e * 3 + 2] = 1;
-}
-
-// optim.SGD step for entities whose window ended and whose settings select SGD.
-__kernel void sgd_step(int n, int P, __global float* params, __global const float* grads, __global float* momentum,
-    int hasMomentum, __global const float* sf, __global const int* si, __global long* st)
-{
-    int e = get_global_id(0);
-    if (e >= n) return;
-    if (st[e * 3 + 2] == 0 || si[e * 8] != 0) return;
-    float lr = sf[e * 8], mu = sf[e * 8 + 1], damp = 1.0f - sf[e * 8 + 2], wd = sf[e * 8 + 3];
-    int nesterov = si[e * 8 + 1], maximize = si[e * 8 + 2];
-    int useMomentum = hasMomentum != 0 && mu != 0.0f;
-    int first = st[e * 3 + 1] == 0;
-    __global float* p = params + (long)e * P;
-    __global const float* gr = grads + (long)e * P;
-    __global float* buf = momentum + (useMomentum ? (long)e * P : 0);
-    for (int i = 0; i < P; i++)
-    {
-        float pv = p[i];
-        float g = gr[i];
-        g = maximize ? -g : g;
-        g = wd != 0.0f ? g + (wd * pv) : g;
-        if (useMomentum)
-        {
-            float b = first ? g : (mu * buf[i]) + (damp * g);
-            buf[i] = b;
-            g = nesterov ? g + (mu * b) : b;
-        }
-        p[i] = pv - (lr * g);
-    }
-    st[e * 3 + 1] += 1;
-    st[e * 3 + 2] = 0;
-}
-
-// optim.Adam step (amsgrad off) for entities whose window ended and whose settings select Adam.
-__kernel void adam_step(int n, int P, __global float* params, __global const float* grads, __global float* moments,
-    __global const float* sf, __global const int* si, __global long* st)
-{
-    int e = get_global_id(0);
-    if (e >= n) return;
-    if (st[e * 3 + 2] == 0 || si[e * 8] != 1) return;
-    long t = st[e * 3 + 1] + 1;
-    st[e * 3 + 1] = t;
-    float lr = sf[e * 8], wd = sf[e * 8 + 3], beta1 = sf[e * 8 + 4], beta2 = sf[e * 8 + 5], eps = sf[e * 8 + 6];
-    int maximize = si[e * 8 + 2];
-#ifdef EL_HAS_FP64
-    double b1 = beta1, b2 = beta2;
-    float sqrtBc2 = (float)sqrt(1.0 - pow(b2, (double)t));
-    float negStepSize = (float)(-((double)lr / (1.0 - pow(b1, (double)t))));
-    float oneMinusB1 = (float)(1.0 - b1), oneMinusB2 = (float)(1.0 - b2);
-#else
-    float sqrtBc2 = sqrt(-expm1((float)t * log(beta2)));
-    float negStepSize = -(lr / -expm1((float)t * log(beta1)));
-    float oneMinusB1 = 1.0f - beta1, oneMinusB2 = 1.0f - beta2;
-#endif
-    __global float* p = params + (long)e * P;
-    __global const float* gr = grads + (long)e * P;
-    __global float* m = moments + (long)e * 2 * P;
-    __global float* v = m + P;
-    for (int i = 0; i < P; i++)
-    {
-        float pv = p[i];
-        float g = gr[i];
-        g = maximize ? -g : g;
-        g = wd != 0.0f ? g + (wd * pv) : g;
-        float mv = (m[i] * beta1) + (oneMinusB1 * g);
-        float vv = (v[i] * beta2) + (oneMinusB2 * g * g);
-        m[i] = mv;
-        v[i] = vv;
-        float denom = (sqrt(vv) / sqrtBc2) + eps;
-        p[i] = pv + (negStepSize * mv / denom);
-    }
-    st[e * 3 + 2] = 0;
+    if (passes % (long)si[e * SI_COUNT + SI_ACCUMULATION_STEPS] == 0) st[e * 3 + 2] = 1;
 }

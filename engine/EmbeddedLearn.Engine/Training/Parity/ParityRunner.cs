@@ -1,7 +1,6 @@
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
-using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Training.Parity;
 
@@ -22,13 +21,7 @@ public static class ParityRunner
     public static TrainingPipeline DefaultPipeline(ParityCase parityCase, PipelineOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(parityCase);
-        List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
-        if (!parityCase.ZeroGrad)
-        {
-            stages.RemoveAll(s => s is ZeroGradStage);
-        }
-
-        return new TrainingPipeline(stages, options);
+        return new TrainingPipeline(TrainingPipeline.DefaultStages(parityCase.ZeroGrad), options);
     }
 
     /// <summary>Runs <paramref name="parityCase"/> with the pipeline <paramref name="createPipeline"/> makes

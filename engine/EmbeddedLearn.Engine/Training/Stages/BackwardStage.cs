@@ -15,6 +15,15 @@ public sealed class BackwardStage : IBlockStage
     public string Name => "Backward";
 
     /// <inheritdoc/>
+    public StageKind Kind => StageKind.Backward;
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Parameters | ModelData.Inputs | ModelData.Activations | ModelData.OutputGradient | ModelData.Gradients | ModelData.Settings | ModelData.Counters;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.Gradients | ModelData.Counters;
+
+    /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {
         if (!block.IsTrainable)

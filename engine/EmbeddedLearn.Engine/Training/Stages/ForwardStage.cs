@@ -16,6 +16,15 @@ public sealed class ForwardStage : IBlockStage
     public bool RunsWhenNotTraining => true;
 
     /// <inheritdoc/>
+    public StageKind Kind => StageKind.Forward;
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Parameters | ModelData.Inputs;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.Activations | ModelData.Outputs;
+
+    /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {
         ModelSpec spec = block.Spec;

@@ -15,6 +15,15 @@ public sealed class MseLossStage : IBlockStage
     public string Name => "MseLoss";
 
     /// <inheritdoc/>
+    public StageKind Kind => StageKind.MseLoss;
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Outputs | ModelData.Targets | ModelData.Settings;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.OutputGradient | ModelData.Loss;
+
+    /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {
         if (!block.IsTrainable)

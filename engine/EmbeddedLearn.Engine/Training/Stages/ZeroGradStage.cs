@@ -13,6 +13,15 @@ public sealed class ZeroGradStage : IBlockStage
     public string Name => "ZeroGrad";
 
     /// <inheritdoc/>
+    public StageKind Kind => StageKind.ZeroGrad;
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Settings | ModelData.Counters;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.Gradients;
+
+    /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {
         if (!block.IsTrainable)

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using EmbeddedLearn.Components;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>
+/// How <see cref="TrainingSettings"/> reach the device, described once: the float fields (<c>sf</c>, <see cref="FloatCount"/>
+/// per entity) and the int fields (<c>si</c>, <see cref="IntCount"/> per entity), in order. <see cref="Pack"/> writes
+/// them; <see cref="Header"/> generates the OpenCL C <c>#define</c>s (<c>SF_LEARNING_RATE</c>, <c>SI_REDUCTION</c>,
+/// <c>OPTIMIZER_ADAMW</c>, ...) that is prepended to the kernel source, so the kernels never mirror offsets by hand.
+/// </summary>
+internal static class DeviceSettingsLayout
+{
+    /// <summary>The float fields, in order: OpenCL name and value.</summary>
+    public static readonly (string Name, Func<TrainingSettings, float> Value)[] Floats =
+    [
+        ("LEARNING_RATE", s => s.LearningRate),
+        ("MOMENTUM", s => s.Momentum),
+        ("DAMPENING", s => s.Dampening),
+        ("WEIGHT_DECAY", s => s.WeightDecay),
+        ("BETA1", s => s.Beta1),
+        ("BETA2", s => s.Beta2),
+        ("EPSILON", s => s.Epsilon),
+    ];
+
+    /// <summary>The int fields, in order: OpenCL name and value.</summary>
+    public static readonly (string Name, Func<TrainingSettings, int> Value)[] Ints =
+    [
+        ("OPTIMIZER", s => (int)s.Optimizer),
+        ("NESTEROV", s => s.Nesterov ? 1 : 0),
+        ("MAXIMIZE", s => s.Maximize ? 1 : 0),
+        ("REDUCTION", s => (int)s.Reduction),
+        ("ACCUMULATION_STEPS", s => s.AccumulationSteps),
+    ];
+
+    /// <summary>Floats per entity in <c>sf</c>.</summary>
+    public static int FloatCount => Floats.Length;
+
+    /// <summary>Ints per entity in <c>si</c>.</summary>
+    public static int IntCount => Ints.Length;
+
+    /// <summary>Writes entity <paramref name="entity"/>'s fields into <paramref name="sf"/> and <paramref name="si"/>.</summary>
+    public static void Pack(in TrainingSettings settings, int entity, Span<float> sf, Span<int> si)
+    {
+        for (int f = 0; f < Floats.Length; f++)
+        {
+            sf[(entity * FloatCount) + f] = Floats[f].Value(settings);
+        }
+
+        for (int i = 0; i < Ints.Length; i++)
+        {
+            si[(entity * IntCount) + i] = Ints[i].Value(settings);
+        }
+    }
+
+    /// <summary>The OpenCL C definitions of the layout: strides, offsets, and the values of
+    /// <see cref="OptimizerKind"/> and <see cref="LossReduction"/>.</summary>
+    public static string Header()
+    {
+        var text = new StringBuilder("// Generated from DeviceSettingsLayout (C#); do not edit.\n");
+        Define(text, "SF_COUNT", FloatCount);
+        Define(text, "SI_COUNT", IntCount);
+        for (int f = 0; f < Floats.Length; f++)
+        {
+            Define(text, "SF_" + Floats[f].Name, f);
+        }
+
+        for (int i = 0; i < Ints.Length; i++)
+        {
+            Define(text, "SI_" + Ints[i].Name, i);
+        }
+
+        foreach (OptimizerKind kind in Enum.GetValues<OptimizerKind>())
+        {
+            Define(text, "OPTIMIZER_" + kind.ToString().ToUpperInvariant(), (int)kind);
+        }
+
+        foreach (LossReduction reduction in Enum.GetValues<LossReduction>())
+        {
+            Define(text, "REDUCTION_" + reduction.ToString().ToUpperInvariant(), (int)reduction);
+        }
+
+        return text.ToString();
+    }
+
+    private static void Define(StringBuilder text, string name, int value) =>
+        text.Append(CultureInfo.InvariantCulture, $"#define {name} {value}\n");
+}

@@ -1,0 +1,38 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Cpu;
+
+namespace EmbeddedLearn.Training.Optimizers;
+
+/// <summary>
+/// <c>torch.optim.AdamW</c> (amsgrad off), decoupled weight decay: first <c>p *= 1 - lr wd</c>, then the Adam step
+/// on the raw gradient (no L2 term): <c>m = b1 m + (1 - b1) g</c>; <c>v = b2 v + (1 - b2) g^2</c>;
+/// <c>p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)</c>. State: <c>[m | v]</c>, 2P floats.
+/// </summary>
+public sealed class AdamWOptimizer : OptimizerUnit
+{
+    /// <inheritdoc/>
+    public override OptimizerKind Kind => OptimizerKind.AdamW;
+
+    /// <inheritdoc/>
+    public override string Name => "AdamW";
+
+    /// <inheritdoc/>
+    public override string KernelName => "adamw_step";
+
+    /// <inheritdoc/>
+    public override ComponentType? StateComponent(ModelSpec spec, in TrainingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.AdamMoments;
+    }
+
+    /// <inheritdoc/>
+    public override void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> state)
+    {
+        int p = parameters.Length;
+        AdamWStep.Decay(settings, parameters);
+        AdamStep.Run(settings with { WeightDecay = 0f }, stepCount, parameters, gradients, state[..p], state.Slice(p, p));
+    }
+}

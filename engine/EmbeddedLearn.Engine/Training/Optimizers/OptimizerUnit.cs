@@ -1,0 +1,38 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Training.Optimizers;
+
+/// <summary>
+/// One optimizer, in one place: which <see cref="OptimizerKind"/> selects it, the state component it keeps, its
+/// CPU step and the name of its OpenCL kernel (in <c>OpenCl/Kernels/optimizers.cl</c>, whose settings offsets are
+/// generated from <c>DeviceSettingsLayout</c>). The step stage (<see cref="Stages.OptimizerStepStage"/>) is the same
+/// for every unit and owns the counter convention: for an entity whose accumulation window just ended it first
+/// increments <see cref="TrainingState.OptimizerSteps"/>, then calls <see cref="Apply"/> with that count
+/// <c>t</c> (1 on the first step), then clears <see cref="TrainingState.StepDue"/>. Units are listed in
+/// <see cref="OptimizerUnits.All"/>.
+/// </summary>
+public abstract class OptimizerUnit
+{
+    /// <summary>The settings value that selects this unit.</summary>
+    public abstract OptimizerKind Kind { get; }
+
+    /// <summary>Its name, as stage names and messages use it ("Sgd", "Adam", "AdamW").</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The OpenCL kernel that runs the step on the device.</summary>
+    public abstract string KernelName { get; }
+
+    /// <summary>The state component an entity with <paramref name="settings"/> needs (P floats of momentum, 2P floats
+    /// of Adam moments), or null when it keeps none.</summary>
+    public abstract ComponentType? StateComponent(ModelSpec spec, in TrainingSettings settings);
+
+    /// <summary>Applies step number <paramref name="stepCount"/> (<c>t</c>, 1 on the first step) to one entity in place.
+    /// <paramref name="parameters"/> and <paramref name="gradients"/> hold P floats; <paramref name="state"/> is the
+    /// entity's slice of <see cref="StateComponent"/> (empty when it has none).</summary>
+    public abstract void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> state);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

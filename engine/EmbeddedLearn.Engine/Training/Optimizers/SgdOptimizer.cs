@@ -1,0 +1,33 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Cpu;
+
+namespace EmbeddedLearn.Training.Optimizers;
+
+/// <summary>
+/// <c>torch.optim.SGD</c>: <c>g = maximize ? -grad : grad</c>; <c>g += wd p</c>; with momentum <c>m != 0</c>:
+/// <c>buf = g</c> on the first step (<c>t = 1</c>), else <c>buf = m buf + (1 - dampening) g</c>;
+/// <c>g = nesterov ? g + m buf : buf</c>; <c>p -= lr g</c>. State: the momentum buffer (P floats) when <c>m != 0</c>.
+/// </summary>
+public sealed class SgdOptimizer : OptimizerUnit
+{
+    /// <inheritdoc/>
+    public override OptimizerKind Kind => OptimizerKind.Sgd;
+
+    /// <inheritdoc/>
+    public override string Name => "Sgd";
+
+    /// <inheritdoc/>
+    public override string KernelName => "sgd_step";
+
+    /// <inheritdoc/>
+    public override ComponentType? StateComponent(ModelSpec spec, in TrainingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return settings.Momentum != 0f ? spec.Momentum : null;
+    }
+
+    /// <inheritdoc/>
+    public override void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> state) => SgdStep.Run(settings, stepCount == 1, parameters, gradients, state);
+}

@@ -1,0 +1,56 @@
+using EmbeddedLearn.Backends;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// Runs the stages of a <see cref="TrainingPipeline"/> on one backend. The pipeline owns the description of the tick
+/// (the stages, what each reads and writes), its validation, the training budget's plan and the report; an executor
+/// only runs it: <see cref="CpuExecutor"/> on the CPU, <c>OpenClBackend</c> on an OpenCL device. The tick's
+/// boundaries are explicit: <c>BeginTick</c>, then for each run of block stages <c>RunBlocks</c> and before each
+/// game system <c>BeforeWorldSystem</c>, then <c>EndTick</c>.
+/// </summary>
+public abstract class TickExecutor : IDisposable
+{
+    /// <summary>Which backend this is.</summary>
+    public abstract BackendKind Backend { get; }
+
+    /// <summary>What runs the stages, one line (for example the OpenCL platform and device).</summary>
+    public abstract string Description { get; }
+
+    /// <summary>Workers the block stages are spread over (threads on the CPU, 1 for a device queue): the training
+    /// budget multiplies the wall-clock budget by it.</summary>
+    internal abstract int Parallelism { get; }
+
+    /// <summary>Releases what the executor holds.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Throws <see cref="NotSupportedException"/>, naming the stage and why, when this executor cannot run
+    /// <paramref name="stages"/>.</summary>
+    internal abstract void CheckStages(IReadOnlyList<IPipelineStage> stages);
+
+    /// <summary>Opens a tick over <paramref name="world"/>.</summary>
+    internal abstract void BeginTick(World world);
+
+    /// <summary>Runs <paramref name="stages"/> <c>[first, end)</c>, all block stages, over the blocks of
+    /// <paramref name="plan"/> (training stages only on the blocks it trains), adding each stage's time, in Stopwatch
+    /// ticks, into <paramref name="stageTicks"/>. Runs under the world's query lock.</summary>
+    internal abstract void RunBlocks(World world, BlockPlan plan, IPipelineStage[] stages, int first, int end, long[] stageTicks);
+
+    /// <summary>Called before game system <paramref name="system"/> runs on the host: whatever it reads must be there.</summary>
+    internal abstract void BeforeWorldSystem(World world, IWorldSystem system);
+
+    /// <summary>Called after <paramref name="system"/> ran: whatever it wrote must reach the backend.</summary>
+    internal abstract void AfterWorldSystem(World world, IWorldSystem system);
+
+    /// <summary>Closes the tick: its results are in the world's components when it returns. A device executor
+    /// replaces the tick's entries of <paramref name="stageTicks"/> by device time.</summary>
+    internal abstract void EndTick(World world, BlockPlan plan, IPipelineStage[] stages, long[] stageTicks);
+
+    /// <summary>Releases what the executor holds (<paramref name="disposing"/> false from a finalizer).</summary>
+    protected abstract void Dispose(bool disposing);
+}
