@@ -19,6 +19,9 @@ namespace EmbeddedLearn.Training;
 /// </summary>
 public sealed class TrainingPipeline : IDisposable
 {
+    /// <summary>What the pipeline checks when a stage declares it reads it.</summary>
+    private const ModelData Checked = ModelData.Inputs | ModelData.Targets | ModelData.Settings;
+
     private readonly IPipelineStage[] _stages;
     private readonly long[] _stageTicks;
     private readonly BlockPlan _plan = new();
@@ -175,6 +178,11 @@ public sealed class TrainingPipeline : IDisposable
         {
             if (_stages[stage] is IWorldSystem system)
             {
+                if ((system.Reads & Checked) != 0)
+                {
+                    Validate(world, system.Reads);
+                }
+
                 _executor.BeforeWorldSystem(world, system);
                 long t0 = Stopwatch.GetTimestamp();
                 system.Update(world);
@@ -211,18 +219,37 @@ public sealed class TrainingPipeline : IDisposable
         return report;
     }
 
+    /// <summary>Checks every model entity for what a game system declares it reads (before it runs).</summary>
+    private void Validate(World world, ModelData reads)
+    {
+        _plan.Build(world, _executor.Parallelism);
+        world.EnterQuery();
+        try
+        {
+            CheckBlocks(reads);
+        }
+        finally
+        {
+            world.ExitQuery();
+        }
+    }
+
+    private void CheckBlocks(ModelData reads)
+    {
+        for (int i = 0; i < _plan.Count; i++)
+        {
+            var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
+            TickValidator.Check(block, reads);
+        }
+    }
+
     private void RunBlockStages(World world, int first, int end, ModelData reads)
     {
         _plan.Build(world, _executor.Parallelism);
         world.EnterQuery();
         try
         {
-            for (int i = 0; i < _plan.Count; i++)
-            {
-                var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
-                TickValidator.Check(block, reads);
-            }
-
+            CheckBlocks(reads);
             _plan.PlanTraining(Options.TrainingBudget, _executor.Parallelism);
             _executor.RunBlocks(world, _plan, _stages, first, end, _stageTicks);
             if (Options.TrainingBudget is not null)

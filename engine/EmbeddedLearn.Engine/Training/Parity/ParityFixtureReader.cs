@@ -145,7 +145,8 @@ public static class ParityFixtureReader
                 "sgd" => TrainingSettings.Sgd(Number("lr"), Number("momentum"), Number("dampening"),
                     Bool(Field(optimizer, "nesterov", JsonValueKind.Undefined, ow), ow, "nesterov"), Number("weight_decay"), Maximize(), reduction, k),
                 "adam" => ReadAdam(optimizer, ow, Number, Maximize(), reduction, k),
-                _ => throw new FormatException(ow + ", field 'kind': expected sgd or adam; got '" + optimizerKind + "'."),
+                "adamw" => ReadAdam(optimizer, ow, Number, Maximize(), reduction, k) with { Optimizer = OptimizerKind.AdamW },
+                _ => throw new FormatException(ow + ", field 'kind': expected sgd, adam or adamw; got '" + optimizerKind + "'."),
             };
         }
         catch (ArgumentException ex)

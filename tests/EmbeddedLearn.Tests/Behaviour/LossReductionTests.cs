@@ -2,15 +2,17 @@ using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Stages;
+using EmbeddedLearn.Tests.Training;
 using Xunit;
 
-namespace EmbeddedLearn.Tests.Training;
+namespace EmbeddedLearn.Tests.Behaviour;
 
 /// <summary>Reduction none through the pipeline: per-element losses kept, backward seeded with ones.</summary>
 public sealed class LossReductionTests
 {
-    [Fact]
-    public void None_keeps_per_element_losses_and_its_gradients_equal_those_of_sum()
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void None_keeps_per_element_losses_and_its_gradients_equal_those_of_sum(TestBackend backend)
     {
         ModelSpec spec = SwarmWorld.Small;
         using var world = new World();
@@ -24,7 +26,7 @@ public sealed class LossReductionTests
             spec.WriteSamples(world, e, inputs, targets);
         }
 
-        using var pipeline = new TrainingPipeline(
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend,
             [new ZeroGradStage(), new ForwardStage(), new MseLossStage(), new BackwardStage()],
             new PipelineOptions { Threads = 1 });
         pipeline.Run(world);

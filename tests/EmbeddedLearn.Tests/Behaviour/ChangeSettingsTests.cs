@@ -1,20 +1,22 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Tests.Training;
 using Xunit;
 
-namespace EmbeddedLearn.Tests.Training;
+namespace EmbeddedLearn.Tests.Behaviour;
 
 /// <summary>Changing an entity's settings at run time, including its optimizer.</summary>
 public sealed class ChangeSettingsTests
 {
-    [Fact]
-    public void Switching_to_adam_mid_run_trains_as_a_fresh_adam_optimizer_on_the_current_weights()
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void Switching_to_adam_mid_run_trains_as_a_fresh_adam_optimizer_on_the_current_weights(TestBackend backend)
     {
         ModelSpec spec = SwarmWorld.Small;
         using var world = new World();
         Entity switched = spec.Spawn(world, TrainingSettings.Sgd(0.05f), seed: 3);
-        using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+        using TrainingPipeline pipeline = OnBackend.Default(backend, new PipelineOptions { Threads = 1 });
         var samples = new List<(ModelSpec, Entity)> { (spec, switched) };
         for (int tick = 0; tick < 3; tick++)
         {

@@ -1,21 +1,23 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Tests.Training;
 using Xunit;
 
-namespace EmbeddedLearn.Tests.Training;
+namespace EmbeddedLearn.Tests.Behaviour;
 
 /// <summary>Time-sliced training: inference for everyone every tick, training for a fair rotating window.</summary>
 public sealed class TrainingBudgetTests
 {
-    [Fact]
-    public void A_tiny_budget_still_runs_inference_for_every_entity_and_rotates_training_through_all_of_them()
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void A_tiny_budget_still_runs_inference_for_every_entity_and_rotates_training_through_all_of_them(TestBackend backend)
     {
         (World world, Entity[] entities) = SwarmWorld.Uniform(300);
         using (world)
         {
             var options = new PipelineOptions { Threads = 2, TrainingBudget = TimeSpan.FromTicks(1) };
-            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(options);
+            using TrainingPipeline pipeline = OnBackend.Default(backend, options);
             var trainedPerTick = new List<int>();
             for (int tick = 0; tick < 400; tick++)
             {
@@ -27,6 +29,7 @@ public sealed class TrainingBudgetTests
                 }
             }
 
+            HostResidency.BeforeHostRead(world);
             Assert.All(trainedPerTick, n => Assert.InRange(n, 1, 299));
             Assert.All(entities, e => Assert.True(world.Get<TrainingState>(e).OptimizerSteps >= 1, e + " never trained"));
             long steps = entities.Sum(e => world.Get<TrainingState>(e).OptimizerSteps);
@@ -34,14 +37,15 @@ public sealed class TrainingBudgetTests
         }
     }
 
-    [Fact]
-    public void A_generous_budget_trains_every_entity_once_the_cost_is_measured()
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void A_generous_budget_trains_every_entity_once_the_cost_is_measured(TestBackend backend)
     {
         (World world, Entity[] entities) = SwarmWorld.Uniform(300);
         using (world)
         {
             var options = new PipelineOptions { Threads = 1, TrainingBudget = TimeSpan.FromSeconds(10) };
-            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(options);
+            using TrainingPipeline pipeline = OnBackend.Default(backend, options);
             SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), 0);
             int first = pipeline.Run(world).EntitiesTrained;
             Assert.InRange(first, 1, 299); // the first tick has no measurement yet and starts small
@@ -52,19 +56,21 @@ public sealed class TrainingBudgetTests
         }
     }
 
-    [Fact]
-    public void Without_a_budget_every_entity_trains_every_tick()
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void Without_a_budget_every_entity_trains_every_tick(TestBackend backend)
     {
         (World world, Entity[] entities) = SwarmWorld.Uniform(50);
         using (world)
         {
-            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+            using TrainingPipeline pipeline = OnBackend.Default(backend, new PipelineOptions { Threads = 1 });
             SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), 0);
             for (int tick = 0; tick < 3; tick++)
             {
                 Assert.Equal(50, pipeline.Run(world).EntitiesTrained);
             }
 
+            HostResidency.BeforeHostRead(world);
             Assert.All(entities, e => Assert.Equal(3, world.Get<TrainingState>(e).OptimizerSteps));
         }
     }

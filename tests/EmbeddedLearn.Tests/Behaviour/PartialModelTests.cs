@@ -1,15 +1,17 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Tests.Training;
 using Xunit;
 
-namespace EmbeddedLearn.Tests.Training;
+namespace EmbeddedLearn.Tests.Behaviour;
 
 /// <summary>Entities holding only some of a model's components are not trained half-way.</summary>
 public sealed class PartialModelTests
 {
-    [Fact]
-    public void An_entity_missing_the_loss_components_is_run_as_inference_only_and_a_full_one_trains()
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void An_entity_missing_the_loss_components_is_run_as_inference_only_and_a_full_one_trains(TestBackend backend)
     {
         ModelSpec spec = SwarmWorld.Small;
         using var world = new World();
@@ -21,8 +23,9 @@ public sealed class PartialModelTests
         spec.WriteSamples(world, full, inputs, new float[spec.Targets.ElementCount]);
         inputs.CopyTo(world.GetSpan<float>(partial, spec.Inputs));
 
-        using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+        using TrainingPipeline pipeline = OnBackend.Default(backend, new PipelineOptions { Threads = 1 });
         TickReport report = pipeline.Run(world);
+        HostResidency.BeforeHostRead(world);
 
         Assert.Equal(2, report.Entities);
         Assert.Equal(1, report.EntitiesTrained);

@@ -1,0 +1,50 @@
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.OpenCl;
+using EmbeddedLearn.Tests.OpenCl;
+using EmbeddedLearn.Training;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Behaviour;
+
+/// <summary>
+/// Backend-neutral test plumbing (as ILGPU's tests run one test class per accelerator): a behaviour test is written
+/// once as a theory over <see cref="All"/> and builds its pipeline with <see cref="Pipeline"/>. On OpenCL it skips with
+/// the reason where no device exists, and fails instead when EMBEDDEDLEARN_REQUIRE_OPENCL=1.
+/// </summary>
+internal static class OnBackend
+{
+    /// <summary>Every backend, as theory data.</summary>
+    public static TheoryData<TestBackend> All => new() { TestBackend.Cpu, TestBackend.OpenCl };
+
+    /// <summary>A pipeline of <paramref name="stages"/> on <paramref name="backend"/>.</summary>
+    public static TrainingPipeline Pipeline(TestBackend backend, IEnumerable<IPipelineStage> stages, PipelineOptions? options = null)
+    {
+        if (backend == TestBackend.Cpu)
+        {
+            return new TrainingPipeline(stages, options);
+        }
+
+        OpenClTestDevice.Require();
+        return new TrainingPipeline(stages, options, OpenClBackend.Create(OpenClTestDevice.Selection));
+    }
+
+    /// <summary>The default pipeline on <paramref name="backend"/>.</summary>
+    public static TrainingPipeline Default(TestBackend backend, PipelineOptions? options = null) =>
+        Pipeline(backend, TrainingPipeline.DefaultStages(), options);
+
+    /// <summary>Every byte of every component of <paramref name="entities"/>, after bringing a device's state home.</summary>
+    public static byte[] Snapshot(World world, IEnumerable<Entity> entities)
+    {
+        HostResidency.BeforeHostRead(world);
+        var bytes = new List<byte>();
+        foreach (Entity entity in entities)
+        {
+            foreach (ComponentType type in world.GetComponentTypes(entity))
+            {
+                bytes.AddRange(world.GetBytes(entity, type).ToArray());
+            }
+        }
+
+        return [.. bytes];
+    }
+}
