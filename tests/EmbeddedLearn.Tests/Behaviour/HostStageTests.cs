@@ -1,0 +1,130 @@
+using EmbeddedLearn.Backends;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.OpenCl;
+using EmbeddedLearn.Tests.OpenCl;
+using EmbeddedLearn.Tests.Training;
+using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Stages;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Behaviour;
+
+/// <summary>A game's own stages in a pipeline: what they declare decides what a device backend synchronises, and a
+/// backend refuses what it cannot run, naming the stage.</summary>
+public sealed class HostStageTests
+{
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void A_game_system_between_stages_reads_the_trained_parameters_and_its_writes_are_trained_on(TestBackend backend)
+    {
+        ModelSpec spec = SwarmWorld.Small;
+        using var world = new World();
+        Entity entity = spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 4);
+        var halver = new ParameterHalver(spec, entity);
+        List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
+        stages.Add(halver); // after the step: sees the stepped parameters, halves them for the next tick
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, stages);
+
+        // The reference: the CPU stages with the halving done by hand between ticks.
+        using var reference = new World();
+        Entity twin = spec.Spawn(reference, TrainingSettings.Sgd(0.1f), seed: 4);
+        using TrainingPipeline cpu = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+        for (int tick = 0; tick < 3; tick++)
+        {
+            SwarmWorld.WriteSamples(world, [(spec, entity)], tick);
+            SwarmWorld.WriteSamples(reference, [(spec, twin)], tick);
+            pipeline.Run(world);
+            cpu.Run(reference);
+            AssertClose(reference.GetSpan<float>(twin, spec.Parameters).ToArray(), halver.Seen);
+            foreach (ref float p in reference.GetSpan<float>(twin, spec.Parameters))
+            {
+                p *= 0.5f;
+            }
+        }
+
+        float[] actual = new float[spec.Layout.ParameterCount];
+        float[] expected = new float[spec.Layout.ParameterCount];
+        spec.ExportParameters(world, entity, actual);
+        spec.ExportParameters(reference, twin, expected);
+        AssertClose(expected, actual);
+    }
+
+    [SkippableFact]
+    public void The_OpenCL_backend_refuses_a_custom_block_stage_naming_it()
+    {
+        OpenClTestDevice.Require();
+        List<IPipelineStage> stages = [new ForwardStage(), new NoOpBlockStage()];
+        var ex = Assert.Throws<NotSupportedException>(() =>
+            TrainingBackends.CreatePipeline(BackendKind.OpenCl, stages, null, out _, OpenClTestDevice.Selection));
+        Assert.Contains("Stage NoOp is a custom block stage", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("IWorldSystem", ex.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void Disposing_the_pipeline_keeps_what_it_trained_in_the_world(TestBackend backend)
+    {
+        ModelSpec spec = SwarmWorld.Small;
+        using var world = new World();
+        Entity entity = spec.Spawn(world, TrainingSettings.Adam(0.05f), seed: 6);
+        float[] initial = world.GetSpan<float>(entity, spec.Parameters).ToArray();
+        using (TrainingPipeline pipeline = OnBackend.Default(backend))
+        {
+            for (int tick = 0; tick < 3; tick++)
+            {
+                SwarmWorld.WriteSamples(world, [(spec, entity)], tick);
+                pipeline.Run(world);
+            }
+        }
+
+        // No synchronisation call: disposing brought the device state home.
+        Assert.Equal(3, world.Get<TrainingState>(entity).OptimizerSteps);
+        Assert.NotEqual(initial, world.GetSpan<float>(entity, spec.Parameters).ToArray());
+        Assert.Contains(world.GetSpan<float>(entity, spec.AdamMoments).ToArray(), m => m != 0f);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double tolerance = Math.Max(1e-4 * Math.Abs(expected[i]), 1e-6);
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, "element " + i + ": expected " + expected[i] + ", got " + actual[i]);
+        }
+    }
+
+    private sealed class NoOpBlockStage : IBlockStage
+    {
+        public string Name => "NoOp";
+
+        public ModelData Reads => ModelData.None;
+
+        public ModelData Writes => ModelData.None;
+
+        public void Execute(in ModelBlock block)
+        {
+        }
+    }
+
+    /// <summary>Records one entity's engine-order parameters, then halves them.</summary>
+    private sealed class ParameterHalver(ModelSpec spec, Entity entity) : IWorldSystem
+    {
+        public float[] Seen { get; private set; } = [];
+
+        public string Name => "ParameterHalver";
+
+        public ModelData Reads => ModelData.Parameters;
+
+        public ModelData Writes => ModelData.Parameters;
+
+        public void Update(World world)
+        {
+            Span<float> parameters = world.GetSpan<float>(entity, spec.Parameters);
+            Seen = parameters.ToArray();
+            foreach (ref float p in parameters)
+            {
+                p *= 0.5f;
+            }
+        }
+    }
+}
