@@ -43,17 +43,23 @@ public sealed partial class OpenClBackend
     internal override void BeginTick(World world)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!ReferenceEquals(world, _world))
+        if (!ReferenceEquals(world, _world) || !HostResidency.IsOwner(world, this))
         {
-            ReleaseBuffers();
-            if (_world is not null)
+            // A new world, or one another pipeline trained since: take its state from whoever holds it, upload anew.
+            if (_world is not null && !ReferenceEquals(world, _world))
             {
+                if (!_world.IsDisposed)
+                {
+                    SynchronizeToHost(_world); // what was trained on the previous world stays in it
+                }
+
                 HostResidency.Unregister(_world, this);
             }
 
+            HostResidency.TakeOver(world, this);
+            ReleaseBuffers();
             _world = world;
             _hostDirty = true;
-            HostResidency.Register(world, this);
         }
 
         _tickOpen = true;

@@ -41,7 +41,7 @@ internal sealed class BlockPlan
     public int EntitiesTrained { get; private set; } = -1;
 
     /// <summary>The model archetypes of the world and their specs.</summary>
-    public IReadOnlyList<(Archetype Archetype, ModelSpec Spec)> Models => _models;
+    public List<(Archetype Archetype, ModelSpec Spec)> Models => _models; // a List: foreach over it does not box
 
     /// <summary>Block <paramref name="index"/>'s rows.</summary>
     public ChunkRange Range(int index) => _ranges[index];

@@ -65,9 +65,8 @@ public sealed class CpuExecutor : TickExecutor
     }
 
     /// <inheritdoc/>
-    internal override void BeginTick(World world)
-    {
-    }
+    internal override void BeginTick(World world) =>
+        HostResidency.TakeOver(world, owner: null); // a device that trained this world before brings its state home
 
     /// <inheritdoc/>
     internal override void RunBlocks(World world, BlockPlan plan, IPipelineStage[] stages, int first, int end, long[] stageTicks)

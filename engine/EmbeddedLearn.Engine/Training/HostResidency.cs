@@ -25,6 +25,34 @@ public static class HostResidency
         }
     }
 
+    /// <summary>Whether <paramref name="owner"/> holds <paramref name="world"/>'s model state now.</summary>
+    public static bool IsOwner(World world, IHostSynchronizer owner) =>
+        Owners.TryGetValue(world, out IHostSynchronizer? current) && ReferenceEquals(current, owner);
+
+    /// <summary>Hands <paramref name="world"/>'s model state to <paramref name="owner"/> (null: the host components, as the
+    /// CPU executor uses them): the previous holder, if another, first brings its state home and marks its own copy
+    /// stale, so two pipelines (or backends) taking turns on one world never train on an old copy.</summary>
+    public static void TakeOver(World world, IHostSynchronizer? owner)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        if (Owners.TryGetValue(world, out IHostSynchronizer? current))
+        {
+            if (ReferenceEquals(current, owner))
+            {
+                return;
+            }
+
+            current.SynchronizeToHost(world);
+            current.UploadFromHost(world);
+            Owners.Remove(world);
+        }
+
+        if (owner is not null)
+        {
+            Owners.AddOrUpdate(world, owner);
+        }
+    }
+
     /// <summary>Brings the world's model components up to date from the backend that holds them, if any.</summary>
     public static void BeforeHostRead(World world)
     {
