@@ -20,6 +20,9 @@ namespace EmbeddedLearn.Components;
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct TrainingSettings
 {
+    /// <summary>The <see cref="FailuresBeforeQuarantine"/> the factories set.</summary>
+    public const int DefaultFailuresBeforeQuarantine = 3;
+
     /// <summary>Which optimizer steps this entity.</summary>
     public OptimizerKind Optimizer { get; init; }
 
@@ -38,7 +41,7 @@ public readonly record struct TrainingSettings
     /// <summary>Maximize the objective instead of minimising it (SGD and Adam).</summary>
     public bool Maximize { get; init; }
 
-    /// <summary>L2 weight decay <c>wd</c> added to the gradient, at least 0.</summary>
+    /// <summary>Weight decay <c>wd</c>, at least 0: added to the gradient as L2 (SGD, Adam), or decoupled, <c>p *= 1 - lr wd</c> (AdamW).</summary>
     public float WeightDecay { get; init; }
 
     /// <summary>Adam <c>beta1</c>, in [0, 1).</summary>
@@ -52,6 +55,15 @@ public readonly record struct TrainingSettings
 
     /// <summary>How the MSE loss reduces over the batch and outputs.</summary>
     public LossReduction Reduction { get; init; }
+
+    /// <summary>Per-entity gradient clipping before each step, as <c>torch.nn.utils.clip_grad_norm_(params, max_norm,
+    /// norm_type=2.0)</c> over all the entity's parameters: <c>coef = max_norm / (total_norm + 1e-6)</c>, gradients
+    /// scaled by it when it is below 1. 0 (the default) disables clipping; otherwise finite and &gt; 0.</summary>
+    public float MaxGradNorm { get; init; }
+
+    /// <summary>Failed steps in a row (non-finite gradients) after which the entity is quarantined (stops training,
+    /// keeps inferring); 0 never quarantines. The factories set 3.</summary>
+    public int FailuresBeforeQuarantine { get; init; }
 
     /// <summary>Accumulation window <c>K</c>, at least 1: gradients are cleared at the start of each window of K
     /// backward passes (when the pipeline has a zero-grad stage) and the optimizer steps at its end.</summary>
@@ -72,6 +84,7 @@ public readonly record struct TrainingSettings
         var settings = new TrainingSettings
         {
             Optimizer = OptimizerKind.Sgd,
+            FailuresBeforeQuarantine = DefaultFailuresBeforeQuarantine,
             LearningRate = learningRate,
             Momentum = momentum,
             Dampening = dampening,
@@ -100,6 +113,7 @@ public readonly record struct TrainingSettings
         var settings = new TrainingSettings
         {
             Optimizer = OptimizerKind.Adam,
+            FailuresBeforeQuarantine = DefaultFailuresBeforeQuarantine,
             LearningRate = learningRate,
             Beta1 = beta1,
             Beta2 = beta2,
@@ -155,6 +169,16 @@ public readonly record struct TrainingSettings
         if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay))
         {
             return Describe("WeightDecay", WeightDecay, "must be a finite value >= 0");
+        }
+
+        if (!(MaxGradNorm >= 0f) || float.IsInfinity(MaxGradNorm))
+        {
+            return Describe("MaxGradNorm", MaxGradNorm, "must be a finite value >= 0 (0 disables clipping)");
+        }
+
+        if (FailuresBeforeQuarantine < 0)
+        {
+            return Describe("FailuresBeforeQuarantine", FailuresBeforeQuarantine, "must be at least 0 (0 never quarantines)");
         }
 
         if (AccumulationSteps < 1)

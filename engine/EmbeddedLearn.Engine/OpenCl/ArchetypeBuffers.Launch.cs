@@ -25,14 +25,16 @@ internal sealed partial class ArchetypeBuffers
                 api.Arg(kernel, a++, p);
                 api.Arg(kernel, a++, Buffer(Spec.Gradients));
                 api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a, State);
+                api.Arg(kernel, a++, State);
+                api.Arg(kernel, a, Flags);
                 break;
             case OpenClStageKind.Forward:
                 LayoutArgs(kernel, ref a);
                 api.Arg(kernel, a++, Buffer(Spec.Parameters));
                 api.Arg(kernel, a++, Buffer(Spec.Inputs));
                 api.Arg(kernel, a++, Buffer(Spec.Activations));
-                api.Arg(kernel, a, Buffer(Spec.Outputs));
+                api.Arg(kernel, a++, Buffer(Spec.Outputs));
+                api.Arg(kernel, a, Flags);
                 break;
             case OpenClStageKind.MseLoss:
                 api.Arg(kernel, a++, Spec.Outputs.ElementCount);
@@ -41,7 +43,16 @@ internal sealed partial class ArchetypeBuffers
                 api.Arg(kernel, a++, Buffer(Spec.OutputGradient));
                 api.Arg(kernel, a++, Buffer(Spec.LossElements));
                 api.Arg(kernel, a++, Loss);
-                api.Arg(kernel, a, SettingsI);
+                api.Arg(kernel, a++, SettingsI);
+                api.Arg(kernel, a, Flags);
+                break;
+            case OpenClStageKind.Guard:
+                api.Arg(kernel, a++, p);
+                api.Arg(kernel, a++, Buffer(Spec.Gradients));
+                api.Arg(kernel, a++, SettingsF);
+                api.Arg(kernel, a++, SettingsI);
+                api.Arg(kernel, a++, State);
+                api.Arg(kernel, a, Flags);
                 break;
             default:
                 LayoutArgs(kernel, ref a);
@@ -53,7 +64,8 @@ internal sealed partial class ArchetypeBuffers
                 api.Arg(kernel, a++, Buffer(Spec.Gradients));
                 api.Arg(kernel, a++, Scratch);
                 api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a, State);
+                api.Arg(kernel, a++, State);
+                api.Arg(kernel, a, Flags);
                 break;
         }
 
@@ -83,7 +95,8 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, state != 0 ? 1 : 0);
         api.Arg(kernel, a++, SettingsF);
         api.Arg(kernel, a++, SettingsI);
-        api.Arg(kernel, a, State);
+        api.Arg(kernel, a++, State);
+        api.Arg(kernel, a, Flags);
         api.Launch(_device.Queue, kernel, firstRow, rows);
     }
 
@@ -92,6 +105,7 @@ internal sealed partial class ArchetypeBuffers
         OpenClStageKind.ZeroGrad => KernelSource.ZeroGrad,
         OpenClStageKind.Forward => KernelSource.Forward,
         OpenClStageKind.MseLoss => KernelSource.MseLoss,
+        OpenClStageKind.Guard => KernelSource.Guard,
         _ => KernelSource.Backward,
     };
 

@@ -54,16 +54,14 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <summary>Uploads the host training counters (blocking).</summary>
     public void UploadState()
     {
-        long[] state = new long[Count * 3];
+        long[] state = new long[Count * DeviceSettingsLayout.StateCount];
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             ReadOnlySpan<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
             for (int r = 0; r < states.Length; r++, index++)
             {
-                state[index * 3] = states[r].BackwardPasses;
-                state[(index * 3) + 1] = states[r].OptimizerSteps;
-                state[(index * 3) + 2] = states[r].StepDue ? 1 : 0;
+                DeviceSettingsLayout.PackState(states[r], index, state);
             }
         }
 

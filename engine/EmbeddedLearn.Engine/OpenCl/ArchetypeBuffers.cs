@@ -23,7 +23,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Archetype = archetype;
         Spec = spec;
         Count = archetype.EntityCount;
-        Trainable = archetype.Signature.ContainsAll(spec.PlainSignature);
+        Trainable = spec.Trains(archetype);
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];
@@ -49,13 +49,15 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
             SettingsF = Allocate(Count * (long)DeviceSettingsLayout.FloatCount * sizeof(float));
             SettingsI = Allocate(Count * (long)DeviceSettingsLayout.IntCount * sizeof(int));
-            State = Allocate(Count * 3L * sizeof(long));
-            StateSnapshot = Allocate(Count * 3L * sizeof(long));
+            State = Allocate(Count * (long)DeviceSettingsLayout.StateCount * sizeof(long));
+            StateSnapshot = Allocate(Count * (long)DeviceSettingsLayout.StateCount * sizeof(long));
             Loss = Allocate(Count * (long)sizeof(float));
             Scratch = Allocate(Count * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
         }
 
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
+        Flags = Allocate(Math.Max(1, Count) * (long)sizeof(int));
+        HostFlags = GC.AllocateArray<int>(Math.Max(1, Count), pinned: true);
     }
 
     public Archetype Archetype { get; }
@@ -87,6 +89,13 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     public nint Scratch { get; }
 
     public nint Widths { get; }
+
+    /// <summary>The tick's outcome bits per entity (<see cref="TickOutcome"/>): up before the tick (left out), down after
+    /// it (skipped, clipped, to quarantine).</summary>
+    public nint Flags { get; }
+
+    /// <summary>The host copy of <see cref="Flags"/> (pinned: transfers run while the host goes on).</summary>
+    public int[] HostFlags { get; }
 
     private OpenClApi Api => _device.Api;
 
@@ -133,6 +142,23 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         {
             UploadSettings(force: true);
             UploadState();
+            UploadLosses(); // a left-out entity's loss is read back unchanged, so the device must start from the host's
+        }
+    }
+
+    /// <summary>Uploads the host's <see cref="Components.Loss"/> values (blocking).</summary>
+    private void UploadLosses()
+    {
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            fixed (Components.Loss* loss = chunk.GetSpan<Components.Loss>())
+            {
+                Api.Write(Queue, Loss, index * (long)sizeof(float), chunk.Count * (long)sizeof(float), loss, blocking: true);
+            }
+
+            index += chunk.Count;
         }
     }
 
@@ -166,7 +192,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
         if (Trainable)
         {
-            Api.Copy(Queue, State, StateSnapshot, Count * 3L * sizeof(long));
+            Api.Copy(Queue, State, StateSnapshot, Count * (long)DeviceSettingsLayout.StateCount * sizeof(long));
         }
     }
 
@@ -216,7 +242,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         long[]? state = null;
         if (Trainable)
         {
-            state = new long[Count * 3];
+            state = new long[Count * DeviceSettingsLayout.StateCount];
             fixed (long* s = state)
             {
                 Api.Read(Queue, fromSnapshot ? StateSnapshot : State, 0, state.Length * (long)sizeof(long), s, blocking: true);

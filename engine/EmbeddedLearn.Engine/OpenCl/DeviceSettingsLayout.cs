@@ -22,6 +22,7 @@ internal static class DeviceSettingsLayout
         ("BETA1", s => s.Beta1),
         ("BETA2", s => s.Beta2),
         ("EPSILON", s => s.Epsilon),
+        ("MAX_GRAD_NORM", s => s.MaxGradNorm),
     ];
 
     /// <summary>The int fields, in order: OpenCL name and value.</summary>
@@ -32,7 +33,42 @@ internal static class DeviceSettingsLayout
         ("MAXIMIZE", s => s.Maximize ? 1 : 0),
         ("REDUCTION", s => (int)s.Reduction),
         ("ACCUMULATION_STEPS", s => s.AccumulationSteps),
+        ("FAILURES_BEFORE_QUARANTINE", s => s.FailuresBeforeQuarantine),
     ];
+
+    /// <summary>The longs of an entity's resident training state, <c>st</c>, in order (see <see cref="StateCount"/>):
+    /// backward passes, optimizer steps, step due (0/1), consecutive failures, last gradient norm (float bits).</summary>
+    public static readonly string[] StateFields =
+        ["BACKWARD_PASSES", "OPTIMIZER_STEPS", "STEP_DUE", "CONSECUTIVE_FAILURES", "GRADIENT_NORM"];
+
+    /// <summary>Longs per entity in <c>st</c>.</summary>
+    public static int StateCount => StateFields.Length;
+
+    /// <summary>Writes entity <paramref name="entity"/>'s resident state into <paramref name="st"/>.</summary>
+    public static void PackState(in TrainingState state, int entity, Span<long> st)
+    {
+        Span<long> row = st.Slice(entity * StateCount, StateCount);
+        row[0] = state.BackwardPasses;
+        row[1] = state.OptimizerSteps;
+        row[2] = state.StepDue ? 1 : 0;
+        row[3] = state.ConsecutiveFailures;
+        row[4] = BitConverter.SingleToInt32Bits(state.GradientNorm);
+    }
+
+    /// <summary>The state of entity <paramref name="entity"/> in <paramref name="st"/>, with <paramref name="outcome"/>.</summary>
+    public static TrainingState UnpackState(ReadOnlySpan<long> st, int entity, TickOutcome outcome)
+    {
+        ReadOnlySpan<long> row = st.Slice(entity * StateCount, StateCount);
+        return new TrainingState
+        {
+            BackwardPasses = row[0],
+            OptimizerSteps = row[1],
+            StepDue = row[2] != 0,
+            ConsecutiveFailures = (int)row[3],
+            GradientNorm = BitConverter.Int32BitsToSingle((int)row[4]),
+            Outcome = outcome,
+        };
+    }
 
     /// <summary>Floats per entity in <c>sf</c>.</summary>
     public static int FloatCount => Floats.Length;
@@ -69,6 +105,17 @@ internal static class DeviceSettingsLayout
         for (int i = 0; i < Ints.Length; i++)
         {
             Define(text, "SI_" + Ints[i].Name, i);
+        }
+
+        Define(text, "ST_COUNT", StateCount);
+        for (int i = 0; i < StateFields.Length; i++)
+        {
+            Define(text, "ST_" + StateFields[i], i);
+        }
+
+        foreach (TickOutcome outcome in Enum.GetValues<TickOutcome>())
+        {
+            Define(text, "OUTCOME_" + outcome.ToString().ToUpperInvariant(), (int)outcome);
         }
 
         foreach (OptimizerKind kind in Enum.GetValues<OptimizerKind>())

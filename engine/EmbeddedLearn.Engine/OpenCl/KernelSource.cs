@@ -25,11 +25,14 @@ internal static class KernelSource
     /// <summary>The backward kernel.</summary>
     public const string Backward = "backward";
 
+    /// <summary>The guard kernel.</summary>
+    public const string Guard = "guard";
+
     private static readonly Lazy<string> Text = new(Load);
 
     /// <summary>Every kernel the program must contain: the four stage kernels, then each optimizer unit's.</summary>
     public static IEnumerable<string> KernelNames =>
-        new[] { ZeroGrad, Forward, MseLoss, Backward }.Concat(OptimizerUnits.All.Select(o => o.KernelName));
+        new[] { ZeroGrad, Forward, MseLoss, Backward, Guard }.Concat(OptimizerUnits.All.Select(o => o.KernelName));
 
     /// <summary>The embedded source, header included.</summary>
     public static string Training => Text.Value;

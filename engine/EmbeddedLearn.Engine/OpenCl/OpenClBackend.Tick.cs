@@ -69,7 +69,7 @@ public sealed partial class OpenClBackend
     }
 
     /// <inheritdoc/>
-    internal override void RunBlocks(World world, BlockPlan plan, IPipelineStage[] stages, int first, int end, long[] stageTicks)
+    internal override void RunBlocks(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, int first, int end, long[] stageTicks)
     {
         PrepareDevice(world);
         BuildIntervals(plan);
@@ -101,6 +101,7 @@ public sealed partial class OpenClBackend
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
             buffers.ReadResults();
+            buffers.ReadFlags();
         }
 
         _readsPending = true;
@@ -143,11 +144,15 @@ public sealed partial class OpenClBackend
     }
 
     /// <inheritdoc/>
-    internal override void EndTick(World world, BlockPlan plan, IPipelineStage[] stages, long[] stageTicks)
+    internal override void EndTick(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, long[] stageTicks)
     {
         if (_tickOpen && _kernelsEnqueued)
         {
             _device.Api.Finish(_device.Queue);
+            foreach (ArchetypeBuffers buffers in _archetypes)
+            {
+                buffers.CollectOutcomes(account);
+            }
         }
 
         _readsPending = false;
@@ -199,6 +204,9 @@ public sealed partial class OpenClBackend
             case StageKind.Backward:
                 buffers.Launch(OpenClStageKind.Backward, firstRow, rows);
                 break;
+            case StageKind.Guard:
+                buffers.Launch(OpenClStageKind.Guard, firstRow, rows);
+                break;
             case StageKind.OptimizerStep:
                 buffers.LaunchOptimizer(((OptimizerStepStage)stage).Optimizer, firstRow, rows);
                 break;
@@ -231,6 +239,7 @@ public sealed partial class OpenClBackend
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
             buffers.UploadSamples();
+            buffers.UploadFlags();
         }
 
         if (!_snapshotTaken)

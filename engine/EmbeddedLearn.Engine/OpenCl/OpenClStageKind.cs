@@ -7,4 +7,5 @@ internal enum OpenClStageKind
     Forward = 1,
     MseLoss = 2,
     Backward = 3,
+    Guard = 4,
 }

@@ -30,12 +30,8 @@ internal sealed class StagedState(Entity[] rows, List<(ComponentType Type, float
 
             if (state is not null && world.Has<TrainingState>(entity))
             {
-                world.Get<TrainingState>(entity) = new TrainingState
-                {
-                    BackwardPasses = state[r * 3],
-                    OptimizerSteps = state[(r * 3) + 1],
-                    StepDue = state[(r * 3) + 2] != 0,
-                };
+                ref TrainingState host = ref world.Get<TrainingState>(entity);
+                host = DeviceSettingsLayout.UnpackState(state, r, host.Outcome);
             }
         }
     }

@@ -33,6 +33,9 @@ internal sealed class BlockPlan
     private int _trainBlocks;
     private int _inferBlocks;
 
+    /// <summary>Model entities in the blocks.</summary>
+    public int EntityCount { get; private set; }
+
     /// <summary>Blocks this segment.</summary>
     public int Count { get; private set; }
 
@@ -119,6 +122,7 @@ internal sealed class BlockPlan
         }
 
         Count = count;
+        EntityCount = total;
     }
 
     /// <summary>Chooses the window of blocks that train in this segment. Without a budget every block trains; with
@@ -148,7 +152,7 @@ internal sealed class BlockPlan
         int trained = 0;
         for (int i = 0; i < Count; i++)
         {
-            if (Trains(i) && _ranges[i].Archetype.Signature.ContainsAll(_specs[i].PlainSignature))
+            if (Trains(i) && _specs[i].Trains(_ranges[i].Archetype))
             {
                 trained += _ranges[i].Length;
             }

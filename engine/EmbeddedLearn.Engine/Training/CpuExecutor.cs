@@ -69,9 +69,10 @@ public sealed class CpuExecutor : TickExecutor
         HostResidency.TakeOver(world, owner: null); // a device that trained this world before brings its state home
 
     /// <inheritdoc/>
-    internal override void RunBlocks(World world, BlockPlan plan, IPipelineStage[] stages, int first, int end, long[] stageTicks)
+    internal override void RunBlocks(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, int first, int end, long[] stageTicks)
     {
         _batch.Plan = plan;
+        _batch.Account = account;
         _batch.Stages = stages;
         _batch.First = first;
         _batch.End = end;
@@ -93,7 +94,7 @@ public sealed class CpuExecutor : TickExecutor
     }
 
     /// <inheritdoc/>
-    internal override void EndTick(World world, BlockPlan plan, IPipelineStage[] stages, long[] stageTicks)
+    internal override void EndTick(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, long[] stageTicks)
     {
     }
 
@@ -110,6 +111,7 @@ public sealed class CpuExecutor : TickExecutor
     private sealed class SegmentBatch : WorkBatch
     {
         public BlockPlan? Plan;
+        public TickAccount? Account;
         public IPipelineStage[]? Stages;
         public long[]? StageTicks;
         public int First;
@@ -120,7 +122,7 @@ public sealed class CpuExecutor : TickExecutor
         {
             BlockPlan plan = Plan!;
             ModelSpec spec = plan.Spec(index);
-            var block = new ModelBlock(spec, plan.Range(index), ThreadScratch(spec));
+            var block = new ModelBlock(spec, plan.Range(index), ThreadScratch(spec), Account);
             bool trains = plan.Trains(index);
             long blockStart = Stopwatch.GetTimestamp();
             for (int s = First; s < End; s++)

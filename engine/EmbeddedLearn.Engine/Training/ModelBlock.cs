@@ -10,11 +10,12 @@ namespace EmbeddedLearn.Training;
 /// </summary>
 public readonly struct ModelBlock
 {
-    internal ModelBlock(ModelSpec spec, ChunkRange range, float[] scratch)
+    internal ModelBlock(ModelSpec spec, ChunkRange range, float[] scratch, TickAccount? account = null)
     {
         Spec = spec;
         Range = range;
         Scratch = scratch;
+        Account = account;
     }
 
     /// <summary>The spec of every entity in the block.</summary>
@@ -32,6 +33,9 @@ public readonly struct ModelBlock
     /// <summary>Per-thread scratch floats, at least <see cref="TrainingPipeline.ScratchLength(ModelSpec)"/> long.</summary>
     internal float[] Scratch { get; }
 
+    /// <summary>The tick's account the guard records into (null outside a pipeline tick).</summary>
+    internal TickAccount? Account { get; }
+
     /// <summary>Whether the block's entities have <paramref name="type"/>.</summary>
     public bool Has(ComponentType type) => Range.Chunk.Has(type);
 
@@ -47,7 +51,23 @@ public readonly struct ModelBlock
     /// <summary>The block's losses, one per entity.</summary>
     public Span<Loss> Losses => Range.GetSpan<Loss>();
 
-    /// <summary>Whether the block's entities are trainable (have every component of
-    /// <see cref="ModelSpec.PlainSignature"/>: gradients, targets, settings, ...), not inference-only.</summary>
-    public bool IsTrainable => Range.Archetype.Signature.ContainsAll(Spec.PlainSignature);
+    /// <summary>Whether the block's entities train: they have every component of <see cref="ModelSpec.PlainSignature"/>
+    /// (gradients, targets, settings, ...), so they are not inference-only, and they are not <see cref="Quarantined"/>.
+    /// Training stages skip blocks that do not train; inference (Forward) runs on every block.</summary>
+    public bool IsTrainable => Spec.Trains(Range.Archetype);
+
+    /// <summary>Whether entity <paramref name="index"/> of the block is left out of this tick because its inputs or
+    /// targets hold NaN or infinity: every stage must leave it untouched (the built-in ones do). For trainable entities
+    /// this is <see cref="TickOutcome.LeftOut"/> in their <see cref="TrainingState"/>; for inference-only ones, whether
+    /// their inputs are not all finite.</summary>
+    public bool IsLeftOut(int index)
+    {
+        if (Range.Chunk.Has(ComponentType.Of<TrainingState>()))
+        {
+            return (States[index].Outcome & TickOutcome.LeftOut) != 0;
+        }
+
+        int n = Spec.Inputs.ElementCount;
+        return FiniteCheck.FirstNonFinite(Floats(Spec.Inputs).Slice(index * n, n)) >= 0;
+    }
 }

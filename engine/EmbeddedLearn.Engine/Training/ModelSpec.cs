@@ -152,6 +152,14 @@ public sealed partial class ModelSpec
         return null;
     }
 
+    /// <summary>Whether the entities of <paramref name="archetype"/> (models of this spec) train: they carry every
+    /// component of <see cref="PlainSignature"/> and are not <see cref="Quarantined"/>.</summary>
+    public bool Trains(Archetype archetype)
+    {
+        ArgumentNullException.ThrowIfNull(archetype);
+        return archetype.Signature.ContainsAll(PlainSignature) && !archetype.Has(ComponentType.Of<Quarantined>());
+    }
+
     /// <summary>The signature a trainable entity with <paramref name="settings"/> needs.</summary>
     public Signature SignatureFor(in TrainingSettings settings)
     {

@@ -20,6 +20,9 @@ public enum StageKind
     /// <summary><c>loss.backward()</c>.</summary>
     Backward = 4,
 
+    /// <summary>The game-safe guard between backward and the step: gradient norm, skip, clip.</summary>
+    Guard = 6,
+
     /// <summary><c>optimizer.step()</c> of one optimizer unit.</summary>
     OptimizerStep = 5,
 }

@@ -39,7 +39,7 @@ public abstract class TickExecutor : IDisposable
     /// <summary>Runs <paramref name="stages"/> <c>[first, end)</c>, all block stages, over the blocks of
     /// <paramref name="plan"/> (training stages only on the blocks it trains), adding each stage's time, in Stopwatch
     /// ticks, into <paramref name="stageTicks"/>. Runs under the world's query lock.</summary>
-    internal abstract void RunBlocks(World world, BlockPlan plan, IPipelineStage[] stages, int first, int end, long[] stageTicks);
+    internal abstract void RunBlocks(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, int first, int end, long[] stageTicks);
 
     /// <summary>Called before game system <paramref name="system"/> runs on the host: whatever it reads must be there.</summary>
     internal abstract void BeforeWorldSystem(World world, IWorldSystem system);
@@ -47,9 +47,10 @@ public abstract class TickExecutor : IDisposable
     /// <summary>Called after <paramref name="system"/> ran: whatever it wrote must reach the backend.</summary>
     internal abstract void AfterWorldSystem(World world, IWorldSystem system);
 
-    /// <summary>Closes the tick: its results are in the world's components when it returns. A device executor
-    /// replaces the tick's entries of <paramref name="stageTicks"/> by device time.</summary>
-    internal abstract void EndTick(World world, BlockPlan plan, IPipelineStage[] stages, long[] stageTicks);
+    /// <summary>Closes the tick: its results (outputs, losses, and each entity's <c>TrainingState</c> outcome, failures
+    /// and gradient norm) are in the world's components, and the guard's entries in <paramref name="account"/>, when it
+    /// returns. A device executor replaces the tick's entries of <paramref name="stageTicks"/> by device time.</summary>
+    internal abstract void EndTick(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, long[] stageTicks);
 
     /// <summary>Releases what the executor holds (<paramref name="disposing"/> false from a finalizer).</summary>
     protected abstract void Dispose(bool disposing);

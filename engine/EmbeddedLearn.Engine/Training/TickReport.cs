@@ -32,6 +32,20 @@ public sealed class TickReport
     /// <summary>Wall-clock time of the whole tick, in milliseconds.</summary>
     public double TotalMilliseconds { get; internal set; }
 
+    /// <summary>Entities left out of this tick because their inputs or targets held NaN or infinity (nothing of them
+    /// changed; <see cref="Components.TickOutcome.LeftOut"/>).</summary>
+    public ReadOnlySpan<Ecs.Entity> LeftOut => Account is null ? default : Account.LeftOut.Items;
+
+    /// <summary>Entities whose optimizer step the guard skipped because their gradients were not finite.</summary>
+    public ReadOnlySpan<Ecs.Entity> StepsSkipped => Account is null ? default : Account.StepSkipped.Items;
+
+    /// <summary>Entities whose gradients the guard clipped to their <see cref="Components.TrainingSettings.MaxGradNorm"/>.</summary>
+    public ReadOnlySpan<Ecs.Entity> Clipped => Account is null ? default : Account.Clipped.Items;
+
+    /// <summary>Entities quarantined at the end of this tick (all quarantined entities: a query over
+    /// <see cref="Components.Quarantined"/>).</summary>
+    public ReadOnlySpan<Ecs.Entity> NewlyQuarantined => Account is null ? default : Account.Quarantined.Items;
+
     /// <summary>Stage names, in pipeline order.</summary>
     public IReadOnlyList<string> StageNames { get; }
 
@@ -41,4 +55,7 @@ public sealed class TickReport
     public ReadOnlySpan<double> StageMilliseconds => _stageMilliseconds;
 
     internal Span<double> MutableStageMilliseconds => _stageMilliseconds;
+
+    /// <summary>The pipeline's account of the tick (the same instance every tick).</summary>
+    internal TickAccount? Account { get; set; }
 }

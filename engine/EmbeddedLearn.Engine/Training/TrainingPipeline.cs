@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
 using EmbeddedLearn.Training.Optimizers;
@@ -9,8 +10,8 @@ namespace EmbeddedLearn.Training;
 /// <summary>
 /// The per-tick training system: one description of a tick, an ordered list of stages each declaring what it reads
 /// and writes, run by an executor (<see cref="CpuExecutor"/> by default, or an OpenCL device through
-/// <c>TrainingBackends</c>). The default list is <c>ZeroGrad -> Forward -> MseLoss -> Backward -> SgdStep -> AdamStep
-/// -> AdamWStep</c>; a game may reorder, drop or add stages (its own <see cref="IBlockStage"/>s or
+/// <c>TrainingBackends</c>). The default list is <c>ZeroGrad -> Forward -> MseLoss -> Backward -> Guard -> SgdStep ->
+/// AdamStep -> AdamWStep</c>; a game may reorder, drop or add stages (its own <see cref="IBlockStage"/>s or
 /// <see cref="IWorldSystem"/>s). Before each run of block stages the pipeline checks every entity for what those
 /// stages declare they read and refuses the tick, changing nothing, when one is invalid, whatever the executor. The
 /// training budget, the per-tick report and the checks behave the same on every executor. A steady-state tick
@@ -25,6 +26,8 @@ public sealed class TrainingPipeline : IDisposable
     private readonly IPipelineStage[] _stages;
     private readonly long[] _stageTicks;
     private readonly BlockPlan _plan = new();
+    private readonly TickAccount _account = new();
+    private bool _firstAdmission;
     private TickExecutor _executor;
     private bool _ownsExecutor;
     private int _running;
@@ -76,12 +79,12 @@ public sealed class TrainingPipeline : IDisposable
     /// <summary>The report of the last tick (the same instance every tick).</summary>
     public TickReport LastReport { get; }
 
-    /// <summary>The full training tick: ZeroGrad, Forward, MseLoss, Backward, then one step stage per optimizer unit
-    /// (SgdStep, AdamStep, AdamWStep).</summary>
+    /// <summary>The full training tick: ZeroGrad, Forward, MseLoss, Backward, Guard, then one step stage per optimizer
+    /// unit (SgdStep, AdamStep, AdamWStep).</summary>
     public static List<IPipelineStage> DefaultStages(bool zeroGrad = true)
     {
         List<IPipelineStage> stages = zeroGrad ? [new ZeroGradStage()] : [];
-        stages.AddRange([new ForwardStage(), new MseLossStage(), new BackwardStage()]);
+        stages.AddRange([new ForwardStage(), new MseLossStage(), new BackwardStage(), new GuardStage()]);
         foreach (OptimizerUnit optimizer in OptimizerUnits.All)
         {
             stages.Add(new OptimizerStepStage(optimizer));
@@ -171,6 +174,7 @@ public sealed class TrainingPipeline : IDisposable
         long start = Stopwatch.GetTimestamp();
         Array.Clear(_stageTicks);
         _plan.BeginTick();
+        _firstAdmission = true;
         TickReport report = LastReport;
         _executor.BeginTick(world);
         int stage = 0;
@@ -204,8 +208,15 @@ public sealed class TrainingPipeline : IDisposable
             stage = end;
         }
 
-        _executor.EndTick(world, _plan, _stages, _stageTicks);
+        _executor.EndTick(world, _plan, _account, _stages, _stageTicks);
         report.Tick = ++_ticks;
+        if (_firstAdmission)
+        {
+            _account.Begin(0); // no block stage ran: nothing to account for
+        }
+
+        Quarantine(world, _account, report.Tick);
+        report.Account = _account;
         _plan.RefreshModels(world);
         CountEntities(report);
         report.Backend = _executor.Backend;
@@ -234,13 +245,30 @@ public sealed class TrainingPipeline : IDisposable
         }
     }
 
+    /// <summary>Admits the blocks into the next stages: refuses the tick, changing nothing, on invalid settings; then
+    /// leaves out the entities whose inputs or targets (as <paramref name="reads"/> names them) are not finite.</summary>
     private void CheckBlocks(ModelData reads)
     {
         for (int i = 0; i < _plan.Count; i++)
         {
-            var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
-            TickValidator.Check(block, reads);
+            TickAdmission.CheckSettings(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads);
         }
+
+        if (_firstAdmission)
+        {
+            _account.Begin(_plan.EntityCount);
+        }
+        else
+        {
+            _account.Reserve(_plan.EntityCount);
+        }
+
+        for (int i = 0; i < _plan.Count; i++)
+        {
+            TickAdmission.MarkLeftOut(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _account);
+        }
+
+        _firstAdmission = false;
     }
 
     private void RunBlockStages(World world, int first, int end, ModelData reads)
@@ -251,7 +279,7 @@ public sealed class TrainingPipeline : IDisposable
         {
             CheckBlocks(reads);
             _plan.PlanTraining(Options.TrainingBudget, _executor.Parallelism);
-            _executor.RunBlocks(world, _plan, _stages, first, end, _stageTicks);
+            _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
             if (Options.TrainingBudget is not null)
             {
                 _plan.UpdateCosts();
@@ -263,6 +291,20 @@ public sealed class TrainingPipeline : IDisposable
         }
     }
 
+    /// <summary>Quarantines the entities whose skipped step this tick was their
+    /// <see cref="TrainingSettings.FailuresBeforeQuarantine"/>-th in a row, as the guard marked them (a structural
+    /// change, so after the tick).</summary>
+    private static void Quarantine(World world, TickAccount account, long tick)
+    {
+        foreach (Entity entity in account.Quarantined.Items)
+        {
+            if (world.IsAlive(entity) && !world.Has<Quarantined>(entity))
+            {
+                world.Add(entity, new Quarantined { SinceTick = tick });
+            }
+        }
+    }
+
     private void CountEntities(TickReport report)
     {
         int entities = 0;
@@ -270,7 +312,7 @@ public sealed class TrainingPipeline : IDisposable
         foreach ((Archetype archetype, ModelSpec spec) in _plan.Models)
         {
             entities += archetype.EntityCount;
-            if (archetype.Signature.ContainsAll(spec.PlainSignature))
+            if (spec.Trains(archetype))
             {
                 trained += archetype.EntityCount;
             }

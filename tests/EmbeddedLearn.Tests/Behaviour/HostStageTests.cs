@@ -36,7 +36,7 @@ public sealed class HostStageTests
             SwarmWorld.WriteSamples(reference, [(spec, twin)], tick);
             pipeline.Run(world);
             cpu.Run(reference);
-            AssertClose(reference.GetSpan<float>(twin, spec.Parameters).ToArray(), halver.Seen);
+            OnBackend.AssertClose(reference.GetSpan<float>(twin, spec.Parameters), halver.Seen);
             foreach (ref float p in reference.GetSpan<float>(twin, spec.Parameters))
             {
                 p *= 0.5f;
@@ -47,7 +47,7 @@ public sealed class HostStageTests
         float[] expected = new float[spec.Layout.ParameterCount];
         spec.ExportParameters(world, entity, actual);
         spec.ExportParameters(reference, twin, expected);
-        AssertClose(expected, actual);
+        OnBackend.AssertClose(expected, actual);
     }
 
     [SkippableFact]
@@ -82,15 +82,6 @@ public sealed class HostStageTests
         Assert.Equal(3, world.Get<TrainingState>(entity).OptimizerSteps);
         Assert.NotEqual(initial, world.GetSpan<float>(entity, spec.Parameters).ToArray());
         Assert.Contains(world.GetSpan<float>(entity, spec.AdamMoments).ToArray(), m => m != 0f);
-    }
-
-    private static void AssertClose(float[] expected, float[] actual)
-    {
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double tolerance = Math.Max(1e-4 * Math.Abs(expected[i]), 1e-6);
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, "element " + i + ": expected " + expected[i] + ", got " + actual[i]);
-        }
     }
 
     private sealed class NoOpBlockStage : IBlockStage

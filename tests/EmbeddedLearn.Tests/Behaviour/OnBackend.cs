@@ -28,6 +28,33 @@ internal static class OnBackend
         return new TrainingPipeline(stages, options, OpenClBackend.Create(OpenClTestDevice.Selection));
     }
 
+    /// <summary>An executor for <paramref name="backend"/> that several pipelines can share in turn
+    /// (<c>ownsExecutor: false</c>; an OpenCL device compiles its kernels once).</summary>
+    public static TickExecutor Executor(TestBackend backend, int threads = 2)
+    {
+        if (backend == TestBackend.Cpu)
+        {
+            return new CpuExecutor(threads);
+        }
+
+        OpenClTestDevice.Require();
+        return OpenClBackend.Create(OpenClTestDevice.Selection);
+    }
+
+    /// <summary>Asserts <paramref name="actual"/> within the cross-backend tolerance of <paramref name="expected"/>:
+    /// relative 1e-4 with an absolute floor of 1e-6, element by element.</summary>
+    public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double tolerance = Math.Max(1e-4 * Math.Abs(expected[i]), 1e-6);
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
+                "element " + i + ": expected " + expected[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+                + ", got " + actual[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>The default pipeline on <paramref name="backend"/>.</summary>
     public static TrainingPipeline Default(TestBackend backend, PipelineOptions? options = null) =>
         Pipeline(backend, TrainingPipeline.DefaultStages(), options);

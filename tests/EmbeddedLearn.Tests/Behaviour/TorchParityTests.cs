@@ -7,8 +7,9 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Behaviour;
 
-/// <summary>Every case of every libtorch fixture file in the test data (torch-parity.json from shared/, and
-/// torch-parity-adamw.json from peer/ParityGenerator), every tick, on every backend; on the CPU on one and three threads.</summary>
+/// <summary>Every case of every libtorch fixture file in the test data (torch-parity.json and torch-parity-clip.json
+/// from shared/, torch-parity-adamw.json from peer/ParityGenerator), every tick, on every backend; on the CPU on one
+/// and three threads.</summary>
 public sealed class TorchParityTests
 {
     private static readonly Dictionary<string, ParityFixture> Fixtures =
@@ -36,6 +37,8 @@ public sealed class TorchParityTests
     {
         Assert.Equal(9, Fixtures["torch-parity.json"].Cases.Count);
         Assert.Equal(9, Fixtures["torch-parity-adamw.json"].Cases.Count);
+        Assert.Equal(4, Fixtures["torch-parity-clip.json"].Cases.Count);
+        Assert.All(Fixtures["torch-parity-clip.json"].Cases, c => Assert.True(c.Settings.MaxGradNorm > 0f && c.Ticks.Any(t => t.GradientsAfterClip is not null)));
         Assert.Equal(7, Fixtures["torch-parity-adamw.json"].Cases.Count(c => c.Settings.Optimizer == Components.OptimizerKind.AdamW));
         Assert.All(Fixtures.Values, f => Assert.Contains("libtorch", f.Source, StringComparison.Ordinal));
     }

@@ -1,5 +1,5 @@
 // EmbeddedLearn optimizer kernels, one per optimizer unit (Training/Optimizers), all with one signature:
-//   (n, P, params, grads, state, hasState, sf, si, st, firstRow)
+//   (n, P, params, grads, state, hasState, sf, si, st, flags)
 // One work-item per entity row e in [firstRow, n). The settings offsets SF_* / SI_* and their strides SF_COUNT /
 // SI_COUNT are generated from DeviceSettingsLayout (C#) and prepended to this source; EL_AT(k, e, n) is element k
 // of entity e for a component of n floats per entity, as the device layout stores it (training.cl defines it).
@@ -9,17 +9,17 @@
 // t = the new count (1 on the first step), then the step-due flag is cleared.
 
 // Returns the step number t for entity e, or 0 when it does not step with optimizer `kind`.
-inline long el_begin_step(__global const int* si, __global long* st, int e, int kind)
+inline long el_begin_step(__global const int* si, __global long* st, __global const int* flags, int e, int kind)
 {
-    if (st[e * 3 + 2] == 0 || si[e * SI_COUNT + SI_OPTIMIZER] != kind) return 0;
-    long t = st[e * 3 + 1] + 1;
-    st[e * 3 + 1] = t;
+    if (st[e * ST_COUNT + ST_STEP_DUE] == 0 || si[e * SI_COUNT + SI_OPTIMIZER] != kind || (flags[e] & OUTCOME_LEFTOUT)) return 0;
+    long t = st[e * ST_COUNT + ST_OPTIMIZER_STEPS] + 1;
+    st[e * ST_COUNT + ST_OPTIMIZER_STEPS] = t;
     return t;
 }
 
 inline void el_end_step(__global long* st, int e)
 {
-    st[e * 3 + 2] = 0;
+    st[e * ST_COUNT + ST_STEP_DUE] = 0;
 }
 
 // The Adam update of element k (moments m at EL_AT(k, e, 2P), v at EL_AT(P + k, e, 2P)), with the L2 term
@@ -67,11 +67,11 @@ inline void el_adam_factors(float lr, float beta1, float beta2, long t, float* s
 // optim.SGD: g = maximize ? -grad : grad; g += wd p; with momentum m: buf = g on step 1, else
 // buf = m buf + (1 - dampening) g; g = nesterov ? g + m buf : buf; p -= lr g.
 __kernel void sgd_step(int n, int P, __global float* params, __global const float* grads, __global float* state,
-    int hasState, __global const float* sf, __global const int* si, __global long* st)
+    int hasState, __global const float* sf, __global const int* si, __global long* st, __global const int* flags)
 {
     int e = get_global_id(0);
     if (e >= n) return;
-    long t = el_begin_step(si, st, e, OPTIMIZER_SGD);
+    long t = el_begin_step(si, st, flags, e, OPTIMIZER_SGD);
     if (t == 0) return;
     float lr = sf[e * SF_COUNT + SF_LEARNING_RATE], mu = sf[e * SF_COUNT + SF_MOMENTUM];
     float damp = 1.0f - sf[e * SF_COUNT + SF_DAMPENING], wd = sf[e * SF_COUNT + SF_WEIGHT_DECAY];
@@ -97,11 +97,11 @@ __kernel void sgd_step(int n, int P, __global float* params, __global const floa
 
 // optim.Adam (amsgrad off), weight decay as L2 added to the gradient.
 __kernel void adam_step(int n, int P, __global float* params, __global const float* grads, __global float* state,
-    int hasState, __global const float* sf, __global const int* si, __global long* st)
+    int hasState, __global const float* sf, __global const int* si, __global long* st, __global const int* flags)
 {
     int e = get_global_id(0);
     if (e >= n) return;
-    long t = el_begin_step(si, st, e, OPTIMIZER_ADAM);
+    long t = el_begin_step(si, st, flags, e, OPTIMIZER_ADAM);
     if (t == 0) return;
     float lr = sf[e * SF_COUNT + SF_LEARNING_RATE], beta1 = sf[e * SF_COUNT + SF_BETA1], beta2 = sf[e * SF_COUNT + SF_BETA2];
     float sqrtBc2, negStepSize, oneMinusB1, oneMinusB2;
@@ -114,11 +114,11 @@ __kernel void adam_step(int n, int P, __global float* params, __global const flo
 // optim.AdamW (amsgrad off): p *= 1 - lr wd (the factor computed in double where available, as torch does from its
 // Python floats), then the Adam update without the L2 term.
 __kernel void adamw_step(int n, int P, __global float* params, __global const float* grads, __global float* state,
-    int hasState, __global const float* sf, __global const int* si, __global long* st)
+    int hasState, __global const float* sf, __global const int* si, __global long* st, __global const int* flags)
 {
     int e = get_global_id(0);
     if (e >= n) return;
-    long t = el_begin_step(si, st, e, OPTIMIZER_ADAMW);
+    long t = el_begin_step(si, st, flags, e, OPTIMIZER_ADAMW);
     if (t == 0) return;
     float lr = sf[e * SF_COUNT + SF_LEARNING_RATE], wd = sf[e * SF_COUNT + SF_WEIGHT_DECAY];
     float beta1 = sf[e * SF_COUNT + SF_BETA1], beta2 = sf[e * SF_COUNT + SF_BETA2];

@@ -5,7 +5,10 @@
 // Parameter layout per entity (P floats): for each layer l, W^T [in_l, out_l] row-major, then b [out_l].
 // Settings per entity: sf[SF_COUNT] floats and si[SI_COUNT] ints at the offsets SF_* / SI_* that
 // DeviceSettingsLayout (C#) generates and prepends to this source. The optimizer steps are in optimizers.cl.
-// State per entity: st[3] longs {backward passes, optimizer steps, step due}.
+// State per entity: st[ST_COUNT] longs at the ST_* offsets (generated): backward passes, optimizer steps, step due,
+// consecutive failures, last gradient norm (float bits). flags[e]: the tick's outcome bits (OUTCOME_*): the host sets
+// OUTCOME_LEFTOUT for an entity whose inputs or targets are not finite (every kernel then leaves it untouched); the
+// guard adds OUTCOME_STEPSKIPPED, OUTCOME_CLIPPED and OUTCOME_QUARANTINED; the host reads them back after the tick.
 
 #if defined(cl_khr_fp64)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
@@ -70,22 +73,24 @@ inline int el_hidden_offset(__global const int* widths, int batch, int hidden)
 }
 
 // Clears gradients at the start of each accumulation window (backward passes % K == 0).
-__kernel void zero_grad(int n, int P, __global float* grads, __global const int* si, __global const long* st)
+__kernel void zero_grad(int n, int P, __global float* grads, __global const int* si, __global const long* st,
+    __global const int* flags)
 {
     int e = get_global_id(0);
-    if (e >= n) return;
+    if (e >= n || (flags[e] & OUTCOME_LEFTOUT)) return;
     long k = si[e * SI_COUNT + SI_ACCUMULATION_STEPS];
-    if (st[e * 3] % k != 0) return;
+    if (st[e * ST_COUNT + ST_BACKWARD_PASSES] % k != 0) return;
     __global float* g = grads + (long)e * P;
     for (int i = 0; i < P; i++) g[i] = 0.0f;
 }
 
 // z = x W^T + b per layer; hidden activations kept; outputs = last z.
 __kernel void forward(int n, int layers, __global const int* widths, int batch, int act, int P, int nAct,
-    __global const float* params, __global const float* inputs, __global float* acts, __global float* outputs)
+    __global const float* params, __global const float* inputs, __global float* acts, __global float* outputs,
+    __global const int* flags)
 {
     int e = get_global_id(0);
-    if (e >= n) return;
+    if (e >= n || (flags[e] & OUTCOME_LEFTOUT)) return;
     int inWidth = widths[0];
     int outWidth = widths[layers];
     __global const float* p = params + (long)e * P;
@@ -124,10 +129,11 @@ __kernel void forward(int n, int layers, __global const int* widths, int batch, 
 
 // MSE per entity over its count = B * out outputs; writes dL/do, the loss and (reduction none) element losses.
 __kernel void mse_loss(int n, int count, __global const float* outputs, __global const float* targets,
-    __global float* outGrad, __global float* elements, __global float* loss, __global const int* si)
+    __global float* outGrad, __global float* elements, __global float* loss, __global const int* si,
+    __global const int* flags)
 {
     int e = get_global_id(0);
-    if (e >= n) return;
+    if (e >= n || (flags[e] & OUTCOME_LEFTOUT)) return;
     int reduction = si[e * SI_COUNT + SI_REDUCTION];
     long base = (long)e * count;
     float sum = 0.0f;
@@ -145,10 +151,10 @@ __kernel void mse_loss(int n, int count, __global const float* outputs, __global
 // Back-propagates dL/do and adds this pass's batch sums into the gradients; counts the pass.
 __kernel void backward(int n, int layers, __global const int* widths, int batch, int act, int P, int nAct, int maxW,
     __global const float* params, __global const float* inputs, __global const float* acts, __global const float* outGrad,
-    __global float* grads, __global float* scratch, __global const int* si, __global long* st)
+    __global float* grads, __global float* scratch, __global const int* si, __global long* st, __global const int* flags)
 {
     int e = get_global_id(0);
-    if (e >= n) return;
+    if (e >= n || (flags[e] & OUTCOME_LEFTOUT)) return;
     int inWidth = widths[0];
     int outWidth = widths[layers];
     __global const float* p = params + (long)e * P;
@@ -195,7 +201,48 @@ __kernel void backward(int n, int layers, __global const int* widths, int batch,
         }
         dz = dx;
     }
-    long passes = st[e * 3] + 1;
-    st[e * 3] = passes;
-    if (passes % (long)si[e * SI_COUNT + SI_ACCUMULATION_STEPS] == 0) st[e * 3 + 2] = 1;
+    long passes = st[e * ST_COUNT + ST_BACKWARD_PASSES] + 1;
+    st[e * ST_COUNT + ST_BACKWARD_PASSES] = passes;
+    if (passes % (long)si[e * SI_COUNT + SI_ACCUMULATION_STEPS] == 0) st[e * ST_COUNT + ST_STEP_DUE] = 1;
+}
+
+// The game-safe guard between backward and the step, for entities due to step: the total gradient 2-norm (summed in
+// double where the device has it), kept in the state; a non-finite norm skips the step and counts a failure (the
+// entity is marked for quarantine at FailuresBeforeQuarantine in a row); otherwise clip_grad_norm_:
+// coef = max_norm / (norm + 1e-6), gradients scaled when coef < 1.
+__kernel void guard(int n, int P, __global float* grads, __global const float* sf, __global const int* si,
+    __global long* st, __global int* flags)
+{
+    int e = get_global_id(0);
+    if (e >= n || (flags[e] & OUTCOME_LEFTOUT) || st[e * ST_COUNT + ST_STEP_DUE] == 0) return;
+#ifdef EL_HAS_FP64
+    double sum = 0.0;
+    for (int k = 0; k < P; k++) { double g = grads[EL_AT(k, e, P)]; sum += g * g; }
+    float norm = (float)sqrt(sum);
+#else
+    float sum = 0.0f;
+    for (int k = 0; k < P; k++) { float g = grads[EL_AT(k, e, P)]; sum += g * g; }
+    float norm = sqrt(sum);
+#endif
+    st[e * ST_COUNT + ST_GRADIENT_NORM] = (long)as_int(norm);
+    if (!isfinite(norm))
+    {
+        st[e * ST_COUNT + ST_STEP_DUE] = 0;
+        long failures = st[e * ST_COUNT + ST_CONSECUTIVE_FAILURES] + 1;
+        st[e * ST_COUNT + ST_CONSECUTIVE_FAILURES] = failures;
+        int limit = si[e * SI_COUNT + SI_FAILURES_BEFORE_QUARANTINE];
+        flags[e] |= OUTCOME_STEPSKIPPED | (limit > 0 && failures >= limit ? OUTCOME_QUARANTINED : 0);
+        return;
+    }
+    st[e * ST_COUNT + ST_CONSECUTIVE_FAILURES] = 0;
+    float maxNorm = sf[e * SF_COUNT + SF_MAX_GRAD_NORM];
+    if (maxNorm > 0.0f)
+    {
+        float coef = maxNorm / (norm + 1e-6f);
+        if (coef < 1.0f)
+        {
+            for (int k = 0; k < P; k++) grads[EL_AT(k, e, P)] *= coef;
+            flags[e] |= OUTCOME_CLIPPED;
+        }
+    }
 }

@@ -8,7 +8,9 @@ namespace EmbeddedLearn.Training.Parity;
 /// Reads the parity fixture format (see shared/fixtures/README.md): <c>{"source", "cases": [{"name", "layers",
 /// "hidden_activation", "batch", "loss": {"kind": "mse", "reduction"}, "optimizer": {...}, "accumulation_steps",
 /// "zero_grad", "initial_parameters", "ticks": [{"inputs", "targets", "outputs", "loss",
-/// "gradients_after_backward", "stepped", "parameters_after_tick"}]}]}</c>.
+/// "gradients_after_backward", "stepped", "parameters_after_tick"}]}]}</c>; optimizer kinds sgd, adam and adamw;
+/// optionally per case <c>"max_grad_norm"</c> with, on ticks that clipped, <c>"grad_norm_before_clip"</c> and
+/// <c>"gradients_after_clip"</c> (torch-parity-clip.json).
 /// </summary>
 public static class ParityFixtureReader
 {
@@ -95,6 +97,16 @@ public static class ParityFixtureReader
         }
 
         TrainingSettings settings = ReadSettings(element, where);
+        if (element.TryGetProperty("max_grad_norm", out JsonElement maxNorm) && maxNorm.ValueKind != JsonValueKind.Null)
+        {
+            if (maxNorm.ValueKind != JsonValueKind.Number || !(maxNorm.GetDouble() > 0) || !double.IsFinite(maxNorm.GetDouble()))
+            {
+                throw new FormatException(where + ", field 'max_grad_norm': expected null or a finite number above 0; got " + maxNorm.GetRawText() + ".");
+            }
+
+            settings = settings with { MaxGradNorm = (float)maxNorm.GetDouble() };
+        }
+
         bool zeroGrad = Bool(Field(element, "zero_grad", JsonValueKind.Undefined, where), where, "zero_grad");
         float[] initial = Floats(element, "initial_parameters", layout.ParameterCount, where);
         var ticks = new List<ParityTick>();
@@ -110,7 +122,13 @@ public static class ParityFixtureReader
                 (float)Field(tick, "loss", JsonValueKind.Number, tickWhere).GetDouble(),
                 Floats(tick, "gradients_after_backward", layout.ParameterCount, tickWhere),
                 Bool(Field(tick, "stepped", JsonValueKind.Undefined, tickWhere), tickWhere, "stepped"),
-                Floats(tick, "parameters_after_tick", layout.ParameterCount, tickWhere)));
+                Floats(tick, "parameters_after_tick", layout.ParameterCount, tickWhere))
+            {
+                GradientNormBeforeClip = OptionalNumber(tick, "grad_norm_before_clip", tickWhere),
+                GradientsAfterClip = tick.TryGetProperty("gradients_after_clip", out JsonElement clipped) && clipped.ValueKind != JsonValueKind.Null
+                    ? Floats(tick, "gradients_after_clip", layout.ParameterCount, tickWhere)
+                    : null,
+            });
         }
 
         return new ParityCase(name, layout, batch, settings, zeroGrad, initial, ticks);
@@ -164,6 +182,11 @@ public static class ParityFixtureReader
 
         return TrainingSettings.Adam(number("lr"), number("beta1"), number("beta2"), number("eps"), number("weight_decay"), maximize, reduction, k);
     }
+
+    private static float? OptionalNumber(JsonElement parent, string name, string where) =>
+        parent.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
+            ? (float)Field(parent, name, JsonValueKind.Number, where).GetDouble()
+            : null;
 
     private static JsonElement Field(JsonElement parent, string name, JsonValueKind kind, string where)
     {

@@ -46,7 +46,17 @@ public static class ParityRunner
             comparison.Compare(t, "outputs", spec.ReadOutputs(world, entity), tick.Outputs);
             comparison.Compare(t, "loss", [world.Get<Loss>(entity).Value], [tick.Loss]);
             spec.ExportGradients(world, entity, actual);
-            comparison.Compare(t, "gradients_after_backward", actual, tick.GradientsAfterBackward);
+            if (tick.GradientsAfterClip is float[] clipped)
+            {
+                // The guard clipped in place before the step: the gradients now are the clipped ones.
+                comparison.Compare(t, "gradients_after_clip", actual, clipped);
+                comparison.Compare(t, "grad_norm_before_clip", [world.Get<TrainingState>(entity).GradientNorm], [tick.GradientNormBeforeClip ?? float.NaN]);
+            }
+            else
+            {
+                comparison.Compare(t, "gradients_after_backward", actual, tick.GradientsAfterBackward);
+            }
+
             spec.ExportParameters(world, entity, actual);
             comparison.Compare(t, "parameters_after_tick", actual, tick.ParametersAfterTick);
             bool stepped = world.Get<TrainingState>(entity).OptimizerSteps != stepsBefore;

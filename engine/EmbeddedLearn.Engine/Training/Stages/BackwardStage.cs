@@ -46,6 +46,11 @@ public sealed class BackwardStage : IBlockStage
         Span<float> scratch = block.Scratch;
         for (int i = 0; i < block.Count; i++)
         {
+            if ((states[i].Outcome & TickOutcome.LeftOut) != 0)
+            {
+                continue;
+            }
+
             DenseBackward.Run(spec.Layout, spec.Batch, parameters.Slice(i * p, p), inputs.Slice(i * nIn, nIn),
                 activations.Slice(i * nAct, nAct), outputGradient.Slice(i * nOut, nOut), gradients.Slice(i * p, p), scratch);
             ref TrainingState state = ref states[i];

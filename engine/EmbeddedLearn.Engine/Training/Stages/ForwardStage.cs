@@ -1,3 +1,5 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
 
 namespace EmbeddedLearn.Training.Stages;
@@ -19,7 +21,7 @@ public sealed class ForwardStage : IBlockStage
     public StageKind Kind => StageKind.Forward;
 
     /// <inheritdoc/>
-    public ModelData Reads => ModelData.Parameters | ModelData.Inputs;
+    public ModelData Reads => ModelData.Parameters | ModelData.Inputs | ModelData.Counters;
 
     /// <inheritdoc/>
     public ModelData Writes => ModelData.Activations | ModelData.Outputs;
@@ -36,8 +38,14 @@ public sealed class ForwardStage : IBlockStage
         ReadOnlySpan<float> inputs = block.Floats(spec.Inputs);
         Span<float> activations = block.Floats(spec.Activations);
         Span<float> outputs = block.Floats(spec.Outputs);
+        bool trainable = block.Has(ComponentType.Of<TrainingState>());
         for (int i = 0; i < block.Count; i++)
         {
+            if (trainable ? (block.States[i].Outcome & TickOutcome.LeftOut) != 0 : block.IsLeftOut(i))
+            {
+                continue; // bad data: its outputs and activations keep the values of its last tick
+            }
+
             DenseForward.Run(spec.Layout, spec.Batch, parameters.Slice(i * p, p), inputs.Slice(i * nIn, nIn),
                 activations.Slice(i * nAct, nAct), outputs.Slice(i * nOut, nOut));
         }

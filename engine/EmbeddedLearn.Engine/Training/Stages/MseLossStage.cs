@@ -18,7 +18,7 @@ public sealed class MseLossStage : IBlockStage
     public StageKind Kind => StageKind.MseLoss;
 
     /// <inheritdoc/>
-    public ModelData Reads => ModelData.Outputs | ModelData.Targets | ModelData.Settings;
+    public ModelData Reads => ModelData.Outputs | ModelData.Targets | ModelData.Settings | ModelData.Counters;
 
     /// <inheritdoc/>
     public ModelData Writes => ModelData.OutputGradient | ModelData.Loss;
@@ -39,8 +39,14 @@ public sealed class MseLossStage : IBlockStage
         Span<float> elements = block.Floats(spec.LossElements);
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<Loss> losses = block.Losses;
+        ReadOnlySpan<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
         {
+            if ((states[i].Outcome & TickOutcome.LeftOut) != 0)
+            {
+                continue;
+            }
+
             LossReduction reduction = settings[i].Reduction;
             Span<float> elementLoss = reduction == LossReduction.None ? elements.Slice(i * n, n) : [];
             losses[i].Value = MseLoss.Run(outputs.Slice(i * n, n), targets.Slice(i * n, n), reduction,

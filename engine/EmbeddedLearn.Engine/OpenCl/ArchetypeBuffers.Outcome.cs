@@ -1,0 +1,93 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>The tick's per-entity outcome bits: which entities the host left out go up, what the guard did comes down.</summary>
+internal sealed unsafe partial class ArchetypeBuffers
+{
+    /// <summary>Sends the left-out bit of every entity (set by the host's admission in <see cref="TrainingState.Outcome"/>;
+    /// for inference-only entities, whether their inputs are not all finite), non-blocking.</summary>
+    public void UploadFlags()
+    {
+        bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
+        int n = Spec.Inputs.ElementCount;
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            if (hasStates)
+            {
+                ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
+                for (int r = 0; r < states.Length; r++)
+                {
+                    HostFlags[index + r] = (int)(states[r].Outcome & TickOutcome.LeftOut);
+                }
+            }
+            else
+            {
+                ReadOnlySpan<float> inputs = chunk.GetSpan<float>(Spec.Inputs);
+                for (int r = 0; r < chunk.Count; r++)
+                {
+                    HostFlags[index + r] = FiniteCheck.FirstNonFinite(inputs.Slice(r * n, n)) >= 0 ? (int)TickOutcome.LeftOut : 0;
+                }
+            }
+
+            index += chunk.Count;
+        }
+
+        fixed (int* flags = HostFlags)
+        {
+            Api.Write(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
+        }
+    }
+
+    /// <summary>Enqueues the read of the outcome bits into <see cref="HostFlags"/> (pinned), non-blocking.</summary>
+    public void ReadFlags()
+    {
+        fixed (int* flags = HostFlags)
+        {
+            Api.Read(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
+        }
+    }
+
+    /// <summary>After the tick's wait: writes each trainable entity's outcome into its <see cref="TrainingState"/> and
+    /// records the guard's skipped, clipped and to-be-quarantined entities in <paramref name="account"/>.</summary>
+    public void CollectOutcomes(TickAccount account)
+    {
+        if (!Trainable)
+        {
+            return;
+        }
+
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            Span<TrainingState> states = chunk.GetSpan<TrainingState>();
+            ReadOnlySpan<Entity> entities = chunk.Entities;
+            for (int r = 0; r < states.Length; r++)
+            {
+                var outcome = (TickOutcome)HostFlags[index + r];
+                states[r].Outcome = outcome;
+                if ((outcome & TickOutcome.StepSkipped) != 0)
+                {
+                    account.StepSkipped.Add(entities[r]);
+                }
+
+                if ((outcome & TickOutcome.Clipped) != 0)
+                {
+                    account.Clipped.Add(entities[r]);
+                }
+
+                if ((outcome & TickOutcome.Quarantined) != 0)
+                {
+                    account.Quarantined.Add(entities[r]);
+                }
+            }
+
+            index += chunk.Count;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using EmbeddedLearn.Components;
+
+namespace EmbeddedLearn.Training.Stages;
+
+/// <summary>
+/// The game-safe guard, between Backward and the optimizer step. For every entity due to step it computes the total
+/// gradient 2-norm over all its parameters once, <c>n = sqrt(sum g^2)</c>, and records it in
+/// <see cref="TrainingState.GradientNorm"/>; then
+/// <list type="bullet">
+/// <item>when <c>n</c> is not finite it skips the entity's step (clears <see cref="TrainingState.StepDue"/>, so its
+/// parameters and optimizer state stay as they were, as PyTorch's GradScaler skips <c>optimizer.step()</c>) and counts
+/// a failure; the pipeline quarantines an entity after <see cref="TrainingSettings.FailuresBeforeQuarantine"/> in a
+/// row;</item>
+/// <item>otherwise it resets the failure count and, when <see cref="TrainingSettings.MaxGradNorm"/> is set, clips as
+/// <c>torch.nn.utils.clip_grad_norm_(params, max_norm)</c>: <c>coef = max_norm / (n + 1e-6)</c> (float), and when
+/// <c>coef &lt; 1</c> every gradient is multiplied by it.</item>
+/// </list>
+/// The sum of squares is accumulated in double, in the engine's parameter order, per entity (identical for every
+/// thread count).
+/// </summary>
+public sealed class GuardStage : IBlockStage
+{
+    /// <summary>The epsilon <c>clip_grad_norm_</c> adds to the norm.</summary>
+    public const float ClipEpsilon = 1e-6f;
+
+    /// <inheritdoc/>
+    public string Name => "Guard";
+
+    /// <inheritdoc/>
+    public StageKind Kind => StageKind.Guard;
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Gradients | ModelData.Settings | ModelData.Counters;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.Gradients | ModelData.Counters;
+
+    /// <summary>The norm of <paramref name="gradients"/>, accumulated in double: <c>sqrt(sum g^2)</c>.</summary>
+    public static double Norm(ReadOnlySpan<float> gradients)
+    {
+        double sum = 0;
+        foreach (float g in gradients)
+        {
+            sum += (double)g * g;
+        }
+
+        return Math.Sqrt(sum);
+    }
+
+    /// <inheritdoc/>
+    public void Execute(in ModelBlock block)
+    {
+        if (!block.IsTrainable)
+        {
+            return;
+        }
+
+        int p = block.Spec.Parameters.ElementCount;
+        Span<float> gradients = block.Floats(block.Spec.Gradients);
+        ReadOnlySpan<TrainingSettings> settings = block.Settings;
+        Span<TrainingState> states = block.States;
+        for (int i = 0; i < block.Count; i++)
+        {
+            ref TrainingState state = ref states[i];
+            if (!state.StepDue || (state.Outcome & TickOutcome.LeftOut) != 0)
+            {
+                continue;
+            }
+
+            Span<float> g = gradients.Slice(i * p, p);
+            float norm = (float)Norm(g);
+            state.GradientNorm = norm;
+            if (!float.IsFinite(norm))
+            {
+                state.StepDue = false;
+                state.ConsecutiveFailures++;
+                state.Outcome |= TickOutcome.StepSkipped;
+                block.Account?.StepSkipped.Add(block.Entities[i]);
+                int limit = settings[i].FailuresBeforeQuarantine;
+                if (limit > 0 && state.ConsecutiveFailures >= limit)
+                {
+                    state.Outcome |= TickOutcome.Quarantined; // the pipeline adds the Quarantined tag after the tick
+                    block.Account?.Quarantined.Add(block.Entities[i]);
+                }
+
+                continue;
+            }
+
+            state.ConsecutiveFailures = 0;
+            float maxNorm = settings[i].MaxGradNorm;
+            if (maxNorm > 0f)
+            {
+                float coef = maxNorm / (norm + ClipEpsilon);
+                if (coef < 1f)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(g, coef, g);
+                    state.Outcome |= TickOutcome.Clipped;
+                    block.Account?.Clipped.Add(block.Entities[i]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using CsCheck;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.Training;
+using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Stages;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Behaviour;
+
+/// <summary>One bad agent never stops or changes the others: bad data leaves its entity out of the tick, diverging
+/// entities have their steps skipped and are quarantined, on every backend.</summary>
+public sealed class ContainmentTests
+{
+    private static readonly float[] BadValues = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void Random_nan_and_inf_in_random_entities_leave_them_out_and_the_others_train_bit_for_bit_as_without_them(TestBackend backend)
+    {
+        using TickExecutor executor = OnBackend.Executor(backend);
+        Gen.Select(Gen.Int[0, 1_000_000], Gen.Int[1, 4], Gen.Int[0, 2]).Sample((seed, victims, injectTick) =>
+        {
+            (World bad, List<(ModelSpec Spec, Entity Entity)> entities) = SwarmWorld.Mixed(16, seed);
+            (World good, _) = SwarmWorld.Mixed(16, seed);
+            using (bad)
+            using (good)
+            {
+                var random = new Random(seed);
+                int[] chosen = Enumerable.Range(0, entities.Count).OrderBy(_ => random.Next()).Take(victims).ToArray();
+                using var badPipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), new PipelineOptions { Threads = 2 }, executor, ownsExecutor: false);
+                using TrainingPipeline goodPipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 2 });
+                for (int tick = 0; tick < 3; tick++)
+                {
+                    SwarmWorld.WriteSamples(bad, entities, tick);
+                    SwarmWorld.WriteSamples(good, entities, tick);
+                    byte[][] before = chosen.Select(v => OnBackend.Snapshot(bad, [entities[v].Entity])).ToArray();
+                    if (tick == injectTick)
+                    {
+                        foreach (int v in chosen)
+                        {
+                            (ModelSpec spec, Entity entity) = entities[v];
+                            ComponentType type = random.Next(2) == 0 ? spec.Inputs : spec.Targets;
+                            bad.GetSpan<float>(entity, type)[random.Next(type.ElementCount)] = BadValues[random.Next(3)];
+                        }
+                    }
+
+                    TickReport report = badPipeline.Run(bad);
+                    if (tick == injectTick)
+                    {
+                        Assert.Equal(chosen.Select(v => entities[v].Entity).OrderBy(e => e.Id), report.LeftOut.ToArray().OrderBy(e => e.Id));
+                        for (int i = 0; i < chosen.Length; i++)
+                        {
+                            Entity victim = entities[chosen[i]].Entity;
+                            byte[] after = OnBackend.Snapshot(bad, [victim]);
+                            AssertUntouchedExceptSamplesAndOutcome(bad, victim, before[i], after);
+                            Assert.Equal(TickOutcome.LeftOut, bad.Get<TrainingState>(victim).Outcome);
+                        }
+
+                        // Give the victims the good samples back, as a game would once its sensor recovers.
+                        SwarmWorld.WriteSamples(bad, chosen.Select(v => entities[v]), tick);
+                    }
+                    else
+                    {
+                        Assert.Equal(0, report.LeftOut.Length);
+                    }
+
+                    goodPipeline.Run(good);
+                }
+
+                HostResidency.BeforeHostRead(bad);
+                for (int e = 0; e < entities.Count; e++)
+                {
+                    if (Array.IndexOf(chosen, e) >= 0)
+                    {
+                        continue;
+                    }
+
+                    Entity entity = entities[e].Entity;
+                    if (backend == TestBackend.Cpu)
+                    {
+                        Assert.Equal(OnBackend.Snapshot(good, [entity]), OnBackend.Snapshot(bad, [entity]));
+                    }
+                    else
+                    {
+                        OnBackend.AssertClose(good.GetSpan<float>(entity, entities[e].Spec.Parameters), bad.GetSpan<float>(entity, entities[e].Spec.Parameters));
+                    }
+                }
+            }
+        }, iter: backend == TestBackend.Cpu ? 25 : 6, threads: 1);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void A_diverging_entity_has_its_steps_skipped_is_quarantined_after_three_and_keeps_inferring_while_the_others_train(TestBackend backend)
+    {
+        ModelSpec spec = SwarmWorld.Small;
+        using var world = new World();
+        using var reference = new World();
+        var healthy = new List<(ModelSpec, Entity)>();
+        var twins = new List<(ModelSpec, Entity)>();
+        for (int i = 0; i < 6; i++)
+        {
+            healthy.Add((spec, spec.Spawn(world, TrainingSettings.Adam(0.01f), (ulong)i)));
+            twins.Add((spec, spec.Spawn(reference, TrainingSettings.Adam(0.01f), (ulong)i)));
+        }
+
+        // Finite but absurd inputs drive a ReLU model's outputs and gradients to infinity and NaN.
+        Entity wild = spec.Spawn(world, TrainingSettings.Sgd(0.5f), seed: 99);
+        float[] lastFinite = world.GetSpan<float>(wild, spec.Parameters).ToArray();
+        using TrainingPipeline pipeline = OnBackend.Default(backend, new PipelineOptions { Threads = 1 });
+        using TrainingPipeline cpu = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+        var skipped = new List<int>();
+        var quarantined = new List<int>();
+        for (int tick = 0; tick < 6; tick++)
+        {
+            SwarmWorld.WriteSamples(world, healthy, tick);
+            SwarmWorld.WriteSamples(reference, twins, tick);
+            world.GetSpan<float>(wild, spec.Inputs).Fill(3e38f);
+            world.GetSpan<float>(wild, spec.Targets).Fill(-3e38f);
+            TickReport report = pipeline.Run(world);
+            cpu.Run(reference);
+            skipped.Add(report.StepsSkipped.IndexOf(wild) >= 0 ? 1 : 0);
+            quarantined.Add(report.NewlyQuarantined.IndexOf(wild) >= 0 ? 1 : 0);
+        }
+
+        Assert.Equal([1, 1, 1, 0, 0, 0], skipped); // quarantined after the third: it no longer trains
+        Assert.Equal([0, 0, 1, 0, 0, 0], quarantined);
+        Assert.True(world.Has<Quarantined>(wild));
+        Assert.Equal(3, world.Get<Quarantined>(wild).SinceTick);
+        HostResidency.BeforeHostRead(world);
+        Assert.Equal(lastFinite, world.GetSpan<float>(wild, spec.Parameters).ToArray());
+        Assert.Equal(0, world.Get<TrainingState>(wild).OptimizerSteps);
+        Assert.Equal(3, world.Get<TrainingState>(wild).ConsecutiveFailures);
+        Assert.Equal(1, world.CountEntities(new QueryDescription().WithAll<Quarantined>()));
+        for (int i = 0; i < healthy.Count; i++)
+        {
+            OnBackend.AssertClose(reference.GetSpan<float>(twins[i].Item2, spec.Parameters), world.GetSpan<float>(healthy[i].Item2, spec.Parameters));
+        }
+
+        // Inference keeps running for the quarantined entity: new inputs give new outputs.
+        world.GetSpan<float>(wild, spec.Inputs).Fill(0.25f);
+        world.GetSpan<float>(wild, spec.Targets).Clear();
+        pipeline.Run(world);
+        Assert.All(spec.ReadOutputs(world, wild).ToArray(), o => Assert.True(float.IsFinite(o)));
+
+        // Released with a fresh optimizer, it trains again.
+        spec.Release(world, wild);
+        Assert.False(world.Has<Quarantined>(wild));
+        pipeline.Run(world);
+        HostResidency.BeforeHostRead(world);
+        Assert.Equal(1, world.Get<TrainingState>(wild).OptimizerSteps);
+        Assert.Equal(TickOutcome.None, world.Get<TrainingState>(wild).Outcome);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void Clipping_is_per_entity_and_reported(TestBackend backend)
+    {
+        ModelSpec spec = SwarmWorld.Small;
+        using var world = new World();
+        Entity clipped = spec.Spawn(world, TrainingSettings.Sgd(0.1f) with { MaxGradNorm = 1e-3f }, seed: 1);
+        Entity loose = spec.Spawn(world, TrainingSettings.Sgd(0.1f) with { MaxGradNorm = 1e6f }, seed: 1);
+        Entity plain = spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 1);
+        SwarmWorld.WriteSamples(world, [(spec, clipped)], 0);
+        SwarmWorld.WriteSamples(world, [(spec, loose)], 0);
+        SwarmWorld.WriteSamples(world, [(spec, plain)], 0);
+        // Same samples for all three (WriteSamples seeds by entity id).
+        world.GetSpan<float>(clipped, spec.Inputs).CopyTo(world.GetSpan<float>(loose, spec.Inputs));
+        world.GetSpan<float>(clipped, spec.Inputs).CopyTo(world.GetSpan<float>(plain, spec.Inputs));
+        world.GetSpan<float>(clipped, spec.Targets).CopyTo(world.GetSpan<float>(loose, spec.Targets));
+        world.GetSpan<float>(clipped, spec.Targets).CopyTo(world.GetSpan<float>(plain, spec.Targets));
+        using TrainingPipeline pipeline = OnBackend.Default(backend);
+
+        TickReport report = pipeline.Run(world);
+
+        Assert.Equal([clipped], report.Clipped.ToArray());
+        HostResidency.BeforeHostRead(world);
+        float norm = world.Get<TrainingState>(plain).GradientNorm;
+        Assert.True(norm > 1e-3f);
+        Assert.Equal(norm, world.Get<TrainingState>(clipped).GradientNorm, 5);
+        double clippedNorm = GuardStage.Norm(world.GetSpan<float>(clipped, spec.Gradients));
+        Assert.Equal(1e-3, clippedNorm, 1e-7);
+        Assert.Equal(world.GetSpan<float>(plain, spec.Parameters).ToArray(), world.GetSpan<float>(loose, spec.Parameters).ToArray());
+        Assert.Equal(TickOutcome.Clipped, world.Get<TrainingState>(clipped).Outcome);
+    }
+
+    private static void AssertUntouchedExceptSamplesAndOutcome(World world, Entity victim, byte[] before, byte[] after)
+    {
+        // Compare component by component, skipping the inputs/targets the test wrote and the TrainingState outcome.
+        int offset = 0;
+        foreach (ComponentType type in world.GetComponentTypes(victim))
+        {
+            int size = type.ByteSize;
+            bool samples = type.Name.StartsWith("Inputs[", StringComparison.Ordinal) || type.Name.StartsWith("Targets[", StringComparison.Ordinal);
+            if (!samples && type != ComponentType.Of<TrainingState>())
+            {
+                Assert.True(before.AsSpan(offset, size).SequenceEqual(after.AsSpan(offset, size)), type.Name + " of " + victim + " changed");
+            }
+
+            offset += size;
+        }
+
+        TrainingState state = world.Get<TrainingState>(victim);
+        Assert.False(state.StepDue);
+    }
+}
