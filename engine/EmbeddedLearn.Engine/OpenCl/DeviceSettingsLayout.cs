@@ -55,18 +55,18 @@ internal static class DeviceSettingsLayout
         row[4] = BitConverter.SingleToInt32Bits(state.GradientNorm);
     }
 
-    /// <summary>The state of entity <paramref name="entity"/> in <paramref name="st"/>, with <paramref name="outcome"/>.</summary>
-    public static TrainingState UnpackState(ReadOnlySpan<long> st, int entity, TickOutcome outcome)
+    /// <summary><paramref name="host"/> with the resident fields of entity <paramref name="entity"/> in
+    /// <paramref name="st"/> (the host keeps its outcome and admission stamp).</summary>
+    public static TrainingState UnpackState(ReadOnlySpan<long> st, int entity, in TrainingState host)
     {
         ReadOnlySpan<long> row = st.Slice(entity * StateCount, StateCount);
-        return new TrainingState
+        return host with
         {
             BackwardPasses = row[0],
             OptimizerSteps = row[1],
             StepDue = row[2] != 0,
             ConsecutiveFailures = (int)row[3],
             GradientNorm = BitConverter.Int32BitsToSingle((int)row[4]),
-            Outcome = outcome,
         };
     }
 

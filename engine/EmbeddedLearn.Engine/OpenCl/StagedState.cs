@@ -31,7 +31,7 @@ internal sealed class StagedState(Entity[] rows, List<(ComponentType Type, float
             if (state is not null && world.Has<TrainingState>(entity))
             {
                 ref TrainingState host = ref world.Get<TrainingState>(entity);
-                host = DeviceSettingsLayout.UnpackState(state, r, host.Outcome);
+                host = DeviceSettingsLayout.UnpackState(state, r, host);
             }
         }
     }

@@ -46,16 +46,30 @@ internal static class TickAdmission
 
     /// <summary>Marks the entities of <paramref name="block"/> whose inputs (when <paramref name="reads"/> includes them)
     /// or targets hold NaN or infinity as left out of the tick (<see cref="TickOutcome.LeftOut"/>), recording each once
-    /// in <paramref name="account"/>. <paramref name="firstOfTick"/> first clears every entity's outcome.</summary>
-    public static void MarkLeftOut(in ModelBlock block, ModelData reads, bool firstOfTick, TickAccount account)
+    /// in <paramref name="account"/>. <paramref name="firstOfTick"/> first clears every entity's outcome and stamps it
+    /// with <paramref name="tickStamp"/>; in a later run of stages of the same tick, an entity without the stamp was
+    /// spawned during the tick and is left out until its first full tick (not recorded as bad data).</summary>
+    public static void MarkLeftOut(in ModelBlock block, ModelData reads, bool firstOfTick, long tickStamp, TickAccount account)
     {
         ModelSpec spec = block.Spec;
         bool hasStates = block.Has(ComponentType.Of<TrainingState>());
-        if (firstOfTick && hasStates)
+        if (hasStates)
         {
-            foreach (ref TrainingState state in block.States)
+            Span<TrainingState> states = block.States;
+            for (int i = 0; i < states.Length; i++)
             {
-                state.Outcome = TickOutcome.None;
+                ref TrainingState state = ref states[i];
+                if (firstOfTick)
+                {
+                    state.Outcome = TickOutcome.None;
+                    state.AdmittedTick = tickStamp;
+                }
+                else if (state.AdmittedTick != tickStamp && (state.Outcome & TickOutcome.LeftOut) == 0)
+                {
+                    // Spawned by a game system during this tick: it waits for its first full tick.
+                    state.Outcome = TickOutcome.LeftOut;
+                    state.AdmittedTick = tickStamp;
+                }
             }
         }
 

@@ -27,7 +27,9 @@ public sealed class TrainingPipeline : IDisposable
     private readonly long[] _stageTicks;
     private readonly BlockPlan _plan = new();
     private readonly TickAccount _account = new();
+    private static long s_tickStamps;
     private bool _firstAdmission;
+    private long _tickStamp;
     private TickExecutor _executor;
     private bool _ownsExecutor;
     private int _running;
@@ -175,6 +177,7 @@ public sealed class TrainingPipeline : IDisposable
         Array.Clear(_stageTicks);
         _plan.BeginTick();
         _firstAdmission = true;
+        _tickStamp = Interlocked.Increment(ref s_tickStamps);
         TickReport report = LastReport;
         _executor.BeginTick(world);
         int stage = 0;
@@ -265,7 +268,7 @@ public sealed class TrainingPipeline : IDisposable
 
         for (int i = 0; i < _plan.Count; i++)
         {
-            TickAdmission.MarkLeftOut(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _account);
+            TickAdmission.MarkLeftOut(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _tickStamp, _account);
         }
 
         _firstAdmission = false;

@@ -84,6 +84,61 @@ public sealed class HostStageTests
         Assert.Contains(world.GetSpan<float>(entity, spec.AdamMoments).ToArray(), m => m != 0f);
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void An_entity_spawned_between_forward_and_the_loss_waits_for_its_first_full_tick(TestBackend backend)
+    {
+        ModelSpec spec = SwarmWorld.Small;
+        using var world = new World();
+        Entity first = spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 1);
+        var spawner = new Spawner(spec);
+        List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
+        stages.Insert(stages.FindIndex(s => s is MseLossStage), spawner);
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, stages);
+        SwarmWorld.WriteSamples(world, [(spec, first)], 0);
+
+        TickReport report = pipeline.Run(world);
+
+        Entity late = spawner.Spawned;
+        HostResidency.BeforeHostRead(world);
+        Assert.Equal(1, world.Get<TrainingState>(first).BackwardPasses);
+        Assert.Equal(0, world.Get<TrainingState>(late).BackwardPasses); // not trained on outputs Forward never computed
+        Assert.Equal(spawner.Initial, world.GetSpan<float>(late, spec.Parameters).ToArray());
+        Assert.Equal(0, report.LeftOut.Length); // waiting is not bad data
+
+        SwarmWorld.WriteSamples(world, [(spec, first), (spec, late)], 1);
+        pipeline.Run(world);
+        HostResidency.BeforeHostRead(world);
+        Assert.Equal(1, world.Get<TrainingState>(late).BackwardPasses);
+        Assert.Equal(1, world.Get<TrainingState>(late).OptimizerSteps);
+    }
+
+    /// <summary>Spawns one entity, with samples, the first time it runs.</summary>
+    private sealed class Spawner(ModelSpec spec) : IWorldSystem
+    {
+        public Entity Spawned { get; private set; }
+
+        public float[] Initial { get; private set; } = [];
+
+        public string Name => "Spawner";
+
+        public ModelData Reads => ModelData.None;
+
+        public ModelData Writes => ModelData.None;
+
+        public void Update(World world)
+        {
+            if (Spawned != Entity.Null)
+            {
+                return;
+            }
+
+            Spawned = spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 2);
+            SwarmWorld.WriteSamples(world, [(spec, Spawned)], 0);
+            Initial = world.GetSpan<float>(Spawned, spec.Parameters).ToArray();
+        }
+    }
+
     private sealed class NoOpBlockStage : IBlockStage
     {
         public string Name => "NoOp";
