@@ -1,0 +1,109 @@
+using EmbeddedLearn.Checkpoints;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.OpenCl;
+using EmbeddedLearn.Training;
+
+namespace EmbeddedLearn.Tests.Checkpoints;
+
+/// <summary>A world of models over several layouts and every optimizer flavour (RandomWorld's settings), each with a
+/// <see cref="ModelKey"/>, plus inference-only models; samples are seeded by key and tick, so a loaded world gets the same
+/// samples as the one it was saved from.</summary>
+internal sealed class KeyedWorld : IDisposable
+{
+    private static readonly ModelSpec[] Specs =
+    [
+        ModelSpec.Get(new ModelLayout([3, 8, 2], Activation.Tanh), 4),
+        ModelSpec.Get(new ModelLayout([2, 5, 4, 1], Activation.Relu), 3),
+        ModelSpec.Get(new ModelLayout([4, 3], Activation.Identity), 2),
+    ];
+
+    private KeyedWorld(World world, Dictionary<ModelKey, (ModelSpec Spec, Entity Entity)> models)
+    {
+        World = world;
+        Models = models;
+    }
+
+    public World World { get; }
+
+    /// <summary>Every model by key; inference-only models have negative keys.</summary>
+    public Dictionary<ModelKey, (ModelSpec Spec, Entity Entity)> Models { get; }
+
+    public static KeyedWorld Create(int count)
+    {
+        var world = new World();
+        var models = new Dictionary<ModelKey, (ModelSpec, Entity)>();
+        for (int i = 0; i < count; i++)
+        {
+            ModelSpec spec = Specs[i % Specs.Length];
+            Entity entity = spec.Spawn(world, RandomWorld.Settings(i / Specs.Length), (ulong)(500 + i));
+            world.Add(entity, new ModelKey(1000 + i));
+            models.Add(new ModelKey(1000 + i), (spec, entity));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Entity entity = Specs[i].SpawnInference(world, (ulong)(900 + i));
+            world.Add(entity, new ModelKey(-1 - i));
+            models.Add(new ModelKey(-1 - i), (Specs[i], entity));
+        }
+
+        return new KeyedWorld(world, models);
+    }
+
+    /// <summary>Adopts the models of a loaded checkpoint by their keys.</summary>
+    public static KeyedWorld Adopt(World world, LoadedCheckpoint loaded) => new(world, loaded.ByKey.ToDictionary(
+        pair => pair.Key, pair => (ModelSpec.Find(world.GetArchetype(pair.Value))!, pair.Value)));
+
+    public void WriteSamples(int tick)
+    {
+        foreach ((ModelKey key, (ModelSpec spec, Entity entity)) in Models)
+        {
+            var random = new Random(HashCode.Combine(key.Value, tick));
+            float[] inputs = new float[spec.Inputs.ElementCount];
+            float[] targets = new float[spec.Targets.ElementCount];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            for (int i = 0; i < targets.Length; i++)
+            {
+                targets[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            if (key.Value < 0)
+            {
+                spec.WriteInputs(World, entity, inputs);
+            }
+            else
+            {
+                spec.WriteSamples(World, entity, inputs, targets);
+            }
+        }
+    }
+
+    /// <summary>The learning state of every model in key order, as bytes: parameters, gradients, momentum, Adam moments,
+    /// counters, settings, key (per-tick values such as samples, outputs and loss are left out).</summary>
+    public byte[] State()
+    {
+        HostResidency.BeforeHostRead(World);
+        var bytes = new List<byte>();
+        foreach ((ModelKey key, (ModelSpec spec, Entity entity)) in Models.OrderBy(m => m.Key.Value))
+        {
+            ComponentType[] saved =
+            [
+                spec.Parameters, spec.Gradients, spec.Momentum, spec.AdamMoments, ComponentType.Of<TrainingState>(),
+                ComponentType.Of<TrainingSettings>(), ComponentType.Of<ModelKey>(),
+            ];
+            foreach (ComponentType type in saved)
+            {
+                bytes.AddRange(World.Has(entity, type) ? World.GetBytes(entity, type).ToArray() : [0xEE]);
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    public void Dispose() => World.Dispose();
+}
