@@ -74,6 +74,11 @@ internal sealed class SafetensorsHeader
             throw new FormatException("the header does not start with '{': not a safetensors file");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw new FormatException("the header is not valid UTF-8");
+        }
+
         List<TensorInfo> tensors = [];
         Dictionary<string, string> metadata = [];
         try
