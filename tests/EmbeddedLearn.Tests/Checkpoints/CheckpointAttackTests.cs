@@ -135,6 +135,25 @@ public sealed class CheckpointAttackTests : IDisposable
         Assert.NotEmpty(metadata);
     }
 
+    [Theory]
+    [InlineData("\"count\":1", "\"count\":2000000000", "claims 2000000000 models")]
+    [InlineData("\"layout\":\"3,8,2\"", "\"layout\":\"3,8000,8000,2\"", "the limit is 1073741824 bytes")]
+    [InlineData("\"layout\":\"3,8,2\"", "\"layout\":\"3,,2\"", "part 1 ('') is empty")]
+    [InlineData("\"activation\":\"tanh\"", "\"activation\":\"swish\"", "Unknown activation 'swish'")]
+    public void Models_metadata_claiming_huge_or_invalid_models_is_refused_before_any_allocation(string from, string to, string expected)
+    {
+        JsonObject header = Header(_original);
+        string models = header["__metadata__"]!["models"]!.GetValue<string>();
+        Assert.Contains(from, models, StringComparison.Ordinal);
+        header["__metadata__"]!["models"] = models.Replace(from, to, StringComparison.Ordinal);
+        int n = (int)BinaryPrimitives.ReadUInt64LittleEndian(_original);
+        byte[] data = _original[(8 + n)..];
+        ulong hash = System.IO.Hashing.XxHash64.HashToUInt64([.. Encoding.UTF8.GetBytes(header["__metadata__"]!["models"]!.GetValue<string>()), .. data]);
+        header["__metadata__"]!["checksum"] = "xxhash64:" + hash.ToString("x16");
+        string message = _attack.Load(Rebuild(header, _original))!;
+        Assert.True(message.Contains(expected, StringComparison.Ordinal), message);
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private static JsonObject Header(byte[] file)
