@@ -70,7 +70,7 @@ internal sealed class CheckpointReader
             {
                 for (int r = 0; r < created.Length; r++)
                 {
-                    tensor.Decode(world, created[r], group.Spec.Layout, Row(tensor, r));
+                    tensor.Copy(world, created[r], group.Spec.Layout, Row(tensor, r), toRow: false);
                 }
             }
 
@@ -184,6 +184,6 @@ internal sealed class CheckpointReader
         }
     }
 
-    private ReadOnlySpan<byte> Row(GroupTensor tensor, int row) =>
+    private Span<byte> Row(GroupTensor tensor, int row) =>
         _file.AsSpan((int)(_dataStart + tensor.Info.Begin + ((long)row * tensor.RowBytes)), tensor.RowBytes);
 }

@@ -103,7 +103,7 @@ internal sealed class CheckpointWriter
                 Span<byte> span = row.AsSpan(0, tensor.RowBytes);
                 foreach (Entity entity in entities)
                 {
-                    tensor.Encode(_world, entity, group.Spec.Layout, span);
+                    tensor.Copy(_world, entity, group.Spec.Layout, span, toRow: true);
                     hash?.Append(span);
                     stream?.Write(span);
                 }

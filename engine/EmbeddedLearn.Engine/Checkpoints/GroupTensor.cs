@@ -12,57 +12,51 @@ namespace EmbeddedLearn.Checkpoints;
 /// </summary>
 internal sealed record GroupTensor(TensorInfo Info, int RowBytes, VectorPart? Vector, int Layer, bool Weight, PlainTensor? Plain)
 {
-    /// <summary>Writes <paramref name="entity"/>'s row (little-endian) into <paramref name="row"/>.</summary>
-    public void Encode(World world, Entity entity, ModelLayout layout, Span<byte> row)
+    /// <summary>Copies between <paramref name="entity"/>'s component and its <paramref name="row"/> (little-endian,
+    /// PyTorch's order): into the row when <paramref name="toRow"/> (saving), else from it (loading a row that passed
+    /// the checks).</summary>
+    public void Copy(World world, Entity entity, ModelLayout layout, Span<byte> row, bool toRow)
     {
         if (Plain is not null)
         {
-            Plain.Encode(world, entity, row);
+            if (toRow)
+            {
+                Plain.Encode(world, entity, row);
+            }
+            else
+            {
+                Plain.Apply(world, entity, row);
+            }
+
             return;
         }
 
-        ReadOnlySpan<float> engine = world.GetSpan<float>(entity, Vector!.Component).Slice(Vector.Offset, layout.ParameterCount);
+        Span<float> vector = world.GetSpan<float>(entity, Vector!.Component).Slice(Vector.Offset, layout.ParameterCount);
         Span<float> torch = MemoryMarshal.Cast<byte, float>(row);
-        int inW = layout.LayerInput(Layer), outW = layout.LayerOutput(Layer), w = layout.WeightOffset(Layer);
+        int inW = layout.LayerInput(Layer), outW = layout.LayerOutput(Layer);
+        Span<float> engine = Weight ? vector.Slice(layout.WeightOffset(Layer), inW * outW) : vector.Slice(layout.BiasOffset(Layer), outW);
         if (!Weight)
         {
-            engine.Slice(layout.BiasOffset(Layer), outW).CopyTo(torch);
-            return;
+            (toRow ? engine : torch).CopyTo(toRow ? torch : engine);
         }
-
-        for (int o = 0; o < outW; o++)
+        else if (toRow)
         {
-            for (int i = 0; i < inW; i++)
-            {
-                torch[(o * inW) + i] = engine[w + (i * outW) + o];
-            }
+            Transpose(engine, torch, rows: inW, columns: outW);
+        }
+        else
+        {
+            Transpose(torch, engine, rows: outW, columns: inW);
         }
     }
 
-    /// <summary>Sets <paramref name="entity"/>'s component from <paramref name="row"/>, the inverse of
-    /// <see cref="Encode"/>.</summary>
-    public void Decode(World world, Entity entity, ModelLayout layout, ReadOnlySpan<byte> row)
+    /// <summary><c>destination[c, r] = source[r, c]</c> for a row-major <c>[rows, columns]</c> source.</summary>
+    private static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int columns)
     {
-        if (Plain is not null)
+        for (int r = 0; r < rows; r++)
         {
-            Plain.Apply(world, entity, row);
-            return;
-        }
-
-        Span<float> engine = world.GetSpan<float>(entity, Vector!.Component).Slice(Vector.Offset, layout.ParameterCount);
-        ReadOnlySpan<float> torch = MemoryMarshal.Cast<byte, float>(row);
-        int inW = layout.LayerInput(Layer), outW = layout.LayerOutput(Layer), w = layout.WeightOffset(Layer);
-        if (!Weight)
-        {
-            torch.CopyTo(engine.Slice(layout.BiasOffset(Layer), outW));
-            return;
-        }
-
-        for (int o = 0; o < outW; o++)
-        {
-            for (int i = 0; i < inW; i++)
+            for (int c = 0; c < columns; c++)
             {
-                engine[w + (i * outW) + o] = torch[(o * inW) + i];
+                destination[(c * rows) + r] = source[(r * columns) + c];
             }
         }
     }

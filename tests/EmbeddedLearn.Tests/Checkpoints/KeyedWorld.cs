@@ -60,18 +60,8 @@ internal sealed class KeyedWorld : IDisposable
         foreach ((ModelKey key, (ModelSpec spec, Entity entity)) in Models)
         {
             var random = new Random(HashCode.Combine(key.Value, tick));
-            float[] inputs = new float[spec.Inputs.ElementCount];
-            float[] targets = new float[spec.Targets.ElementCount];
-            for (int i = 0; i < inputs.Length; i++)
-            {
-                inputs[i] = (float)((random.NextDouble() * 2) - 1);
-            }
-
-            for (int i = 0; i < targets.Length; i++)
-            {
-                targets[i] = (float)((random.NextDouble() * 2) - 1);
-            }
-
+            float[] inputs = Uniform(random, spec.Inputs.ElementCount);
+            float[] targets = Uniform(random, spec.Targets.ElementCount);
             if (key.Value < 0)
             {
                 spec.WriteInputs(World, entity, inputs);
@@ -106,4 +96,16 @@ internal sealed class KeyedWorld : IDisposable
     }
 
     public void Dispose() => World.Dispose();
+
+    /// <summary><paramref name="count"/> values uniform in [-1, 1).</summary>
+    private static float[] Uniform(Random random, int count)
+    {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = (random.NextSingle() * 2) - 1;
+        }
+
+        return values;
+    }
 }
