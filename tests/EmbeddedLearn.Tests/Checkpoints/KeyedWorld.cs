@@ -74,22 +74,22 @@ internal sealed class KeyedWorld : IDisposable
     }
 
     /// <summary>The learning state of every model in key order, as bytes: parameters, gradients, momentum, Adam moments,
-    /// counters, settings, key (per-tick values such as samples, outputs and loss are left out).</summary>
+    /// then counters, settings and key field by field (struct padding holds no state; it may differ between worlds), with
+    /// per-tick values such as samples, outputs and loss left out.</summary>
     public byte[] State()
     {
         HostResidency.BeforeHostRead(World);
         var bytes = new List<byte>();
         foreach ((ModelKey key, (ModelSpec spec, Entity entity)) in Models.OrderBy(m => m.Key.Value))
         {
-            ComponentType[] saved =
-            [
-                spec.Parameters, spec.Gradients, spec.Momentum, spec.AdamMoments, ComponentType.Of<TrainingState>(),
-                ComponentType.Of<TrainingSettings>(), ComponentType.Of<ModelKey>(),
-            ];
-            foreach (ComponentType type in saved)
+            foreach (ComponentType type in (ComponentType[])[spec.Parameters, spec.Gradients, spec.Momentum, spec.AdamMoments])
             {
                 bytes.AddRange(World.Has(entity, type) ? World.GetBytes(entity, type).ToArray() : [0xEE]);
             }
+
+            string fields = (World.TryGet(entity, out TrainingState state) ? state.ToString() : "-")
+                + (World.TryGet(entity, out TrainingSettings settings) ? settings.ToString() : "-") + World.Get<ModelKey>(entity);
+            bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(fields));
         }
 
         return [.. bytes];
