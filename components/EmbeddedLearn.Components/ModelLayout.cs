@@ -23,8 +23,9 @@ public sealed class ModelLayout : IEquatable<ModelLayout>
     /// <summary>Creates a layout from the widths, input first, and the hidden activation.</summary>
     /// <param name="widths">At least two widths, each at least 1: <c>[in, hidden..., out]</c>.</param>
     /// <param name="hiddenActivation">The activation after every layer but the last.</param>
-    /// <exception cref="ArgumentException">Fewer than two widths, or a width that is zero or negative (the message
-    /// names the position and the value).</exception>
+    /// <exception cref="ArgumentException">Fewer than two widths, a width that is zero or negative (the message
+    /// names the position and the value), or more than <see cref="MaxParameterCount"/> parameters (the message names
+    /// the layout and the limit).</exception>
     public ModelLayout(ReadOnlySpan<int> widths, Activation hiddenActivation)
     {
         if (widths.Length < 2)
@@ -54,12 +55,22 @@ public sealed class ModelLayout : IEquatable<ModelLayout>
         _weightOffsets = new int[LayerCount];
         _biasOffsets = new int[LayerCount];
         long offset = 0;
-        int hidden = 0;
+        int hidden = 0; // at most P: every hidden unit has a bias
         for (int l = 0; l < LayerCount; l++)
         {
-            _weightOffsets[l] = checked((int)offset);
-            offset += (long)_widths[l] * _widths[l + 1];
-            _biasOffsets[l] = checked((int)offset);
+            // Each term is at most int.MaxValue squared, and the sum is checked against the limit after every layer,
+            // so the long never overflows.
+            long weights = (long)_widths[l] * _widths[l + 1];
+            if (offset + weights + _widths[l + 1] > MaxParameterCount)
+            {
+                throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                    "Model layout [{0}] has at least {3} parameters (counting layers 0 to {2}); the limit is {1}.",
+                    Join(widths), MaxParameterCount, l, offset + weights + _widths[l + 1]), nameof(widths));
+            }
+
+            _weightOffsets[l] = (int)offset;
+            offset += weights;
+            _biasOffsets[l] = (int)offset;
             offset += _widths[l + 1];
             if (l < LayerCount - 1)
             {
@@ -67,7 +78,7 @@ public sealed class ModelLayout : IEquatable<ModelLayout>
             }
         }
 
-        ParameterCount = checked((int)offset);
+        ParameterCount = (int)offset;
         HiddenUnitCount = hidden;
         MaxWidth = _widths.Max();
     }
@@ -77,6 +88,11 @@ public sealed class ModelLayout : IEquatable<ModelLayout>
         : this((ReadOnlySpan<int>)widths, hiddenActivation)
     {
     }
+
+    /// <summary>The most parameters a layout may hold, <c>int.MaxValue</c>: P is an <see cref="int"/> and offsets into
+    /// the flat parameter vector are too. (An engine may refuse smaller layouts: every model entity also holds gradients
+    /// and optimizer state of P or 2P floats.)</summary>
+    public const int MaxParameterCount = int.MaxValue;
 
     /// <summary>The widths <c>[in, hidden..., out]</c>.</summary>
     public ReadOnlySpan<int> Widths => _widths;
@@ -120,19 +136,30 @@ public sealed class ModelLayout : IEquatable<ModelLayout>
     /// <summary>A short stable key such as <c>8-32-32-2/tanh</c>, used to name run-time component types.</summary>
     public string Key => Join(_widths).Replace(',', '-') + "/" + ActivationNames.ToName(HiddenActivation);
 
-    /// <summary>Parses <c>"8,32,32,2"</c> (commas or dashes) with the given hidden activation.</summary>
-    /// <exception cref="FormatException">A width is not an integer.</exception>
+    /// <summary>Parses <c>"8,32,32,2"</c> with the given hidden activation. The separator is a comma, or, in a text
+    /// without commas, <c>x</c> or a dash (<c>"8-32-32-2"</c>, <c>"8x32x2"</c>); each part is a positive integer in
+    /// decimal digits, surrounding spaces allowed.</summary>
+    /// <exception cref="FormatException">A part is empty (<c>"1,,2"</c>, a leading or trailing separator), negative
+    /// (<c>"2,-5,1"</c>), or not an integer; the message quotes the text and names the part by position and text.</exception>
+    /// <exception cref="ArgumentException">The widths do not form a layout (see the constructor).</exception>
     public static ModelLayout Parse(string widths, Activation hiddenActivation)
     {
         ArgumentNullException.ThrowIfNull(widths);
-        string[] parts = widths.Split([',', '-', 'x'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        char separator = widths.Contains(',', StringComparison.Ordinal) ? ','
+            : widths.Contains('x', StringComparison.Ordinal) ? 'x' : '-';
+        string[] parts = widths.Split(separator, StringSplitOptions.TrimEntries);
         int[] values = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
+            string part = parts[i];
+            string? problem = part.Length == 0 ? "is empty"
+                : part.StartsWith('-') ? "is negative; every width must be at least 1"
+                : !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) ? "is not a positive integer"
+                : null;
+            if (problem is not null)
             {
                 throw new FormatException(string.Format(CultureInfo.InvariantCulture,
-                    "Model layout '{0}': width {1} ('{2}') is not an integer.", widths, i, parts[i]));
+                    "Model layout '{0}': part {1} ('{2}') {3}.", widths, i, part, problem));
             }
         }
 

@@ -109,14 +109,28 @@ public sealed partial class ModelSpec
     /// <summary>Matches every archetype holding models of this spec (trainable or inference-only).</summary>
     public QueryDescription Query { get; }
 
+    /// <summary>The most bytes one model entity may need: 1 GiB. See <see cref="EntityBytes"/>.</summary>
+    public const long MaxEntityBytes = 1L << 30;
+
     /// <summary>The spec of <paramref name="layout"/> trained on batches of <paramref name="batch"/> samples.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">One entity of this spec would need more than <see cref="MaxEntityBytes"/>
+    /// (the message names the layout, the batch, the size and the limit); nothing is registered or allocated.</exception>
     public static ModelSpec Get(ModelLayout layout, int batch)
     {
         ArgumentNullException.ThrowIfNull(layout);
         if (batch < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least 1 sample.");
+        }
+
+        long bytes = EntityBytes(layout, batch);
+        if (bytes > MaxEntityBytes)
+        {
+            throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                "Model layout {0} with batch {1}: one entity needs {2} bytes (P = {3} parameters, gradients, SGD momentum and "
+                + "Adam moments 2P, samples, outputs and activations of B x width floats, backward scratch); the limit is {4} bytes.",
+                layout, batch, bytes, layout.ParameterCount, MaxEntityBytes), nameof(batch));
         }
 
         if (Specs.TryGetValue((layout, batch), out ModelSpec? existing))
@@ -134,6 +148,23 @@ public sealed partial class ModelSpec
 
             return spec;
         }
+    }
+
+    /// <summary>
+    /// Bytes the largest entity of <paramref name="layout"/> with batch <paramref name="batch"/> can hold, computed
+    /// without overflow: <c>4 (5P + B in + 4 B out + max(1, B h))</c> (parameters, gradients, momentum, Adam moments
+    /// 2P, inputs, targets, outputs, output gradient, loss elements, activations), or the per-thread backward scratch
+    /// <c>4 (2 B maxWidth)</c> when that is larger; <see cref="long.MaxValue"/> when even that overflows. Any result up
+    /// to <see cref="MaxEntityBytes"/> fits every <see cref="int"/> size the ECS and kernels use.
+    /// </summary>
+    public static long EntityBytes(ModelLayout layout, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        Int128 p = layout.ParameterCount, b = batch;
+        Int128 floats = (5 * p) + (b * layout.InputWidth) + (4 * b * layout.OutputWidth)
+            + Int128.Max(1, b * layout.HiddenUnitCount);
+        Int128 scratch = 2 * b * layout.MaxWidth;
+        return (long)Int128.Min(sizeof(float) * Int128.Max(floats, scratch), long.MaxValue);
     }
 
     /// <summary>The spec whose models live in <paramref name="archetype"/> (it has at least the components of

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
+
+namespace EmbeddedLearn.Checkpoints;
+
+/// <summary>
+/// The models of one checkpoint group: entities of one <see cref="ModelSpec"/> holding the same saved components
+/// (trainable or inference-only; momentum buffer; Adam moments; <see cref="ModelKey"/>). Its tensors are named
+/// <c>model{Index}.…</c> and stacked over its <see cref="Count"/> entities.
+/// </summary>
+internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, bool Momentum, bool Adam, bool Keyed, int Count)
+{
+    /// <summary>The tensor-name prefix, <c>model{Index}</c>.</summary>
+    public string Prefix => "model" + Index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The components a loaded entity of this group is created with.</summary>
+    public Signature Signature
+    {
+        get
+        {
+            Signature signature = Trainable ? Spec.PlainSignature : Spec.InferenceSignature;
+            signature = Momentum ? signature.With(Spec.Momentum) : signature;
+            signature = Adam ? signature.With(Spec.AdamMoments) : signature;
+            return Keyed ? signature.With(ComponentType.Of<ModelKey>()) : signature;
+        }
+    }
+
+    /// <summary>The P-float vectors saved per entity, in file order.</summary>
+    public IEnumerable<VectorPart> Vectors
+    {
+        get
+        {
+            yield return new VectorPart(string.Empty, Spec.Parameters, 0);
+            if (Trainable)
+            {
+                yield return new VectorPart(".grad", Spec.Gradients, 0);
+            }
+
+            if (Momentum)
+            {
+                yield return new VectorPart(".momentum_buffer", Spec.Momentum, 0);
+            }
+
+            if (Adam)
+            {
+                yield return new VectorPart(".exp_avg", Spec.AdamMoments, 0);
+                yield return new VectorPart(".exp_avg_sq", Spec.AdamMoments, Spec.Layout.ParameterCount);
+            }
+        }
+    }
+
+    /// <summary>The group of an archetype holding models of <paramref name="spec"/>.</summary>
+    public static ModelGroup Of(int index, ModelSpec spec, Signature signature, int count)
+    {
+        bool trainable = signature.ContainsAll(spec.PlainSignature);
+        return new ModelGroup(index, spec, trainable, trainable && signature.Contains(spec.Momentum),
+            trainable && signature.Contains(spec.AdamMoments), signature.Contains(ComponentType.Of<ModelKey>()), count);
+    }
+
+    /// <summary>Every tensor of the group in file order, with data offsets from <paramref name="begin"/>: per vector
+    /// and layer <c>layer{l}.weight{suffix}</c> <c>[N, out, in]</c> F32 and <c>layer{l}.bias{suffix}</c> <c>[N, out]</c>
+    /// F32, then the plain components of <see cref="SavedComponents"/>.</summary>
+    public List<GroupTensor> Tensors(long begin)
+    {
+        List<GroupTensor> tensors = [];
+        ModelLayout layout = Spec.Layout;
+        foreach (VectorPart vector in Vectors)
+        {
+            for (int l = 0; l < layout.LayerCount; l++)
+            {
+                string layer = Prefix + ".layer" + l.ToString(CultureInfo.InvariantCulture);
+                int inW = layout.LayerInput(l), outW = layout.LayerOutput(l);
+                tensors.Add(new GroupTensor(Info(layer + ".weight" + vector.Suffix, "F32", [Count, outW, inW], ref begin),
+                    sizeof(float) * outW * inW, vector, l, Weight: true, Plain: null));
+                tensors.Add(new GroupTensor(Info(layer + ".bias" + vector.Suffix, "F32", [Count, outW], ref begin),
+                    sizeof(float) * outW, vector, l, Weight: false, Plain: null));
+            }
+        }
+
+        foreach (PlainTensor plain in SavedComponents.All)
+        {
+            if (plain.AppliesTo(this))
+            {
+                long[] shape = plain.Columns.Length == 0 ? [Count] : [Count, plain.Columns.Length];
+                tensors.Add(new GroupTensor(Info(Prefix + "." + plain.Suffix, plain.DType, shape, ref begin), plain.RowBytes,
+                    null, 0, Weight: false, plain));
+            }
+        }
+
+        return tensors;
+    }
+
+    /// <summary>Writes the group's description into the <c>models</c> metadata array.</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("prefix", Prefix);
+        json.WriteString("layout", string.Join(',', Spec.Layout.Widths.ToArray()));
+        json.WriteString("activation", ActivationNames.ToName(Spec.Layout.HiddenActivation));
+        json.WriteNumber("batch", Spec.Batch);
+        json.WriteNumber("count", Count);
+        json.WriteBoolean("trainable", Trainable);
+        json.WriteBoolean("momentum", Momentum);
+        json.WriteBoolean("adam", Adam);
+        json.WriteBoolean("keyed", Keyed);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Reads group <paramref name="index"/> of the <c>models</c> metadata array, strictly.</summary>
+    /// <exception cref="FormatException">A field is missing, unknown, mistyped or out of range; the message names it.</exception>
+    public static ModelGroup ReadJson(int index, JsonElement element)
+    {
+        string where = "models[" + index.ToString(CultureInfo.InvariantCulture) + "]";
+        if (element.ValueKind != JsonValueKind.Object || element.EnumerateObject().Count() != 9)
+        {
+            throw new FormatException(where + " is not an object of the 9 fields prefix, layout, activation, batch, count, trainable, momentum, adam, keyed");
+        }
+
+        string prefix = Text(element, "prefix", where);
+        if (prefix != "model" + index.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new FormatException($"{where}.prefix is '{prefix}', not 'model{index}'");
+        }
+
+        ModelSpec spec;
+        try
+        {
+            var layout = ModelLayout.Parse(Text(element, "layout", where), ActivationNames.Parse(Text(element, "activation", where)));
+            spec = ModelSpec.Get(layout, Number(element, "batch", where));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new FormatException(where + ": " + ex.Message, ex);
+        }
+
+        var group = new ModelGroup(index, spec, Flag(element, "trainable", where), Flag(element, "momentum", where),
+            Flag(element, "adam", where), Flag(element, "keyed", where), Number(element, "count", where));
+        if (!group.Trainable && (group.Momentum || group.Adam))
+        {
+            throw new FormatException(where + " is inference-only but claims optimizer state");
+        }
+
+        return group;
+    }
+
+    private static TensorInfo Info(string name, string dtype, long[] shape, ref long begin)
+    {
+        long bytes = SafetensorsHeader.ElementSize(dtype);
+        foreach (long dim in shape)
+        {
+            bytes *= dim; // at most 2^31 entities x 1 GiB each (ModelSpec.MaxEntityBytes): no overflow
+        }
+
+        var info = new TensorInfo(name, dtype, shape, begin, begin + bytes);
+        begin += bytes;
+        return info;
+    }
+
+    private static JsonElement Field(JsonElement element, string name, JsonValueKind kind, string where) =>
+        element.TryGetProperty(name, out JsonElement value) && (value.ValueKind == kind
+            || (kind == JsonValueKind.True && value.ValueKind == JsonValueKind.False))
+            ? value
+            : throw new FormatException($"{where}.{name} is missing or not a {(kind == JsonValueKind.True ? "boolean" : kind.ToString().ToLowerInvariant())}");
+
+    private static string Text(JsonElement element, string name, string where) =>
+        Field(element, name, JsonValueKind.String, where).GetString()!;
+
+    private static bool Flag(JsonElement element, string name, string where) =>
+        Field(element, name, JsonValueKind.True, where).GetBoolean();
+
+    private static int Number(JsonElement element, string name, string where) =>
+        Field(element, name, JsonValueKind.Number, where).TryGetInt32(out int value) && value >= 1
+            ? value
+            : throw new FormatException($"{where}.{name} is not an integer from 1 to {int.MaxValue}");
+}

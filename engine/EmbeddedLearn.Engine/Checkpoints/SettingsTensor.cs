@@ -1,0 +1,103 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Checkpoints;
+
+/// <summary><see cref="TrainingSettings"/> as <c>model{g}.settings</c>, F64 <c>[N, 12]</c> (every float32 setting and
+/// small integer is exact in a double): optimizer (0 SGD, 1 Adam), lr, momentum, dampening, nesterov (0/1), maximize
+/// (0/1), weight_decay, beta1, beta2, eps, reduction (0 mean, 1 sum, 2 none), accumulation_steps.</summary>
+internal sealed class SettingsTensor : PlainTensor
+{
+    /// <inheritdoc/>
+    public override string Suffix => "settings";
+
+    /// <inheritdoc/>
+    public override string DType => "F64";
+
+    /// <inheritdoc/>
+    public override string[] Columns { get; } =
+    [
+        "optimizer", "lr", "momentum", "dampening", "nesterov", "maximize", "weight_decay", "beta1", "beta2", "eps",
+        "reduction", "accumulation_steps",
+    ];
+
+    /// <inheritdoc/>
+    public override bool AppliesTo(ModelGroup group) => group.Trainable;
+
+    /// <inheritdoc/>
+    public override void Encode(World world, Entity entity, Span<byte> row)
+    {
+        TrainingSettings s = world.Get<TrainingSettings>(entity);
+        ReadOnlySpan<double> values =
+        [
+            (int)s.Optimizer, s.LearningRate, s.Momentum, s.Dampening, s.Nesterov ? 1 : 0, s.Maximize ? 1 : 0, s.WeightDecay,
+            s.Beta1, s.Beta2, s.Epsilon, (int)s.Reduction, s.AccumulationSteps,
+        ];
+        for (int c = 0; c < values.Length; c++)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(row[(8 * c)..], values[c]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string? Check(ReadOnlySpan<byte> row, ModelGroup group)
+    {
+        TrainingSettings settings = Decode(row, out string? error);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        error = settings.Validate();
+        if (error is not null)
+        {
+            return "invalid settings: " + error;
+        }
+
+        return settings.Optimizer == OptimizerKind.Adam && !group.Adam ? "the settings select Adam but the group has no Adam moments"
+            : settings.Optimizer == OptimizerKind.Sgd && settings.Momentum != 0f && !group.Momentum
+                ? "the settings select SGD with momentum but the group has no momentum buffer"
+                : null;
+    }
+
+    /// <inheritdoc/>
+    public override void Apply(World world, Entity entity, ReadOnlySpan<byte> row) => world.Set(entity, Decode(row, out _));
+
+    private TrainingSettings Decode(ReadOnlySpan<byte> row, out string? error)
+    {
+        error = null;
+        Span<double> v = stackalloc double[Columns.Length];
+        for (int c = 0; c < v.Length; c++)
+        {
+            v[c] = BinaryPrimitives.ReadDoubleLittleEndian(row[(8 * c)..]);
+            bool integer = c is 0 or 4 or 5 or 10 or 11;
+            double max = c switch { 0 or 4 or 5 => 1, 10 => 2, 11 => int.MaxValue, _ => double.NaN };
+            bool ok = integer
+                ? v[c] >= (c == 11 ? 1 : 0) && v[c] <= max && Math.Floor(v[c]) == v[c]
+                : double.IsNaN(v[c]) || (double)(float)v[c] == v[c];
+            if (!ok && error is null)
+            {
+                error = string.Format(CultureInfo.InvariantCulture, "settings column {0} is {1}; it must be {2}", Columns[c], v[c],
+                    integer ? "an integer from " + (c == 11 ? 1 : 0) + " to " + max : "a float32 value");
+            }
+        }
+
+        return error is not null ? default : new TrainingSettings
+        {
+            Optimizer = (OptimizerKind)(int)v[0],
+            LearningRate = (float)v[1],
+            Momentum = (float)v[2],
+            Dampening = (float)v[3],
+            Nesterov = v[4] == 1,
+            Maximize = v[5] == 1,
+            WeightDecay = (float)v[6],
+            Beta1 = (float)v[7],
+            Beta2 = (float)v[8],
+            Epsilon = (float)v[9],
+            Reduction = (LossReduction)(int)v[10],
+            AccumulationSteps = (int)v[11],
+        };
+    }
+}
