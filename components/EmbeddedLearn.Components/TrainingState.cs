@@ -22,11 +22,6 @@ public record struct TrainingState
     /// guard when the gradients are not finite).</summary>
     public bool StepDue { get; set; }
 
-    /// <summary>The stamp of the last pipeline tick that admitted the entity at its start (the pipeline's bookkeeping:
-    /// an entity spawned by a game system in the middle of a tick has another stamp, so it waits for its first full
-    /// tick instead of training on outputs Forward never computed for it).</summary>
-    public long AdmittedTick { get; set; }
-
     /// <summary>What happened to the entity in its last tick.</summary>
     public TickOutcome Outcome { get; set; }
 

@@ -5,9 +5,10 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Checkpoints;
 
-/// <summary><see cref="TrainingSettings"/> as <c>model{g}.settings</c>, F64 <c>[N, 12]</c> (every float32 setting and
-/// small integer is exact in a double): optimizer (0 SGD, 1 Adam), lr, momentum, dampening, nesterov (0/1), maximize
-/// (0/1), weight_decay, beta1, beta2, eps, reduction (0 mean, 1 sum, 2 none), accumulation_steps.</summary>
+/// <summary><see cref="TrainingSettings"/> as <c>model{g}.settings</c>, F64 <c>[N, 14]</c> (every float32 setting and
+/// small integer is exact in a double): optimizer (0 SGD, 1 Adam, 2 AdamW), lr, momentum, dampening, nesterov (0/1),
+/// maximize (0/1), weight_decay, beta1, beta2, eps, reduction (0 mean, 1 sum, 2 none), accumulation_steps,
+/// max_grad_norm (0: no clipping), failures_before_quarantine (0: never).</summary>
 internal sealed class SettingsTensor : PlainTensor
 {
     /// <inheritdoc/>
@@ -20,7 +21,7 @@ internal sealed class SettingsTensor : PlainTensor
     public override string[] Columns { get; } =
     [
         "optimizer", "lr", "momentum", "dampening", "nesterov", "maximize", "weight_decay", "beta1", "beta2", "eps",
-        "reduction", "accumulation_steps",
+        "reduction", "accumulation_steps", "max_grad_norm", "failures_before_quarantine",
     ];
 
     /// <inheritdoc/>
@@ -33,7 +34,7 @@ internal sealed class SettingsTensor : PlainTensor
         ReadOnlySpan<double> values =
         [
             (int)s.Optimizer, s.LearningRate, s.Momentum, s.Dampening, s.Nesterov ? 1 : 0, s.Maximize ? 1 : 0, s.WeightDecay,
-            s.Beta1, s.Beta2, s.Epsilon, (int)s.Reduction, s.AccumulationSteps,
+            s.Beta1, s.Beta2, s.Epsilon, (int)s.Reduction, s.AccumulationSteps, s.MaxGradNorm, s.FailuresBeforeQuarantine,
         ];
         for (int c = 0; c < values.Length; c++)
         {
@@ -56,7 +57,8 @@ internal sealed class SettingsTensor : PlainTensor
             return "invalid settings: " + error;
         }
 
-        return settings.Optimizer == OptimizerKind.Adam && !group.Adam ? "the settings select Adam but the group has no Adam moments"
+        return settings.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW && !group.Adam
+            ? "the settings select " + settings.Optimizer + " but the group has no Adam moments"
             : settings.Optimizer == OptimizerKind.Sgd && settings.Momentum != 0f && !group.Momentum
                 ? "the settings select SGD with momentum but the group has no momentum buffer"
                 : null;
@@ -72,8 +74,8 @@ internal sealed class SettingsTensor : PlainTensor
         for (int c = 0; c < v.Length; c++)
         {
             v[c] = BinaryPrimitives.ReadDoubleLittleEndian(row[(8 * c)..]);
-            bool integer = c is 0 or 4 or 5 or 10 or 11;
-            double max = c switch { 0 or 4 or 5 => 1, 10 => 2, 11 => int.MaxValue, _ => double.NaN };
+            bool integer = c is 0 or 4 or 5 or 10 or 11 or 13;
+            double max = c switch { 4 or 5 => 1, 0 or 10 => 2, 11 or 13 => int.MaxValue, _ => double.NaN };
             bool ok = integer
                 ? v[c] >= (c == 11 ? 1 : 0) && v[c] <= max && Math.Floor(v[c]) == v[c]
                 : double.IsNaN(v[c]) || (double)(float)v[c] == v[c];
@@ -98,6 +100,8 @@ internal sealed class SettingsTensor : PlainTensor
             Epsilon = (float)v[9],
             Reduction = (LossReduction)(int)v[10],
             AccumulationSteps = (int)v[11],
+            MaxGradNorm = (float)v[12],
+            FailuresBeforeQuarantine = (int)v[13],
         };
     }
 }

@@ -4,8 +4,9 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Checkpoints;
 
-/// <summary><see cref="TrainingState"/> as <c>model{g}.state</c>, I64 <c>[N, 3]</c>: backward passes, optimizer steps
-/// (PyTorch's <c>step</c>), step due (0 or 1).</summary>
+/// <summary><see cref="TrainingState"/> and quarantine as <c>model{g}.state</c>, I64 <c>[N, 6]</c>: backward passes,
+/// optimizer steps (PyTorch's <c>step</c>), step due (0 or 1), consecutive failures, the last gradient norm (its float32
+/// bits), and the tick the model was quarantined in (-1 when it is not quarantined).</summary>
 internal sealed class StateTensor : PlainTensor
 {
     /// <inheritdoc/>
@@ -15,7 +16,8 @@ internal sealed class StateTensor : PlainTensor
     public override string DType => "I64";
 
     /// <inheritdoc/>
-    public override string[] Columns { get; } = ["backward_passes", "optimizer_steps", "step_due"];
+    public override string[] Columns { get; } =
+        ["backward_passes", "optimizer_steps", "step_due", "consecutive_failures", "gradient_norm_f32_bits", "quarantined_since_tick"];
 
     /// <inheritdoc/>
     public override bool AppliesTo(ModelGroup group) => group.Trainable;
@@ -24,20 +26,35 @@ internal sealed class StateTensor : PlainTensor
     public override void Encode(World world, Entity entity, Span<byte> row)
     {
         TrainingState state = world.Get<TrainingState>(entity);
-        BinaryPrimitives.WriteInt64LittleEndian(row, state.BackwardPasses);
-        BinaryPrimitives.WriteInt64LittleEndian(row[8..], state.OptimizerSteps);
-        BinaryPrimitives.WriteInt64LittleEndian(row[16..], state.StepDue ? 1 : 0);
+        ReadOnlySpan<long> values =
+        [
+            state.BackwardPasses, state.OptimizerSteps, state.StepDue ? 1 : 0, state.ConsecutiveFailures,
+            BitConverter.SingleToInt32Bits(state.GradientNorm),
+            world.Has<Quarantined>(entity) ? world.Get<Quarantined>(entity).SinceTick : -1,
+        ];
+        for (int c = 0; c < values.Length; c++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(row[(8 * c)..], values[c]);
+        }
     }
 
     /// <inheritdoc/>
     public override string? Check(ReadOnlySpan<byte> row, ModelGroup group)
     {
-        for (int c = 0; c < 3; c++)
+        for (int c = 0; c < Columns.Length; c++)
         {
             long value = BinaryPrimitives.ReadInt64LittleEndian(row[(8 * c)..]);
-            if (value < 0 || (c == 2 && value > 1))
+            (long min, long max) = c switch
             {
-                return $"{Columns[c]} is {value}; it must be {(c == 2 ? "0 or 1" : "at least 0")}";
+                2 => (0L, 1L),
+                3 => (0L, int.MaxValue),
+                4 => (int.MinValue, int.MaxValue),
+                5 => (-1L, long.MaxValue),
+                _ => (0L, long.MaxValue),
+            };
+            if (value < min || value > max)
+            {
+                return max == long.MaxValue ? $"{Columns[c]} is {value}; it must be at least {min}" : $"{Columns[c]} is {value}; it must be from {min} to {max}";
             }
         }
 
@@ -45,10 +62,20 @@ internal sealed class StateTensor : PlainTensor
     }
 
     /// <inheritdoc/>
-    public override void Apply(World world, Entity entity, ReadOnlySpan<byte> row) => world.Set(entity, new TrainingState
+    public override void Apply(World world, Entity entity, ReadOnlySpan<byte> row)
     {
-        BackwardPasses = BinaryPrimitives.ReadInt64LittleEndian(row),
-        OptimizerSteps = BinaryPrimitives.ReadInt64LittleEndian(row[8..]),
-        StepDue = BinaryPrimitives.ReadInt64LittleEndian(row[16..]) == 1,
-    });
+        world.Set(entity, new TrainingState
+        {
+            BackwardPasses = BinaryPrimitives.ReadInt64LittleEndian(row),
+            OptimizerSteps = BinaryPrimitives.ReadInt64LittleEndian(row[8..]),
+            StepDue = BinaryPrimitives.ReadInt64LittleEndian(row[16..]) == 1,
+            ConsecutiveFailures = (int)BinaryPrimitives.ReadInt64LittleEndian(row[24..]),
+            GradientNorm = BitConverter.Int32BitsToSingle((int)BinaryPrimitives.ReadInt64LittleEndian(row[32..])),
+        });
+        long since = BinaryPrimitives.ReadInt64LittleEndian(row[40..]);
+        if (since >= 0)
+        {
+            world.Add(entity, new Quarantined { SinceTick = since });
+        }
+    }
 }

@@ -37,6 +37,9 @@ public sealed partial class World : IDisposable
     /// <summary>Increments on every structural change; caches keyed on it know when to refresh.</summary>
     public long StructureVersion { get; private set; }
 
+    /// <summary>One more than the highest entity id handed out so far (ids are below it).</summary>
+    internal int EntityCapacity => _nextId;
+
     /// <summary>Whether <see cref="Dispose"/> was called (the world's memory is freed).</summary>
     public bool IsDisposed => _disposed;
 

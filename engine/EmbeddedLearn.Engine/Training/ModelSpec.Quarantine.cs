@@ -19,12 +19,12 @@ public sealed partial class ModelSpec
     {
         ArgumentNullException.ThrowIfNull(world);
         RequireTrainable(world, entity);
-        HostResidency.BeforeHostRead(world);
         if (resetOptimizer)
         {
-            ClearOptimizer(world, entity);
+            ResetOptimizerState(world, entity);
         }
 
+        HostResidency.BeforeHostRead(world);
         ref TrainingState state = ref world.Get<TrainingState>(entity);
         state.ConsecutiveFailures = 0;
         state.Outcome = TickOutcome.None;
@@ -49,24 +49,6 @@ public sealed partial class ModelSpec
         HostResidency.BeforeHostRead(world);
         ParameterInit.Default(Layout, seed, world.GetSpan<float>(entity, Parameters));
         Release(world, entity, resetOptimizer: true);
-    }
-
-    private void ClearOptimizer(World world, Entity entity)
-    {
-        world.GetSpan<float>(entity, Gradients).Clear();
-        foreach (ComponentType state in (ReadOnlySpan<ComponentType>)[Momentum, AdamMoments])
-        {
-            if (world.Has(entity, state))
-            {
-                world.GetSpan<float>(entity, state).Clear();
-            }
-        }
-
-        ref TrainingState counters = ref world.Get<TrainingState>(entity);
-        counters.OptimizerSteps = 0;
-        counters.BackwardPasses = 0;
-        counters.StepDue = false;
-        counters.GradientNorm = 0f;
     }
 
     private void RequireTrainable(World world, Entity entity)

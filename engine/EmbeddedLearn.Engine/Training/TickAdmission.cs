@@ -46,29 +46,28 @@ internal static class TickAdmission
 
     /// <summary>Marks the entities of <paramref name="block"/> whose inputs (when <paramref name="reads"/> includes them)
     /// or targets hold NaN or infinity as left out of the tick (<see cref="TickOutcome.LeftOut"/>), recording each once
-    /// in <paramref name="account"/>. <paramref name="firstOfTick"/> first clears every entity's outcome and stamps it
-    /// with <paramref name="tickStamp"/>; in a later run of stages of the same tick, an entity without the stamp was
-    /// spawned during the tick and is left out until its first full tick (not recorded as bad data).</summary>
-    public static void MarkLeftOut(in ModelBlock block, ModelData reads, bool firstOfTick, long tickStamp, TickAccount account)
+    /// in <paramref name="account"/>. <paramref name="firstOfTick"/> first clears every entity's outcome and records it in
+    /// <paramref name="admitted"/>; in a later run of stages of the same tick, an entity not in it was spawned during the
+    /// tick and is left out until its first full tick (not recorded as bad data).</summary>
+    public static void MarkLeftOut(in ModelBlock block, ModelData reads, bool firstOfTick, EntityBits admitted, TickAccount account)
     {
         ModelSpec spec = block.Spec;
         bool hasStates = block.Has(ComponentType.Of<TrainingState>());
         if (hasStates)
         {
             Span<TrainingState> states = block.States;
+            ReadOnlySpan<Entity> entities = block.Entities;
             for (int i = 0; i < states.Length; i++)
             {
-                ref TrainingState state = ref states[i];
                 if (firstOfTick)
                 {
-                    state.Outcome = TickOutcome.None;
-                    state.AdmittedTick = tickStamp;
+                    states[i].Outcome = TickOutcome.None;
+                    admitted.Set(entities[i]);
                 }
-                else if (state.AdmittedTick != tickStamp && (state.Outcome & TickOutcome.LeftOut) == 0)
+                else if (!admitted.Contains(entities[i]))
                 {
                     // Spawned by a game system during this tick: it waits for its first full tick.
-                    state.Outcome = TickOutcome.LeftOut;
-                    state.AdmittedTick = tickStamp;
+                    states[i].Outcome = TickOutcome.LeftOut;
                 }
             }
         }

@@ -27,9 +27,8 @@ public sealed class TrainingPipeline : IDisposable
     private readonly long[] _stageTicks;
     private readonly BlockPlan _plan = new();
     private readonly TickAccount _account = new();
-    private static long s_tickStamps;
+    private readonly EntityBits _admitted = new();
     private bool _firstAdmission;
-    private long _tickStamp;
     private TickExecutor _executor;
     private bool _ownsExecutor;
     private int _running;
@@ -177,7 +176,6 @@ public sealed class TrainingPipeline : IDisposable
         Array.Clear(_stageTicks);
         _plan.BeginTick();
         _firstAdmission = true;
-        _tickStamp = Interlocked.Increment(ref s_tickStamps);
         TickReport report = LastReport;
         _executor.BeginTick(world);
         int stage = 0;
@@ -240,7 +238,7 @@ public sealed class TrainingPipeline : IDisposable
         world.EnterQuery();
         try
         {
-            CheckBlocks(reads);
+            CheckBlocks(world, reads);
         }
         finally
         {
@@ -250,7 +248,7 @@ public sealed class TrainingPipeline : IDisposable
 
     /// <summary>Admits the blocks into the next stages: refuses the tick, changing nothing, on invalid settings; then
     /// leaves out the entities whose inputs or targets (as <paramref name="reads"/> names them) are not finite.</summary>
-    private void CheckBlocks(ModelData reads)
+    private void CheckBlocks(World world, ModelData reads)
     {
         for (int i = 0; i < _plan.Count; i++)
         {
@@ -260,6 +258,7 @@ public sealed class TrainingPipeline : IDisposable
         if (_firstAdmission)
         {
             _account.Begin(_plan.EntityCount);
+            _admitted.Clear(world.EntityCapacity);
         }
         else
         {
@@ -268,7 +267,7 @@ public sealed class TrainingPipeline : IDisposable
 
         for (int i = 0; i < _plan.Count; i++)
         {
-            TickAdmission.MarkLeftOut(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _tickStamp, _account);
+            TickAdmission.MarkLeftOut(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _admitted, _account);
         }
 
         _firstAdmission = false;
@@ -280,7 +279,7 @@ public sealed class TrainingPipeline : IDisposable
         world.EnterQuery();
         try
         {
-            CheckBlocks(reads);
+            CheckBlocks(world, reads);
             _plan.PlanTraining(Options.TrainingBudget, _executor.Parallelism);
             _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
             if (Options.TrainingBudget is not null)

@@ -29,7 +29,7 @@ public sealed class ContainmentTests
                 var random = new Random(seed);
                 int[] chosen = Enumerable.Range(0, entities.Count).OrderBy(_ => random.Next()).Take(victims).ToArray();
                 using var badPipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), new PipelineOptions { Threads = 2 }, executor, ownsExecutor: false);
-                using TrainingPipeline goodPipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 2 });
+                using var goodPipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), new PipelineOptions { Threads = 2 }, executor, ownsExecutor: false);
                 for (int tick = 0; tick < 3; tick++)
                 {
                     SwarmWorld.WriteSamples(bad, entities, tick);
@@ -68,22 +68,13 @@ public sealed class ContainmentTests
                     goodPipeline.Run(good);
                 }
 
-                HostResidency.BeforeHostRead(bad);
+                // Same backend, same executor: the others are bit-for-bit what they are in the run without bad data.
                 for (int e = 0; e < entities.Count; e++)
                 {
-                    if (Array.IndexOf(chosen, e) >= 0)
+                    if (Array.IndexOf(chosen, e) < 0)
                     {
-                        continue;
-                    }
-
-                    Entity entity = entities[e].Entity;
-                    if (backend == TestBackend.Cpu)
-                    {
+                        Entity entity = entities[e].Entity;
                         Assert.Equal(OnBackend.Snapshot(good, [entity]), OnBackend.Snapshot(bad, [entity]));
-                    }
-                    else
-                    {
-                        OnBackend.AssertClose(good.GetSpan<float>(entity, entities[e].Spec.Parameters), bad.GetSpan<float>(entity, entities[e].Spec.Parameters));
                     }
                 }
             }

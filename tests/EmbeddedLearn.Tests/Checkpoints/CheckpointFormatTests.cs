@@ -49,8 +49,8 @@ public sealed class CheckpointFormatTests
         AssertTensor(tensors, "model0.layer0.weight", "F32", [2, 4, 3]);
         AssertTensor(tensors, "model0.layer1.weight.grad", "F32", [2, 2, 4]);
         AssertTensor(tensors, "model0.layer1.bias.exp_avg_sq", "F32", [2, 2]);
-        AssertTensor(tensors, "model0.state", "I64", [2, 3]);
-        AssertTensor(tensors, "model0.settings", "F64", [2, 12]);
+        AssertTensor(tensors, "model0.state", "I64", [2, 6]);
+        AssertTensor(tensors, "model0.settings", "F64", [2, 14]);
 
         for (int n = 0; n < 2; n++)
         {

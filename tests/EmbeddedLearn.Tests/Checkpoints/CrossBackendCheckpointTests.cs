@@ -1,3 +1,4 @@
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
@@ -122,7 +123,10 @@ public sealed class CrossBackendCheckpointTests
 
         if (actualWorld.Has<TrainingState>(actual))
         {
-            Assert.Equal(expectedWorld.Get<TrainingState>(expected), actualWorld.Get<TrainingState>(actual));
+            // Counters exactly; the gradient norm (a float reduction) within the cross-backend tolerance.
+            TrainingState cpuState = expectedWorld.Get<TrainingState>(expected), otherState = actualWorld.Get<TrainingState>(actual);
+            Assert.True(ParityRunner.RelativeError(otherState.GradientNorm, cpuState.GradientNorm) <= ParityRunner.RelativeTolerance, when + ": gradient norm");
+            Assert.Equal(cpuState with { GradientNorm = 0f }, otherState with { GradientNorm = 0f });
         }
     }
 }
