@@ -176,6 +176,41 @@ public sealed class ContainmentTests
         Assert.Equal(TickOutcome.Clipped, world.Get<TrainingState>(clipped).Outcome);
     }
 
+    [Fact]
+    public void Quarantine_and_failure_counts_survive_a_checkpoint()
+    {
+        ModelSpec spec = SwarmWorld.Small;
+        using var folder = new Checkpoints.TempFolder();
+        using var world = new World();
+        Entity healthy = spec.Spawn(world, TrainingSettings.Adam(0.01f) with { MaxGradNorm = 0.5f }, seed: 1);
+        Entity wild = spec.Spawn(world, TrainingSettings.Sgd(0.5f) with { FailuresBeforeQuarantine = 2 }, seed: 2);
+        using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+        for (int tick = 0; tick < 3; tick++)
+        {
+            SwarmWorld.WriteSamples(world, [(spec, healthy)], tick);
+            world.GetSpan<float>(wild, spec.Inputs).Fill(3e38f);
+            world.GetSpan<float>(wild, spec.Targets).Fill(-3e38f);
+            pipeline.Run(world);
+        }
+
+        Assert.True(world.Has<Quarantined>(wild));
+        string path = folder.File("quarantine.safetensors");
+        IReadOnlyList<Entity> saved = EmbeddedLearn.Checkpoints.Checkpoint.Save(world, path);
+        using var loadedWorld = new World();
+        IReadOnlyList<Entity> loaded = EmbeddedLearn.Checkpoints.Checkpoint.Load(loadedWorld, path).Entities;
+
+        for (int i = 0; i < saved.Count; i++)
+        {
+            Assert.Equal(world.Has<Quarantined>(saved[i]), loadedWorld.Has<Quarantined>(loaded[i]));
+            Assert.Equal(world.Get<TrainingState>(saved[i]) with { Outcome = TickOutcome.None }, loadedWorld.Get<TrainingState>(loaded[i]));
+            Assert.Equal(world.Get<TrainingSettings>(saved[i]), loadedWorld.Get<TrainingSettings>(loaded[i]));
+        }
+
+        Entity loadedWild = loaded[saved.ToList().IndexOf(wild)];
+        Assert.Equal(2, loadedWorld.Get<Quarantined>(loadedWild).SinceTick);
+        Assert.Equal(2, loadedWorld.Get<TrainingState>(loadedWild).ConsecutiveFailures);
+    }
+
     private static void AssertUntouchedExceptSamplesAndOutcome(World world, Entity victim, byte[] before, byte[] after)
     {
         // Compare component by component, skipping the inputs/targets the test wrote and the TrainingState outcome.

@@ -64,10 +64,12 @@ public sealed class CheckpointFormatTests
             AssertStacked(tensors, ".exp_avg", n, spec.Layout, torch);
             ParameterOrder.ExportTorch(spec.Layout, moments[spec.Layout.ParameterCount..], torch);
             AssertStacked(tensors, ".exp_avg_sq", n, spec.Layout, torch);
-            long[] state = MemoryMarshal.Cast<byte, long>(tensors["model0.state"].Data).Slice(3 * n, 3).ToArray();
-            Assert.Equal(new long[] { 3, 3, 0 }, state);
-            double[] settings = MemoryMarshal.Cast<byte, double>(tensors["model0.settings"].Data).Slice(12 * n, 12).ToArray();
-            Assert.Equal(new double[] { 1, 0.01f * (n + 1), 0, 0, 0, 0, 0, 0.9f, 0.999f, 1e-8f, 0, 1 }, settings);
+            long[] state = MemoryMarshal.Cast<byte, long>(tensors["model0.state"].Data).Slice(6 * n, 6).ToArray();
+            Assert.Equal(new long[] { 3, 3, 0, 0 }, state[..4]); // passes, steps, step due, consecutive failures
+            Assert.True(BitConverter.Int32BitsToSingle((int)state[4]) > 0f); // the guard's last gradient norm
+            Assert.Equal(-1, state[5]); // not quarantined
+            double[] settings = MemoryMarshal.Cast<byte, double>(tensors["model0.settings"].Data).Slice(14 * n, 14).ToArray();
+            Assert.Equal(new double[] { 1, 0.01f * (n + 1), 0, 0, 0, 0, 0, 0.9f, 0.999f, 1e-8f, 0, 1, 0, 3 }, settings);
         }
 
         Assert.Equal("embeddedlearn.checkpoint", metadata["format"]);
