@@ -85,14 +85,9 @@ public static class Checkpoint
         RequireLittleEndian();
         HostResidency.BeforeHostRead(world);
         var writer = CheckpointWriter.Plan(world, path);
-        byte[] prefix = writer.Prefix();
         try
         {
-            AtomicFile.Write(path, stream =>
-            {
-                stream.Write(prefix);
-                writer.WriteData(null, stream);
-            }, wrap);
+            AtomicFile.Write(path, writer.Write, wrap);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
