@@ -48,7 +48,8 @@ public static class Checkpoint
     /// format, version, checksum, settings), so a bad file changes nothing; memory is bounded by the file's size.
     /// </summary>
     /// <exception cref="CheckpointException">The file cannot be read, or is truncated, corrupt, foreign, of a newer
-    /// version, or inconsistent; the message names the file and the problem; the world and the file are unchanged.</exception>
+    /// version, or inconsistent, or the world already holds one of its <see cref="ModelKey"/>s; the message names the
+    /// file and the problem; the world and the file are unchanged.</exception>
     /// <exception cref="InvalidOperationException">A query is running on the world (nothing changes).</exception>
     public static LoadedCheckpoint Load(World world, string path)
     {
@@ -64,6 +65,7 @@ public static class Checkpoint
         try
         {
             reader = CheckpointReader.Verify(ReadAll(path));
+            reader.CheckKeysAreFree(world);
         }
         catch (FormatException ex)
         {
