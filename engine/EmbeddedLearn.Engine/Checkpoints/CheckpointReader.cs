@@ -50,10 +50,11 @@ internal sealed class CheckpointReader
             throw new FormatException($"metadata 'columns' is not {SavedComponents.ColumnsJson}");
         }
 
+        // The checksum first: a damaged file is refused before its models are parsed (and their specs registered).
         string models = Metadata(header, "models");
+        CheckChecksum(file, header, models);
         List<(ModelGroup, List<GroupTensor>)> groups = ReadGroups(models, header);
         CheckTensors(groups, header);
-        CheckChecksum(file, header, models);
         var reader = new CheckpointReader(file, header.DataStart, groups);
         reader.CheckRows();
         return reader;
