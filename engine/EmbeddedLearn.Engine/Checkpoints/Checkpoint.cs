@@ -37,8 +37,9 @@ public static class Checkpoint
     /// checkpoint or the new one. A backend holding the state on a device (<see cref="HostResidency"/>) is synchronised
     /// first. Returns the saved entities in file order (<see cref="LoadedCheckpoint.Entities"/> follows it).
     /// </summary>
-    /// <exception cref="CheckpointException">Two models hold the same <see cref="ModelKey"/>, or writing failed; the old
-    /// file is unchanged.</exception>
+    /// <exception cref="CheckpointException">Two models hold the same <see cref="ModelKey"/>, a model's settings or
+    /// counters are invalid (settings set directly on the world that select an optimizer state the entity lacks, say),
+    /// or writing failed; the old file is unchanged.</exception>
     public static IReadOnlyList<Entity> Save(World world, string path) => Save(world, path, wrap: null);
 
     /// <summary>
@@ -91,7 +92,7 @@ public static class Checkpoint
         {
             AtomicFile.Write(path, writer.Write, wrap);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is (IOException or UnauthorizedAccessException) and not CheckpointException)
         {
             throw new CheckpointException(path, "writing failed (" + ex.Message + "); the previous file is unchanged.", ex);
         }

@@ -13,11 +13,13 @@ namespace EmbeddedLearn.Checkpoints;
 internal sealed class CheckpointWriter
 {
     private readonly World _world;
+    private readonly string _path;
     private readonly List<(ModelGroup Group, List<Entity> Entities)> _groups;
 
-    private CheckpointWriter(World world, List<(ModelGroup Group, List<Entity> Entities)> groups)
+    private CheckpointWriter(World world, string path, List<(ModelGroup Group, List<Entity> Entities)> groups)
     {
         _world = world;
+        _path = path;
         _groups = groups;
     }
 
@@ -67,7 +69,7 @@ internal sealed class CheckpointWriter
             groups[g] = (groups[g].Group with { Count = groups[g].Entities.Count }, groups[g].Entities);
         }
 
-        return new CheckpointWriter(world, groups);
+        return new CheckpointWriter(world, path, groups);
     }
 
     /// <summary>
@@ -115,6 +117,12 @@ internal sealed class CheckpointWriter
                 foreach (Entity entity in entities)
                 {
                     tensor.Copy(_world, entity, group.Spec.Layout, span, toRow: true);
+                    if (tensor.Plain?.Check(span, group) is string error)
+                    {
+                        // Every file written must load: refuse the state the loader would refuse (the old file stays).
+                        throw new CheckpointException(_path, entity + " cannot be saved: " + error + ". The previous file is unchanged.");
+                    }
+
                     hash.Append(span);
                     stream.Write(span);
                 }
