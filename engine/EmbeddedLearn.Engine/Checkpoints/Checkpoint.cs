@@ -118,7 +118,7 @@ public static class Checkpoint
             file.ReadExactly(bytes);
             return bytes;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not CheckpointException)
+        catch (Exception ex) when (ex is (IOException or UnauthorizedAccessException) and not CheckpointException)
         {
             throw new CheckpointException(path, "the file cannot be read (" + ex.Message + "). Nothing was loaded.", ex);
         }
