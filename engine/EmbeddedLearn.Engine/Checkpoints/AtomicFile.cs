@@ -4,10 +4,11 @@ namespace EmbeddedLearn.Checkpoints;
 /// it over the target, so a reader (or a crash at any moment) sees the old file or the new one, never a mix.</summary>
 internal static class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>. <paramref name="wrap"/> (tests) wraps
-    /// the temporary file's stream, e.g. to fail half way. On failure the temporary file is deleted and the old file
-    /// is untouched.</summary>
-    public static void Write(string path, Action<Stream> write, Func<Stream, Stream>? wrap)
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, which returns bytes to write over the
+    /// file at an offset once everything else is written (a checksum). <paramref name="wrap"/> (tests) wraps the
+    /// temporary file's stream, e.g. to fail half way. On failure the temporary file is deleted and the old file is
+    /// untouched.</summary>
+    public static void Write(string path, Func<Stream, (long Offset, byte[] Bytes)> write, Func<Stream, Stream>? wrap)
     {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full) ?? ".";
@@ -17,8 +18,10 @@ internal static class AtomicFile
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 Stream stream = wrap?.Invoke(file) ?? file;
-                write(stream);
+                (long offset, byte[] bytes) = write(stream);
                 stream.Flush();
+                file.Position = offset;
+                file.Write(bytes);
                 file.Flush(flushToDisk: true);
             }
 

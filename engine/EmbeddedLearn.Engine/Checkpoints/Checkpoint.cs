@@ -37,8 +37,9 @@ public static class Checkpoint
     /// checkpoint or the new one. A backend holding the state on a device (<see cref="HostResidency"/>) is synchronised
     /// first. Returns the saved entities in file order (<see cref="LoadedCheckpoint.Entities"/> follows it).
     /// </summary>
-    /// <exception cref="CheckpointException">Two models hold the same <see cref="ModelKey"/>, or writing failed; the old
-    /// file is unchanged.</exception>
+    /// <exception cref="CheckpointException">Two models hold the same <see cref="ModelKey"/>, a model's settings or
+    /// counters are invalid (settings set directly on the world that select an optimizer state the entity lacks, say),
+    /// or writing failed; the old file is unchanged.</exception>
     public static IReadOnlyList<Entity> Save(World world, string path) => Save(world, path, wrap: null);
 
     /// <summary>
@@ -48,7 +49,8 @@ public static class Checkpoint
     /// format, version, checksum, settings), so a bad file changes nothing; memory is bounded by the file's size.
     /// </summary>
     /// <exception cref="CheckpointException">The file cannot be read, or is truncated, corrupt, foreign, of a newer
-    /// version, or inconsistent; the message names the file and the problem; the world and the file are unchanged.</exception>
+    /// version, or inconsistent, or the world already holds one of its <see cref="ModelKey"/>s; the message names the
+    /// file and the problem; the world and the file are unchanged.</exception>
     /// <exception cref="InvalidOperationException">A query is running on the world (nothing changes).</exception>
     public static LoadedCheckpoint Load(World world, string path)
     {
@@ -64,6 +66,7 @@ public static class Checkpoint
         try
         {
             reader = CheckpointReader.Verify(ReadAll(path));
+            reader.CheckKeysAreFree(world);
         }
         catch (FormatException ex)
         {
@@ -85,16 +88,11 @@ public static class Checkpoint
         RequireLittleEndian();
         HostResidency.BeforeHostRead(world);
         var writer = CheckpointWriter.Plan(world, path);
-        byte[] prefix = writer.Prefix();
         try
         {
-            AtomicFile.Write(path, stream =>
-            {
-                stream.Write(prefix);
-                writer.WriteData(null, stream);
-            }, wrap);
+            AtomicFile.Write(path, writer.Write, wrap);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is (IOException or UnauthorizedAccessException) and not CheckpointException)
         {
             throw new CheckpointException(path, "writing failed (" + ex.Message + "); the previous file is unchanged.", ex);
         }
@@ -120,7 +118,7 @@ public static class Checkpoint
             file.ReadExactly(bytes);
             return bytes;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not CheckpointException)
+        catch (Exception ex) when (ex is (IOException or UnauthorizedAccessException) and not CheckpointException)
         {
             throw new CheckpointException(path, "the file cannot be read (" + ex.Message + "). Nothing was loaded.", ex);
         }

@@ -13,6 +13,7 @@ internal sealed class CheckpointReader
     private readonly byte[] _file;
     private readonly long _dataStart;
     private readonly List<(ModelGroup Group, List<GroupTensor> Tensors)> _groups;
+    private readonly HashSet<ModelKey> _keys = [];
 
     private CheckpointReader(byte[] file, long dataStart, List<(ModelGroup, List<GroupTensor>)> groups)
     {
@@ -49,13 +50,38 @@ internal sealed class CheckpointReader
             throw new FormatException($"metadata 'columns' is not {SavedComponents.ColumnsJson}");
         }
 
+        // The checksum first: a damaged file is refused before its models are parsed (and their specs registered).
         string models = Metadata(header, "models");
+        CheckChecksum(file, header, models);
         List<(ModelGroup, List<GroupTensor>)> groups = ReadGroups(models, header);
         CheckTensors(groups, header);
-        CheckChecksum(file, header, models);
         var reader = new CheckpointReader(file, header.DataStart, groups);
         reader.CheckRows();
         return reader;
+    }
+
+    /// <summary>Throws when an entity of <paramref name="world"/> already holds one of the file's keys (loading would make
+    /// the key ambiguous); touches nothing.</summary>
+    /// <exception cref="FormatException">The message names the key and the entity holding it.</exception>
+    public void CheckKeysAreFree(World world)
+    {
+        if (_keys.Count == 0)
+        {
+            return;
+        }
+
+        foreach (Chunk chunk in world.Query(new QueryDescription().WithAll<ModelKey>()))
+        {
+            ReadOnlySpan<ModelKey> keys = chunk.GetSpan<ModelKey>();
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (_keys.Contains(keys[i]))
+                {
+                    throw new FormatException($"ModelKey {keys[i].Value} of the file is already held by {chunk.Entities[i]} in the world; "
+                        + "load into a fresh world, or remove that entity first");
+                }
+            }
+        }
     }
 
     /// <summary>Creates the entities of every group in <paramref name="world"/> and fills them.</summary>
@@ -161,7 +187,6 @@ internal sealed class CheckpointReader
 
     private void CheckRows()
     {
-        var keys = new HashSet<ModelKey>();
         foreach ((ModelGroup group, List<GroupTensor> tensors) in _groups)
         {
             foreach (GroupTensor tensor in tensors)
@@ -170,7 +195,7 @@ internal sealed class CheckpointReader
                 {
                     ReadOnlySpan<byte> row = Row(tensor, r);
                     string? error = tensor.Plain.Check(row, group);
-                    if (error is null && tensor.Plain is KeyTensor && !keys.Add(KeyTensor.Read(row)))
+                    if (error is null && tensor.Plain is KeyTensor && !_keys.Add(KeyTensor.Read(row)))
                     {
                         error = "ModelKey " + KeyTensor.Read(row).Value + " appears twice";
                     }

@@ -7,16 +7,19 @@ using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.Checkpoints;
 
-/// <summary>Writes the models of a world as a checkpoint: groups them (<see cref="ModelGroup"/>), builds the header with
-/// the checksum of the data, then streams the data tensor by tensor, entity by entity (no copy of the whole world).</summary>
+/// <summary>Writes the models of a world as a checkpoint: groups them (<see cref="ModelGroup"/>), writes the header, then
+/// streams the data tensor by tensor, entity by entity (no copy of the whole world), hashing it on the way; the
+/// checksum is written into the header's placeholder at the end.</summary>
 internal sealed class CheckpointWriter
 {
     private readonly World _world;
+    private readonly string _path;
     private readonly List<(ModelGroup Group, List<Entity> Entities)> _groups;
 
-    private CheckpointWriter(World world, List<(ModelGroup Group, List<Entity> Entities)> groups)
+    private CheckpointWriter(World world, string path, List<(ModelGroup Group, List<Entity> Entities)> groups)
     {
         _world = world;
+        _path = path;
         _groups = groups;
     }
 
@@ -28,6 +31,7 @@ internal sealed class CheckpointWriter
     public static CheckpointWriter Plan(World world, string path)
     {
         var groups = new List<(ModelGroup Group, List<Entity> Entities)>();
+        var indexOf = new Dictionary<ModelGroup, int>(); // by spec and components (index and count 0)
         var keys = new Dictionary<ModelKey, Entity>();
         foreach (Archetype archetype in world.Archetypes)
         {
@@ -37,12 +41,12 @@ internal sealed class CheckpointWriter
                 continue;
             }
 
-            ModelGroup shape = ModelGroup.Of(groups.Count, spec, archetype.Signature, 0);
-            int index = groups.FindIndex(g => g.Group with { Index = 0, Count = 0 } == shape with { Index = 0 });
-            if (index < 0)
+            ModelGroup shape = ModelGroup.Of(0, spec, archetype.Signature, 0);
+            if (!indexOf.TryGetValue(shape, out int index))
             {
                 index = groups.Count;
-                groups.Add((shape, []));
+                indexOf.Add(shape, index);
+                groups.Add((shape with { Index = index }, []));
             }
 
             for (int c = 0; c < archetype.ChunkCount; c++)
@@ -65,30 +69,39 @@ internal sealed class CheckpointWriter
             groups[g] = (groups[g].Group with { Count = groups[g].Entities.Count }, groups[g].Entities);
         }
 
-        return new CheckpointWriter(world, groups);
+        return new CheckpointWriter(world, path, groups);
     }
 
-    /// <summary>The 8-byte header length and the header: tensors, and metadata with the format, version, models,
-    /// columns and the XxHash64 checksum of the models text followed by the data.</summary>
-    public byte[] Prefix()
+    /// <summary>
+    /// Writes the checkpoint to <paramref name="stream"/> in one pass over the world: the 8-byte header length and the
+    /// header (tensors, and metadata with the format, version, models, columns and a checksum placeholder), then the
+    /// data, hashed as it is written (XxHash64 of the models text followed by the data). Returns where the checksum's
+    /// 16 hex digits sit in the file and their final text, for the caller to write there.
+    /// </summary>
+    public (long Offset, byte[] Digits) Write(Stream stream)
     {
         string models = ModelsJson();
-        var hash = new XxHash64();
-        hash.Append(Encoding.UTF8.GetBytes(models));
-        WriteData(hash, null);
+        string placeholder = Checkpoint.ChecksumText(0);
         var metadata = new Dictionary<string, string>
         {
             ["format"] = Checkpoint.FormatName,
             ["format_version"] = Checkpoint.FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["models"] = models,
             ["columns"] = SavedComponents.ColumnsJson,
-            ["checksum"] = Checkpoint.ChecksumText(hash.GetCurrentHashAsUInt64()),
+            ["checksum"] = placeholder,
         };
-        return SafetensorsHeader.Write(AllTensors().Select(t => t.Info), metadata);
+        byte[] prefix = SafetensorsHeader.Write(AllTensors().Select(t => t.Info), metadata);
+        byte[] field = Encoding.UTF8.GetBytes("\"checksum\":\"" + placeholder + "\"");
+        long offset = prefix.AsSpan().IndexOf(field) + field.Length - 17; // the 16 digits before the closing quote
+        stream.Write(prefix);
+        var hash = new XxHash64();
+        hash.Append(Encoding.UTF8.GetBytes(models));
+        WriteData(hash, stream);
+        string digits = Checkpoint.ChecksumText(hash.GetCurrentHashAsUInt64())[^16..];
+        return (offset, Encoding.ASCII.GetBytes(digits));
     }
 
-    /// <summary>Streams the data section into <paramref name="hash"/> and/or <paramref name="stream"/>.</summary>
-    public void WriteData(XxHash64? hash, Stream? stream)
+    private void WriteData(XxHash64 hash, Stream stream)
     {
         byte[] row = [];
         foreach ((ModelGroup group, List<Entity> entities) in _groups)
@@ -104,8 +117,14 @@ internal sealed class CheckpointWriter
                 foreach (Entity entity in entities)
                 {
                     tensor.Copy(_world, entity, group.Spec.Layout, span, toRow: true);
-                    hash?.Append(span);
-                    stream?.Write(span);
+                    if (tensor.Plain?.Check(span, group) is string error)
+                    {
+                        // Every file written must load: refuse the state the loader would refuse (the old file stays).
+                        throw new CheckpointException(_path, entity + " cannot be saved: " + error + ". The previous file is unchanged.");
+                    }
+
+                    hash.Append(span);
+                    stream.Write(span);
                 }
             }
         }

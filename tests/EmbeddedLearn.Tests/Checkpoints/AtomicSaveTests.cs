@@ -46,4 +46,25 @@ public sealed class AtomicSaveTests
         Assert.NotEqual(old, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(folder.Path));
     }
+
+    [Fact]
+    public void A_model_the_loader_would_refuse_is_refused_by_save_and_the_old_file_stays()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("save.safetensors");
+        using KeyedWorld world = KeyedWorld.Create(3);
+        Checkpoint.Save(world.World, path);
+        byte[] old = File.ReadAllBytes(path);
+
+        // Momentum set straight on the world, without the momentum buffer ChangeSettings would add.
+        (ModelSpec spec, EmbeddedLearn.Ecs.Entity entity) = world.Models[new ModelKey(1001)];
+        Assert.False(world.World.Has(entity, spec.Momentum));
+        world.World.Set(entity, EmbeddedLearn.Components.TrainingSettings.Sgd(0.1f, momentum: 0.5f));
+
+        CheckpointException error = Assert.Throws<CheckpointException>(() => Checkpoint.Save(world.World, path));
+        Assert.Equal("Checkpoint '" + path + "': " + entity + " cannot be saved: the settings select SGD with momentum but the "
+            + "group has no momentum buffer. The previous file is unchanged.", error.Message);
+        Assert.Equal(old, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(folder.Path));
+    }
 }

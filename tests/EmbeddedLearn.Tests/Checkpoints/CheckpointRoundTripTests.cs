@@ -112,6 +112,23 @@ public sealed class CheckpointRoundTripTests
         Assert.Single(Directory.GetFiles(folder.Path));
     }
 
+    [Fact]
+    public void Loading_keys_the_world_already_holds_is_refused_and_changes_nothing()
+    {
+        using var folder = new TempFolder();
+        using KeyedWorld world = KeyedWorld.Create(5);
+        string path = folder.File("keys.safetensors");
+        Checkpoint.Save(world.World, path);
+        using var target = new World();
+        Checkpoint.Load(target, path);
+        long version = target.StructureVersion;
+
+        CheckpointException error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(target, path));
+        Assert.Contains("is already held by", error.Message, StringComparison.Ordinal);
+        Assert.Equal(8, target.Count);
+        Assert.Equal(version, target.StructureVersion);
+    }
+
     internal static void Train(KeyedWorld world, TrainingPipeline pipeline, int from, int to)
     {
         for (int tick = from; tick < to; tick++)

@@ -98,6 +98,52 @@ public sealed class CrossBackendCheckpointTests
         }
     }
 
+    [SkippableFact]
+    public void Models_loaded_into_the_archetype_the_device_already_holds_train_there_from_their_loaded_state()
+    {
+        OpenClTestDevice.Require();
+        using var folder = new TempFolder();
+        using TrainingPipeline cpu = TrainingPipeline.CreateDefault(OneThread);
+        (World source, Entity[] sourceModels) = SwarmWorld.Uniform(3);
+        using (source)
+        {
+            SwarmWorld.WriteSamples(source, sourceModels.Select(e => (SwarmWorld.Swarm, e)), 0);
+            cpu.Run(source);
+            Checkpoint.Save(source, folder.File("swarm.safetensors"));
+        }
+
+        using FallbackPipeline device = OpenClPipeline();
+        (World deviceWorld, Entity[] own) = SwarmWorld.Uniform(4);
+        using var cpuWorld = new World();
+        using (deviceWorld)
+        {
+            SwarmWorld.WriteSamples(deviceWorld, own.Select(e => (SwarmWorld.Swarm, e)), 0);
+            device.Run(deviceWorld); // resident on the device before the load
+            IReadOnlyList<Entity> loaded = Checkpoint.Load(deviceWorld, folder.File("swarm.safetensors")).Entities;
+            IReadOnlyList<Entity> reference = Checkpoint.Load(cpuWorld, folder.File("swarm.safetensors")).Entities;
+            Assert.Equal(deviceWorld.GetArchetype(own[0]), deviceWorld.GetArchetype(loaded[0]));
+            for (int tick = 1; tick < 4; tick++)
+            {
+                for (int i = 0; i < loaded.Count; i++)
+                {
+                    float[] inputs = Enumerable.Range(0, SwarmWorld.Swarm.Inputs.ElementCount).Select(k => MathF.Sin((k * 0.3f) + tick + i)).ToArray();
+                    float[] targets = Enumerable.Range(0, SwarmWorld.Swarm.Targets.ElementCount).Select(k => MathF.Cos(k + tick - i)).ToArray();
+                    SwarmWorld.Swarm.WriteSamples(deviceWorld, loaded[i], inputs, targets);
+                    SwarmWorld.Swarm.WriteSamples(cpuWorld, reference[i], inputs, targets);
+                }
+
+                SwarmWorld.WriteSamples(deviceWorld, own.Select(e => (SwarmWorld.Swarm, e)), tick);
+                device.Run(deviceWorld);
+                cpu.Run(cpuWorld);
+            }
+
+            for (int i = 0; i < loaded.Count; i++)
+            {
+                AssertClose(SwarmWorld.Swarm, cpuWorld, reference[i], deviceWorld, loaded[i], "loaded model " + i);
+            }
+        }
+    }
+
     private static FallbackPipeline OpenClPipeline() =>
         TrainingBackends.CreatePipeline(BackendKind.OpenCl, zeroGrad: true, OneThread, out _, OpenClTestDevice.Selection);
 

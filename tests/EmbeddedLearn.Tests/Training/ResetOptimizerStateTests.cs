@@ -1,6 +1,10 @@
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.OpenCl;
+using EmbeddedLearn.Tests.OpenCl;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Parity;
 using EmbeddedLearn.Training.Stages;
 using Xunit;
 
@@ -69,6 +73,56 @@ public sealed class ResetOptimizerStateTests
         Assert.NotEqual(good, repaired);
         Assert.Equal(world.Get<TrainingState>(fresh), world.Get<TrainingState>(diverged));
         Assert.Equal(world.GetSpan<float>(fresh, state).ToArray(), world.GetSpan<float>(diverged, state).ToArray());
+    }
+
+    [SkippableFact]
+    public void On_the_opencl_backend_the_reset_reaches_the_device_copy()
+    {
+        OpenClTestDevice.Require();
+        ModelSpec spec = SwarmWorld.Small;
+        TrainingSettings settings = TrainingSettings.Sgd(0.05f, momentum: 0.9f);
+        using var world = new World();
+        using var cpuWorld = new World();
+        List<IPipelineStage> unguarded = TrainingPipeline.DefaultStages(); // without the guard, so the momentum can diverge
+        unguarded.RemoveAll(s => s is GuardStage);
+        using FallbackPipeline device = TrainingBackends.CreatePipeline(BackendKind.OpenCl, unguarded,
+            new PipelineOptions { Threads = 1 }, out _, OpenClTestDevice.Selection);
+        using TrainingPipeline cpu = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+        Entity diverged = spec.Spawn(world, settings with { LearningRate = 1e30f }, seed: 4);
+        float[] good = new float[spec.Layout.ParameterCount];
+        spec.ExportParameters(world, diverged, good);
+        Write(world, spec, diverged, target: 1e30f);
+        for (int t = 0; t < 3; t++)
+        {
+            device.Run(world); // momentum diverges on the device
+        }
+
+        HostResidency.BeforeHostRead(world);
+        Assert.Contains(world.GetSpan<float>(diverged, spec.Momentum).ToArray(), v => !float.IsFinite(v));
+
+        spec.ChangeSettings(world, diverged, settings);
+        spec.ImportParameters(world, diverged, good);
+        spec.ResetOptimizerState(world, diverged);
+        Entity fresh = spec.Spawn(cpuWorld, settings, good);
+        for (int t = 0; t < 4; t++)
+        {
+            Write(world, spec, diverged, target: 0.5f - (0.1f * t));
+            Write(cpuWorld, spec, fresh, target: 0.5f - (0.1f * t));
+            device.Run(world);
+            cpu.Run(cpuWorld);
+        }
+
+        Assert.Equal(BackendKind.OpenCl, device.ActiveBackend);
+        float[] repaired = new float[good.Length], reference = new float[good.Length];
+        spec.ExportParameters(world, diverged, repaired);
+        spec.ExportParameters(cpuWorld, fresh, reference);
+        for (int i = 0; i < good.Length; i++)
+        {
+            Assert.True(ParityRunner.RelativeError(repaired[i], reference[i]) <= ParityRunner.RelativeTolerance,
+                $"parameter {i}: device {repaired[i]:R}, CPU {reference[i]:R}");
+        }
+
+        Assert.Equal(cpuWorld.Get<TrainingState>(fresh) with { GradientNorm = 0f }, world.Get<TrainingState>(diverged) with { GradientNorm = 0f });
     }
 
     [Fact]
