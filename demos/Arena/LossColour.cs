@@ -1,10 +1,10 @@
 namespace EmbeddedLearn.Demos.Arena;
 
-/// <summary>A turret's colour from its current loss: green at 1e-4 and below, through yellow, to red at 1e-1 and
+/// <summary>A turret's colour from its current loss: green at 3e-5 and below, through yellow, to red at 1e-2 and
 /// above, on a log scale (losses are squared arena units).</summary>
 internal static class LossColour
 {
-    private const double Best = -4, Worst = -1;
+    private const double Best = -4.5, Worst = -2;
 
     /// <summary>0xAARRGGBB for <paramref name="loss"/>; grey before the first training step (loss 0).</summary>
     public static uint For(double loss)
