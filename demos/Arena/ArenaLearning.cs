@@ -42,8 +42,17 @@ internal sealed class ArenaLearning : IDisposable
     /// <summary>What was chosen and why, one line.</summary>
     public string Description => _training.Description;
 
+    /// <summary>Learners the last tick trained. The engine's report counts every trainable entity as trained even
+    /// for a Forward-only pipeline, so a paused tick is counted here as training none.</summary>
+    public int LastTrained { get; private set; }
+
     /// <summary>Runs one tick: training (or Forward alone while paused).</summary>
-    public TickReport Run(World world) => Paused ? _inference.Run(world) : _training.Run(world);
+    public TickReport Run(World world)
+    {
+        TickReport report = Paused ? _inference.Run(world) : _training.Run(world);
+        LastTrained = Paused ? 0 : report.EntitiesTrained;
+        return report;
+    }
 
     /// <summary>Brings model state into the world's components before the game reads or copies it.</summary>
     public static void BeforeHostRead(World world) => HostResidency.BeforeHostRead(world);

@@ -35,7 +35,7 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
     {
         _loop = new GameLoop(options.CreateScene(log), _hub, log);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
         _app = builder.Build();
         _app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
@@ -63,6 +63,9 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
         Address = _app.Urls.First().TrimEnd('/') + "/";
         _loop.Start();
     }
+
+    /// <summary>Blocks until the server is asked to stop (Ctrl+C or SIGTERM, through ASP.NET Core's console lifetime).</summary>
+    public void WaitForShutdown() => _app?.Lifetime.ApplicationStopping.WaitHandle.WaitOne();
 
     public void Dispose()
     {

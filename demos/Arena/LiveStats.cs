@@ -40,7 +40,7 @@ internal sealed class LiveStats
         }
 
         TickReport report = scene.LastReport!;
-        Trained = Blend(Trained, report.EntitiesTrained);
+        Trained = Blend(Trained, scene.Learning.LastTrained);
         FrameMs = _frames == 0 ? scene.LastFrameMs : Math.Max(FrameMs, scene.LastFrameMs);
         TickMs = report.TotalMilliseconds;
         Entities = report.Entities;

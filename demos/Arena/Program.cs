@@ -49,13 +49,7 @@ root.SetAction(parse =>
     using var server = new LiveServer(options, IPAddress.Parse(parse.GetValue(bind)!), parse.GetValue(port), Console.WriteLine);
     server.Start();
     Console.WriteLine("Arena live at " + server.Address + "  (Ctrl+C stops)");
-    using var stop = new ManualResetEventSlim();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        stop.Set();
-    };
-    stop.Wait();
+    server.WaitForShutdown();
     return 0;
 });
 return root.Parse(args).Invoke();
