@@ -7,7 +7,7 @@ namespace EmbeddedLearn.Demos.Arena;
 /// The live game loop, on its own thread at 60 frames per second: at the start of each frame it applies the control
 /// commands queued by the pages (a bounded queue: when full, a page's command is refused, never waited for), runs the
 /// frame, and every <see cref="PublishEvery"/> frames hands a state message to the <see cref="SnapshotHub"/>
-/// (15 a second). A frame that throws is reported on the page and the loop goes on.
+/// (15 a second). A frame or control that throws is reported on the page and the loop goes on.
 /// </summary>
 internal sealed class GameLoop : IDisposable
 {
@@ -65,18 +65,19 @@ internal sealed class GameLoop : IDisposable
         TimeSpan due = TimeSpan.Zero;
         while (!_stop)
         {
-            while (_controls.Reader.TryRead(out ControlCommand? command))
-            {
-                Apply(command);
-            }
-
             try
             {
+                while (_controls.Reader.TryRead(out ControlCommand? command))
+                {
+                    Apply(command);
+                }
+
                 _scene.Frame();
                 _stats.Add(_scene);
             }
-            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // A game keeps running when one frame fails; the page shows why.
                 _notice = "frame " + _scene.Frames + " failed: " + ex.Message;
                 _log?.Invoke(_notice);
             }

@@ -1,0 +1,25 @@
+using EmbeddedLearn.Demos.Arena;
+
+namespace EmbeddedLearn.Arena.Tests;
+
+public sealed class SnapshotHubTests
+{
+    [Fact]
+    public void A_page_that_never_reads_holds_only_the_newest_message()
+    {
+        var hub = new SnapshotHub();
+        (long id, System.Threading.Channels.ChannelReader<byte[]> reader) = hub.Subscribe();
+
+        for (int i = 0; i < 1000; i++)
+        {
+            hub.Publish([(byte)(i % 256)]);
+        }
+
+        Assert.Equal(1, reader.Count);
+        Assert.True(reader.TryRead(out byte[]? message));
+        Assert.Equal((byte)(999 % 256), message![0]);
+        hub.Unsubscribe(id);
+        Assert.Equal(0, hub.Clients);
+        Assert.True(reader.Completion.IsCompleted);
+    }
+}
