@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace EmbeddedLearn.Demos.Arena;
 
-/// <summary>One page's WebSocket: state messages out (from its <see cref="SnapshotHub"/> queue), control messages in.
+/// <summary>One page's WebSocket: the chart history first, then state messages out (from its <see cref="SnapshotHub"/> queue), control messages in.
 /// Each control message gets a reply: <c>{"type":"ok","control":...}</c> once queued for the next frame, or
 /// <c>{"type":"error","message":...}</c> when it is malformed, too large, out of range or the queue is full; an
 /// error changes nothing.</summary>
@@ -14,9 +14,11 @@ internal static class ArenaSocket
         (long id, System.Threading.Channels.ChannelReader<byte[]> reader) = hub.Subscribe();
         using var sending = new SemaphoreSlim(1);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Task sender = SendStatesAsync(socket, reader, sending, closing.Token);
+        Task sender = Task.CompletedTask;
         try
         {
+            await SendAsync(socket, hub.History.Message(), sending, closing.Token).ConfigureAwait(false);
+            sender = SendStatesAsync(socket, reader, sending, closing.Token);
             await ReceiveControlsAsync(socket, loop, sending, closing.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)

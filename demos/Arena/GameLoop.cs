@@ -85,7 +85,8 @@ internal sealed class GameLoop : IDisposable
             _turrets = _scene.TurretCount;
             if (_scene.Frames % PublishEvery == 0 && _scene.LastReport is not null)
             {
-                _hub.Publish(_writer.Write(_scene, _stats, _notice));
+                byte[] point = _writer.WritePoint(_scene, _stats);
+                _hub.Publish(point, _writer.WriteState(_scene, _stats, point, _notice));
                 _stats.Clear();
             }
 

@@ -4,35 +4,37 @@ using System.Text.Json;
 namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>
-/// The state message the page draws from (UTF-8 JSON, type "state"): frame, simulated time, whether learning is
-/// paused, the backend, the budget, frame and tick times, time per stage, entities trained per frame, per group its
-/// hit rate and mean loss (averaged since the last message), and the arena's <see cref="DrawList"/> as a flat array of
-/// six numbers per primitive: kind, A, B, C, D, colour (0xAARRGGBB).
+/// The messages the page draws from (UTF-8 JSON). A chart point: simulated time, whether learning is paused, the
+/// budget, tick time and time per stage, learners trained per frame, and per group its hit rate and mean loss (means
+/// over the frames since the last point). A state message (type "state"): the latest point, frame, frame time,
+/// backend, per group its name, colour, turrets and learning rate, and the arena's <see cref="DrawList"/> as a flat
+/// array of six numbers per primitive: kind, A, B, C, D, colour (0xAARRGGBB).
 /// </summary>
 internal sealed class SnapshotWriter
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly DrawList _drawing = new();
 
-    /// <summary>Serialises the scene now, with <paramref name="stats"/> averaged over the frames since the last call.</summary>
-    public byte[] Write(ArenaScene scene, LiveStats stats, string? notice)
+    /// <summary>The chart point of the frames <paramref name="stats"/> covers.</summary>
+    public byte[] WritePoint(ArenaScene scene, LiveStats stats)
     {
         _buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_buffer))
         {
             json.WriteStartObject();
-            json.WriteString("type", "state");
-            json.WriteNumber("frame", scene.Frames);
             json.WriteNumber("time", Math.Round(scene.Time, 3));
             json.WriteBoolean("paused", scene.Learning.Paused);
-            json.WriteString("backend", scene.Learning.ActiveBackend);
-            json.WriteString("backendDescription", scene.Learning.Description);
-            WriteNullable(json, "budgetMs", scene.Learning.BudgetMs);
-            json.WriteNumber("frameMs", Math.Round(stats.FrameMs, 3));
+            if (scene.Learning.BudgetMs is double budget)
+            {
+                json.WriteNumber("budgetMs", budget);
+            }
+            else
+            {
+                json.WriteNull("budgetMs");
+            }
+
             json.WriteNumber("tickMs", Math.Round(stats.TickMs, 3));
             json.WriteNumber("trained", Math.Round(stats.Trained, 1));
-            json.WriteNumber("entities", stats.Entities);
-            json.WriteString("notice", notice);
             json.WriteStartArray("stages");
             for (int i = 0; i < stats.StageNames.Count; i++)
             {
@@ -43,30 +45,55 @@ internal sealed class SnapshotWriter
             }
 
             json.WriteEndArray();
-            WriteGroups(json, scene, stats);
-            WriteDrawing(json, scene);
+            json.WriteStartArray("groups");
+            for (int g = 0; g < stats.HitRate.Length; g++)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("hitRate", Math.Round(stats.HitRate[g], 4));
+                json.WriteNumber("meanLoss", stats.MeanLoss[g]);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
         return _buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteGroups(Utf8JsonWriter json, ArenaScene scene, LiveStats stats)
+    /// <summary>The state message: the scene now, with <paramref name="point"/> from <see cref="WritePoint"/>.</summary>
+    public byte[] WriteState(ArenaScene scene, LiveStats stats, byte[] point, string? notice)
     {
-        json.WriteStartArray("groups");
-        foreach (TurretGroup group in scene.Groups)
+        _buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_buffer))
         {
             json.WriteStartObject();
-            json.WriteString("name", group.Spec.Name);
-            json.WriteNumber("colour", group.Spec.Colour);
-            json.WriteNumber("turrets", group.Turrets.Count);
-            json.WriteNumber("learningRate", group.LearningRate);
-            json.WriteNumber("hitRate", Math.Round(stats.HitRate[group.Index], 4));
-            json.WriteNumber("meanLoss", stats.MeanLoss[group.Index]);
+            json.WriteString("type", "state");
+            json.WritePropertyName("point");
+            json.WriteRawValue(point, skipInputValidation: true);
+            json.WriteNumber("frame", scene.Frames);
+            json.WriteNumber("frameMs", Math.Round(stats.FrameMs, 3));
+            json.WriteNumber("entities", stats.Entities);
+            json.WriteString("backend", scene.Learning.ActiveBackend);
+            json.WriteString("backendDescription", scene.Learning.Description);
+            json.WriteString("notice", notice);
+            json.WriteStartArray("groups");
+            foreach (TurretGroup group in scene.Groups)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", group.Spec.Name);
+                json.WriteNumber("colour", group.Spec.Colour);
+                json.WriteNumber("turrets", group.Turrets.Count);
+                json.WriteNumber("learningRate", group.LearningRate);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            WriteDrawing(json, scene);
             json.WriteEndObject();
         }
 
-        json.WriteEndArray();
+        return _buffer.WrittenSpan.ToArray();
     }
 
     private void WriteDrawing(Utf8JsonWriter json, ArenaScene scene)
@@ -84,17 +111,5 @@ internal sealed class SnapshotWriter
         }
 
         json.WriteEndArray();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is double v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -42,14 +42,14 @@ public sealed class ArenaBrowserTests
 
         // Pause: nothing trains and every group's loss curve goes flat; resume: training comes back.
         await page.ClickAsync("#pause");
-        await WaitForAsync(page, "window.arena.last.paused");
+        await WaitForAsync(page, "window.arena.last.point.paused");
         states = await page.EvaluateAsync<int>("window.arena.states");
         await WaitForAsync(page, "window.arena.states >= " + (states + 4));
         Assert.Equal("paused", await page.TextContentAsync("#learning"));
         Assert.True(await page.EvaluateAsync<bool>(
             "(() => { const h = window.arena.history; return h.trained.slice(-3).every(t => t === 0) && h.meanLoss.every(s => s.slice(-3).every(v => v === s[s.length - 1])); })()"));
         await page.ClickAsync("#pause");
-        await WaitForAsync(page, "!window.arena.last.paused && window.arena.last.trained > 0");
+        await WaitForAsync(page, "!window.arena.last.point.paused && window.arena.last.point.trained > 0");
 
         // Add turrets to the first group: the next state shows 16 more.
         int turrets = await page.EvaluateAsync<int>("window.arena.last.groups[0].turrets");

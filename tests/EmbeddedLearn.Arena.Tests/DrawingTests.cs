@@ -18,7 +18,8 @@ public sealed class DrawingTests
         var stats = new LiveStats();
         stats.Add(scene);
 
-        JsonElement state = JsonDocument.Parse(new SnapshotWriter().Write(scene, stats, notice: null)).RootElement;
+        var writer = new SnapshotWriter();
+        JsonElement state = JsonDocument.Parse(writer.WriteState(scene, stats, writer.WritePoint(scene, stats), notice: null)).RootElement;
 
         double[] draw = [.. state.GetProperty("draw").EnumerateArray().Select(e => e.GetDouble())];
         Assert.Equal(6 * drawing.Count, draw.Length);
@@ -26,8 +27,10 @@ public sealed class DrawingTests
         Assert.Equal([(double)last.Kind, Math.Round(last.A, 1), Math.Round(last.B, 1), Math.Round(last.C, 2), Math.Round(last.D, 1), last.Colour],
             draw[^6..].Select(v => Math.Round(v, 2)));
         Assert.Equal(scene.Groups.Select(g => g.Turrets.Count), state.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("turrets").GetInt32()));
-        Assert.Equal(scene.TurretCount, state.GetProperty("trained").GetDouble());
-        Assert.False(state.GetProperty("paused").GetBoolean());
+        JsonElement point = state.GetProperty("point");
+        Assert.Equal(scene.TurretCount, point.GetProperty("trained").GetDouble());
+        Assert.False(point.GetProperty("paused").GetBoolean());
+        Assert.Equal(scene.Groups.Select(g => Math.Round(g.HitRate, 4)), point.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("hitRate").GetDouble()));
         Assert.Equal("CPU", state.GetProperty("backend").GetString());
     }
 

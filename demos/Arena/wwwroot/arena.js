@@ -1,6 +1,6 @@
 'use strict';
 // The live arena: draws the server's draw list (the same primitives the headless SkiaSharp snapshot draws), keeps
-// the last CAPACITY state messages for the charts, and sends the controls as small JSON messages.
+// the last CAPACITY chart points (the server sends its own history on connect), and sends the controls as small JSON messages.
 const CAPACITY = 600;
 const canvas = document.getElementById('arena'), ctx = canvas.getContext('2d');
 const history = { hitRate: [], meanLoss: [], tickMs: [], budgetMs: [], stages: {}, trained: [] };
@@ -23,7 +23,7 @@ function drawScene(d) {
 
 function push(list, value) { list.push(value); if (list.length > CAPACITY) list.shift(); }
 
-function record(m) {
+function record(m) { // m: a chart point
   m.groups.forEach((g, i) => {
     history.hitRate[i] = history.hitRate[i] || []; push(history.hitRate[i], g.hitRate);
     history.meanLoss[i] = history.meanLoss[i] || []; push(history.meanLoss[i], g.meanLoss > 0 ? g.meanLoss : null);
@@ -44,7 +44,7 @@ function drawCharts(m) {
   lineChart($('lossChart'), 'Mean loss per group (log)', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
   const stages = Object.keys(history.stages).map((name, i) => ({ label: name, colour: stageColours[i % stageColours.length], values: history.stages[name] }));
   stages.unshift({ label: 'tick', colour: '#e8eaed', values: history.tickMs });
-  lineChart($('stageChart'), 'ms per tick and per stage (summed over threads); red: budget', stages, { hline: m.budgetMs, capacity: CAPACITY });
+  lineChart($('stageChart'), 'ms per tick and per stage (summed over threads); red: budget', stages, { hline: m.point.budgetMs, capacity: CAPACITY });
   lineChart($('trainedChart'), 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
 }
 
@@ -68,14 +68,16 @@ function buildGroups(m) {
 
 function updatePanel(m) {
   if (!$('groups').children.length) buildGroups(m);
-  $('status').textContent = `frame ${m.frame}  ·  ${m.time.toFixed(1)} s  ·  ${m.entities} entities  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
-    `tick ${m.tickMs.toFixed(2)} ms  ·  budget ${m.budgetMs === null ? 'none' : m.budgetMs + ' ms'}  ·  backend ${m.backend}`;
-  $('pause').textContent = m.paused ? 'Resume learning' : 'Pause learning';
-  $('learning').textContent = m.paused ? 'paused' : 'learning';
+  const p = m.point;
+  $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
+    `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}`;
+  $('pause').textContent = p.paused ? 'Resume learning' : 'Pause learning';
+  $('learning').textContent = p.paused ? 'paused' : 'learning';
   $('backendText').textContent = m.backendDescription;
   $('notice').textContent = m.notice || '';
   m.groups.forEach((g, i) => {
-    $('groupText' + i).textContent = `${g.turrets} turrets · lr ${g.learningRate} · hit rate ${(100 * g.hitRate).toFixed(0)}% · loss ${g.meanLoss.toExponential(2)}`;
+    const f = p.groups[i];
+    $('groupText' + i).textContent = `${g.turrets} turrets · lr ${g.learningRate} · hit rate ${(100 * f.hitRate).toFixed(0)}% · loss ${f.meanLoss.toExponential(2)}`;
   });
 }
 
@@ -89,14 +91,15 @@ function connect() {
   const socket = arena.socket = new WebSocket(`ws://${location.host}/ws`);
   socket.onmessage = e => {
     const m = JSON.parse(e.data);
+    if (m.type === 'history') { m.points.forEach(record); return; }
     if (m.type !== 'state') { onReply(m); return; }
     arena.states++; arena.last = m;
-    drawScene(m.draw); record(m); drawCharts(m); updatePanel(m);
+    drawScene(m.draw); record(m.point); drawCharts(m); updatePanel(m);
   };
   socket.onclose = () => { $('status').textContent = 'disconnected; retrying…'; setTimeout(connect, 1000); };
 }
 
-$('pause').onclick = () => control({ type: arena.last && arena.last.paused ? 'resume' : 'pause' });
+$('pause').onclick = () => control({ type: arena.last && arena.last.point.paused ? 'resume' : 'pause' });
 $('setBudget').onclick = () => control({ type: 'budget', ms: Number($('budget').value) });
 $('noBudget').onclick = () => control({ type: 'budget', ms: null });
 $('switchBackend').onclick = () => control({ type: 'backend', kind: $('backend').value });
