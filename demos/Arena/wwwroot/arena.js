@@ -40,8 +40,8 @@ function record(m) { // m: a chart point
 const stageColours = ['#8ab4f8', '#f28b82', '#fdd663', '#81c995', '#c58af9', '#78d9ec', '#fcad70'];
 function drawCharts(m) {
   const groups = m.groups.map((g, i) => ({ label: 'G' + (i + 1), colour: css(g.colour) }));
-  lineChart($('hitChart'), 'Hit rate per group', groups.map((g, i) => ({ ...g, values: history.hitRate[i] })), { min: 0, max: 1, capacity: CAPACITY });
-  lineChart($('lossChart'), 'Mean loss per group (log)', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
+  lineChart($('hitChart'), 'Hit rate per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.hitRate[i] })), { min: 0, max: 1, capacity: CAPACITY });
+  lineChart($('lossChart'), 'Mean loss per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
   const stages = Object.keys(history.stages).map((name, i) => ({ label: name, colour: stageColours[i % stageColours.length], values: history.stages[name] }));
   stages.unshift({ label: 'tick', colour: '#e8eaed', values: history.tickMs });
   lineChart($('stageChart'), 'ms per tick and per stage (summed over threads); red: budget', stages, { hline: m.point.budgetMs, capacity: CAPACITY });

@@ -7,22 +7,26 @@ window.lineChart = function (canvas, title, series, options) {
   const f = v => (log ? Math.log10(Math.max(v, 1e-8)) : v);
   let min = options.min, max = options.max;
   if (min === undefined || max === undefined) {
-    let lo = Infinity, hi = -Infinity;
-    for (const s of series) for (const v of s.values) { if (v === null) continue; lo = Math.min(lo, f(v)); hi = Math.max(hi, f(v)); }
+    const all = [];
+    for (const s of series) for (const v of s.values) if (v !== null) all.push(f(v));
+    all.sort((p, q) => p - q);
+    // Linear charts scale to the 98th percentile (a stall on a busy machine must not flatten the rest); log charts
+    // to whole decades.
+    let lo = all.length ? all[0] : 0, hi = all.length ? (log ? all[all.length - 1] : all[Math.floor(0.98 * (all.length - 1))]) : 1;
     if (options.hline !== undefined && options.hline !== null) hi = Math.max(hi, f(options.hline));
-    if (!isFinite(lo)) { lo = 0; hi = 1; }
     if (hi - lo < 1e-9) { hi = lo + 1; }
     min = min === undefined ? (log ? Math.floor(lo) : Math.min(0, lo)) : f(min);
-    max = max === undefined ? (log ? Math.ceil(hi) : hi * 1.1) : f(max);
+    max = max === undefined ? (log ? Math.ceil(hi) : hi * 1.15) : f(max);
   }
-  const y = v => top + (h - top - bottom) * (1 - (f(v) - min) / (max - min));
+  const y = v => top + (h - top - bottom) * (1 - (Math.min(f(v), max) - min) / (max - min));
   ctx.fillStyle = '#111418'; ctx.fillRect(0, 0, w, h);
   ctx.fillStyle = '#e8eaed'; ctx.font = '12px system-ui, sans-serif'; ctx.fillText(title, left, 13);
   ctx.strokeStyle = '#333a42'; ctx.fillStyle = '#9aa0a6'; ctx.font = '10px system-ui, sans-serif';
-  for (let i = 0; i <= 4; i++) {
-    const v = min + (max - min) * i / 4, py = top + (h - top - bottom) * (1 - i / 4);
+  const ticks = log ? Array.from({ length: max - min + 1 }, (_, i) => min + i) : [0, 1, 2, 3, 4].map(i => min + (max - min) * i / 4);
+  for (const v of ticks) {
+    const py = top + (h - top - bottom) * (1 - (v - min) / (max - min));
     ctx.beginPath(); ctx.moveTo(left, py); ctx.lineTo(w - right, py); ctx.stroke();
-    ctx.fillText(log ? '1e' + v.toFixed(1) : (Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(0)), 2, py + 3);
+    ctx.fillText(log ? '1e' + v : (Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(0)), 2, py + 3);
   }
   if (options.hline !== undefined && options.hline !== null) {
     ctx.strokeStyle = '#ff5252'; ctx.setLineDash([4, 3]);
