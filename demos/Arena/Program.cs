@@ -47,7 +47,16 @@ root.SetAction(parse =>
     }
 
     using var server = new LiveServer(options, IPAddress.Parse(parse.GetValue(bind)!), parse.GetValue(port), Console.WriteLine);
-    server.Start();
+    try
+    {
+        server.Start();
+    }
+    catch (IOException ex)
+    {
+        Console.Error.WriteLine("error: cannot serve the live view on " + parse.GetValue(bind) + ":" + parse.GetValue(port) + ": " + ex.Message);
+        return 1;
+    }
+
     Console.WriteLine("Arena live at " + server.Address + "  (Ctrl+C stops)");
     server.WaitForShutdown();
     return 0;
