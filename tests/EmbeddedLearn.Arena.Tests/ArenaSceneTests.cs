@@ -67,7 +67,7 @@ public sealed class ArenaSceneTests
     }
 
     [SkippableFact]
-    public void Switching_to_OpenCL_mid_run_keeps_what_was_learned()
+    public void Switching_to_OpenCL_mid_run_keeps_what_was_learned_through_a_pause_and_new_turrets()
     {
         using ArenaScene scene = Scene();
         Run(scene, 300);
@@ -82,6 +82,15 @@ public sealed class ArenaSceneTests
         Skip.If(scene.Learning.ActiveBackend != "OpenCL", scene.Learning.Description);
         Run(scene, 2);
         Assert.True(scene.Groups[0].MeanLoss < 3 * loss, scene.Groups[0].MeanLoss + " vs " + loss);
+        scene.Learning.Paused = true;
+        float[] paused = Parameters(scene);
+        Run(scene, 2);
+        Assert.Equal(paused, Parameters(scene));
+        scene.AddTurrets(scene.Groups[1], 4);
+        scene.Learning.Paused = false;
+        Run(scene, 2);
+        Assert.Equal(scene.TurretCount, scene.Learning.LastTrained);
+        Assert.All(scene.Groups[1].Turrets, t => Assert.True(t.Loss > 0 && float.IsFinite(t.Loss)));
         scene.Learning.SwitchBackend(scene.World, BackendKind.Cpu);
         Run(scene, 2);
         Assert.Equal("CPU", scene.Learning.ActiveBackend);
@@ -98,6 +107,10 @@ public sealed class ArenaSceneTests
         }
     }
 
-    private static float[] Parameters(ArenaScene scene) =>
-        [.. scene.Groups.SelectMany(g => g.Turrets.SelectMany(t => scene.World.GetSpan<float>(t.Learner, g.Model.Parameters).ToArray()))];
+    /// <summary>Every learner's parameters, brought from the device first when OpenCL holds them.</summary>
+    private static float[] Parameters(ArenaScene scene)
+    {
+        ArenaLearning.BeforeHostRead(scene.World);
+        return [.. scene.Groups.SelectMany(g => g.Turrets.SelectMany(t => scene.World.GetSpan<float>(t.Learner, g.Model.Parameters).ToArray()))];
+    }
 }
