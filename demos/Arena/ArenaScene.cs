@@ -34,6 +34,7 @@ internal sealed partial class ArenaScene : IDisposable
     private const float Lag = 0.1f; // seconds between the two observations fed to the network
 
     private readonly World _world = new();
+    private readonly TurretGroup[] _groups;
     private readonly Random _random;
     private readonly int _seed;
 
@@ -42,14 +43,14 @@ internal sealed partial class ArenaScene : IDisposable
         _seed = seed;
         _random = new Random(seed);
         Learning = learning;
-        Groups = [.. groups.Select((g, i) => new TurretGroup(g, i))];
-        foreach (TurretGroup group in Groups)
+        _groups = [.. groups.Select((g, i) => new TurretGroup(g, i))];
+        foreach (TurretGroup group in _groups)
         {
             AddTurrets(group, turretsPerGroup);
         }
     }
 
-    public IReadOnlyList<TurretGroup> Groups { get; }
+    public IReadOnlyList<TurretGroup> Groups => _groups;
 
     public ArenaLearning Learning { get; }
 
@@ -66,7 +67,19 @@ internal sealed partial class ArenaScene : IDisposable
     public float Time { get; private set; }
 
     /// <summary>Turrets in all groups.</summary>
-    public int TurretCount => Groups.Sum(g => g.Turrets.Count);
+    public int TurretCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (TurretGroup group in _groups)
+            {
+                count += group.Turrets.Count;
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>The last tick's report (read before the next frame).</summary>
     public TickReport? LastReport { get; private set; }
@@ -75,21 +88,21 @@ internal sealed partial class ArenaScene : IDisposable
     public double LastFrameMs { get; private set; }
 
     /// <summary>Runs one frame: writes samples, runs the tick, aims, fires and lands shells, and updates each group's
-    /// hit rate and mean loss.</summary>
+    /// hit rate and mean loss. A steady-state frame allocates nothing.</summary>
     public void Frame()
     {
         long start = Stopwatch.GetTimestamp();
         Frames++;
         Time += FrameSeconds;
         ArenaLearning.BeforeHostRead(_world);
-        foreach (TurretGroup group in Groups)
+        foreach (TurretGroup group in _groups)
         {
             WriteSamples(group);
         }
 
         ArenaLearning.AfterHostWrite(_world);
         LastReport = Learning.Run(_world);
-        foreach (TurretGroup group in Groups)
+        foreach (TurretGroup group in _groups)
         {
             Evaluate(group);
         }

@@ -45,7 +45,12 @@ internal sealed class LiveStats
         TickMs = report.TotalMilliseconds;
         Entities = report.Entities;
         StageNames = report.StageNames;
-        StageMs = report.StageMilliseconds.ToArray();
+        if (StageMs.Length != report.StageMilliseconds.Length)
+        {
+            StageMs = new double[report.StageMilliseconds.Length];
+        }
+
+        report.StageMilliseconds.CopyTo(StageMs);
         _frames++;
     }
 

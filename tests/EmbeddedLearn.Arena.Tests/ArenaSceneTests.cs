@@ -66,6 +66,20 @@ public sealed class ArenaSceneTests
         Assert.All(scene.Groups[2].Turrets, t => Assert.True(t.Loss > 0));
     }
 
+    [Fact]
+    public void A_steady_state_frame_allocates_nothing()
+    {
+        using ArenaScene scene = Scene();
+        Run(scene, 200);
+
+        // One pipeline thread: the frame runs on this thread alone, and other test classes may allocate meanwhile.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(scene, 60);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
     [SkippableFact]
     public void Switching_to_OpenCL_mid_run_keeps_what_was_learned_through_a_pause_and_new_turrets()
     {
