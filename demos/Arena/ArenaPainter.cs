@@ -53,7 +53,8 @@ internal static class ArenaPainter
             if (turret.ShellFired >= 0)
             {
                 float p = (float)(scene.Frames - turret.ShellFired) / ArenaScene.ShellFrames;
-                list.Add(DrawKind.FillCircle, cx + (p * turret.ShellX * scale), cy - (p * turret.ShellY * scale), Math.Max(1f, 0.05f * cell), 0, ShellColour);
+                float sx = cx + (p * turret.ShellX * scale), sy = cy - (p * turret.ShellY * scale);
+                list.Add(DrawKind.FillCircle, sx, sy, Math.Max(1f, 0.05f * cell), 0, ShellColour);
             }
 
             if (turret.LastLanded >= 0 && scene.Frames - turret.LastLanded < FlashFrames)

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Threading.Channels;
 using System.Text.Json;
 
 namespace EmbeddedLearn.Demos.Arena;
@@ -11,7 +12,7 @@ internal static class ArenaSocket
 {
     public static async Task RunAsync(WebSocket socket, GameLoop loop, SnapshotHub hub, CancellationToken stopping)
     {
-        (long id, System.Threading.Channels.ChannelReader<byte[]> reader) = hub.Subscribe();
+        (long id, ChannelReader<byte[]> reader) = hub.Subscribe();
         using var sending = new SemaphoreSlim(1);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         Task sender = Task.CompletedTask;
@@ -33,7 +34,8 @@ internal static class ArenaSocket
         }
     }
 
-    private static async Task SendStatesAsync(WebSocket socket, System.Threading.Channels.ChannelReader<byte[]> reader, SemaphoreSlim sending, CancellationToken token)
+    private static async Task SendStatesAsync(WebSocket socket, ChannelReader<byte[]> reader, SemaphoreSlim sending,
+        CancellationToken token)
     {
         await foreach (byte[] message in reader.ReadAllAsync(token).ConfigureAwait(false))
         {

@@ -77,7 +77,9 @@ internal static class ControlParser
             "reset" => new ControlCommand(ControlKind.Reset, Group(root, kind, groups)),
             "learningRate" => new ControlCommand(ControlKind.LearningRate, Group(root, kind, groups), Value: Number(root, kind, "value", 1e-6, 1)),
             "addTurrets" => AddTurrets(root, kind, groups, turrets),
-            "budget" => new ControlCommand(ControlKind.Budget, Value: Field(root, kind, "ms").ValueKind == JsonValueKind.Null ? null : Number(root, kind, "ms", 0.1, 16.6)),
+            "budget" => new ControlCommand(ControlKind.Budget, Value: Field(root, kind, "ms").ValueKind == JsonValueKind.Null
+                ? null
+                : Number(root, kind, "ms", 0.1, 16.6)),
             _ => new ControlCommand(ControlKind.Backend, Backend: BackendField(root, kind)),
         };
     }

@@ -134,6 +134,7 @@ internal sealed class GameLoop : IDisposable
                 throw new InvalidOperationException("Unknown control " + command.Kind + ".");
         }
 
-        _notice = command.Kind + " applied at frame " + (_scene.Frames + 1) + (command.Kind == ControlKind.Backend ? ": " + learning.Description : string.Empty);
+        _notice = command.Kind + " applied at frame " + (_scene.Frames + 1)
+            + (command.Kind == ControlKind.Backend ? ": " + learning.Description : string.Empty);
     }
 }

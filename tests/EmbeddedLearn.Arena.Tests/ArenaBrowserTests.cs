@@ -21,11 +21,13 @@ public sealed class ArenaBrowserTests
         string chromium = Chromium.Require();
         string? external = Environment.GetEnvironmentVariable("EMBEDDEDLEARN_ARENA_URL");
         using LiveServer? server = external is null
-            ? new LiveServer(new ArenaOptions(TurretsPerGroup: 16, Threads: 1, BudgetMs: 4, BackendKind.Cpu, Seed: 3), IPAddress.Loopback, 0, log: null)
+            ? new LiveServer(new ArenaOptions(TurretsPerGroup: 16, Threads: 1, BudgetMs: 4, BackendKind.Cpu, Seed: 3),
+                IPAddress.Loopback, port: 0, log: null)
             : null;
         server?.Start();
         using IPlaywright playwright = await Playwright.CreateAsync();
-        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = Chromium.Arguments });
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(
+            new() { ExecutablePath = chromium, Headless = true, Args = Chromium.Arguments });
         IPage page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1420, Height = 900 } });
         await page.GotoAsync(external ?? server!.Address);
 
@@ -47,7 +49,8 @@ public sealed class ArenaBrowserTests
         await WaitForAsync(page, "window.arena.states >= " + (states + 4));
         Assert.Equal("paused", await page.TextContentAsync("#learning"));
         Assert.True(await page.EvaluateAsync<bool>(
-            "(() => { const h = window.arena.history; return h.trained.slice(-3).every(t => t === 0) && h.meanLoss.every(s => s.slice(-3).every(v => v === s[s.length - 1])); })()"));
+            "(() => { const h = window.arena.history; return h.trained.slice(-3).every(t => t === 0)"
+            + " && h.meanLoss.every(s => s.slice(-3).every(v => v === s[s.length - 1])); })()"));
         await page.ClickAsync("#pause");
         await WaitForAsync(page, "!window.arena.last.point.paused && window.arena.last.point.trained > 0");
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 using EmbeddedLearn.Demos.Arena;
 using EmbeddedLearn.OpenCl;
@@ -15,12 +16,12 @@ public sealed class HeadlessRunTests : IDisposable
         JsonElement summary = Run(seed: 11, threads: 1, "a");
 
         Assert.Equal(480, summary.GetProperty("frames").GetInt32());
-        Assert.True(summary.GetProperty("hit_rate_last_20pct").GetDouble() > summary.GetProperty("hit_rate_first_20pct").GetDouble() + 0.2, summary.ToString());
-        Assert.True(summary.GetProperty("mean_loss_last_20pct").GetDouble() < summary.GetProperty("mean_loss_first_20pct").GetDouble() / 5, summary.ToString());
+        Assert.True(Figure(summary, "hit_rate_last_20pct") > Figure(summary, "hit_rate_first_20pct") + 0.2, summary.ToString());
+        Assert.True(Figure(summary, "mean_loss_last_20pct") < Figure(summary, "mean_loss_first_20pct") / 5, summary.ToString());
         Assert.Equal(GroupSpec.Defaults.Count, summary.GetProperty("groups").GetArrayLength());
         foreach (JsonElement group in summary.GetProperty("groups").EnumerateArray())
         {
-            Assert.True(group.GetProperty("mean_loss_last_20pct").GetDouble() < group.GetProperty("mean_loss_first_20pct").GetDouble(), group.ToString());
+            Assert.True(Figure(group, "mean_loss_last_20pct") < Figure(group, "mean_loss_first_20pct"), group.ToString());
         }
 
         Assert.Equal((960, 400), PngSize(Path.Combine(_directory, "a", "arena.png")));
@@ -57,6 +58,8 @@ public sealed class HeadlessRunTests : IDisposable
         return JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, name, "summary.json"))).RootElement;
     }
 
+    private static double Figure(JsonElement summary, string key) => summary.GetProperty(key).GetDouble();
+
     private static string WithoutTimings(JsonElement summary) =>
         JsonSerializer.Serialize(summary.EnumerateObject().Where(p => !TimingKeys.Contains(p.Name)).ToDictionary(p => p.Name, p => p.Value));
 
@@ -64,6 +67,6 @@ public sealed class HeadlessRunTests : IDisposable
     {
         byte[] header = File.ReadAllBytes(path)[..24];
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, header[..4]);
-        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(20)));
+        return (BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(20)));
     }
 }
