@@ -9,7 +9,8 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <summary>
 /// The live view: ASP.NET Core's own server (Kestrel) on <c>address:port</c> (port 0: any free one) serving the page
 /// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>) and the WebSocket <c>/ws</c>, and the <see cref="GameLoop"/> the
-/// page watches and steers.
+/// page watches and steers. The WebSocket accepts only the arena's own page (or clients that send no Origin), so another
+/// site open in the same browser cannot steer it.
 /// </summary>
 internal sealed class LiveServer(ArenaOptions options, IPAddress address, int port, Action<string>? log) : IDisposable
 {
@@ -58,6 +59,12 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
                 return;
             }
 
+            if (!SameOrigin(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden; // another site's page may not steer the arena
+                return;
+            }
+
             using System.Net.WebSockets.WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             await ArenaSocket.RunAsync(socket, loop, _hub, stopping).ConfigureAwait(false);
         });
@@ -68,6 +75,14 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
 
     /// <summary>Blocks until the server is asked to stop (Ctrl+C or SIGTERM, through ASP.NET Core's console lifetime).</summary>
     public void WaitForShutdown() => _app?.Lifetime.ApplicationStopping.WaitHandle.WaitOne();
+
+    /// <summary>Whether a WebSocket request comes from the arena's own page (or from no page at all: no Origin).</summary>
+    private static bool SameOrigin(HttpRequest request)
+    {
+        string? origin = request.Headers.Origin;
+        return string.IsNullOrEmpty(origin)
+            || (Uri.TryCreate(origin, UriKind.Absolute, out Uri? uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
 
     public void Dispose()
     {
