@@ -21,6 +21,11 @@ function drawScene(d) {
   ctx.lineWidth = 1;
 }
 
+function clearHistory() { // a reconnecting page gets the whole history again
+  for (const key of ['hitRate', 'meanLoss', 'tickMs', 'budgetMs', 'trained']) history[key].length = 0;
+  history.stages = {};
+}
+
 function push(list, value) { list.push(value); if (list.length > CAPACITY) list.shift(); }
 
 function record(m) { // m: a chart point
@@ -91,7 +96,7 @@ function connect() {
   const socket = arena.socket = new WebSocket(`ws://${location.host}/ws`);
   socket.onmessage = e => {
     const m = JSON.parse(e.data);
-    if (m.type === 'history') { m.points.forEach(record); return; }
+    if (m.type === 'history') { clearHistory(); m.points.forEach(record); return; }
     if (m.type !== 'state') { onReply(m); return; }
     arena.states++; arena.last = m;
     drawScene(m.draw); record(m.point); drawCharts(m); updatePanel(m);
