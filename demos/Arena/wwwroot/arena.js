@@ -72,8 +72,12 @@ function buildGroups(m) {
 }
 
 function updatePanel(m) {
-  if (!$('groups').children.length) buildGroups(m);
   const p = m.point;
+  if (!$('groups').children.length) { // first state: build the group rows, show the settings in force
+    buildGroups(m);
+    $('backend').value = m.backend === 'OpenCL' ? 'opencl' : 'cpu';
+    if (p.budgetMs !== null) $('budget').value = p.budgetMs;
+  }
   $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
     `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}`;
   $('pause').textContent = p.paused ? 'Resume learning' : 'Pause learning';
