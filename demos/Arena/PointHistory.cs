@@ -26,21 +26,22 @@ internal sealed class PointHistory
     /// <summary>The message <c>{"type":"history","points":[...]}</c>, oldest point first.</summary>
     public byte[] Message()
     {
-        using var stream = new MemoryStream();
-        stream.Write("{\"type\":\"history\",\"points\":["u8);
+        byte[][] points;
         lock (_lock)
         {
-            bool first = true;
-            foreach (byte[] point in _points)
-            {
-                if (!first)
-                {
-                    stream.WriteByte((byte)',');
-                }
+            points = [.. _points]; // the loop waits at most for this copy of references, never for the serialising
+        }
 
-                stream.Write(point);
-                first = false;
+        using var stream = new MemoryStream();
+        stream.Write("{\"type\":\"history\",\"points\":["u8);
+        for (int i = 0; i < points.Length; i++)
+        {
+            if (i > 0)
+            {
+                stream.WriteByte((byte)',');
             }
+
+            stream.Write(points[i]);
         }
 
         stream.Write("]}"u8);
