@@ -1,11 +1,11 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using System.Text.Json;
+using System.Threading.Channels;
 
 namespace EmbeddedLearn.Demos.Arena;
 
-/// <summary>One page's WebSocket: the chart history first, then state messages out (from its <see cref="SnapshotHub"/> queue), control messages in.
-/// Each control message gets a reply: <c>{"type":"ok","control":...}</c> once queued for the next frame, or
+/// <summary>One page's WebSocket: the chart history first, then state messages out (from its
+/// <see cref="SnapshotHub"/> queue), control messages in. Each control message gets a reply: <c>{"type":"ok","control":...}</c> once queued for the next frame, or
 /// <c>{"type":"error","message":...}</c> when it is malformed, too large, out of range or the queue is full; an
 /// error changes nothing.</summary>
 internal static class ArenaSocket
@@ -62,7 +62,7 @@ internal static class ArenaSocket
                 chunk.AsSpan(0, result.Count).CopyTo(message.AsSpan(length));
             }
 
-            length += result.Count;
+            length = (int)Math.Min((long)length + result.Count, int.MaxValue); // only the size of an oversized one matters
             if (result.EndOfMessage)
             {
                 byte[] reply = Handle(message.AsSpan(0, Math.Min(length, message.Length)), length, result.MessageType, loop);
