@@ -17,7 +17,7 @@ internal sealed class ArenaLearning : IDisposable
     private readonly TrainingPipeline _inference;
     private FallbackPipeline _training;
 
-    public ArenaLearning(BackendKind backend, int threads, double? budgetMs, Action<string>? log)
+    public ArenaLearning(ArenaBackend backend, int threads, double? budgetMs, Action<string>? log)
     {
         _threads = threads;
         _log = log;
@@ -34,7 +34,7 @@ internal sealed class ArenaLearning : IDisposable
     public double? BudgetMs { get; private set; }
 
     /// <summary>The backend asked for.</summary>
-    public BackendKind RequestedBackend { get; private set; }
+    public ArenaBackend RequestedBackend { get; private set; }
 
     /// <summary>"CPU" or "OpenCL": what runs the ticks now.</summary>
     public string ActiveBackend => _training.ActiveBackend == BackendKind.OpenCl ? "OpenCL" : "CPU";
@@ -68,7 +68,7 @@ internal sealed class ArenaLearning : IDisposable
     }
 
     /// <summary>Moves training to <paramref name="backend"/>; the device state is brought to the host first.</summary>
-    public void SwitchBackend(World world, BackendKind backend)
+    public void SwitchBackend(World world, ArenaBackend backend)
     {
         RequestedBackend = backend;
         Replace(world);
@@ -87,7 +87,12 @@ internal sealed class ArenaLearning : IDisposable
         _training = Create();
     }
 
-    private FallbackPipeline Create() => TrainingBackends.CreatePipeline(RequestedBackend, zeroGrad: true, new PipelineOptions
+    private FallbackPipeline Create() => TrainingBackends.CreatePipeline(RequestedBackend switch
+    {
+        ArenaBackend.OpenCl => BackendKind.OpenCl,
+        ArenaBackend.Auto => BackendKind.Auto,
+        _ => BackendKind.Cpu,
+    }, zeroGrad: true, new PipelineOptions
     {
         Threads = _threads,
         TrainingBudget = BudgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,

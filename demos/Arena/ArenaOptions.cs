@@ -1,4 +1,3 @@
-using EmbeddedLearn.OpenCl;
 
 namespace EmbeddedLearn.Demos.Arena;
 
@@ -8,7 +7,7 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <param name="BudgetMs">Training budget per frame in ms, or null for none (every learner trains every frame).</param>
 /// <param name="Backend">Backend the pipeline starts on.</param>
 /// <param name="Seed">Seed of the targets and the models' initial weights.</param>
-internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, BackendKind Backend, int Seed)
+internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, ArenaBackend Backend, int Seed)
 {
     /// <summary>Largest number of turrets over all groups (the page's "add turrets" stops there).</summary>
     public const int MaxTurrets = 4096;

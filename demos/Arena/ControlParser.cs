@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using EmbeddedLearn.OpenCl;
 
 namespace EmbeddedLearn.Demos.Arena;
 
@@ -97,12 +96,12 @@ internal static class ControlParser
         return new ControlCommand(ControlKind.AddTurrets, group, Count: count);
     }
 
-    private static BackendKind BackendField(JsonElement root, string kind)
+    private static ArenaBackend BackendField(JsonElement root, string kind)
     {
         JsonElement value = Field(root, kind, "kind");
         string? name = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        return name == "cpu" ? BackendKind.Cpu
-            : name == "opencl" ? BackendKind.OpenCl
+        return name == "cpu" ? ArenaBackend.Cpu
+            : name == "opencl" ? ArenaBackend.OpenCl
             : throw new FormatException("backend: \"kind\" must be \"cpu\" or \"opencl\"; got " + value.GetRawText());
     }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using EmbeddedLearn.Demos.Arena;
-using EmbeddedLearn.OpenCl;
 
 // The real-time scene: turrets learn to lead moving targets while the game runs. By default a live view in the
 // browser; --headless runs flat out and writes a snapshot, a chart and summary.json.
@@ -29,7 +28,7 @@ root.SetAction(parse =>
         : parse.GetValue(ticks) < 1 ? "--ticks must be at least 1"
         : parse.GetValue(port) is < 0 or > 65535 ? "--port must be in 0..65535"
         : !IPAddress.TryParse(parse.GetValue(bind), out _) ? "--bind must be an IP address, e.g. 127.0.0.1 or 0.0.0.0"
-        : !Enum.TryParse(parse.GetValue(backend), ignoreCase: true, out BackendKind _) ? "--backend must be cpu, opencl or auto"
+        : ParseBackend(parse.GetValue(backend)) is null ? "--backend must be cpu, opencl or auto"
         : null;
     if (error is not null)
     {
@@ -38,7 +37,7 @@ root.SetAction(parse =>
     }
 
     var options = new ArenaOptions(parse.GetValue(turrets), parse.GetValue(threads), budgetMs,
-        Enum.Parse<BackendKind>(parse.GetValue(backend)!, ignoreCase: true), parse.GetValue(seed));
+        ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed));
     if (isHeadless)
     {
         using ArenaScene scene = options.CreateScene(log: null);
@@ -62,3 +61,11 @@ root.SetAction(parse =>
     return 0;
 });
 return root.Parse(args).Invoke();
+
+static ArenaBackend? ParseBackend(string? name) => name?.ToUpperInvariant() switch
+{
+    "CPU" => ArenaBackend.Cpu,
+    "OPENCL" => ArenaBackend.OpenCl,
+    "AUTO" => ArenaBackend.Auto,
+    _ => null,
+};

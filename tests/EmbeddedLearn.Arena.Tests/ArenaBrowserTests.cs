@@ -1,6 +1,5 @@
 using System.Net;
 using EmbeddedLearn.Demos.Arena;
-using EmbeddedLearn.OpenCl;
 using Microsoft.Playwright;
 
 namespace EmbeddedLearn.Arena.Tests;
@@ -21,7 +20,7 @@ public sealed class ArenaBrowserTests
         string chromium = Chromium.Require();
         string? external = Environment.GetEnvironmentVariable("EMBEDDEDLEARN_ARENA_URL");
         using LiveServer? server = external is null
-            ? new LiveServer(new ArenaOptions(TurretsPerGroup: 16, Threads: 1, BudgetMs: 4, BackendKind.Cpu, Seed: 3),
+            ? new LiveServer(new ArenaOptions(TurretsPerGroup: 16, Threads: 1, BudgetMs: 4, ArenaBackend.Cpu, Seed: 3),
                 IPAddress.Loopback, port: 0, log: null)
             : null;
         server?.Start();

@@ -1,6 +1,5 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Demos.Arena;
-using EmbeddedLearn.OpenCl;
 
 namespace EmbeddedLearn.Arena.Tests;
 
@@ -87,7 +86,7 @@ public sealed class ArenaSceneTests
         Run(scene, 300);
         double loss = scene.Groups[0].MeanLoss;
 
-        scene.Learning.SwitchBackend(scene.World, BackendKind.OpenCl);
+        scene.Learning.SwitchBackend(scene.World, ArenaBackend.OpenCl);
         if (scene.Learning.ActiveBackend != "OpenCL" && Environment.GetEnvironmentVariable("EMBEDDEDLEARN_REQUIRE_OPENCL") == "1")
         {
             Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but OpenCL is unavailable: " + scene.Learning.Description);
@@ -105,13 +104,13 @@ public sealed class ArenaSceneTests
         Run(scene, 2);
         Assert.Equal(scene.TurretCount, scene.Learning.LastTrained);
         Assert.All(scene.Groups[1].Turrets, t => Assert.True(t.Loss > 0 && float.IsFinite(t.Loss)));
-        scene.Learning.SwitchBackend(scene.World, BackendKind.Cpu);
+        scene.Learning.SwitchBackend(scene.World, ArenaBackend.Cpu);
         Run(scene, 2);
         Assert.Equal("CPU", scene.Learning.ActiveBackend);
         Assert.True(scene.Groups[0].MeanLoss < 3 * loss, scene.Groups[0].MeanLoss + " vs " + loss);
     }
 
-    private static ArenaScene Scene() => new ArenaOptions(TurretsPerGroup: 16, Threads: 1, BudgetMs: null, BackendKind.Cpu, Seed: 2).CreateScene(log: null);
+    private static ArenaScene Scene() => new ArenaOptions(TurretsPerGroup: 16, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 2).CreateScene(log: null);
 
     private static void Run(ArenaScene scene, int frames)
     {

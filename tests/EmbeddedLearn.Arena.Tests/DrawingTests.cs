@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EmbeddedLearn.Demos.Arena;
-using EmbeddedLearn.OpenCl;
 using SkiaSharp;
 
 namespace EmbeddedLearn.Arena.Tests;
@@ -60,7 +59,7 @@ public sealed class DrawingTests
 
     private static ArenaScene Scene()
     {
-        ArenaScene scene = new ArenaOptions(TurretsPerGroup: 9, Threads: 1, BudgetMs: null, BackendKind.Cpu, Seed: 4).CreateScene(log: null);
+        ArenaScene scene = new ArenaOptions(TurretsPerGroup: 9, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 4).CreateScene(log: null);
         for (int i = 0; i < 40; i++)
         {
             scene.Frame();

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using EmbeddedLearn.Demos.Arena;
-using EmbeddedLearn.OpenCl;
 
 namespace EmbeddedLearn.Arena.Tests;
 
@@ -49,7 +48,7 @@ public sealed class HeadlessRunTests : IDisposable
 
     private JsonElement Run(int seed, int threads, string name)
     {
-        var options = new ArenaOptions(TurretsPerGroup: 24, threads, BudgetMs: null, BackendKind.Cpu, seed);
+        var options = new ArenaOptions(TurretsPerGroup: 24, threads, BudgetMs: null, ArenaBackend.Cpu, seed);
         using (ArenaScene scene = options.CreateScene(log: null))
         {
             HeadlessRun.Run(scene, frames: 480, Path.Combine(_directory, name), output: null);

@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using EmbeddedLearn.Demos.Arena;
-using EmbeddedLearn.OpenCl;
 
 namespace EmbeddedLearn.Arena.Tests;
 
@@ -42,7 +41,7 @@ public sealed class LiveServerTests
 
     private static LiveServer Start()
     {
-        var server = new LiveServer(new ArenaOptions(TurretsPerGroup: 4, Threads: 1, BudgetMs: null, BackendKind.Cpu, Seed: 1),
+        var server = new LiveServer(new ArenaOptions(TurretsPerGroup: 4, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 1),
             IPAddress.Loopback, port: 0, log: null);
         server.Start();
         return server;

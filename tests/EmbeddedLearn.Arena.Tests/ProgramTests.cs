@@ -35,6 +35,7 @@ public sealed class ProgramTests
     [Theory]
     [InlineData("--turrets 0", "error: --turrets must be in 1..1024.")]
     [InlineData("--backend gpu", "error: --backend must be cpu, opencl or auto.")]
+    [InlineData("--backend 1", "error: --backend must be cpu, opencl or auto.")]
     [InlineData("--bind somewhere", "error: --bind must be an IP address, e.g. 127.0.0.1 or 0.0.0.0.")]
     [InlineData("--headless --ticks 0", "error: --ticks must be at least 1.")]
     public async Task Bad_options_are_refused_with_the_reason(string options, string message)
