@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
@@ -8,95 +9,165 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <summary>
 /// The real-time scene: every turret owns a small network that learns, while the game runs, to lead a target
 /// circling it: from where the target is now and where it was a moment ago (4 inputs), predict where it will be
-/// when a shell fired now arrives (2 outputs). A turret is two entities of one layout: a learner, trained each frame
-/// on four past observations labelled with where the target then went, and an inference-only aimer that gets the
-/// learner's latest weights and the current observation. The pipeline trains within a time budget; a shot hits
-/// when it lands within the target's radius.
+/// when a shell fired now arrives (2 outputs). A turret is two entities of its group's layout: a learner, trained each
+/// frame on four past observations labelled with where the target then went, and an inference-only aimer that gets
+/// the learner's latest weights and the current observation. Each turret fires a shell every half second; it hits
+/// when it lands within <see cref="HitRadius"/> of the target. Deterministic for a seed when trained without a budget.
 /// </summary>
-internal sealed class ArenaScene : IDisposable
+internal sealed partial class ArenaScene : IDisposable
 {
-    private const float FrameSeconds = 1f / 60f;
-    private const float Lead = 0.5f; // seconds a shell takes to arrive
-    private const float Lag = 0.1f;  // seconds between the two observations fed to the network
-    private const float HitRadius = 0.15f;
+    /// <summary>Samples per learner per frame.</summary>
+    public const int Batch = 4;
+
+    /// <summary>Seconds per frame (60 frames per second).</summary>
+    public const float FrameSeconds = 1f / 60f;
+
+    /// <summary>Seconds a shell takes to arrive.</summary>
+    public const float Lead = 0.5f;
+
+    /// <summary>Frames a shell flies (<see cref="Lead"/> at 60 frames per second).</summary>
+    public const int ShellFrames = 30;
+
+    /// <summary>A shot hits when it lands this close to the target (arena units).</summary>
+    public const float HitRadius = 0.15f;
+
+    private const float Lag = 0.1f; // seconds between the two observations fed to the network
 
     private readonly World _world = new();
-    private readonly ModelSpec _spec = ModelSpec.Get(new ModelLayout([4, 16, 16, 2], Activation.Tanh), batch: 4);
-    private readonly TrainingPipeline _pipeline;
-    private readonly Entity[] _learners;
-    private readonly Entity[] _aimers;
-    private readonly Target[] _targets;
-    private readonly Random _random = new(7);
-    private float _time;
+    private readonly TurretGroup[] _groups;
+    private readonly Random _random;
+    private readonly int _seed;
 
-    public ArenaScene(int turrets, int threads, double budgetMs)
+    public ArenaScene(IReadOnlyList<GroupSpec> groups, int turretsPerGroup, int seed, ArenaLearning learning)
     {
-        _pipeline = TrainingPipeline.CreateDefault(new PipelineOptions
+        _seed = seed;
+        _random = new Random(seed);
+        Learning = learning;
+        _groups = [.. groups.Select((g, i) => new TurretGroup(g, i))];
+        foreach (TurretGroup group in _groups)
         {
-            Threads = threads,
-            TrainingBudget = TimeSpan.FromMilliseconds(budgetMs),
-        });
-        _world.Reserve(_spec.AdamSignature, turrets);
-        _world.Reserve(_spec.InferenceSignature, turrets);
-        _learners = new Entity[turrets];
-        _aimers = new Entity[turrets];
-        _targets = new Target[turrets];
-        for (int i = 0; i < turrets; i++)
-        {
-            _learners[i] = _spec.Spawn(_world, TrainingSettings.Adam(learningRate: 0.01f), seed: (ulong)i);
-            _aimers[i] = _spec.SpawnInference(_world, seed: (ulong)i);
-            _targets[i] = new Target(
-                Uniform(-0.2f, 0.2f), Uniform(-0.2f, 0.2f), Uniform(0.4f, 0.9f), Uniform(0.6f, 1.6f) * (i % 2 == 0 ? 1 : -1), Uniform(0, 6.28f));
+            AddTurrets(group, turretsPerGroup);
         }
     }
 
-    /// <summary>Simulated seconds so far.</summary>
-    public float Time => _time;
+    public IReadOnlyList<TurretGroup> Groups => _groups;
 
-    /// <summary>Runs one frame; returns the share of turrets whose shot hits, and the tick report.</summary>
-    public (double HitRate, TickReport Report, double FrameMs) Frame()
+    public ArenaLearning Learning { get; }
+
+    /// <summary>Seed of the targets and the models' initial weights.</summary>
+    public int Seed => _seed;
+
+    /// <summary>The ECS world holding every learner and aimer.</summary>
+    public World World => _world;
+
+    /// <summary>Frames run so far.</summary>
+    public long Frames { get; private set; }
+
+    /// <summary>Simulated seconds so far.</summary>
+    public float Time { get; private set; }
+
+    /// <summary>Turrets in all groups.</summary>
+    public int TurretCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (TurretGroup group in _groups)
+            {
+                count += group.Turrets.Count;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>The last tick's report (read before the next frame).</summary>
+    public TickReport? LastReport { get; private set; }
+
+    /// <summary>Wall-clock time of the last frame (samples, tick, aiming), in milliseconds.</summary>
+    public double LastFrameMs { get; private set; }
+
+    /// <summary>Runs one frame: writes samples, runs the tick, aims, fires and lands shells, and updates each group's
+    /// hit rate and mean loss. A steady-state frame allocates nothing.</summary>
+    public void Frame()
     {
         long start = Stopwatch.GetTimestamp();
-        _time += FrameSeconds;
-        WriteSamples();
-        TickReport report = _pipeline.Run(_world);
-        int hits = 0;
-        for (int i = 0; i < _aimers.Length; i++)
+        Frames++;
+        Time += FrameSeconds;
+        ArenaLearning.BeforeHostRead(_world);
+        foreach (TurretGroup group in _groups)
         {
-            ReadOnlySpan<float> aim = _spec.ReadOutputs(_world, _aimers[i]);
-            (float x, float y) = _targets[i].At(_time + Lead);
-            float dx = aim[0] - x, dy = aim[1] - y;
-            hits += (dx * dx) + (dy * dy) <= HitRadius * HitRadius ? 1 : 0;
+            WriteSamples(group);
         }
 
-        return ((double)hits / _aimers.Length, report, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        ArenaLearning.AfterHostWrite(_world);
+        LastReport = Learning.Run(_world);
+        foreach (TurretGroup group in _groups)
+        {
+            Evaluate(group);
+        }
+
+        LastFrameMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     public void Dispose()
     {
-        _pipeline.Dispose();
+        Learning.Dispose();
         _world.Dispose();
     }
 
-    /// <summary>The learner's batch: observations from Lead seconds ago and earlier, labelled with where the target
-    /// went; the aimer's: the observation now, with the learner's weights as of the last frame.</summary>
-    private void WriteSamples()
+    private void WriteSamples(TurretGroup group)
     {
-        for (int i = 0; i < _learners.Length; i++)
+        ModelSpec spec = group.Model;
+        foreach (ref Turret turret in CollectionsMarshal.AsSpan(group.Turrets))
         {
-            Span<float> inputs = _world.GetSpan<float>(_learners[i], _spec.Inputs);
-            Span<float> targets = _world.GetSpan<float>(_learners[i], _spec.Targets);
-            for (int b = 0; b < 4; b++)
+            Span<float> inputs = _world.GetSpan<float>(turret.Learner, spec.Inputs);
+            Span<float> targets = _world.GetSpan<float>(turret.Learner, spec.Targets);
+            for (int b = 0; b < Batch; b++)
             {
-                float seen = _time - Lead - (b * 7 * FrameSeconds);
-                Observe(_targets[i], seen, inputs.Slice(4 * b, 4));
-                (targets[2 * b], targets[(2 * b) + 1]) = _targets[i].At(seen + Lead);
+                float seen = Time - Lead - (b * 7 * FrameSeconds);
+                Observe(turret.Target, seen, inputs.Slice(4 * b, 4));
+                (targets[2 * b], targets[(2 * b) + 1]) = turret.Target.At(seen + Lead);
             }
 
-            Span<float> aimerInputs = _world.GetSpan<float>(_aimers[i], _spec.Inputs);
-            Observe(_targets[i], _time, aimerInputs[..4]);
-            _world.GetSpan<float>(_learners[i], _spec.Parameters).CopyTo(_world.GetSpan<float>(_aimers[i], _spec.Parameters));
+            Observe(turret.Target, Time, _world.GetSpan<float>(turret.Aimer, spec.Inputs)[..4]);
+            _world.GetSpan<float>(turret.Learner, spec.Parameters).CopyTo(_world.GetSpan<float>(turret.Aimer, spec.Parameters));
         }
+    }
+
+    private void Evaluate(TurretGroup group)
+    {
+        int hits = 0;
+        double lossSum = 0;
+        Span<Turret> turrets = CollectionsMarshal.AsSpan(group.Turrets);
+        for (int i = 0; i < turrets.Length; i++)
+        {
+            ref Turret turret = ref turrets[i];
+            ReadOnlySpan<float> aim = group.Model.ReadOutputs(_world, turret.Aimer);
+            hits += Hits(aim[0], aim[1], turret.Target.At(Time + Lead)) ? 1 : 0;
+            turret.Loss = _world.Get<Loss>(turret.Learner).Value;
+            lossSum += turret.Loss;
+            if (turret.ShellFired >= 0 && Frames - turret.ShellFired >= ShellFrames)
+            {
+                turret.LastHit = Hits(turret.ShellX, turret.ShellY, turret.Target.At(Time));
+                turret.LastLanded = Frames;
+                turret.ShellFired = -1;
+            }
+
+            if (turret.ShellFired < 0 && (Frames + i) % ShellFrames == 0)
+            {
+                (turret.ShellX, turret.ShellY, turret.ShellFired) = (aim[0], aim[1], Frames);
+            }
+        }
+
+        group.HitRate = turrets.Length == 0 ? 0 : (double)hits / turrets.Length;
+        group.MeanLoss = turrets.Length == 0 ? 0 : lossSum / turrets.Length;
+    }
+
+    private static bool Hits(float x, float y, (float X, float Y) target)
+    {
+        float dx = x - target.X, dy = y - target.Y;
+        return (dx * dx) + (dy * dy) <= HitRadius * HitRadius;
     }
 
     /// <summary>What a turret sees at <paramref name="t"/>: the target's position then and <see cref="Lag"/> earlier.</summary>
@@ -105,6 +176,4 @@ internal sealed class ArenaScene : IDisposable
         (features[0], features[1]) = target.At(t);
         (features[2], features[3]) = target.At(t - Lag);
     }
-
-    private float Uniform(float low, float high) => low + ((high - low) * _random.NextSingle());
 }

@@ -1,56 +1,71 @@
 using System.CommandLine;
-using System.Globalization;
+using System.Net;
 using EmbeddedLearn.Demos.Arena;
 
-// A real-time scene: turrets learn to lead moving targets while the game runs, within a training budget per frame.
-var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 2000, Description = "Turrets (each a learner and an aimer entity)." };
-var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10, Description = "Simulated seconds at 60 frames per second." };
-var budget = new Option<double>("--budget-ms") { DefaultValueFactory = _ => 4, Description = "Training budget per frame, ms." };
-var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads." };
-var realTime = new Option<bool>("--real-time") { Description = "Pace frames at 60 per second instead of running flat out." };
-var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets while you play.") { turrets, seconds, budget, threads, realTime };
+// The real-time scene: turrets learn to lead moving targets while the game runs. By default a live view in the
+// browser; --headless runs flat out and writes a snapshot, a chart and summary.json.
+var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
+var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
+var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, none headless)." };
+var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu, opencl or auto." };
+var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 7, Description = "Seed of targets and initial weights." };
+var port = new Option<int>("--port") { DefaultValueFactory = _ => 5080, Description = "Port of the live view." };
+var bind = new Option<string>("--bind") { DefaultValueFactory = _ => "127.0.0.1", Description = "Address the live view listens on." };
+var headless = new Option<bool>("--headless") { Description = "No server: run --ticks frames flat out, write PNGs and summary.json to --out." };
+var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1200, Description = "Frames of a headless run." };
+var outDir = new Option<string>("--out") { DefaultValueFactory = _ => "arena-out", Description = "Folder of a headless run's files." };
+var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets while you watch.")
+{
+    turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir,
+};
 root.SetAction(parse =>
 {
-    if (parse.GetValue(turrets) < 1 || parse.GetValue(threads) < 1 || parse.GetValue(budget) <= 0 || parse.GetValue(seconds) <= 0)
+    bool isHeadless = parse.GetValue(headless);
+    double? budgetMs = parse.GetValue(budget) ?? (isHeadless ? null : 4.0);
+    string? error = parse.GetValue(turrets) is < 1 or > ArenaOptions.MaxTurrets / 4 ? "--turrets must be in 1.." + (ArenaOptions.MaxTurrets / 4)
+        : parse.GetValue(threads) < 1 ? "--threads must be at least 1"
+        : budgetMs is <= 0 ? "--budget-ms must be above 0"
+        : parse.GetValue(ticks) < 1 ? "--ticks must be at least 1"
+        : parse.GetValue(port) is < 0 or > 65535 ? "--port must be in 0..65535"
+        : !IPAddress.TryParse(parse.GetValue(bind), out _) ? "--bind must be an IP address, e.g. 127.0.0.1 or 0.0.0.0"
+        : ParseBackend(parse.GetValue(backend)) is null ? "--backend must be cpu, opencl or auto"
+        : null;
+    if (error is not null)
     {
-        Console.Error.WriteLine("error: --turrets and --threads must be at least 1, --budget-ms and --seconds above 0.");
+        Console.Error.WriteLine("error: " + error + ".");
         return 2;
     }
 
-    using var scene = new ArenaScene(parse.GetValue(turrets), parse.GetValue(threads), parse.GetValue(budget));
-    int frames = (int)(parse.GetValue(seconds) * 60);
-    var pace = System.Diagnostics.Stopwatch.StartNew();
-    double worstFrame = 0, sumFrame = 0, hitSum = 0;
-    long trained = 0;
-    Console.WriteLine($"{parse.GetValue(turrets)} turrets, training budget {parse.GetValue(budget).ToString(CultureInfo.InvariantCulture)} ms per frame, {parse.GetValue(threads)} thread(s)");
-    Console.WriteLine("  time   hit rate                                   frame ms (mean / worst)   learners trained per frame");
-    for (int f = 1; f <= frames; f++)
+    var options = new ArenaOptions(parse.GetValue(turrets), parse.GetValue(threads), budgetMs,
+        ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed));
+    if (isHeadless)
     {
-        (double hitRate, EmbeddedLearn.Training.TickReport report, double frameMs) = scene.Frame();
-        hitSum += hitRate;
-        sumFrame += frameMs;
-        worstFrame = Math.Max(worstFrame, frameMs);
-        trained += report.EntitiesTrained;
-        if (f % 60 == 0)
-        {
-            double rate = hitSum / 60;
-            string bar = new string('#', (int)Math.Round(rate * 30)).PadRight(30, '.');
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,5:F1}s   {1,5:P0} [{2}]   {3,6:F2} / {4,6:F2}             {5,8:F0}",
-                scene.Time, rate, bar, sumFrame / 60, worstFrame, trained / 60.0));
-            hitSum = sumFrame = worstFrame = 0;
-            trained = 0;
-        }
-
-        if (parse.GetValue(realTime))
-        {
-            TimeSpan due = TimeSpan.FromSeconds(f / 60.0) - pace.Elapsed;
-            if (due > TimeSpan.Zero)
-            {
-                Thread.Sleep(due);
-            }
-        }
+        using ArenaScene scene = options.CreateScene(log: null);
+        HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out);
+        return 0;
     }
 
+    using var server = new LiveServer(options, IPAddress.Parse(parse.GetValue(bind)!), parse.GetValue(port), Console.WriteLine);
+    try
+    {
+        server.Start();
+    }
+    catch (IOException ex)
+    {
+        Console.Error.WriteLine("error: cannot serve the live view on " + parse.GetValue(bind) + ":" + parse.GetValue(port) + ": " + ex.Message);
+        return 1;
+    }
+
+    Console.WriteLine("Arena live at " + server.Address + "  (Ctrl+C stops)");
+    server.WaitForShutdown();
     return 0;
 });
 return root.Parse(args).Invoke();
+
+static ArenaBackend? ParseBackend(string? name) => name?.ToUpperInvariant() switch
+{
+    "CPU" => ArenaBackend.Cpu,
+    "OPENCL" => ArenaBackend.OpenCl,
+    "AUTO" => ArenaBackend.Auto,
+    _ => null,
+};

@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace EmbeddedLearn.Demos.Arena;
+
+/// <summary>
+/// <c>--headless</c>: runs the scene flat out without a server for a number of frames and writes <c>arena.png</c>
+/// (the last frame, drawn by <see cref="SkiaRenderer"/> from <see cref="ArenaPainter"/>'s list, as the page draws it),
+/// <c>learning.png</c> (<see cref="LearningChart"/>) and <c>summary.json</c> (<see cref="SummaryWriter"/>).
+/// </summary>
+internal static class HeadlessRun
+{
+    /// <summary>Runs <paramref name="frames"/> frames; returns the history. Prints a line per simulated second to
+    /// <paramref name="output"/> when given.</summary>
+    public static MetricsHistory Run(ArenaScene scene, int frames, string outDirectory, TextWriter? output)
+    {
+        Directory.CreateDirectory(outDirectory);
+        var history = new MetricsHistory(scene.Groups.Count);
+        output?.WriteLine(scene.TurretCount + " turrets in " + scene.Groups.Count + " groups; " + scene.Learning.Description);
+        for (int f = 1; f <= frames; f++)
+        {
+            scene.Frame();
+            history.Record(scene);
+            if (output is not null && (f % 60 == 0 || f == frames))
+            {
+                output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,6:F1}s  hit rate {1,5:P0}  mean loss {2:E2}  frame {3:F2} ms",
+                    scene.Time, history.HitRate[^1], history.MeanLoss[^1], history.FrameMs[^1]));
+            }
+        }
+
+        var drawing = new DrawList();
+        ArenaPainter.Paint(scene, drawing);
+        SkiaRenderer.WritePng(drawing, Path.Combine(outDirectory, "arena.png"));
+        LearningChart.Save(scene, history, Path.Combine(outDirectory, "learning.png"));
+        SummaryWriter.Write(scene, history, scene.Seed, Path.Combine(outDirectory, "summary.json"));
+        output?.WriteLine("wrote arena.png, learning.png and summary.json to " + Path.GetFullPath(outDirectory));
+        return history;
+    }
+}

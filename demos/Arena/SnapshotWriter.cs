@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace EmbeddedLearn.Demos.Arena;
+
+/// <summary>
+/// The messages the page draws from (UTF-8 JSON). A chart point: simulated time, whether learning is paused, the
+/// budget, tick time and time per stage, learners trained per frame, and per group its hit rate and mean loss (means
+/// over the frames since the last point). A state message (type "state"): the latest point, frame, frame time,
+/// backend, per group its name, colour, turrets and learning rate, and the arena's <see cref="DrawList"/> as a flat
+/// array of six numbers per primitive: kind, A, B, C, D, colour (0xAARRGGBB).
+/// </summary>
+internal sealed class SnapshotWriter
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly DrawList _drawing = new();
+
+    /// <summary>The chart point of the frames <paramref name="stats"/> covers.</summary>
+    public byte[] WritePoint(ArenaScene scene, LiveStats stats)
+    {
+        _buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("time", Math.Round(scene.Time, 3));
+            json.WriteBoolean("paused", scene.Learning.Paused);
+            if (scene.Learning.BudgetMs is double budget)
+            {
+                json.WriteNumber("budgetMs", budget);
+            }
+            else
+            {
+                json.WriteNull("budgetMs");
+            }
+
+            json.WriteNumber("tickMs", Math.Round(stats.TickMs, 3));
+            json.WriteNumber("trained", Math.Round(stats.Trained, 1));
+            json.WriteStartArray("stages");
+            for (int i = 0; i < stats.StageNames.Count; i++)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", stats.StageNames[i]);
+                json.WriteNumber("ms", Math.Round(stats.StageMs[i], 4));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("groups");
+            for (int g = 0; g < stats.HitRate.Length; g++)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("hitRate", Math.Round(stats.HitRate[g], 4));
+                json.WriteNumber("meanLoss", stats.MeanLoss[g]);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return _buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The state message: the scene now, with <paramref name="point"/> from <see cref="WritePoint"/>.</summary>
+    public byte[] WriteState(ArenaScene scene, LiveStats stats, byte[] point, string? notice)
+    {
+        _buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "state");
+            json.WritePropertyName("point");
+            json.WriteRawValue(point, skipInputValidation: true);
+            json.WriteNumber("frame", scene.Frames);
+            json.WriteNumber("frameMs", Math.Round(stats.FrameMs, 3));
+            json.WriteNumber("entities", stats.Entities);
+            json.WriteString("backend", scene.Learning.ActiveBackend);
+            json.WriteString("backendDescription", scene.Learning.Description);
+            json.WriteString("notice", notice);
+            json.WriteStartArray("groups");
+            foreach (TurretGroup group in scene.Groups)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", group.Spec.Name);
+                json.WriteNumber("colour", group.Spec.Colour);
+                json.WriteNumber("turrets", group.Turrets.Count);
+                json.WriteNumber("learningRate", group.LearningRate);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            WriteDrawing(json, scene);
+            json.WriteEndObject();
+        }
+
+        return _buffer.WrittenSpan.ToArray();
+    }
+
+    private void WriteDrawing(Utf8JsonWriter json, ArenaScene scene)
+    {
+        ArenaPainter.Paint(scene, _drawing);
+        json.WriteStartArray("draw");
+        foreach (DrawCommand c in _drawing.Commands)
+        {
+            json.WriteNumberValue((int)c.Kind);
+            json.WriteNumberValue(MathF.Round(c.A, 1));
+            json.WriteNumberValue(MathF.Round(c.B, 1));
+            json.WriteNumberValue(MathF.Round(c.C, 2));
+            json.WriteNumberValue(MathF.Round(c.D, 1));
+            json.WriteNumberValue(c.Colour);
+        }
+
+        json.WriteEndArray();
+    }
+}

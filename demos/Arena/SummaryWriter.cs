@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace EmbeddedLearn.Demos.Arena;
+
+/// <summary>Writes a headless run's <c>summary.json</c>. Every figure but <c>p50_frame_ms</c> and <c>p99_frame_ms</c>
+/// (wall-clock times) is a function of the seed and the options alone.</summary>
+internal static class SummaryWriter
+{
+    public static void Write(ArenaScene scene, MetricsHistory history, int seed, string path)
+    {
+        using FileStream file = File.Create(path);
+        using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteNumber("seed", seed);
+        json.WriteNumber("frames", history.HitRate.Count);
+        json.WriteNumber("turrets", scene.TurretCount);
+        json.WriteString("backend", scene.Learning.ActiveBackend);
+        WriteFigures(json, history.HitRate, history.MeanLoss);
+        json.WriteNumber("p50_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.50));
+        json.WriteNumber("p99_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.99));
+        json.WriteStartArray("groups");
+        foreach (TurretGroup group in scene.Groups)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", group.Spec.Name);
+            json.WriteNumber("turrets", group.Turrets.Count);
+            json.WriteNumber("learning_rate", group.LearningRate);
+            WriteFigures(json, history.GroupHitRate[group.Index], history.GroupMeanLoss[group.Index]);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteFigures(Utf8JsonWriter json, List<double> hitRate, List<double> meanLoss)
+    {
+        json.WriteNumber("hit_rate_first_20pct", MetricsHistory.FirstFifth(hitRate));
+        json.WriteNumber("hit_rate_last_20pct", MetricsHistory.LastFifth(hitRate));
+        json.WriteNumber("mean_loss_first_20pct", MetricsHistory.FirstFifth(meanLoss));
+        json.WriteNumber("mean_loss_last_20pct", MetricsHistory.LastFifth(meanLoss));
+    }
+}

@@ -1,0 +1,115 @@
+'use strict';
+// The live arena: draws the server's draw list (the same primitives the headless SkiaSharp snapshot draws), keeps
+// the last CAPACITY chart points (the server sends its own history on connect), and sends the controls as small JSON messages.
+const CAPACITY = 600;
+const canvas = document.getElementById('arena'), ctx = canvas.getContext('2d');
+const history = { hitRate: [], meanLoss: [], tickMs: [], budgetMs: [], stages: {}, trained: [] };
+const arena = window.arena = { states: 0, last: null, replies: [], history, socket: null, send: text => arena.socket.send(text) };
+const $ = id => document.getElementById(id);
+
+function css(argb) {
+  return `rgba(${(argb >>> 16) & 255},${(argb >>> 8) & 255},${argb & 255},${((argb >>> 24) & 255) / 255})`;
+}
+
+function drawScene(d) {
+  for (let i = 0; i < d.length; i += 6) {
+    const kind = d[i], a = d[i + 1], b = d[i + 2], c = d[i + 3], w = d[i + 4], colour = css(d[i + 5]);
+    if (kind === 0) { ctx.fillStyle = colour; ctx.fillRect(a, b, c, w); continue; }
+    ctx.beginPath(); ctx.arc(a, b, c, 0, 2 * Math.PI);
+    if (kind === 1) { ctx.fillStyle = colour; ctx.fill(); } else { ctx.strokeStyle = colour; ctx.lineWidth = w; ctx.stroke(); }
+  }
+  ctx.lineWidth = 1;
+}
+
+function clearHistory() { // a reconnecting page gets the whole history again
+  for (const key of ['hitRate', 'meanLoss', 'tickMs', 'budgetMs', 'trained']) history[key].length = 0;
+  history.stages = {};
+}
+
+function push(list, value) { list.push(value); if (list.length > CAPACITY) list.shift(); }
+
+function record(m) { // m: a chart point
+  m.groups.forEach((g, i) => {
+    history.hitRate[i] = history.hitRate[i] || []; push(history.hitRate[i], g.hitRate);
+    history.meanLoss[i] = history.meanLoss[i] || []; push(history.meanLoss[i], g.meanLoss > 0 ? g.meanLoss : null);
+  });
+  push(history.tickMs, m.tickMs); push(history.budgetMs, m.budgetMs); push(history.trained, m.trained);
+  const names = new Set(m.stages.map(s => s.name));
+  for (const name of Object.keys(history.stages)) if (!names.has(name)) push(history.stages[name], null);
+  for (const s of m.stages) {
+    if (!history.stages[s.name]) history.stages[s.name] = new Array(history.tickMs.length - 1).fill(null);
+    push(history.stages[s.name], s.ms);
+  }
+}
+
+const stageColours = ['#8ab4f8', '#f28b82', '#fdd663', '#81c995', '#c58af9', '#78d9ec', '#fcad70'];
+function drawCharts(m) {
+  const groups = m.groups.map((g, i) => ({ label: 'G' + (i + 1), colour: css(g.colour) }));
+  lineChart($('hitChart'), 'Hit rate per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.hitRate[i] })), { min: 0, max: 1, capacity: CAPACITY });
+  lineChart($('lossChart'), 'Mean loss per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
+  const stages = Object.keys(history.stages).map((name, i) => ({ label: name, colour: stageColours[i % stageColours.length], values: history.stages[name] }));
+  stages.unshift({ label: 'tick', colour: '#e8eaed', values: history.tickMs });
+  lineChart($('stageChart'), 'ms per tick and per stage (summed over threads); red: budget', stages, { hline: m.point.budgetMs, capacity: CAPACITY });
+  lineChart($('trainedChart'), 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
+}
+
+function control(message) { arena.send(JSON.stringify(message)); }
+
+function buildGroups(m) {
+  const box = $('groups');
+  m.groups.forEach((g, i) => {
+    const row = document.createElement('div');
+    row.className = 'group';
+    row.innerHTML = `<div><span class="swatch" style="background:${css(g.colour)}"></span><b>G${i + 1}</b> ${g.name}</div>
+      <div id="groupText${i}"></div>
+      <input id="lr${i}" type="number" step="0.001" min="0.000001" max="1" value="${g.learningRate}">
+      <button id="setLr${i}">Set lr</button> <button id="reset${i}">Reset models</button> <button id="add${i}">+16 turrets</button>`;
+    box.appendChild(row);
+    $('setLr' + i).onclick = () => control({ type: 'learningRate', group: i, value: Number($('lr' + i).value) });
+    $('reset' + i).onclick = () => control({ type: 'reset', group: i });
+    $('add' + i).onclick = () => control({ type: 'addTurrets', group: i, count: 16 });
+  });
+}
+
+function updatePanel(m) {
+  const p = m.point;
+  if (!$('groups').children.length) { // first state: build the group rows, show the settings in force
+    buildGroups(m);
+    $('backend').value = m.backend === 'OpenCL' ? 'opencl' : 'cpu';
+    if (p.budgetMs !== null) $('budget').value = p.budgetMs;
+  }
+  $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
+    `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}`;
+  $('pause').textContent = p.paused ? 'Resume learning' : 'Pause learning';
+  $('learning').textContent = p.paused ? 'paused' : 'learning';
+  $('backendText').textContent = m.backendDescription;
+  $('notice').textContent = m.notice || '';
+  m.groups.forEach((g, i) => {
+    const f = p.groups[i];
+    $('groupText' + i).textContent = `${g.turrets} turrets · lr ${g.learningRate} · hit rate ${(100 * f.hitRate).toFixed(0)}% · loss ${f.meanLoss.toExponential(2)}`;
+  });
+}
+
+function onReply(m) {
+  arena.replies.push(m);
+  $('reply').textContent = m.type === 'ok' ? 'ok: ' + m.control : 'error: ' + m.message;
+  $('reply').className = m.type;
+}
+
+function connect() {
+  const socket = arena.socket = new WebSocket(`ws://${location.host}/ws`);
+  socket.onmessage = e => {
+    const m = JSON.parse(e.data);
+    if (m.type === 'history') { clearHistory(); m.points.forEach(record); return; }
+    if (m.type !== 'state') { onReply(m); return; }
+    arena.states++; arena.last = m;
+    drawScene(m.draw); record(m.point); drawCharts(m); updatePanel(m);
+  };
+  socket.onclose = () => { $('status').textContent = 'disconnected; retrying…'; setTimeout(connect, 1000); };
+}
+
+$('pause').onclick = () => control({ type: arena.last && arena.last.point.paused ? 'resume' : 'pause' });
+$('setBudget').onclick = () => control({ type: 'budget', ms: Number($('budget').value) });
+$('noBudget').onclick = () => control({ type: 'budget', ms: null });
+$('switchBackend').onclick = () => control({ type: 'backend', kind: $('backend').value });
+connect();

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace EmbeddedLearn.Arena.Tests;
+
+/// <summary>The arena program as a person runs it (a child process): it prints the address it serves, and refuses bad
+/// options with a message and exit code 2.</summary>
+public sealed class ProgramTests
+{
+    [Fact]
+    public async Task The_live_view_prints_the_address_it_serves()
+    {
+        using Process arena = Start("--port", "0", "--turrets", "4", "--threads", "1");
+        try
+        {
+            string? line;
+            do
+            {
+                line = await arena.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            while (line is not null && !line.StartsWith("Arena live at ", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            string address = line["Arena live at ".Length..].Split(' ')[0];
+            Assert.StartsWith("http://127.0.0.1:", address, StringComparison.Ordinal);
+            using var http = new HttpClient();
+            Assert.Contains("<canvas id=\"arena\"", await http.GetStringAsync(new Uri(address)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            arena.Kill(entireProcessTree: true);
+            await arena.WaitForExitAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("--turrets 0", "error: --turrets must be in 1..1024.")]
+    [InlineData("--backend gpu", "error: --backend must be cpu, opencl or auto.")]
+    [InlineData("--backend 1", "error: --backend must be cpu, opencl or auto.")]
+    [InlineData("--bind somewhere", "error: --bind must be an IP address, e.g. 127.0.0.1 or 0.0.0.0.")]
+    [InlineData("--headless --ticks 0", "error: --ticks must be at least 1.")]
+    public async Task Bad_options_are_refused_with_the_reason(string options, string message)
+    {
+        using Process arena = Start(options.Split(' '));
+
+        string error = await arena.StandardError.ReadToEndAsync();
+        await arena.WaitForExitAsync();
+
+        Assert.Equal(2, arena.ExitCode);
+        Assert.Equal(message, error.Trim());
+    }
+
+    private static Process Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Arena.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+    }
+}
