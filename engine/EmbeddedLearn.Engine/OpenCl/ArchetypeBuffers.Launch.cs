@@ -1,10 +1,26 @@
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>One kernel launch per stage over all of this archetype's entities.</summary>
+/// <summary>
+/// Kernel launches over all of this archetype's entities: <see cref="Stride"/> work-items in groups of
+/// <see cref="LocalSize"/>, one per entity (items past <see cref="Count"/> return at once).
+/// <para>Fusion: with <see cref="Fuse"/> on, <see cref="Launch"/> does not enqueue at once; stages launched in the
+/// default order (ZeroGrad, Forward, MseLoss, Backward, SgdStep, AdamStep; any subset, each at most once) collect
+/// and go out as one <c>fused_tick</c> launch when anything else touches the buffers (<see cref="ReadResults"/>,
+/// <see cref="Stage"/>, <see cref="Snapshot"/>, an upload) or when a stage arrives out of that order. Each entity's
+/// stages only read that entity's data, so running them back to back per work-item gives the same numbers as
+/// separate launches. A single collected stage goes out through its own kernel. With <see cref="Fuse"/> off every
+/// stage is its own launch (and its own device-time slot).</para>
+/// </summary>
 internal sealed partial class ArchetypeBuffers
 {
-    /// <summary>Sets the arguments of <paramref name="stage"/>'s kernel for this archetype and enqueues it over
-    /// <see cref="Count"/> work-items (one per entity). Does nothing for stages that do not apply.</summary>
+    private int _pending;
+
+    /// <summary>Whether consecutive stages in default order are fused into one launch (the device's setting,
+    /// <see cref="OpenClDevice.FuseStages"/>).</summary>
+    public bool Fuse => _device.FuseStages;
+
+    /// <summary>Enqueues <paramref name="stage"/>'s kernel over this archetype's entities, or (with
+    /// <see cref="Fuse"/>) adds it to the pending fused launch. Does nothing for stages that do not apply.</summary>
     public void Launch(OpenClStageKind stage)
     {
         if (Count == 0 || (!Trainable && stage != OpenClStageKind.Forward) || (stage == OpenClStageKind.AdamStep && !HasAdam))
@@ -12,11 +28,47 @@ internal sealed partial class ArchetypeBuffers
             return;
         }
 
+        int bit = 1 << (int)stage;
+        if (_pending >= bit)
+        {
+            Flush(); // a repeat or a stage out of the default order: what came before goes first
+        }
+
+        _pending |= bit;
+        if (!Fuse)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Enqueues the pending stages now: one stage through its own kernel, several through the fused one.</summary>
+    public void Flush()
+    {
+        int stages = _pending;
+        if (stages == 0)
+        {
+            return;
+        }
+
+        _pending = 0;
+        if ((stages & (stages - 1)) == 0)
+        {
+            LaunchStage((OpenClStageKind)System.Numerics.BitOperations.Log2((uint)stages));
+        }
+        else
+        {
+            LaunchFused(stages);
+        }
+    }
+
+    private void LaunchStage(OpenClStageKind stage)
+    {
         OpenClApi api = Api;
         int p = Spec.Layout.ParameterCount;
         nint kernel = _device.Kernel(KernelSource.KernelNames[(int)stage]);
         uint a = 0;
         api.Arg(kernel, a++, Count);
+        api.Arg(kernel, a++, Stride);
         switch (stage)
         {
             case OpenClStageKind.ZeroGrad:
@@ -59,22 +111,63 @@ internal sealed partial class ArchetypeBuffers
                 api.Arg(kernel, a++, Buffer(Spec.Gradients));
                 api.Arg(kernel, a++, HasMomentum ? Buffer(Spec.Momentum) : Buffer(Spec.Parameters));
                 api.Arg(kernel, a++, HasMomentum ? 1 : 0);
-                api.Arg(kernel, a++, SettingsF);
-                api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a, State);
+                OptimizerArgs(kernel, ref a);
                 break;
             default:
                 api.Arg(kernel, a++, p);
                 api.Arg(kernel, a++, Buffer(Spec.Parameters));
                 api.Arg(kernel, a++, Buffer(Spec.Gradients));
                 api.Arg(kernel, a++, Buffer(Spec.AdamMoments));
-                api.Arg(kernel, a++, SettingsF);
-                api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a, State);
+                OptimizerArgs(kernel, ref a);
                 break;
         }
 
-        api.Launch(_device.Queue, kernel, Count);
+        Enqueue(kernel, (int)stage);
+    }
+
+    private void LaunchFused(int stages)
+    {
+        OpenClApi api = Api;
+        nint kernel = _device.Kernel(KernelSource.Fused);
+        nint parameters = Buffer(Spec.Parameters);
+        uint a = 0;
+        api.Arg(kernel, a++, Count);
+        api.Arg(kernel, a++, Stride);
+        api.Arg(kernel, a++, stages);
+        api.Arg(kernel, a++, Spec.Layout.LayerCount);
+        api.Arg(kernel, a++, Widths);
+        api.Arg(kernel, a++, Spec.Batch);
+        api.Arg(kernel, a++, (int)Spec.Layout.HiddenActivation);
+        api.Arg(kernel, a++, Spec.Layout.ParameterCount);
+        api.Arg(kernel, a++, Spec.Outputs.ElementCount);
+        api.Arg(kernel, a++, Spec.Layout.MaxWidth);
+        api.Arg(kernel, a++, parameters);
+        api.Arg(kernel, a++, Buffer(Spec.Inputs));
+        api.Arg(kernel, a++, Buffer(Spec.Activations));
+        api.Arg(kernel, a++, Buffer(Spec.Outputs));
+        // The training buffers exist only on trainable archetypes; otherwise only Forward is ever pending and the
+        // parameters stand in for the arguments it does not read.
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.Targets) : parameters);
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.OutputGradient) : parameters);
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.LossElements) : parameters);
+        api.Arg(kernel, a++, Trainable ? Loss : parameters);
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.Gradients) : parameters);
+        api.Arg(kernel, a++, Trainable ? Scratch : parameters);
+        api.Arg(kernel, a++, HasMomentum ? Buffer(Spec.Momentum) : parameters);
+        api.Arg(kernel, a++, HasMomentum ? 1 : 0);
+        api.Arg(kernel, a++, HasAdam ? Buffer(Spec.AdamMoments) : parameters);
+        OptimizerArgs(kernel, ref a);
+        Enqueue(kernel, DeviceProfiler.FusedSlot);
+    }
+
+    private void Enqueue(nint kernel, int slot) =>
+        _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, Stride, LocalSize));
+
+    private void OptimizerArgs(nint kernel, ref uint a)
+    {
+        Api.Arg(kernel, a++, Trainable ? SettingsF : Widths);
+        Api.Arg(kernel, a++, Trainable ? SettingsI : Widths);
+        Api.Arg(kernel, a, Trainable ? State : Widths);
     }
 
     private void LayoutArgs(nint kernel, ref uint a)
@@ -83,7 +176,5 @@ internal sealed partial class ArchetypeBuffers
         Api.Arg(kernel, a++, Widths);
         Api.Arg(kernel, a++, Spec.Batch);
         Api.Arg(kernel, a++, (int)Spec.Layout.HiddenActivation);
-        Api.Arg(kernel, a++, Spec.Layout.ParameterCount);
-        Api.Arg(kernel, a++, Spec.Activations.ElementCount);
     }
 }

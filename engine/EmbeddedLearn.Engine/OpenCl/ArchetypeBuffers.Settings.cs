@@ -3,13 +3,14 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>Packing settings and state for the device.</summary>
+/// <summary>Packing settings and state for the device, interleaved (slot j of entity e at <c>j * Stride + e</c>).</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
     /// <summary>Uploads the packed settings when <paramref name="force"/> or when any entity's settings differ from
     /// those last uploaded (blocking; settings change rarely).</summary>
     public void UploadSettings(bool force)
     {
+        Flush();
         // Compare against the last upload without allocating: settings change rarely, ticks happen every frame.
         bool changed = force || _uploadedSettings.Length != Count;
         int index = 0;
@@ -34,23 +35,25 @@ internal sealed unsafe partial class ArchetypeBuffers
             index += chunk.Count;
         }
 
-        float[] sf = new float[Count * 8];
-        int[] si = new int[Count * 8];
+        // Interleaved like every other device buffer: slot j of entity e at j * Stride + e (slots: common.cl).
+        float[] sf = new float[Stride * 8];
+        int[] si = new int[Stride * 8];
+        int stride = Stride;
         for (int e = 0; e < Count; e++)
         {
             TrainingSettings s = current[e];
-            sf[e * 8] = s.LearningRate;
-            sf[(e * 8) + 1] = s.Momentum;
-            sf[(e * 8) + 2] = s.Dampening;
-            sf[(e * 8) + 3] = s.WeightDecay;
-            sf[(e * 8) + 4] = s.Beta1;
-            sf[(e * 8) + 5] = s.Beta2;
-            sf[(e * 8) + 6] = s.Epsilon;
-            si[e * 8] = (int)s.Optimizer;
-            si[(e * 8) + 1] = s.Nesterov ? 1 : 0;
-            si[(e * 8) + 2] = s.Maximize ? 1 : 0;
-            si[(e * 8) + 3] = (int)s.Reduction;
-            si[(e * 8) + 4] = s.AccumulationSteps;
+            sf[e] = s.LearningRate;
+            sf[stride + e] = s.Momentum;
+            sf[(2 * stride) + e] = s.Dampening;
+            sf[(3 * stride) + e] = s.WeightDecay;
+            sf[(4 * stride) + e] = s.Beta1;
+            sf[(5 * stride) + e] = s.Beta2;
+            sf[(6 * stride) + e] = s.Epsilon;
+            si[e] = (int)s.Optimizer;
+            si[stride + e] = s.Nesterov ? 1 : 0;
+            si[(2 * stride) + e] = s.Maximize ? 1 : 0;
+            si[(3 * stride) + e] = (int)s.Reduction;
+            si[(4 * stride) + e] = s.AccumulationSteps;
         }
 
         fixed (float* f = sf)
@@ -66,16 +69,16 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <summary>Uploads the host training counters (blocking).</summary>
     public void UploadState()
     {
-        long[] state = new long[Count * 3];
+        long[] state = new long[Stride * 3];
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             ReadOnlySpan<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
             for (int r = 0; r < states.Length; r++, index++)
             {
-                state[index * 3] = states[r].BackwardPasses;
-                state[(index * 3) + 1] = states[r].OptimizerSteps;
-                state[(index * 3) + 2] = states[r].StepDue ? 1 : 0;
+                state[index] = states[r].BackwardPasses;
+                state[Stride + index] = states[r].OptimizerSteps;
+                state[(2 * Stride) + index] = states[r].StepDue ? 1 : 0;
             }
         }
 

@@ -5,10 +5,12 @@ using EmbeddedLearn.Training;
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
-/// The device copy of one model archetype: a buffer per run-time sized component (entity-major, archetype row
-/// order), packed settings (<c>sf</c> 8 floats, <c>si</c> 8 ints per entity, see training.cl), training state
-/// (3 longs per entity), the loss, backward scratch, the layer widths, and snapshots of the training state taken at
-/// the start of every tick.
+/// The device copy of one model archetype in the interleaved layout (element k of entity e at
+/// <c>k * Stride + e</c>, see <see cref="InterleavedLayout"/>): a buffer per run-time sized component, settings
+/// (<c>sf</c> 8 floats, <c>si</c> 8 ints per entity, see common.cl), training state (3 longs per entity), the loss,
+/// backward scratch, the layer widths, snapshots of the training state taken at the start of every tick, and
+/// entity-major transfer buffers for the per-tick samples and results. Host components stay entity-major: the
+/// layout is converted on upload and download, so exports and checkpoints never see it.
 /// </summary>
 internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 {
@@ -23,36 +25,38 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Archetype = archetype;
         Spec = spec;
         Count = archetype.EntityCount;
+        LocalSize = WorkGroupPlan.LocalSize(device.Limits, Count);
+        Stride = InterleavedLayout.Stride(Count, LocalSize);
         Trainable = archetype.Signature.ContainsAll(spec.PlainSignature);
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];
-        Add(spec.Parameters, true);
-        Add(spec.Inputs, false);
-        Add(spec.Outputs, false);
-        Add(spec.Activations, false);
+        Add(spec.Parameters, state: true, perTick: false);
+        Add(spec.Inputs, state: false, perTick: true);
+        Add(spec.Outputs, state: false, perTick: true);
+        Add(spec.Activations, state: false, perTick: false);
         if (Trainable)
         {
-            Add(spec.Gradients, true);
-            Add(spec.Targets, false);
-            Add(spec.OutputGradient, false);
-            Add(spec.LossElements, false);
+            Add(spec.Gradients, state: true, perTick: false);
+            Add(spec.Targets, state: false, perTick: true);
+            Add(spec.OutputGradient, state: false, perTick: false);
+            Add(spec.LossElements, state: false, perTick: true);
             if (HasMomentum)
             {
-                Add(spec.Momentum, true);
+                Add(spec.Momentum, state: true, perTick: false);
             }
 
             if (HasAdam)
             {
-                Add(spec.AdamMoments, true);
+                Add(spec.AdamMoments, state: true, perTick: false);
             }
 
-            SettingsF = Allocate(Count * 8L * sizeof(float));
-            SettingsI = Allocate(Count * 8L * sizeof(int));
-            State = Allocate(Count * 3L * sizeof(long));
-            StateSnapshot = Allocate(Count * 3L * sizeof(long));
-            Loss = Allocate(Count * (long)sizeof(float));
-            Scratch = Allocate(Count * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
+            SettingsF = Allocate(Stride * 8L * sizeof(float));
+            SettingsI = Allocate(Stride * 8L * sizeof(int));
+            State = Allocate(Stride * 3L * sizeof(long));
+            StateSnapshot = Allocate(Stride * 3L * sizeof(long));
+            Loss = Allocate(Stride * (long)sizeof(float));
+            Scratch = Allocate(Stride * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
         }
 
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
@@ -64,6 +68,13 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
     /// <summary>Entities at the last upload; the device buffers hold exactly these rows.</summary>
     public int Count { get; }
+
+    /// <summary>The work-group size of this archetype's launches (<see cref="WorkGroupPlan"/>).</summary>
+    public int LocalSize { get; }
+
+    /// <summary>The interleaved stride: <see cref="Count"/> padded to a multiple of <see cref="LocalSize"/>; every
+    /// launch covers this many work-items.</summary>
+    public int Stride { get; }
 
     /// <summary>The entity of each device row, as of the last upload.</summary>
     public Entity[] Rows { get; }
@@ -93,69 +104,12 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private nint Queue => _device.Queue;
 
     /// <summary>The device buffer of <paramref name="type"/>.</summary>
-    public nint Buffer(ComponentType type)
-    {
-        // A loop, not LINQ: this runs several times per stage per tick and must not allocate.
-        foreach (DeviceColumn column in _columns)
-        {
-            if (column.Type == type)
-            {
-                return column.Buffer;
-            }
-        }
-
-        throw new InvalidOperationException("No device buffer for component " + type + ".");
-    }
-
-    /// <summary>Uploads every component, the settings and the state from the world (blocking).</summary>
-    public void UploadAll()
-    {
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            chunk.Entities.CopyTo(Rows.AsSpan(index));
-            foreach (DeviceColumn column in _columns)
-            {
-                WriteChunk(column.Buffer, chunk, column.Type, index, blocking: true);
-            }
-
-            index += chunk.Count;
-        }
-
-        int[] widths = Spec.Layout.Widths.ToArray();
-        fixed (int* w = widths)
-        {
-            Api.Write(Queue, Widths, 0, widths.Length * sizeof(int), w, blocking: true);
-        }
-
-        if (Trainable)
-        {
-            UploadSettings(force: true);
-            UploadState();
-        }
-    }
-
-    /// <summary>Uploads this tick's inputs and targets (non-blocking, straight from chunk memory).</summary>
-    public void UploadSamples()
-    {
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            WriteChunk(Buffer(Spec.Inputs), chunk, Spec.Inputs, index, blocking: false);
-            if (Trainable)
-            {
-                WriteChunk(Buffer(Spec.Targets), chunk, Spec.Targets, index, blocking: false);
-            }
-
-            index += chunk.Count;
-        }
-    }
+    public nint Buffer(ComponentType type) => Column(type).Buffer;
 
     /// <summary>Copies the training state to the snapshot buffers (device-side).</summary>
     public void Snapshot()
     {
+        Flush();
         foreach (DeviceColumn column in _columns)
         {
             if (column.IsState)
@@ -166,69 +120,14 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
         if (Trainable)
         {
-            Api.Copy(Queue, State, StateSnapshot, Count * 3L * sizeof(long));
+            Api.Copy(Queue, State, StateSnapshot, Stride * 3L * sizeof(long));
         }
     }
 
-    /// <summary>Enqueues reads of this tick's outputs, losses and element losses into chunk memory.</summary>
-    public void ReadResults()
-    {
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            ReadChunk(Buffer(Spec.Outputs), chunk, Spec.Outputs, index);
-            if (Trainable)
-            {
-                ReadChunk(Buffer(Spec.LossElements), chunk, Spec.LossElements, index);
-                fixed (Loss* loss = chunk.GetSpan<Loss>())
-                {
-                    Api.Read(Queue, Loss, index * (long)sizeof(float), chunk.Count * (long)sizeof(float), loss, blocking: false);
-                }
-            }
-
-            index += chunk.Count;
-        }
-    }
-
-    /// <summary>Reads the training state (from the snapshot, or the live buffers with the activations and output
-    /// gradient too) into host arrays, blocking; nothing in the world changes.</summary>
-    public StagedState Stage(bool fromSnapshot)
-    {
-        var staged = new List<(ComponentType, float[])>();
-        foreach (DeviceColumn column in _columns)
-        {
-            bool wanted = column.IsState || (!fromSnapshot && (column.Type == Spec.Activations || column.Type == Spec.OutputGradient));
-            if (!wanted)
-            {
-                continue;
-            }
-
-            float[] values = new float[Count * column.Type.ElementCount];
-            fixed (float* v = values)
-            {
-                Api.Read(Queue, fromSnapshot ? column.Snapshot : column.Buffer, 0, Bytes(column.Type), v, blocking: true);
-            }
-
-            staged.Add((column.Type, values));
-        }
-
-        long[]? state = null;
-        if (Trainable)
-        {
-            state = new long[Count * 3];
-            fixed (long* s = state)
-            {
-                Api.Read(Queue, fromSnapshot ? StateSnapshot : State, 0, state.Length * (long)sizeof(long), s, blocking: true);
-            }
-        }
-
-        return new StagedState(Rows, staged, state);
-    }
-
-    /// <summary>Releases every buffer.</summary>
+    /// <summary>Drops any pending launch and releases every buffer.</summary>
     public void Dispose()
     {
+        _pending = 0;
         foreach (nint buffer in _owned)
         {
             Api.Cl.ReleaseMemObject(buffer);
@@ -237,31 +136,30 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         _owned.Clear();
     }
 
-    private long Bytes(ComponentType type) => Count * (long)type.ByteSize;
+    private DeviceColumn Column(ComponentType type)
+    {
+        // A loop, not LINQ: this runs several times per stage per tick and must not allocate.
+        foreach (DeviceColumn column in _columns)
+        {
+            if (column.Type == type)
+            {
+                return column;
+            }
+        }
 
-    private void Add(ComponentType type, bool state) =>
-        _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0));
+        throw new InvalidOperationException("No device buffer for component " + type + ".");
+    }
+
+    private long Bytes(ComponentType type) => Stride * (long)type.ByteSize;
+
+    private void Add(ComponentType type, bool state, bool perTick) =>
+        _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0,
+            perTick ? Allocate(Count * (long)type.ByteSize) : 0));
 
     private nint Allocate(long bytes)
     {
         nint buffer = Api.CreateBuffer(_device.Context, bytes);
         _owned.Add(buffer);
         return buffer;
-    }
-
-    private void WriteChunk(nint buffer, Chunk chunk, ComponentType type, int firstRow, bool blocking)
-    {
-        fixed (float* source = chunk.GetSpan<float>(type))
-        {
-            Api.Write(Queue, buffer, firstRow * (long)type.ByteSize, chunk.Count * (long)type.ByteSize, source, blocking);
-        }
-    }
-
-    private void ReadChunk(nint buffer, Chunk chunk, ComponentType type, int firstRow)
-    {
-        fixed (float* target = chunk.GetSpan<float>(type))
-        {
-            Api.Read(Queue, buffer, firstRow * (long)type.ByteSize, chunk.Count * (long)type.ByteSize, target, blocking: false);
-        }
     }
 }

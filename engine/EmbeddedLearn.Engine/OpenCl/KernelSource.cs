@@ -1,16 +1,29 @@
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>The OpenCL C source of the training kernels, embedded in the assembly (Kernels/training.cl).</summary>
+/// <summary>The OpenCL C source of the training kernels, embedded in the assembly (Kernels/common.cl, stages.cl and
+/// kernels.cl, concatenated in that order into one program).</summary>
 internal static class KernelSource
 {
-    /// <summary>The resource name the project gives the file.</summary>
-    public const string ResourceName = "EmbeddedLearn.OpenCl.training.cl";
-
     /// <summary>A source that does not compile, used to drive the build-failure path in tests.</summary>
     public const string Broken = "__kernel void zero_grad(int n) { this is not OpenCL C; }\n";
 
-    /// <summary>The kernel names, one per stage.</summary>
+    /// <summary>The fused kernel (see <see cref="ArchetypeBuffers.LaunchFused"/>).</summary>
+    public const string Fused = "fused_tick";
+
+    /// <summary>Entity-major [n, k] to interleaved [k, stride].</summary>
+    public const string ToInterleaved = "to_interleaved";
+
+    /// <summary>Interleaved [k, stride] to entity-major [n, k].</summary>
+    public const string ToEntityMajor = "to_entity_major";
+
+    /// <summary>The source files, in the order they are concatenated.</summary>
+    public static readonly string[] Files = ["common.cl", "stages.cl", "kernels.cl"];
+
+    /// <summary>The kernel names, one per stage, indexed by <see cref="OpenClStageKind"/>.</summary>
     public static readonly string[] KernelNames = ["zero_grad", "forward", "mse_loss", "backward", "sgd_step", "adam_step"];
+
+    /// <summary>Every kernel the program defines: the stage kernels, then the fused and conversion kernels.</summary>
+    public static readonly string[] AllKernels = [.. KernelNames, Fused, ToInterleaved, ToEntityMajor];
 
     private static readonly Lazy<string> Text = new(Load);
 
@@ -19,9 +32,16 @@ internal static class KernelSource
 
     private static string Load()
     {
-        using Stream stream = typeof(KernelSource).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException("Embedded resource " + ResourceName + " is missing from the engine assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        var text = new System.Text.StringBuilder();
+        foreach (string file in Files)
+        {
+            string name = "EmbeddedLearn.OpenCl." + file;
+            using Stream stream = typeof(KernelSource).Assembly.GetManifestResourceStream(name)
+                ?? throw new InvalidOperationException("Embedded resource " + name + " is missing from the engine assembly.");
+            using var reader = new StreamReader(stream);
+            text.Append("// ---- ").Append(file).Append('\n').Append(reader.ReadToEnd()).Append('\n');
+        }
+
+        return text.ToString();
     }
 }

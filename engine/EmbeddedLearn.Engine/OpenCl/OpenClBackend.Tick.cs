@@ -34,6 +34,7 @@ public sealed partial class OpenClBackend
         }
 
         _device.Api.Finish(_device.Queue);
+        _device.Profiler.CompleteTick();
         _tickOpen = false;
     }
 

@@ -4,7 +4,8 @@ using Silk.NET.OpenCL;
 
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>An OpenCL device in use: its context, in-order queue, built program and one kernel per stage.</summary>
+/// <summary>An OpenCL device in use: its context, in-order profiling queue, built program, its kernels, the limits
+/// the work-group size is chosen from and the profiler that sums device time per stage.</summary>
 internal sealed unsafe class OpenClDevice : IDisposable
 {
     private readonly Dictionary<string, nint> _kernels = [];
@@ -27,6 +28,16 @@ internal sealed unsafe class OpenClDevice : IDisposable
     public nint Program { get; private set; }
 
     public OpenClProbeResult Info { get; private set; } = new();
+
+    /// <summary>The device's and kernels' work-group limits, queried after the build.</summary>
+    public DeviceLimits Limits { get; private set; } = new();
+
+    /// <summary>Whether archetypes fuse consecutive stages into one launch (see <see cref="ArchetypeBuffers"/>'s
+    /// Launch); on by default.</summary>
+    public bool FuseStages { get; set; } = true;
+
+    /// <summary>Device time per stage, from the launches' profiling events.</summary>
+    public DeviceProfiler Profiler { get; private set; } = null!;
 
     /// <summary>The kernel named <paramref name="name"/>.</summary>
     public nint Kernel(string name) => _kernels[name];
@@ -95,6 +106,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
 
         _disposed = true;
         CL cl = Api.Cl;
+        Profiler?.Discard();
         foreach (nint kernel in _kernels.Values)
         {
             cl.ReleaseKernel(kernel);
@@ -137,8 +149,9 @@ internal sealed unsafe class OpenClDevice : IDisposable
         nint device = Device;
         Context = cl.CreateContext(null, 1, &device, null, null, &error);
         OpenClApi.Check(error, "clCreateContext");
-        Queue = cl.CreateCommandQueue(Context, Device, CommandQueueProperties.None, &error);
+        Queue = cl.CreateCommandQueue(Context, Device, CommandQueueProperties.ProfilingEnable, &error);
         OpenClApi.Check(error, "clCreateCommandQueue");
+        Profiler = new DeviceProfiler(Api, Queue);
         string source = selection.KernelSourceOverride ?? KernelSource.Training;
         if (Api.Injected(OpenClOperation.Build) != 0)
         {
@@ -157,15 +170,37 @@ internal sealed unsafe class OpenClDevice : IDisposable
             };
         }
 
-        foreach (string name in KernelSource.KernelNames)
+        foreach (string name in KernelSource.AllKernels)
         {
             nint kernel = cl.CreateKernel(Program, name, &error);
             OpenClApi.Check(error, "clCreateKernel(" + name + ")");
             _kernels.Add(name, kernel);
         }
 
+        Limits = QueryLimits(info.ComputeUnits);
+
         Info = info with { IsAvailable = true };
         return Info;
+    }
+
+    private DeviceLimits QueryLimits(int computeUnits)
+    {
+        int kernelSize = int.MaxValue;
+        int multiple = 1;
+        foreach (nint kernel in _kernels.Values)
+        {
+            kernelSize = Math.Min(kernelSize, (int)Api.KernelValue<nuint>(kernel, Device, KernelWorkGroupInfo.WorkGroupSize));
+            multiple = Math.Max(multiple, (int)Api.KernelValue<nuint>(kernel, Device, KernelWorkGroupInfo.PreferredWorkGroupSizeMultiple));
+        }
+
+        return new DeviceLimits
+        {
+            ComputeUnits = computeUnits,
+            MaxWorkGroupSize = (int)Api.DeviceValue<nuint>(Device, DeviceInfo.MaxWorkGroupSize),
+            KernelWorkGroupSize = kernelSize,
+            PreferredMultiple = multiple,
+            LocalMemoryBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.LocalMemSize),
+        };
     }
 
     private string? Build(string source, out int buildError)

@@ -1,0 +1,190 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>Moving data between the entity-major host components and the interleaved device buffers. Per tick
+/// (samples up, results down) host memory goes straight to or from an entity-major transfer buffer and a
+/// conversion kernel reorders it on the device, so a tick allocates nothing and still ends with one wait; whole
+/// uploads and read-backs (structural changes, synchronisation) convert on the host.</summary>
+internal sealed unsafe partial class ArchetypeBuffers
+{
+    /// <summary>Uploads every component, the settings and the state from the world (blocking).</summary>
+    public void UploadAll()
+    {
+        Flush();
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            chunk.Entities.CopyTo(Rows.AsSpan(index));
+            index += chunk.Count;
+        }
+
+        foreach (DeviceColumn column in _columns)
+        {
+            int k = column.Type.ElementCount;
+            float[] interleaved = new float[Stride * (long)k];
+            index = 0;
+            for (int c = 0; c < Archetype.ChunkCount; c++)
+            {
+                Chunk chunk = Archetype.GetChunk(c);
+                InterleavedLayout.Interleave<float>(chunk.GetSpan<float>(column.Type), k, Stride, index, interleaved);
+                index += chunk.Count;
+            }
+
+            fixed (float* source = interleaved)
+            {
+                Api.Write(Queue, column.Buffer, 0, Bytes(column.Type), source, blocking: true);
+            }
+        }
+
+        int[] widths = Spec.Layout.Widths.ToArray();
+        fixed (int* w = widths)
+        {
+            Api.Write(Queue, Widths, 0, widths.Length * sizeof(int), w, blocking: true);
+        }
+
+        if (Trainable)
+        {
+            UploadSettings(force: true);
+            UploadState();
+        }
+    }
+
+    /// <summary>Enqueues this tick's inputs and targets: a non-blocking copy from chunk memory into the transfer
+    /// buffers, then one conversion launch per component.</summary>
+    public void UploadSamples()
+    {
+        Flush();
+        Upload(Column(Spec.Inputs));
+        if (Trainable)
+        {
+            Upload(Column(Spec.Targets));
+        }
+    }
+
+    /// <summary>Enqueues this tick's outputs, losses and element losses back into chunk memory: a conversion launch
+    /// into the transfer buffers, then non-blocking reads (valid after the queue's next wait).</summary>
+    public void ReadResults()
+    {
+        Flush();
+        Download(Column(Spec.Outputs));
+        if (!Trainable)
+        {
+            return;
+        }
+
+        Download(Column(Spec.LossElements));
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            fixed (Loss* loss = chunk.GetSpan<Loss>())
+            {
+                // One float per entity: the interleaved and entity-major layouts coincide.
+                Api.Read(Queue, Loss, index * (long)sizeof(float), chunk.Count * (long)sizeof(float), loss, blocking: false);
+            }
+
+            index += chunk.Count;
+        }
+    }
+
+    /// <summary>Reads the training state (from the snapshot, or the live buffers with the activations and output
+    /// gradient too) into entity-major host arrays, blocking; nothing in the world changes.</summary>
+    public StagedState Stage(bool fromSnapshot)
+    {
+        if (fromSnapshot)
+        {
+            _pending = 0; // the tick is being abandoned: its stages that never went out stay out
+        }
+
+        Flush();
+        var staged = new List<(ComponentType, float[])>();
+        foreach (DeviceColumn column in _columns)
+        {
+            bool wanted = column.IsState || (!fromSnapshot && (column.Type == Spec.Activations || column.Type == Spec.OutputGradient));
+            if (!wanted)
+            {
+                continue;
+            }
+
+            int k = column.Type.ElementCount;
+            float[] interleaved = new float[Stride * (long)k];
+            fixed (float* v = interleaved)
+            {
+                Api.Read(Queue, fromSnapshot ? column.Snapshot : column.Buffer, 0, Bytes(column.Type), v, blocking: true);
+            }
+
+            float[] values = new float[Count * k];
+            InterleavedLayout.Deinterleave<float>(interleaved, k, Stride, 0, values);
+            staged.Add((column.Type, values));
+        }
+
+        long[]? state = null;
+        if (Trainable)
+        {
+            long[] interleaved = new long[Stride * 3];
+            fixed (long* s = interleaved)
+            {
+                Api.Read(Queue, fromSnapshot ? StateSnapshot : State, 0, interleaved.Length * (long)sizeof(long), s, blocking: true);
+            }
+
+            state = new long[Count * 3];
+            InterleavedLayout.Deinterleave<long>(interleaved, 3, Stride, 0, state);
+        }
+
+        return new StagedState(Rows, staged, state);
+    }
+
+    private void Upload(DeviceColumn column)
+    {
+        int index = 0;
+        long rowBytes = column.Type.ByteSize;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            fixed (float* source = chunk.GetSpan<float>(column.Type))
+            {
+                Api.Write(Queue, column.Transfer, index * rowBytes, chunk.Count * rowBytes, source, blocking: false);
+            }
+
+            index += chunk.Count;
+        }
+
+        Convert(KernelSource.ToInterleaved, column.Type.ElementCount, column.Transfer, column.Buffer);
+    }
+
+    private void Download(DeviceColumn column)
+    {
+        Convert(KernelSource.ToEntityMajor, column.Type.ElementCount, column.Buffer, column.Transfer);
+        int index = 0;
+        long rowBytes = column.Type.ByteSize;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            fixed (float* target = chunk.GetSpan<float>(column.Type))
+            {
+                Api.Read(Queue, column.Transfer, index * rowBytes, chunk.Count * rowBytes, target, blocking: false);
+            }
+
+            index += chunk.Count;
+        }
+    }
+
+    private void Convert(string name, int elements, nint source, nint target)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        nint kernel = _device.Kernel(name);
+        Api.Arg(kernel, 0, Count);
+        Api.Arg(kernel, 1, Stride);
+        Api.Arg(kernel, 2, elements);
+        Api.Arg(kernel, 3, source);
+        Api.Arg(kernel, 4, target);
+        Enqueue(kernel, DeviceProfiler.LayoutSlot);
+    }
+}

@@ -1,0 +1,39 @@
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>
+/// The work-group size of an archetype's launches, chosen from the device's limits and the entity count (never a
+/// fixed number): a multiple of the preferred multiple (whole warps or vectors), within the device's and every
+/// kernel's limit, and as large as possible while the launch still gives each compute unit
+/// <see cref="GroupsPerComputeUnit"/> groups (so that a unit has another group to run while one waits on memory).
+/// Small archetypes get the preferred multiple itself. The archetype's stride is padded to this size, so the global
+/// size (the stride) is always a whole number of groups.
+/// </summary>
+internal static class WorkGroupPlan
+{
+    /// <summary>Groups per compute unit the plan aims for before it grows the group.</summary>
+    public const int GroupsPerComputeUnit = 4;
+
+    /// <summary>The work-group size for <paramref name="count"/> entities on a device with
+    /// <paramref name="limits"/>.</summary>
+    public static int LocalSize(DeviceLimits limits, int count)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        int cap = Math.Max(1, Math.Min(limits.MaxWorkGroupSize, limits.KernelWorkGroupSize));
+        int multiple = Math.Max(1, limits.PreferredMultiple);
+        if (multiple > cap)
+        {
+            return cap;
+        }
+
+        long wanted = (long)Math.Max(1, limits.ComputeUnits) * GroupsPerComputeUnit;
+        int local = multiple;
+        while ((long)local * 2 <= cap && CeilDiv(count, local * 2L) >= wanted)
+        {
+            local *= 2;
+        }
+
+        return local;
+    }
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+}
