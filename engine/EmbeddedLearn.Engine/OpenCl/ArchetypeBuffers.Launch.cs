@@ -1,8 +1,9 @@
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
-/// Kernel launches over all of this archetype's entities: <see cref="Stride"/> work-items in groups of
-/// <see cref="LocalSize"/>, one per entity (items past <see cref="Count"/> return at once).
+/// Kernel launches over all of this archetype's entities: <see cref="Stride"/> / <see cref="VectorWidth"/>
+/// work-items in groups of <see cref="LocalSize"/>, each for <see cref="VectorWidth"/> neighbouring entities
+/// (items starting past <see cref="Count"/> return at once).
 /// <para>Fusion: with <see cref="Fuse"/> on, <see cref="Launch"/> does not enqueue at once; stages launched in the
 /// default order (ZeroGrad, Forward, MseLoss, Backward, SgdStep, AdamStep; any subset, each at most once) collect
 /// and go out as one <c>fused_tick</c> launch when anything else touches the buffers (<see cref="ReadResults"/>,
@@ -122,7 +123,7 @@ internal sealed partial class ArchetypeBuffers
                 break;
         }
 
-        Enqueue(kernel, (int)stage);
+        Enqueue(kernel, (int)stage, VectorWidth);
     }
 
     private void LaunchFused(int stages)
@@ -157,11 +158,11 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, HasMomentum ? 1 : 0);
         api.Arg(kernel, a++, HasAdam ? Buffer(Spec.AdamMoments) : parameters);
         OptimizerArgs(kernel, ref a);
-        Enqueue(kernel, DeviceProfiler.FusedSlot);
+        Enqueue(kernel, DeviceProfiler.FusedSlot, VectorWidth);
     }
 
-    private void Enqueue(nint kernel, int slot) =>
-        _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, Stride, LocalSize));
+    private void Enqueue(nint kernel, int slot, int entitiesPerItem) =>
+        _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, Stride / entitiesPerItem, LocalSize));
 
     private void OptimizerArgs(nint kernel, ref uint a)
     {

@@ -185,6 +185,6 @@ internal sealed unsafe partial class ArchetypeBuffers
         Api.Arg(kernel, 2, elements);
         Api.Arg(kernel, 3, source);
         Api.Arg(kernel, 4, target);
-        Enqueue(kernel, DeviceProfiler.LayoutSlot);
+        Enqueue(kernel, DeviceProfiler.LayoutSlot, 1);
     }
 }

@@ -26,7 +26,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Spec = spec;
         Count = archetype.EntityCount;
         LocalSize = WorkGroupPlan.LocalSize(device.Limits, Count);
-        Stride = InterleavedLayout.Stride(Count, LocalSize);
+        VectorWidth = device.Limits.VectorWidth;
+        Stride = InterleavedLayout.Stride(Count, LocalSize * VectorWidth);
         Trainable = archetype.Signature.ContainsAll(spec.PlainSignature);
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
@@ -72,8 +73,11 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// <summary>The work-group size of this archetype's launches (<see cref="WorkGroupPlan"/>).</summary>
     public int LocalSize { get; }
 
-    /// <summary>The interleaved stride: <see cref="Count"/> padded to a multiple of <see cref="LocalSize"/>; every
-    /// launch covers this many work-items.</summary>
+    /// <summary>Entities per work-item of the stage kernels (<see cref="DeviceLimits.VectorWidth"/>).</summary>
+    public int VectorWidth { get; }
+
+    /// <summary>The interleaved stride: <see cref="Count"/> padded to an odd number of work-groups of
+    /// <see cref="LocalSize"/> work-items handling <see cref="VectorWidth"/> entities each.</summary>
     public int Stride { get; }
 
     /// <summary>The entity of each device row, as of the last upload.</summary>

@@ -3,19 +3,22 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>
 /// The device layout of a component: element <c>k</c> of entity <c>e</c> at <c>k * stride + e</c> (interleaved
 /// across entities), where the host keeps it at <c>e * elements + k</c> (entity-major, the engine's and PyTorch's
-/// order). The stride is the entity count rounded up to the work-group size, so a launch of <c>stride</c>
-/// work-items covers every entity with whole groups, and neighbouring work-items touch neighbouring addresses.
+/// order). The stride is the entity count padded to whole work-groups (<see cref="Stride"/>), so a launch covers
+/// every entity with whole groups, and neighbouring work-items touch neighbouring addresses.
 /// </summary>
 internal static class InterleavedLayout
 {
-    /// <summary>The stride for <paramref name="count"/> entities: the smallest multiple of
-    /// <paramref name="alignment"/> that is at least <paramref name="count"/> (and at least one alignment).</summary>
+    /// <summary>The stride for <paramref name="count"/> entities: the smallest odd multiple of
+    /// <paramref name="alignment"/> that is at least <paramref name="count"/>. Odd, so that a stride is never a
+    /// power of two times the alignment: the elements of one entity lie a stride apart, and a stride such as 4 KiB
+    /// would put them all in the same cache set (measured on PoCL: 1,024 entities ran slower than 1,152).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A negative count or an alignment below 1.</exception>
     public static int Stride(int count, int alignment)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(alignment, 1);
-        long stride = Math.Max(1, ((count + (long)alignment - 1) / alignment)) * alignment;
+        long groups = Math.Max(1, (count + (long)alignment - 1) / alignment);
+        long stride = (groups | 1) * alignment;
         return stride <= int.MaxValue
             ? (int)stride
             : throw new ArgumentOutOfRangeException(nameof(count), count, "The padded stride exceeds int.MaxValue.");

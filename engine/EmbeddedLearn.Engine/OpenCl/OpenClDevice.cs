@@ -158,7 +158,8 @@ internal sealed unsafe class OpenClDevice : IDisposable
             source = KernelSource.Broken;
         }
 
-        string? log = Build(source, out int buildError);
+        int vectorWidth = DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
+        string? log = Build(source, "-D VW=" + vectorWidth.ToString(CultureInfo.InvariantCulture), out int buildError);
         if (buildError != 0)
         {
             return info with
@@ -177,13 +178,13 @@ internal sealed unsafe class OpenClDevice : IDisposable
             _kernels.Add(name, kernel);
         }
 
-        Limits = QueryLimits(info.ComputeUnits);
+        Limits = QueryLimits(info.ComputeUnits, vectorWidth);
 
         Info = info with { IsAvailable = true };
         return Info;
     }
 
-    private DeviceLimits QueryLimits(int computeUnits)
+    private DeviceLimits QueryLimits(int computeUnits, int vectorWidth)
     {
         int kernelSize = int.MaxValue;
         int multiple = 1;
@@ -196,6 +197,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
         return new DeviceLimits
         {
             ComputeUnits = computeUnits,
+            VectorWidth = vectorWidth,
             MaxWorkGroupSize = (int)Api.DeviceValue<nuint>(Device, DeviceInfo.MaxWorkGroupSize),
             KernelWorkGroupSize = kernelSize,
             PreferredMultiple = multiple,
@@ -203,7 +205,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
         };
     }
 
-    private string? Build(string source, out int buildError)
+    private string? Build(string source, string options, out int buildError)
     {
         CL cl = Api.Cl;
         byte[] bytes = Encoding.UTF8.GetBytes(source);
@@ -217,7 +219,12 @@ internal sealed unsafe class OpenClDevice : IDisposable
 
         OpenClApi.Check(error, "clCreateProgramWithSource");
         nint device = Device;
-        buildError = cl.BuildProgram(Program, 1, &device, (byte*)null, null, null);
+        byte[] optionBytes = Encoding.ASCII.GetBytes(options + "\0");
+        fixed (byte* o = optionBytes)
+        {
+            buildError = cl.BuildProgram(Program, 1, &device, o, null, null);
+        }
+
         nuint size;
         if (cl.GetProgramBuildInfo(Program, Device, ProgramBuildInfo.BuildLog, 0, null, &size) != 0)
         {

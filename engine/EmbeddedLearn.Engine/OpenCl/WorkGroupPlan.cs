@@ -5,15 +5,15 @@ namespace EmbeddedLearn.OpenCl;
 /// fixed number): a multiple of the preferred multiple (whole warps or vectors), within the device's and every
 /// kernel's limit, and as large as possible while the launch still gives each compute unit
 /// <see cref="GroupsPerComputeUnit"/> groups (so that a unit has another group to run while one waits on memory).
-/// Small archetypes get the preferred multiple itself. The archetype's stride is padded to this size, so the global
-/// size (the stride) is always a whole number of groups.
+/// Small archetypes get the preferred multiple itself. A work-item handles <see cref="DeviceLimits.VectorWidth"/>
+/// entities; the archetype's stride is padded to whole groups of them (see <see cref="InterleavedLayout.Stride"/>).
 /// </summary>
 internal static class WorkGroupPlan
 {
     /// <summary>Groups per compute unit the plan aims for before it grows the group.</summary>
     public const int GroupsPerComputeUnit = 4;
 
-    /// <summary>The work-group size for <paramref name="count"/> entities on a device with
+    /// <summary>The work-group size, in work-items, for <paramref name="count"/> entities on a device with
     /// <paramref name="limits"/>.</summary>
     public static int LocalSize(DeviceLimits limits, int count)
     {
@@ -25,9 +25,10 @@ internal static class WorkGroupPlan
             return cap;
         }
 
+        long items = CeilDiv(count, Math.Max(1, limits.VectorWidth));
         long wanted = (long)Math.Max(1, limits.ComputeUnits) * GroupsPerComputeUnit;
         int local = multiple;
-        while ((long)local * 2 <= cap && CeilDiv(count, local * 2L) >= wanted)
+        while ((long)local * 2 <= cap && CeilDiv(items, local * 2L) >= wanted)
         {
             local *= 2;
         }

@@ -2,9 +2,9 @@
 // kernels.cl, in that order, into one program.
 //
 // Device layout (interleaved across entities): element k of entity e of a component lives at k * S + e, where
-// S (the stride) is the archetype's entity count rounded up to its work-group size. One work-item handles one
-// entity, so the work-items of a group read neighbouring addresses at every step (coalesced on a GPU, vector
-// loads on PoCL). Every stage body below receives its pointers already offset by e and indexes them with AT.
+// S (the stride) is the archetype's entity count padded to whole work-groups. Neighbouring work-items handle
+// neighbouring entities, so at every step they read neighbouring addresses (coalesced on a GPU, whole vectors on
+// a CPU). Every stage body receives its pointers already offset by its first entity and indexes them with LD/ST.
 //
 // Element order inside an entity is the engine's (and PyTorch's): for each layer l, W^T [in_l, out_l]
 // row-major, then b [out_l]; activations [B, width] per hidden layer; Adam moments m [P] then v [P].
@@ -19,7 +19,45 @@
 #define EL_HAS_FP64 1
 #endif
 
-// Element i of the entity whose pointer is p, in a buffer of stride S (S must be in scope).
+// VW (a build option, 1 when absent) is how many neighbouring entities one work-item handles: 1 on a GPU (one
+// work-item per entity, the work-items of a warp read neighbouring addresses), the native float vector width on a
+// CPU device (PoCL does not vectorise across work-items around loops, so each work-item does it explicitly with
+// vloadN/vstoreN over VW neighbouring entities). vf/vi/vl are the per-work-item float/int/long values; LD/ST
+// read and write element i of the work-item's entities (S, the stride, must be in scope). A lane mask is a
+// comparison result (vector: -1 or 0 per lane; scalar: 1 or 0) and works as the condition of ?: either way.
+#ifndef VW
+#define VW 1
+#endif
+
+#if VW == 1
+typedef float vf;
+typedef int vi;
+typedef long vl;
+#define LD(p, i) ((p)[(long)(i) * S])
+#define ST(p, i, v) ((p)[(long)(i) * S] = (v))
+#define TO_I(x) ((int)(x))
+#define TO_L(x) ((long)(x))
+#define TO_F(x) ((float)(x))
+#define TO_D(x) ((double)(x))
+#define EL_VD double
+#define ANY(m) ((m) != 0)
+#else
+#define EL_CAT2(a, b) a##b
+#define EL_CAT(a, b) EL_CAT2(a, b)
+typedef EL_CAT(float, VW) vf;
+typedef EL_CAT(int, VW) vi;
+typedef EL_CAT(long, VW) vl;
+#define LD(p, i) EL_CAT(vload, VW)(0, (p) + (long)(i) * S)
+#define ST(p, i, v) EL_CAT(vstore, VW)((v), 0, (p) + (long)(i) * S)
+#define TO_I(x) EL_CAT(convert_int, VW)(x)
+#define TO_L(x) EL_CAT(convert_long, VW)(x)
+#define TO_F(x) EL_CAT(convert_float, VW)(x)
+#define TO_D(x) EL_CAT(convert_double, VW)(x)
+#define EL_VD EL_CAT(double, VW)
+#define ANY(m) any(m)
+#endif
+
+// Element i of one entity's component (scalar; used by the layout conversions).
 #define AT(p, i) (p)[(long)(i) * S]
 
 #define ACT_IDENTITY 0
@@ -37,7 +75,7 @@
 #define STAGE_SGD 16
 #define STAGE_ADAM 32
 
-inline float el_activate(int act, float v)
+inline vf el_activate(int act, vf v)
 {
     switch (act)
     {
@@ -49,12 +87,12 @@ inline float el_activate(int act, float v)
     }
 }
 
-inline float el_derivative(int act, float y, float g)
+inline vf el_derivative(int act, vf y, vf g)
 {
     switch (act)
     {
-        case ACT_RELU: return y > 0.0f ? g : 0.0f;
-        case ACT_LEAKY: return g * (y > 0.0f ? 1.0f : LEAKY_SLOPE);
+        case ACT_RELU: return y > 0.0f ? g : (vf)0.0f;
+        case ACT_LEAKY: return g * (y > 0.0f ? (vf)1.0f : (vf)LEAKY_SLOPE);
         case ACT_TANH: return g * (1.0f - (y * y));
         case ACT_SIGMOID: return g * (y * (1.0f - y));
         default: return g;

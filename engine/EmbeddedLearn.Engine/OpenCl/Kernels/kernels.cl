@@ -1,9 +1,11 @@
 // The kernels: one per stage, the fused tick, and the layout conversions. Every kernel takes n (entities) and
-// S (stride, >= n); it is launched over S work-items and items e >= n do nothing.
+// S (stride, >= n). The stage and fused kernels run over S / VW work-items, item w handling entities w * VW to
+// w * VW + VW - 1 (lanes past n compute on zero padding and are never read); the conversions run one work-item
+// per entity over S work-items. Items starting at or past n do nothing.
 
 __kernel void zero_grad(int n, int S, int P, __global float* grads, __global const int* si, __global const long* st)
 {
-    int e = get_global_id(0);
+    int e = get_global_id(0) * VW;
     if (e >= n) return;
     el_zero_grad(S, P, grads + e, si + e, st + e);
 }
@@ -11,7 +13,7 @@ __kernel void zero_grad(int n, int S, int P, __global float* grads, __global con
 __kernel void forward(int n, int S, int layers, __global const int* widths, int batch, int act,
     __global const float* params, __global const float* inputs, __global float* acts, __global float* outputs)
 {
-    int e = get_global_id(0);
+    int e = get_global_id(0) * VW;
     if (e >= n) return;
     el_forward(S, layers, widths, batch, act, params + e, inputs + e, acts + e, outputs + e);
 }
@@ -19,7 +21,7 @@ __kernel void forward(int n, int S, int layers, __global const int* widths, int 
 __kernel void mse_loss(int n, int S, int count, __global const float* outputs, __global const float* targets,
     __global float* outGrad, __global float* elements, __global float* loss, __global const int* si)
 {
-    int e = get_global_id(0);
+    int e = get_global_id(0) * VW;
     if (e >= n) return;
     el_mse_loss(S, count, outputs + e, targets + e, outGrad + e, elements + e, loss + e, si + e);
 }
@@ -28,7 +30,7 @@ __kernel void backward(int n, int S, int layers, __global const int* widths, int
     __global const float* params, __global const float* inputs, __global const float* acts, __global const float* outGrad,
     __global float* grads, __global float* scratch, __global const int* si, __global long* st)
 {
-    int e = get_global_id(0);
+    int e = get_global_id(0) * VW;
     if (e >= n) return;
     el_backward(S, layers, widths, batch, act, maxW, params + e, inputs + e, acts + e, outGrad + e, grads + e,
         scratch + e, si + e, st + e);
@@ -37,7 +39,7 @@ __kernel void backward(int n, int S, int layers, __global const int* widths, int
 __kernel void sgd_step(int n, int S, int P, __global float* params, __global const float* grads, __global float* momentum,
     int hasMomentum, __global const float* sf, __global const int* si, __global long* st)
 {
-    int e = get_global_id(0);
+    int e = get_global_id(0) * VW;
     if (e >= n) return;
     el_sgd_step(S, P, params + e, grads + e, momentum + e, hasMomentum, sf + e, si + e, st + e);
 }
@@ -45,12 +47,12 @@ __kernel void sgd_step(int n, int S, int P, __global float* params, __global con
 __kernel void adam_step(int n, int S, int P, __global float* params, __global const float* grads, __global float* moments,
     __global const float* sf, __global const int* si, __global long* st)
 {
-    int e = get_global_id(0);
+    int e = get_global_id(0) * VW;
     if (e >= n) return;
     el_adam_step(S, P, params + e, grads + e, moments + e, sf + e, si + e, st + e);
 }
 
-// The stages whose bits are set in `stages`, in the default order, for one entity per work-item: one launch
+// The stages whose bits are set in `stages`, in the default order, for the work-item's entities: one launch
 // instead of up to six, and each entity's outputs, output gradient and gradients are still in cache when the
 // next stage reads them.
 __kernel void fused_tick(int n, int S, int stages, int layers, __global const int* widths, int batch, int act, int P,
@@ -59,7 +61,7 @@ __kernel void fused_tick(int n, int S, int stages, int layers, __global const in
     __global float* loss, __global float* grads, __global float* scratch, __global float* momentum, int hasMomentum,
     __global float* moments, __global const float* sf, __global const int* si, __global long* st)
 {
-    int e = get_global_id(0);
+    int e = get_global_id(0) * VW;
     if (e >= n) return;
     if (stages & STAGE_ZERO_GRAD) el_zero_grad(S, P, grads + e, si + e, st + e);
     if (stages & STAGE_FORWARD) el_forward(S, layers, widths, batch, act, params + e, inputs + e, acts + e, outputs + e);

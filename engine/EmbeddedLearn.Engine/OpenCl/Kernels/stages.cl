@@ -1,12 +1,15 @@
-// The stage bodies for one entity. The maths mirrors the CPU kernels in Training/Cpu exactly (same formulas,
-// same summation order as their scalar paths); results agree within float rounding. Pointers arrive offset by
-// the entity (see common.cl); S is the stride.
+// The stage bodies for the VW entities of one work-item. The maths mirrors the CPU kernels in Training/Cpu exactly
+// (same formulas, same summation order as their scalar paths); results agree within float rounding. Pointers
+// arrive offset by the work-item's first entity (see common.cl); S is the stride. Settings and counters differ per
+// entity, so per-entity decisions are lane masks that select what is stored.
 
 // Clears gradients at the start of each accumulation window (backward passes % K == 0).
 inline void el_zero_grad(long S, int P, __global float* g, __global const int* si, __global const long* st)
 {
-    if (AT(st, 0) % (long)AT(si, 4) != 0) return;
-    for (int i = 0; i < P; i++) AT(g, i) = 0.0f;
+    vl k = max(TO_L(LD(si, 4)), (vl)1);
+    vi clear = TO_I(LD(st, 0) % k == 0);
+    if (!ANY(clear)) return;
+    for (int i = 0; i < P; i++) ST(g, i, clear ? (vf)0.0f : LD(g, i));
 }
 
 // z = x W^T + b per layer; hidden activations kept; outputs = last z.
@@ -27,10 +30,10 @@ inline void el_forward(long S, int layers, __global const int* widths, int batch
         {
             for (int o = 0; o < outW; o++)
             {
-                float s = 0.0f;
-                for (int i = 0; i < inW; i++) s += AT(x, b * inW + i) * AT(w, i * outW + o);
-                float v = AT(bias, o) + s;
-                AT(dst, b * outW + o) = l == last ? v : el_activate(act, v);
+                vf s = 0.0f;
+                for (int i = 0; i < inW; i++) s += LD(x, b * inW + i) * LD(w, i * outW + o);
+                vf v = LD(bias, o) + s;
+                ST(dst, b * outW + o, l == last ? v : el_activate(act, v));
             }
         }
         if (l != last)
@@ -46,17 +49,18 @@ inline void el_forward(long S, int layers, __global const int* widths, int batch
 inline void el_mse_loss(long S, int count, __global const float* out, __global const float* target,
     __global float* outGrad, __global float* elements, __global float* loss, __global const int* si)
 {
-    int reduction = AT(si, 3);
-    float sum = 0.0f;
-    float scale = reduction == 0 ? 2.0f / count : 2.0f;
+    vi reduction = LD(si, 3);
+    vf sum = 0.0f;
+    vf scale = reduction == 0 ? (vf)(2.0f / count) : (vf)2.0f;
+    vi none = reduction == 2;
     for (int i = 0; i < count; i++)
     {
-        float d = AT(out, i) - AT(target, i);
+        vf d = LD(out, i) - LD(target, i);
         sum += d * d;
-        if (reduction == 2) AT(elements, i) = d * d;
-        AT(outGrad, i) = d * scale;
+        if (ANY(none)) ST(elements, i, none ? d * d : LD(elements, i));
+        ST(outGrad, i, d * scale);
     }
-    loss[0] = reduction == 0 ? sum / count : sum;
+    ST(loss, 0, reduction == 0 ? sum / count : sum);
 }
 
 // Back-propagates dL/do and adds this pass's batch sums into the gradients; counts the pass.
@@ -75,17 +79,17 @@ inline void el_backward(long S, int layers, __global const int* widths, int batc
         __global float* gB = gW + (long)(inW * outW) * S;
         for (int o = 0; o < outW; o++)
         {
-            float s = AT(dz, o);
-            for (int b = 1; b < batch; b++) s += AT(dz, b * outW + o);
-            AT(gB, o) += s;
+            vf s = LD(dz, o);
+            for (int b = 1; b < batch; b++) s += LD(dz, b * outW + o);
+            ST(gB, o, LD(gB, o) + s);
         }
         for (int i = 0; i < inW; i++)
         {
             for (int o = 0; o < outW; o++)
             {
-                float s = AT(x, i) * AT(dz, o);
-                for (int b = 1; b < batch; b++) s += AT(x, b * inW + i) * AT(dz, b * outW + o);
-                AT(gW, i * outW + o) += s;
+                vf s = LD(x, i) * LD(dz, o);
+                for (int b = 1; b < batch; b++) s += LD(x, b * inW + i) * LD(dz, b * outW + o);
+                ST(gW, i * outW + o, LD(gW, i * outW + o) + s);
             }
         }
         if (l == 0) break;
@@ -95,77 +99,86 @@ inline void el_backward(long S, int layers, __global const int* widths, int batc
         {
             for (int i = 0; i < inW; i++)
             {
-                float s = 0.0f;
-                for (int o = 0; o < outW; o++) s += AT(w, i * outW + o) * AT(dz, b * outW + o);
-                AT(dx, b * inW + i) = el_derivative(act, AT(x, b * inW + i), s);
+                vf s = 0.0f;
+                for (int o = 0; o < outW; o++) s += LD(w, i * outW + o) * LD(dz, b * outW + o);
+                ST(dx, b * inW + i, el_derivative(act, LD(x, b * inW + i), s));
             }
         }
         dz = dx;
     }
-    long passes = AT(st, 0) + 1;
-    AT(st, 0) = passes;
-    if (passes % (long)AT(si, 4) == 0) AT(st, 2) = 1;
+    vl passes = LD(st, 0) + 1;
+    ST(st, 0, passes);
+    vl k = max(TO_L(LD(si, 4)), (vl)1);
+    ST(st, 2, passes % k == 0 ? (vl)1 : LD(st, 2));
 }
 
-// optim.SGD step when the entity's window ended and its settings select SGD.
+// optim.SGD step for the entities whose window ended and whose settings select SGD.
 inline void el_sgd_step(long S, int P, __global float* p, __global const float* gr, __global float* buf,
     int hasMomentum, __global const float* sf, __global const int* si, __global long* st)
 {
-    if (AT(st, 2) == 0 || AT(si, 0) != 0) return;
-    float lr = AT(sf, 0), mu = AT(sf, 1), damp = 1.0f - AT(sf, 2), wd = AT(sf, 3);
-    int nesterov = AT(si, 1), maximize = AT(si, 2);
-    int useMomentum = hasMomentum != 0 && mu != 0.0f;
-    int first = AT(st, 1) == 0;
+    vi on = TO_I(LD(st, 2) != 0) & (LD(si, 0) == 0);
+    if (!ANY(on)) return;
+    vf lr = LD(sf, 0), mu = LD(sf, 1), damp = 1.0f - LD(sf, 2), wd = LD(sf, 3);
+    vi nesterov = LD(si, 1) != 0, maximize = LD(si, 2) != 0;
+    vi useMomentum = mu != 0.0f;
+    if (hasMomentum == 0) useMomentum = (vi)0;
+    vi first = TO_I(LD(st, 1) == 0);
+    int anyMomentum = ANY(useMomentum & on);
     for (int i = 0; i < P; i++)
     {
-        float pv = AT(p, i);
-        float g = AT(gr, i);
+        vf pv = LD(p, i);
+        vf g = LD(gr, i);
         g = maximize ? -g : g;
         g = wd != 0.0f ? g + (wd * pv) : g;
-        if (useMomentum)
+        if (anyMomentum)
         {
-            float b = first ? g : (mu * AT(buf, i)) + (damp * g);
-            AT(buf, i) = b;
-            g = nesterov ? g + (mu * b) : b;
+            vf old = LD(buf, i);
+            vf b = first ? g : (mu * old) + (damp * g);
+            ST(buf, i, (useMomentum & on) ? b : old);
+            g = useMomentum ? (nesterov ? g + (mu * b) : b) : g;
         }
-        AT(p, i) = pv - (lr * g);
+        ST(p, i, on ? pv - (lr * g) : pv);
     }
-    AT(st, 1) += 1;
-    AT(st, 2) = 0;
+    vl stepped = TO_L(on);
+    ST(st, 1, stepped ? LD(st, 1) + 1 : LD(st, 1));
+    ST(st, 2, stepped ? (vl)0 : LD(st, 2));
 }
 
-// optim.Adam step (amsgrad off) when the entity's window ended and its settings select Adam.
+// optim.Adam step (amsgrad off) for the entities whose window ended and whose settings select Adam.
 inline void el_adam_step(long S, int P, __global float* p, __global const float* gr, __global float* m,
     __global const float* sf, __global const int* si, __global long* st)
 {
-    if (AT(st, 2) == 0 || AT(si, 0) != 1) return;
-    long t = AT(st, 1) + 1;
-    AT(st, 1) = t;
-    float lr = AT(sf, 0), wd = AT(sf, 3), beta1 = AT(sf, 4), beta2 = AT(sf, 5), eps = AT(sf, 6);
-    int maximize = AT(si, 2);
+    vi on = TO_I(LD(st, 2) != 0) & (LD(si, 0) == 1);
+    if (!ANY(on)) return;
+    vl stepped = TO_L(on);
+    vl t = LD(st, 1) + 1;
+    ST(st, 1, stepped ? t : LD(st, 1));
+    vf lr = LD(sf, 0), wd = LD(sf, 3), beta1 = LD(sf, 4), beta2 = LD(sf, 5), eps = LD(sf, 6);
+    vi maximize = LD(si, 2) != 0;
 #ifdef EL_HAS_FP64
-    double b1 = beta1, b2 = beta2;
-    float sqrtBc2 = (float)sqrt(1.0 - pow(b2, (double)t));
-    float negStepSize = (float)(-((double)lr / (1.0 - pow(b1, (double)t))));
-    float oneMinusB1 = (float)(1.0 - b1), oneMinusB2 = (float)(1.0 - b2);
+    EL_VD b1 = TO_D(beta1), b2 = TO_D(beta2), td = TO_D(t);
+    vf sqrtBc2 = TO_F(sqrt(1.0 - pow(b2, td)));
+    vf negStepSize = TO_F(-(TO_D(lr) / (1.0 - pow(b1, td))));
+    vf oneMinusB1 = TO_F(1.0 - b1), oneMinusB2 = TO_F(1.0 - b2);
 #else
-    float sqrtBc2 = sqrt(-expm1((float)t * log(beta2)));
-    float negStepSize = -(lr / -expm1((float)t * log(beta1)));
-    float oneMinusB1 = 1.0f - beta1, oneMinusB2 = 1.0f - beta2;
+    vf sqrtBc2 = sqrt(-expm1(TO_F(t) * log(beta2)));
+    vf negStepSize = -(lr / -expm1(TO_F(t) * log(beta1)));
+    vf oneMinusB1 = 1.0f - beta1, oneMinusB2 = 1.0f - beta2;
 #endif
     __global float* v = m + (long)P * S;
     for (int i = 0; i < P; i++)
     {
-        float pv = AT(p, i);
-        float g = AT(gr, i);
+        vf pv = LD(p, i);
+        vf g = LD(gr, i);
         g = maximize ? -g : g;
         g = wd != 0.0f ? g + (wd * pv) : g;
-        float mv = (AT(m, i) * beta1) + (oneMinusB1 * g);
-        float vv = (AT(v, i) * beta2) + (oneMinusB2 * g * g);
-        AT(m, i) = mv;
-        AT(v, i) = vv;
-        float denom = (sqrt(vv) / sqrtBc2) + eps;
-        AT(p, i) = pv + (negStepSize * mv / denom);
+        vf mo = LD(m, i), vo = LD(v, i);
+        vf mv = (mo * beta1) + (oneMinusB1 * g);
+        vf vv = (vo * beta2) + (oneMinusB2 * g * g);
+        ST(m, i, on ? mv : mo);
+        ST(v, i, on ? vv : vo);
+        vf denom = (sqrt(vv) / sqrtBc2) + eps;
+        ST(p, i, on ? pv + (negStepSize * mv / denom) : pv);
     }
-    AT(st, 2) = 0;
+    ST(st, 2, stepped ? (vl)0 : LD(st, 2));
 }
