@@ -26,14 +26,34 @@ inline void el_forward(long S, int layers, __global const int* widths, int batch
         __global const float* w = p + (long)woff * S;
         __global const float* bias = w + (long)(inW * outW) * S;
         __global float* dst = l == last ? y : a + (long)aoff * S;
+        int hidden = l == last ? ACT_IDENTITY : act;
         for (int b = 0; b < batch; b++)
         {
-            for (int o = 0; o < outW; o++)
+            // Four outputs at a time: four independent sums keep the FMA units busy; each sum still runs over i
+            // in order, as on the CPU.
+            int o = 0;
+            for (; o + 4 <= outW; o += 4)
+            {
+                vf s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+                for (int i = 0; i < inW; i++)
+                {
+                    vf xv = LD(x, b * inW + i);
+                    int wi = i * outW + o;
+                    s0 += xv * LD(w, wi);
+                    s1 += xv * LD(w, wi + 1);
+                    s2 += xv * LD(w, wi + 2);
+                    s3 += xv * LD(w, wi + 3);
+                }
+                ST(dst, b * outW + o, el_activate(hidden, LD(bias, o) + s0));
+                ST(dst, b * outW + o + 1, el_activate(hidden, LD(bias, o + 1) + s1));
+                ST(dst, b * outW + o + 2, el_activate(hidden, LD(bias, o + 2) + s2));
+                ST(dst, b * outW + o + 3, el_activate(hidden, LD(bias, o + 3) + s3));
+            }
+            for (; o < outW; o++)
             {
                 vf s = 0.0f;
                 for (int i = 0; i < inW; i++) s += LD(x, b * inW + i) * LD(w, i * outW + o);
-                vf v = LD(bias, o) + s;
-                ST(dst, b * outW + o, l == last ? v : el_activate(act, v));
+                ST(dst, b * outW + o, el_activate(hidden, LD(bias, o) + s));
             }
         }
         if (l != last)
@@ -97,7 +117,24 @@ inline void el_backward(long S, int layers, __global const int* widths, int batc
         __global const float* w = p + (long)woff * S;
         for (int b = 0; b < batch; b++)
         {
-            for (int i = 0; i < inW; i++)
+            int i = 0;
+            for (; i + 4 <= inW; i += 4) // four independent sums, as in forward
+            {
+                vf s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+                for (int o = 0; o < outW; o++)
+                {
+                    vf d = LD(dz, b * outW + o);
+                    s0 += LD(w, i * outW + o) * d;
+                    s1 += LD(w, (i + 1) * outW + o) * d;
+                    s2 += LD(w, (i + 2) * outW + o) * d;
+                    s3 += LD(w, (i + 3) * outW + o) * d;
+                }
+                ST(dx, b * inW + i, el_derivative(act, LD(x, b * inW + i), s0));
+                ST(dx, b * inW + i + 1, el_derivative(act, LD(x, b * inW + i + 1), s1));
+                ST(dx, b * inW + i + 2, el_derivative(act, LD(x, b * inW + i + 2), s2));
+                ST(dx, b * inW + i + 3, el_derivative(act, LD(x, b * inW + i + 3), s3));
+            }
+            for (; i < inW; i++)
             {
                 vf s = 0.0f;
                 for (int o = 0; o < outW; o++) s += LD(w, i * outW + o) * LD(dz, b * outW + o);
