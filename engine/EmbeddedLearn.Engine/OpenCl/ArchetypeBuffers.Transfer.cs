@@ -1,12 +1,14 @@
+using System.Runtime.InteropServices;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>Moving data between the entity-major host components and the interleaved device buffers. Per tick
-/// (samples up, results down) host memory goes straight to or from an entity-major transfer buffer and a
-/// conversion kernel reorders it on the device, so a tick allocates nothing and still ends with one wait; whole
-/// uploads and read-backs (structural changes, synchronisation) convert on the host.</summary>
+/// (samples up, results down) the chunks are gathered into or scattered from pinned staging arrays allocated with
+/// the buffers, each component moves with one transfer into or out of an entity-major transfer buffer, and a
+/// conversion kernel reorders it on the device: no allocation, and a handful of commands per archetype whatever
+/// the chunk count. Whole uploads and read-backs (structural changes, synchronisation) convert on the host.</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
     /// <summary>Uploads every component, the settings and the state from the world (blocking).</summary>
@@ -52,8 +54,8 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
     }
 
-    /// <summary>Enqueues this tick's inputs and targets: a non-blocking copy from chunk memory into the transfer
-    /// buffers, then one conversion launch per component.</summary>
+    /// <summary>Enqueues this tick's inputs and targets: each gathered from the chunks into its pinned staging array,
+    /// one non-blocking write into the transfer buffer, then one conversion launch.</summary>
     public void UploadSamples()
     {
         Flush();
@@ -64,28 +66,38 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
     }
 
-    /// <summary>Enqueues this tick's outputs, losses and element losses back into chunk memory: a conversion launch
-    /// into the transfer buffers, then non-blocking reads (valid after the queue's next wait).</summary>
+    /// <summary>Brings this tick's outputs, losses and element losses into chunk memory: a conversion launch per
+    /// component into the transfer buffers, one read each into the staging arrays, the last one blocking (every
+    /// kernel of the tick was enqueued before, so this is the tick's wait), then a scatter into the chunks.</summary>
     public void ReadResults()
     {
         Flush();
-        Download(Column(Spec.Outputs));
+        DeviceColumn outputs = Column(Spec.Outputs);
+        Download(outputs, blocking: !Trainable);
+        if (Trainable)
+        {
+            DeviceColumn elements = Column(Spec.LossElements);
+            Download(elements, blocking: false);
+            fixed (float* loss = _lossStaging)
+            {
+                // One float per entity: the interleaved and entity-major layouts coincide.
+                Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
+            }
+
+            Scatter(elements);
+        }
+
+        Scatter(outputs);
         if (!Trainable)
         {
             return;
         }
 
-        Download(Column(Spec.LossElements));
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            fixed (Loss* loss = chunk.GetSpan<Loss>())
-            {
-                // One float per entity: the interleaved and entity-major layouts coincide.
-                Api.Read(Queue, Loss, index * (long)sizeof(float), chunk.Count * (long)sizeof(float), loss, blocking: false);
-            }
-
+            _lossStaging.AsSpan(index, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
             index += chunk.Count;
         }
     }
@@ -140,34 +152,40 @@ internal sealed unsafe partial class ArchetypeBuffers
     private void Upload(DeviceColumn column)
     {
         int index = 0;
-        long rowBytes = column.Type.ByteSize;
+        int k = column.Type.ElementCount;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            fixed (float* source = chunk.GetSpan<float>(column.Type))
-            {
-                Api.Write(Queue, column.Transfer, index * rowBytes, chunk.Count * rowBytes, source, blocking: false);
-            }
-
+            chunk.GetSpan<float>(column.Type).CopyTo(column.Staging.AsSpan(index * k));
             index += chunk.Count;
         }
 
-        Convert(KernelSource.ToInterleaved, column.Type.ElementCount, column.Transfer, column.Buffer);
+        // The staging array is pinned and not touched again before the tick's wait, so the write may be in flight.
+        fixed (float* source = column.Staging)
+        {
+            Api.Write(Queue, column.Transfer, 0, Count * (long)column.Type.ByteSize, source, blocking: false);
+        }
+
+        Convert(KernelSource.ToInterleaved, k, column.Transfer, column.Buffer);
     }
 
-    private void Download(DeviceColumn column)
+    private void Download(DeviceColumn column, bool blocking)
     {
         Convert(KernelSource.ToEntityMajor, column.Type.ElementCount, column.Buffer, column.Transfer);
+        fixed (float* target = column.Staging)
+        {
+            Api.Read(Queue, column.Transfer, 0, Count * (long)column.Type.ByteSize, target, blocking);
+        }
+    }
+
+    private void Scatter(DeviceColumn column)
+    {
         int index = 0;
-        long rowBytes = column.Type.ByteSize;
+        int k = column.Type.ElementCount;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            fixed (float* target = chunk.GetSpan<float>(column.Type))
-            {
-                Api.Read(Queue, column.Transfer, index * rowBytes, chunk.Count * rowBytes, target, blocking: false);
-            }
-
+            column.Staging.AsSpan(index * k, chunk.Count * k).CopyTo(chunk.GetSpan<float>(column.Type));
             index += chunk.Count;
         }
     }

@@ -17,6 +17,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private readonly OpenClDevice _device;
     private readonly List<nint> _owned = [];
     private readonly List<DeviceColumn> _columns = [];
+    private readonly float[] _lossStaging;
     private TrainingSettings[] _uploadedSettings = [];
 
     public ArchetypeBuffers(OpenClDevice device, Archetype archetype, ModelSpec spec)
@@ -32,6 +33,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];
+        _lossStaging = GC.AllocateArray<float>(Trainable ? Count : 0, pinned: true);
         Add(spec.Parameters, state: true, perTick: false);
         Add(spec.Inputs, state: false, perTick: true);
         Add(spec.Outputs, state: false, perTick: true);
@@ -158,7 +160,10 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
     private void Add(ComponentType type, bool state, bool perTick) =>
         _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0,
-            perTick ? Allocate(Count * (long)type.ByteSize) : 0));
+            perTick ? Allocate(Count * (long)type.ByteSize) : 0)
+        {
+            Staging = perTick ? GC.AllocateArray<float>(Count * type.ElementCount, pinned: true) : [],
+        });
 
     private nint Allocate(long bytes)
     {

@@ -1,6 +1,6 @@
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>Device time per stage (OpenCL profiling events) and the fusion switch.</summary>
+/// <summary>Device time per stage (OpenCL profiling events), the fusion switch and the work-item mapping.</summary>
 public sealed partial class OpenClBackend
 {
     /// <summary>The device-time slots, in index order: the six stage kernels (zero_grad, forward, mse_loss,
@@ -15,6 +15,18 @@ public sealed partial class OpenClBackend
     {
         get => _device.FuseStages;
         set => _device.FuseStages = value;
+    }
+
+    /// <summary>The entities each work-item of the stage kernels handles (see <see cref="DeviceLimits.VectorWidth"/>).</summary>
+    internal int VectorWidth => _device.Limits.VectorWidth;
+
+    /// <summary>A backend whose kernels handle <paramref name="vectorWidth"/> entities per work-item whatever the
+    /// device (tests run the GPU mapping, 1, on PoCL this way).</summary>
+    /// <exception cref="OpenClException">No usable device; the message gives the probe's reason.</exception>
+    internal static OpenClBackend CreateWithVectorWidth(OpenClSelection selection, int vectorWidth)
+    {
+        OpenClProbeResult probe = OpenClDevice.TryCreate(selection, vectorWidth, out OpenClDevice? device);
+        return device is not null ? new OpenClBackend(device) : throw new OpenClException("The OpenCL backend is unavailable: " + probe.Reason);
     }
 
     /// <summary>Device nanoseconds that the last completed tick spent in slot <paramref name="slot"/> of

@@ -44,7 +44,13 @@ internal sealed unsafe class OpenClDevice : IDisposable
 
     /// <summary>Probes, picks a device as <paramref name="selection"/> says and builds the kernels; never throws.
     /// Returns what was found; <paramref name="device"/> is set only when it is available.</summary>
-    public static OpenClProbeResult TryCreate(OpenClSelection selection, out OpenClDevice? device)
+    public static OpenClProbeResult TryCreate(OpenClSelection selection, out OpenClDevice? device) =>
+        TryCreate(selection, vectorWidth: null, out device);
+
+    /// <summary>As <see cref="TryCreate(OpenClSelection, out OpenClDevice?)"/>, with the entities per work-item
+    /// forced to <paramref name="vectorWidth"/> (1, 2, 4, 8 or 16) instead of chosen from the device: tests run
+    /// the GPU mapping (1) on a CPU device this way.</summary>
+    public static OpenClProbeResult TryCreate(OpenClSelection selection, int? vectorWidth, out OpenClDevice? device)
     {
         ArgumentNullException.ThrowIfNull(selection);
         device = null;
@@ -78,7 +84,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
             }
 
             var created = new OpenClDevice(api, chosen.Device);
-            OpenClProbeResult result = created.Initialise(chosen, selection, seen);
+            OpenClProbeResult result = created.Initialise(chosen, selection, vectorWidth, seen);
             if (!result.IsAvailable)
             {
                 created.Dispose();
@@ -131,7 +137,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
     private static OpenClProbeResult Declined(string reason, List<string>? seen = null) =>
         new() { IsAvailable = false, Reason = reason, DevicesSeen = seen ?? [] };
 
-    private OpenClProbeResult Initialise(DeviceCandidate chosen, OpenClSelection selection, List<string> seen)
+    private OpenClProbeResult Initialise(DeviceCandidate chosen, OpenClSelection selection, int? forcedWidth, List<string> seen)
     {
         var info = new OpenClProbeResult
         {
@@ -158,7 +164,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
             source = KernelSource.Broken;
         }
 
-        int vectorWidth = DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
+        int vectorWidth = forcedWidth ?? DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
         string? log = Build(source, "-D VW=" + vectorWidth.ToString(CultureInfo.InvariantCulture), out int buildError);
         if (buildError != 0)
         {
