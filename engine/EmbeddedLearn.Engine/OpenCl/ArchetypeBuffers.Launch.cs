@@ -11,9 +11,15 @@ namespace EmbeddedLearn.OpenCl;
 /// stages only read that entity's data, so running them back to back per work-item gives the same numbers as
 /// separate launches. A single collected stage goes out through its own kernel. With <see cref="Fuse"/> off every
 /// stage is its own launch (and its own device-time slot).</para>
+/// <para>The tick-start snapshot (<see cref="Snapshot"/>) is taken by the first launch that goes out: the fused kernel
+/// copies each entity's state itself before its stages run; a single-stage launch is preceded by whole-buffer
+/// copies.</para>
 /// </summary>
 internal sealed partial class ArchetypeBuffers
 {
+    /// <summary>The fused kernel's flag for taking the snapshot (common.cl's STAGE_SNAPSHOT).</summary>
+    private const int SnapshotBit = 64;
+
     private int _pending;
 
     /// <summary>Whether consecutive stages in default order are fused into one launch (the device's setting,
@@ -54,6 +60,7 @@ internal sealed partial class ArchetypeBuffers
         _pending = 0;
         if ((stages & (stages - 1)) == 0)
         {
+            TakeSnapshot();
             LaunchStage((OpenClStageKind)System.Numerics.BitOperations.Log2((uint)stages));
         }
         else
@@ -134,7 +141,7 @@ internal sealed partial class ArchetypeBuffers
         uint a = 0;
         api.Arg(kernel, a++, Count);
         api.Arg(kernel, a++, Stride);
-        api.Arg(kernel, a++, stages);
+        api.Arg(kernel, a++, _snapshotPending ? stages | SnapshotBit : stages);
         api.Arg(kernel, a++, Spec.Layout.LayerCount);
         api.Arg(kernel, a++, Widths);
         api.Arg(kernel, a++, Spec.Batch);
@@ -157,8 +164,16 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, HasMomentum ? Buffer(Spec.Momentum) : parameters);
         api.Arg(kernel, a++, HasMomentum ? 1 : 0);
         api.Arg(kernel, a++, HasAdam ? Buffer(Spec.AdamMoments) : parameters);
+        api.Arg(kernel, a++, HasAdam ? 1 : 0);
         OptimizerArgs(kernel, ref a);
+        a++;
+        api.Arg(kernel, a++, Column(Spec.Parameters).Snapshot);
+        api.Arg(kernel, a++, Trainable ? Column(Spec.Gradients).Snapshot : parameters);
+        api.Arg(kernel, a++, HasMomentum ? Column(Spec.Momentum).Snapshot : parameters);
+        api.Arg(kernel, a++, HasAdam ? Column(Spec.AdamMoments).Snapshot : parameters);
+        api.Arg(kernel, a++, Trainable ? StateSnapshot : Widths);
         Enqueue(kernel, DeviceProfiler.FusedSlot, VectorWidth);
+        _snapshotPending = false; // taken by the kernel, now that it is enqueued
     }
 
     private void Enqueue(nint kernel, int slot, int entitiesPerItem) =>

@@ -112,6 +112,9 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
 
         Flush();
+
+        // A snapshot still pending means no launch of this tick changed the state: the live buffers hold it.
+        fromSnapshot &= !_snapshotPending;
         var staged = new List<(ComponentType, float[])>();
         foreach (DeviceColumn column in _columns)
         {

@@ -18,6 +18,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private readonly List<nint> _owned = [];
     private readonly List<DeviceColumn> _columns = [];
     private readonly float[] _lossStaging;
+    private bool _snapshotPending;
     private TrainingSettings[] _uploadedSettings = [];
 
     public ArchetypeBuffers(OpenClDevice device, Archetype archetype, ModelSpec spec)
@@ -112,10 +113,23 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// <summary>The device buffer of <paramref name="type"/>.</summary>
     public nint Buffer(ComponentType type) => Column(type).Buffer;
 
-    /// <summary>Copies the training state to the snapshot buffers (device-side).</summary>
+    /// <summary>Marks the training state to be copied to the snapshot buffers before the first launch that changes
+    /// it: inside the fused kernel (each work-item copies its entities' state, which it reads anyway) or, before a
+    /// single-stage launch, as device-side buffer copies. Until then the live buffers are the tick-start state.</summary>
     public void Snapshot()
     {
         Flush();
+        _snapshotPending = true;
+    }
+
+    /// <summary>Takes a pending snapshot now, as device-side copies of whole buffers.</summary>
+    private void TakeSnapshot()
+    {
+        if (!_snapshotPending)
+        {
+            return;
+        }
+
         foreach (DeviceColumn column in _columns)
         {
             if (column.IsState)
@@ -128,6 +142,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         {
             Api.Copy(Queue, State, StateSnapshot, Stride * 3L * sizeof(long));
         }
+
+        _snapshotPending = false;
     }
 
     /// <summary>Drops any pending launch and releases every buffer.</summary>

@@ -164,7 +164,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
             source = KernelSource.Broken;
         }
 
-        int vectorWidth = forcedWidth ?? DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
+        int vectorWidth = forcedWidth ?? VectorWidthFromEnvironment() ?? DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
         string? log = Build(source, "-D VW=" + vectorWidth.ToString(CultureInfo.InvariantCulture), out int buildError);
         if (buildError != 0)
         {
@@ -189,6 +189,12 @@ internal sealed unsafe class OpenClDevice : IDisposable
         Info = info with { IsAvailable = true };
         return Info;
     }
+
+    /// <summary>EMBEDDEDLEARN_OPENCL_VECTOR_WIDTH (1, 2, 4, 8 or 16) overrides the entities per work-item, for
+    /// tuning; anything else is ignored.</summary>
+    private static int? VectorWidthFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("EMBEDDEDLEARN_OPENCL_VECTOR_WIDTH"), NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+            && width is 1 or 2 or 4 or 8 or 16 ? width : null;
 
     private DeviceLimits QueryLimits(int computeUnits, int vectorWidth)
     {

@@ -122,6 +122,46 @@ public sealed class DeviceLayoutTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(4)] // the fused launch itself fails: no kernel ran, the live buffers are the tick-start state
+    [InlineData(5)] // the conversion after it fails: the fused kernel took the snapshot before changing anything
+    public void A_fault_at_or_after_the_fused_launch_restores_the_tick_start_state(int enqueuesBefore)
+    {
+        var plan = new FaultPlan();
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { FaultInjector = plan });
+        (World world, Entity[] entities) = SwarmWorld.Uniform(21); // one archetype: inputs and targets are 4 enqueues
+        using (world)
+        {
+            ModelSpec spec = SwarmWorld.Swarm;
+            using var pipeline = new TrainingPipeline(backend.CreateStages(zeroGrad: true));
+            for (int tick = 0; tick < 2; tick++)
+            {
+                SwarmWorld.WriteSamples(world, entities.Select(e => (spec, e)), tick);
+                pipeline.Run(world);
+            }
+
+            backend.SynchronizeToHost(world);
+            float[][] before = [.. entities.Select(e => world.GetSpan<float>(e, spec.Parameters).ToArray())];
+            float[][] gradientsBefore = [.. entities.Select(e => world.GetSpan<float>(e, spec.Gradients).ToArray())];
+            TrainingState[] statesBefore = [.. entities.Select(e => world.Get<TrainingState>(e))];
+            SwarmWorld.WriteSamples(world, entities.Select(e => (spec, e)), 2);
+            plan.Operation = OpenClOperation.Enqueue;
+            plan.After = enqueuesBefore;
+            plan.Armed = true;
+
+            Assert.Throws<OpenClException>(() => pipeline.Run(world));
+            Assert.True(backend.RecoverToHost(world, out string detail), detail);
+
+            Assert.Equal(1, plan.Fired);
+            for (int i = 0; i < entities.Length; i++)
+            {
+                Assert.Equal(before[i], world.GetSpan<float>(entities[i], spec.Parameters).ToArray());
+                Assert.Equal(gradientsBefore[i], world.GetSpan<float>(entities[i], spec.Gradients).ToArray());
+                Assert.Equal(statesBefore[i], world.Get<TrainingState>(entities[i]));
+            }
+        }
+    }
+
     private static IEnumerable<ComponentType> StateTypes(ModelSpec spec, World world, Entity entity)
     {
         foreach (ComponentType type in new[] { spec.Parameters, spec.Gradients, spec.Momentum, spec.AdamMoments })

@@ -74,6 +74,8 @@ typedef EL_CAT(long, VW) vl;
 #define STAGE_BACKWARD 8
 #define STAGE_SGD 16
 #define STAGE_ADAM 32
+// Not a stage: the fused kernel first copies the entity's training state into the tick-start snapshot.
+#define STAGE_SNAPSHOT 64
 
 inline vf el_activate(int act, vf v)
 {

@@ -54,15 +54,27 @@ __kernel void adam_step(int n, int S, int P, __global float* params, __global co
 
 // The stages whose bits are set in `stages`, in the default order, for the work-item's entities: one launch
 // instead of up to six, and each entity's outputs, output gradient and gradients are still in cache when the
-// next stage reads them.
+// next stage reads them. With STAGE_SNAPSHOT it first copies the entity's state into the snapshot buffers.
 __kernel void fused_tick(int n, int S, int stages, int layers, __global const int* widths, int batch, int act, int P,
     int count, int maxW, __global float* params, __global const float* inputs, __global float* acts,
     __global float* outputs, __global const float* targets, __global float* outGrad, __global float* elements,
     __global float* loss, __global float* grads, __global float* scratch, __global float* momentum, int hasMomentum,
-    __global float* moments, __global const float* sf, __global const int* si, __global long* st)
+    __global float* moments, int hasAdam, __global const float* sf, __global const int* si, __global long* st,
+    __global float* snapParams, __global float* snapGrads, __global float* snapMomentum, __global float* snapMoments,
+    __global long* snapState)
 {
     int e = get_global_id(0) * VW;
     if (e >= n) return;
+    if (stages & STAGE_SNAPSHOT)
+    {
+        el_copy(S, P, params + e, snapParams + e);
+        el_copy(S, P, grads + e, snapGrads + e);
+        if (hasMomentum) el_copy(S, P, momentum + e, snapMomentum + e);
+        if (hasAdam) el_copy(S, 2 * P, moments + e, snapMoments + e);
+        ST(snapState + e, 0, LD(st + e, 0));
+        ST(snapState + e, 1, LD(st + e, 1));
+        ST(snapState + e, 2, LD(st + e, 2));
+    }
     if (stages & STAGE_ZERO_GRAD) el_zero_grad(S, P, grads + e, si + e, st + e);
     if (stages & STAGE_FORWARD) el_forward(S, layers, widths, batch, act, params + e, inputs + e, acts + e, outputs + e);
     if (stages & STAGE_MSE_LOSS) el_mse_loss(S, count, outputs + e, targets + e, outGrad + e, elements + e, loss + e, si + e);

@@ -3,6 +3,13 @@
 // arrive offset by the work-item's first entity (see common.cl); S is the stride. Settings and counters differ per
 // entity, so per-entity decisions are lane masks that select what is stored.
 
+// Copies count floats of the entity's state (the tick-start snapshot, taken inside the fused kernel, where the
+// state is read anyway, instead of a separate copy of whole buffers).
+inline void el_copy(long S, int count, __global const float* from, __global float* to)
+{
+    for (int i = 0; i < count; i++) ST(to, i, LD(from, i));
+}
+
 // Clears gradients at the start of each accumulation window (backward passes % K == 0).
 inline void el_zero_grad(long S, int P, __global float* g, __global const int* si, __global const long* st)
 {
