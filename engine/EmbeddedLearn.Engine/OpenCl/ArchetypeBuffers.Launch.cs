@@ -1,9 +1,8 @@
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
-/// Kernel launches over all of this archetype's entities: <see cref="Stride"/> / <see cref="VectorWidth"/>
-/// work-items in groups of <see cref="LocalSize"/>, each for <see cref="VectorWidth"/> neighbouring entities
-/// (items starting past <see cref="Count"/> return at once).
+/// Kernel launches over all of this archetype's entities: whole groups of <see cref="LocalSize"/> work-items, each
+/// for <see cref="VectorWidth"/> neighbouring entities (items starting past <see cref="Count"/> return at once).
 /// <para>Fusion: with <see cref="Fuse"/> on, <see cref="Launch"/> does not enqueue at once; stages launched in the
 /// default order (ZeroGrad, Forward, MseLoss, Backward, SgdStep, AdamStep; any subset, each at most once) collect
 /// and go out as one <c>fused_tick</c> launch when anything else touches the buffers (<see cref="ReadResults"/>,
@@ -177,7 +176,7 @@ internal sealed partial class ArchetypeBuffers
     }
 
     private void Enqueue(nint kernel, int slot, int entitiesPerItem) =>
-        _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, Stride / entitiesPerItem, LocalSize));
+        _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, WorkGroupPlan.GlobalSize(Count, entitiesPerItem, LocalSize), LocalSize));
 
     private void OptimizerArgs(nint kernel, ref uint a)
     {

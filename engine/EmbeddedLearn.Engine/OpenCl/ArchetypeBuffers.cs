@@ -29,7 +29,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Count = archetype.EntityCount;
         LocalSize = WorkGroupPlan.LocalSize(device.Limits, Count);
         VectorWidth = device.Limits.VectorWidth;
-        Stride = InterleavedLayout.Stride(Count, LocalSize * VectorWidth);
+        Stride = InterleavedLayout.Stride(Count, WorkGroupPlan.StrideAlignment(device.Limits));
         Trainable = archetype.Signature.ContainsAll(spec.PlainSignature);
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
@@ -79,8 +79,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// <summary>Entities per work-item of the stage kernels (<see cref="DeviceLimits.VectorWidth"/>).</summary>
     public int VectorWidth { get; }
 
-    /// <summary>The interleaved stride: <see cref="Count"/> padded to an odd number of work-groups of
-    /// <see cref="LocalSize"/> work-items handling <see cref="VectorWidth"/> entities each.</summary>
+    /// <summary>The interleaved stride: <see cref="Count"/> padded to an odd multiple of
+    /// <see cref="WorkGroupPlan.StrideAlignment"/> (at least one vector more than the last entity).</summary>
     public int Stride { get; }
 
     /// <summary>The entity of each device row, as of the last upload.</summary>

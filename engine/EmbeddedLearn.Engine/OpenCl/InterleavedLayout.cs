@@ -3,15 +3,15 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>
 /// The device layout of a component: element <c>k</c> of entity <c>e</c> at <c>k * stride + e</c> (interleaved
 /// across entities), where the host keeps it at <c>e * elements + k</c> (entity-major, the engine's and PyTorch's
-/// order). The stride is the entity count padded to whole work-groups (<see cref="Stride"/>), so a launch covers
-/// every entity with whole groups, and neighbouring work-items touch neighbouring addresses.
+/// order). The stride is the entity count padded to an odd number of alignment units (<see cref="Stride"/>), so
+/// neighbouring work-items touch neighbouring, aligned addresses.
 /// </summary>
 internal static class InterleavedLayout
 {
     /// <summary>The stride for <paramref name="count"/> entities: the smallest odd multiple of
     /// <paramref name="alignment"/> that is at least <paramref name="count"/>. Odd, so that a stride is never a
     /// power of two times the alignment: the elements of one entity lie a stride apart, and a stride such as 4 KiB
-    /// would put them all in the same cache set (measured on PoCL: 1,024 entities ran slower than 1,152).</summary>
+    /// would put them all in the same cache set (see <see cref="WorkGroupPlan.StrideAlignment"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A negative count or an alignment below 1.</exception>
     public static int Stride(int count, int alignment)
     {

@@ -6,7 +6,8 @@ namespace EmbeddedLearn.OpenCl;
 /// kernel's limit, and as large as possible while the launch still gives each compute unit
 /// <see cref="GroupsPerComputeUnit"/> groups (so that a unit has another group to run while one waits on memory).
 /// Small archetypes get the preferred multiple itself. A work-item handles <see cref="DeviceLimits.VectorWidth"/>
-/// entities; the archetype's stride is padded to whole groups of them (see <see cref="InterleavedLayout.Stride"/>).
+/// entities; the launch is padded to whole groups (<see cref="GlobalSize"/>), independently of the stride
+/// (<see cref="StrideAlignment"/>).
 /// </summary>
 internal static class WorkGroupPlan
 {
@@ -34,6 +35,22 @@ internal static class WorkGroupPlan
         }
 
         return local;
+    }
+
+    /// <summary>Work-items for <paramref name="count"/> entities at <paramref name="entitiesPerItem"/> per item,
+    /// rounded up to whole groups of <paramref name="localSize"/>.</summary>
+    public static int GlobalSize(int count, int entitiesPerItem, int localSize) =>
+        (int)(CeilDiv(CeilDiv(count, entitiesPerItem), localSize) * localSize);
+
+    /// <summary>The unit the stride is an odd multiple of (<see cref="InterleavedLayout.Stride"/>): one vector of
+    /// entities on a CPU device (a cache line at 16 floats), one preferred multiple of work-items (a warp's
+    /// coalesced segment) on a GPU. Not the work-group: a stride that is a multiple of a large group is a multiple
+    /// of 4 KiB, and every element of an entity then falls in the same cache set (measured on PoCL: 16,384 entities
+    /// ran 60 times slower than 1,024).</summary>
+    public static int StrideAlignment(DeviceLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return limits.VectorWidth > 1 ? limits.VectorWidth : Math.Max(1, limits.PreferredMultiple);
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;

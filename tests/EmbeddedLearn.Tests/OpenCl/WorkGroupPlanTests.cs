@@ -71,4 +71,27 @@ public sealed class WorkGroupPlanTests
     {
         Assert.Equal(expected, DeviceLimits.ChooseVectorWidth(kind, native));
     }
+
+    [Theory]
+    [InlineData(1024, 16, 8, 64)] // 64 items: 8 whole groups
+    [InlineData(1000, 16, 8, 64)] // 63 items, rounded up to 8 groups of 8
+    [InlineData(100, 1, 32, 128)]
+    [InlineData(1, 1, 32, 32)]
+    public void The_launch_covers_every_entity_with_whole_groups(int count, int perItem, int local, int expected)
+    {
+        Assert.Equal(expected, WorkGroupPlan.GlobalSize(count, perItem, local));
+    }
+
+    [Fact]
+    public void The_stride_unit_is_a_vector_on_a_CPU_and_a_warp_on_a_GPU_never_the_work_group()
+    {
+        Assert.Equal(32, WorkGroupPlan.StrideAlignment(DataCentreGpu));
+        Assert.Equal(16, WorkGroupPlan.StrideAlignment(new DeviceLimits { VectorWidth = 16, PreferredMultiple = 8, MaxWorkGroupSize = 4096 }));
+
+        // 16,384 entities in groups of 128 items x 16 would give a 72 KiB stride, a multiple of 4 KiB; the unit keeps
+        // the stride an odd number of cache lines.
+        int stride = InterleavedLayout.Stride(16_384, 16);
+        Assert.Equal(16_400, stride);
+        Assert.Equal(1, (stride * sizeof(float) / 64) % 2);
+    }
 }

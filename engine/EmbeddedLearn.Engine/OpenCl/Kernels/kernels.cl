@@ -1,7 +1,7 @@
 // The kernels: one per stage, the fused tick, and the layout conversions. Every kernel takes n (entities) and
-// S (stride, >= n). The stage and fused kernels run over S / VW work-items, item w handling entities w * VW to
+// S (stride, >= n rounded up to VW). In the stage and fused kernels item w handles entities w * VW to
 // w * VW + VW - 1 (lanes past n compute on zero padding and are never read); the conversions run one work-item
-// per entity over S work-items. Items starting at or past n do nothing.
+// per entity. The launch is rounded up to whole work-groups; items starting at or past n do nothing.
 
 __kernel void zero_grad(int n, int S, int P, __global float* grads, __global const int* si, __global const long* st)
 {
