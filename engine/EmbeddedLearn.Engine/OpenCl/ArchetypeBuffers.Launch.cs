@@ -75,7 +75,7 @@ internal sealed partial class ArchetypeBuffers
         nint kernel = _device.Kernel(KernelSource.KernelNames[(int)stage]);
         uint a = 0;
         api.Arg(kernel, a++, Count);
-        api.Arg(kernel, a++, Stride);
+        api.Arg(kernel, a++, Tile);
         switch (stage)
         {
             case OpenClStageKind.ZeroGrad:
@@ -86,6 +86,8 @@ internal sealed partial class ArchetypeBuffers
                 break;
             case OpenClStageKind.Forward:
                 LayoutArgs(kernel, ref a);
+                api.Arg(kernel, a++, p);
+                api.Arg(kernel, a++, Spec.Activations.ElementCount);
                 api.Arg(kernel, a++, Buffer(Spec.Parameters));
                 api.Arg(kernel, a++, Buffer(Spec.Inputs));
                 api.Arg(kernel, a++, Buffer(Spec.Activations));
@@ -102,6 +104,8 @@ internal sealed partial class ArchetypeBuffers
                 break;
             case OpenClStageKind.Backward:
                 LayoutArgs(kernel, ref a);
+                api.Arg(kernel, a++, p);
+                api.Arg(kernel, a++, Spec.Activations.ElementCount);
                 api.Arg(kernel, a++, Spec.Layout.MaxWidth);
                 api.Arg(kernel, a++, Buffer(Spec.Parameters));
                 api.Arg(kernel, a++, Buffer(Spec.Inputs));
@@ -139,7 +143,7 @@ internal sealed partial class ArchetypeBuffers
         nint parameters = Buffer(Spec.Parameters);
         uint a = 0;
         api.Arg(kernel, a++, Count);
-        api.Arg(kernel, a++, Stride);
+        api.Arg(kernel, a++, Tile);
         api.Arg(kernel, a++, _snapshotPending ? stages | SnapshotBit : stages);
         api.Arg(kernel, a++, Spec.Layout.LayerCount);
         api.Arg(kernel, a++, Widths);
@@ -148,6 +152,7 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, Spec.Layout.ParameterCount);
         api.Arg(kernel, a++, Spec.Outputs.ElementCount);
         api.Arg(kernel, a++, Spec.Layout.MaxWidth);
+        api.Arg(kernel, a++, Spec.Activations.ElementCount);
         api.Arg(kernel, a++, parameters);
         api.Arg(kernel, a++, Buffer(Spec.Inputs));
         api.Arg(kernel, a++, Buffer(Spec.Activations));

@@ -3,7 +3,7 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>Packing settings and state for the device, interleaved (slot j of entity e at <c>j * Stride + e</c>).</summary>
+/// <summary>Packing settings and state for the device, interleaved like the components (<see cref="InterleavedLayout.Index"/>).</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
     /// <summary>Uploads the packed settings when <paramref name="force"/> or when any entity's settings differ from
@@ -35,25 +35,25 @@ internal sealed unsafe partial class ArchetypeBuffers
             index += chunk.Count;
         }
 
-        // Interleaved like every other device buffer: slot j of entity e at j * Stride + e (slots: common.cl).
-        float[] sf = new float[Stride * 8];
-        int[] si = new int[Stride * 8];
-        int stride = Stride;
+        // Interleaved like every other device buffer: slot j of entity e at Index(e, j) (slots: common.cl).
+        float[] sf = new float[Padded * 8];
+        int[] si = new int[Padded * 8];
         for (int e = 0; e < Count; e++)
         {
             TrainingSettings s = current[e];
-            sf[e] = s.LearningRate;
-            sf[stride + e] = s.Momentum;
-            sf[(2 * stride) + e] = s.Dampening;
-            sf[(3 * stride) + e] = s.WeightDecay;
-            sf[(4 * stride) + e] = s.Beta1;
-            sf[(5 * stride) + e] = s.Beta2;
-            sf[(6 * stride) + e] = s.Epsilon;
-            si[e] = (int)s.Optimizer;
-            si[stride + e] = s.Nesterov ? 1 : 0;
-            si[(2 * stride) + e] = s.Maximize ? 1 : 0;
-            si[(3 * stride) + e] = (int)s.Reduction;
-            si[(4 * stride) + e] = s.AccumulationSteps;
+            int at = (int)InterleavedLayout.Index(e, 0, 8, Tile);
+            sf[at] = s.LearningRate;
+            sf[at + Tile] = s.Momentum;
+            sf[at + (2 * Tile)] = s.Dampening;
+            sf[at + (3 * Tile)] = s.WeightDecay;
+            sf[at + (4 * Tile)] = s.Beta1;
+            sf[at + (5 * Tile)] = s.Beta2;
+            sf[at + (6 * Tile)] = s.Epsilon;
+            si[at] = (int)s.Optimizer;
+            si[at + Tile] = s.Nesterov ? 1 : 0;
+            si[at + (2 * Tile)] = s.Maximize ? 1 : 0;
+            si[at + (3 * Tile)] = (int)s.Reduction;
+            si[at + (4 * Tile)] = s.AccumulationSteps;
         }
 
         fixed (float* f = sf)
@@ -69,16 +69,17 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <summary>Uploads the host training counters (blocking).</summary>
     public void UploadState()
     {
-        long[] state = new long[Stride * 3];
+        long[] state = new long[Padded * 3];
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             ReadOnlySpan<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
             for (int r = 0; r < states.Length; r++, index++)
             {
-                state[index] = states[r].BackwardPasses;
-                state[Stride + index] = states[r].OptimizerSteps;
-                state[(2 * Stride) + index] = states[r].StepDue ? 1 : 0;
+                int at = (int)InterleavedLayout.Index(index, 0, 3, Tile);
+                state[at] = states[r].BackwardPasses;
+                state[at + Tile] = states[r].OptimizerSteps;
+                state[at + (2 * Tile)] = states[r].StepDue ? 1 : 0;
             }
         }
 

@@ -26,12 +26,12 @@ internal sealed unsafe partial class ArchetypeBuffers
         foreach (DeviceColumn column in _columns)
         {
             int k = column.Type.ElementCount;
-            float[] interleaved = new float[Stride * (long)k];
+            float[] interleaved = new float[Padded * (long)k];
             index = 0;
             for (int c = 0; c < Archetype.ChunkCount; c++)
             {
                 Chunk chunk = Archetype.GetChunk(c);
-                InterleavedLayout.Interleave<float>(chunk.GetSpan<float>(column.Type), k, Stride, index, interleaved);
+                InterleavedLayout.Interleave<float>(chunk.GetSpan<float>(column.Type), k, Tile, index, interleaved);
                 index += chunk.Count;
             }
 
@@ -80,7 +80,7 @@ internal sealed unsafe partial class ArchetypeBuffers
             Download(elements, blocking: false);
             fixed (float* loss = _lossStaging)
             {
-                // One float per entity: the interleaved and entity-major layouts coincide.
+                // One float per entity: the device and entity-major layouts coincide.
                 Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
             }
 
@@ -125,28 +125,28 @@ internal sealed unsafe partial class ArchetypeBuffers
             }
 
             int k = column.Type.ElementCount;
-            float[] interleaved = new float[Stride * (long)k];
+            float[] interleaved = new float[Padded * (long)k];
             fixed (float* v = interleaved)
             {
                 Api.Read(Queue, fromSnapshot ? column.Snapshot : column.Buffer, 0, Bytes(column.Type), v, blocking: true);
             }
 
             float[] values = new float[Count * k];
-            InterleavedLayout.Deinterleave<float>(interleaved, k, Stride, 0, values);
+            InterleavedLayout.Deinterleave<float>(interleaved, k, Tile, 0, values);
             staged.Add((column.Type, values));
         }
 
         long[]? state = null;
         if (Trainable)
         {
-            long[] interleaved = new long[Stride * 3];
+            long[] interleaved = new long[Padded * 3];
             fixed (long* s = interleaved)
             {
                 Api.Read(Queue, fromSnapshot ? StateSnapshot : State, 0, interleaved.Length * (long)sizeof(long), s, blocking: true);
             }
 
             state = new long[Count * 3];
-            InterleavedLayout.Deinterleave<long>(interleaved, 3, Stride, 0, state);
+            InterleavedLayout.Deinterleave<long>(interleaved, 3, Tile, 0, state);
         }
 
         return new StagedState(Rows, staged, state);
@@ -202,7 +202,7 @@ internal sealed unsafe partial class ArchetypeBuffers
 
         nint kernel = _device.Kernel(name);
         Api.Arg(kernel, 0, Count);
-        Api.Arg(kernel, 1, Stride);
+        Api.Arg(kernel, 1, Tile);
         Api.Arg(kernel, 2, elements);
         Api.Arg(kernel, 3, source);
         Api.Arg(kernel, 4, target);

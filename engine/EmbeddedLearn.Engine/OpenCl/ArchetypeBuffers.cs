@@ -6,7 +6,7 @@ namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
 /// The device copy of one model archetype in the interleaved layout (element k of entity e at
-/// <c>k * Stride + e</c>, see <see cref="InterleavedLayout"/>): a buffer per run-time sized component, settings
+/// <c>k * Tile + e</c> within its tile, see <see cref="InterleavedLayout"/>): a buffer per run-time sized component, settings
 /// (<c>sf</c> 8 floats, <c>si</c> 8 ints per entity, see common.cl), training state (3 longs per entity), the loss,
 /// backward scratch, the layer widths, snapshots of the training state taken at the start of every tick, and
 /// entity-major transfer buffers for the per-tick samples and results. Host components stay entity-major: the
@@ -29,7 +29,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Count = archetype.EntityCount;
         LocalSize = WorkGroupPlan.LocalSize(device.Limits, Count);
         VectorWidth = device.Limits.VectorWidth;
-        Stride = InterleavedLayout.Stride(Count, WorkGroupPlan.StrideAlignment(device.Limits));
+        Tile = VectorWidth > 1 ? VectorWidth : InterleavedLayout.Stride(Count, WorkGroupPlan.StrideAlignment(device.Limits));
+        Padded = InterleavedLayout.PaddedCount(Count, Tile);
         Trainable = archetype.Signature.ContainsAll(spec.PlainSignature);
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
@@ -55,12 +56,12 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
                 Add(spec.AdamMoments, state: true, perTick: false);
             }
 
-            SettingsF = Allocate(Stride * 8L * sizeof(float));
-            SettingsI = Allocate(Stride * 8L * sizeof(int));
-            State = Allocate(Stride * 3L * sizeof(long));
-            StateSnapshot = Allocate(Stride * 3L * sizeof(long));
-            Loss = Allocate(Stride * (long)sizeof(float));
-            Scratch = Allocate(Stride * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
+            SettingsF = Allocate(Padded * 8L * sizeof(float));
+            SettingsI = Allocate(Padded * 8L * sizeof(int));
+            State = Allocate(Padded * 3L * sizeof(long));
+            StateSnapshot = Allocate(Padded * 3L * sizeof(long));
+            Loss = Allocate(Padded * (long)sizeof(float));
+            Scratch = Allocate(Padded * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
         }
 
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
@@ -79,9 +80,13 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// <summary>Entities per work-item of the stage kernels (<see cref="DeviceLimits.VectorWidth"/>).</summary>
     public int VectorWidth { get; }
 
-    /// <summary>The interleaved stride: <see cref="Count"/> padded to an odd multiple of
-    /// <see cref="WorkGroupPlan.StrideAlignment"/> (at least one vector more than the last entity).</summary>
-    public int Stride { get; }
+    /// <summary>The tile of the device layout (<see cref="InterleavedLayout"/>): on a GPU every entity, padded to an
+    /// odd multiple of <see cref="WorkGroupPlan.StrideAlignment"/> (element k of entity e at k * Tile + e); on a CPU
+    /// device one work-item's <see cref="VectorWidth"/> entities.</summary>
+    public int Tile { get; }
+
+    /// <summary>Entities the device buffers hold: <see cref="Count"/> rounded up to whole tiles.</summary>
+    public int Padded { get; }
 
     /// <summary>The entity of each device row, as of the last upload.</summary>
     public Entity[] Rows { get; }
@@ -140,7 +145,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
         if (Trainable)
         {
-            Api.Copy(Queue, State, StateSnapshot, Stride * 3L * sizeof(long));
+            Api.Copy(Queue, State, StateSnapshot, Padded * 3L * sizeof(long));
         }
 
         _snapshotPending = false;
@@ -172,7 +177,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         throw new InvalidOperationException("No device buffer for component " + type + ".");
     }
 
-    private long Bytes(ComponentType type) => Stride * (long)type.ByteSize;
+    private long Bytes(ComponentType type) => Padded * (long)type.ByteSize;
 
     private void Add(ComponentType type, bool state, bool perTick) =>
         _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0,

@@ -1,10 +1,12 @@
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
-/// The device layout of a component: element <c>k</c> of entity <c>e</c> at <c>k * stride + e</c> (interleaved
-/// across entities), where the host keeps it at <c>e * elements + k</c> (entity-major, the engine's and PyTorch's
-/// order). The stride is the entity count padded to an odd number of alignment units (<see cref="Stride"/>), so
-/// neighbouring work-items touch neighbouring, aligned addresses.
+/// The device layout of a component of <c>K</c> elements per entity: interleaved across entities in tiles of
+/// <c>tile</c> entities, element <c>k</c> of entity <c>e</c> at <c>(e / tile) * tile * K + k * tile + e % tile</c>
+/// (<see cref="Index"/>), where the host keeps it at <c>e * K + k</c> (entity-major, the engine's and PyTorch's
+/// order). With one tile for all entities this is <c>k * tile + e</c>, the GPU layout (the tile is then the stride,
+/// <see cref="Stride"/>); a CPU device uses tiles of one work-item's vector of entities. Buffers hold
+/// <see cref="PaddedCount"/> entities; padding is zero.
 /// </summary>
 internal static class InterleavedLayout
 {
@@ -24,52 +26,61 @@ internal static class InterleavedLayout
             : throw new ArgumentOutOfRangeException(nameof(count), count, "The padded stride exceeds int.MaxValue.");
     }
 
+    /// <summary><paramref name="count"/> rounded up to whole tiles (at least one tile).</summary>
+    public static int PaddedCount(int count, int tile) => Math.Max(1, (count + tile - 1) / tile) * tile;
+
+    /// <summary>Where element <paramref name="element"/> of entity <paramref name="entity"/> lives in a buffer of
+    /// <paramref name="elements"/> elements per entity.</summary>
+    public static long Index(int entity, int element, int elements, int tile) =>
+        ((long)(entity / tile) * tile * elements) + ((long)element * tile) + (entity % tile);
+
     /// <summary>Writes the rows of <paramref name="entityMajor"/> ([rows, elements]) into
-    /// <paramref name="interleaved"/> ([elements, stride]) as entities <paramref name="firstEntity"/> onwards.</summary>
-    public static void Interleave<T>(ReadOnlySpan<T> entityMajor, int elements, int stride, int firstEntity, Span<T> interleaved)
+    /// <paramref name="device"/> as entities <paramref name="firstEntity"/> onwards.</summary>
+    public static void Interleave<T>(ReadOnlySpan<T> entityMajor, int elements, int tile, int firstEntity, Span<T> device)
         where T : unmanaged
     {
-        int rows = Rows(entityMajor.Length, elements, stride, firstEntity, interleaved.Length);
+        int rows = Rows(entityMajor.Length, elements, tile, firstEntity, device.Length);
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<T> row = entityMajor.Slice(r * elements, elements);
-            int e = firstEntity + r;
-            for (int k = 0; k < elements; k++)
+            long at = Index(firstEntity + r, 0, elements, tile);
+            for (int k = 0; k < elements; k++, at += tile)
             {
-                interleaved[(k * stride) + e] = row[k];
+                device[(int)at] = row[k];
             }
         }
     }
 
-    /// <summary>Reads entities <paramref name="firstEntity"/> onwards of <paramref name="interleaved"/>
-    /// ([elements, stride]) into the rows of <paramref name="entityMajor"/> ([rows, elements]).</summary>
-    public static void Deinterleave<T>(ReadOnlySpan<T> interleaved, int elements, int stride, int firstEntity, Span<T> entityMajor)
+    /// <summary>Reads entities <paramref name="firstEntity"/> onwards of <paramref name="device"/> into the rows of
+    /// <paramref name="entityMajor"/> ([rows, elements]).</summary>
+    public static void Deinterleave<T>(ReadOnlySpan<T> device, int elements, int tile, int firstEntity, Span<T> entityMajor)
         where T : unmanaged
     {
-        int rows = Rows(entityMajor.Length, elements, stride, firstEntity, interleaved.Length);
+        int rows = Rows(entityMajor.Length, elements, tile, firstEntity, device.Length);
         for (int r = 0; r < rows; r++)
         {
             Span<T> row = entityMajor.Slice(r * elements, elements);
-            int e = firstEntity + r;
-            for (int k = 0; k < elements; k++)
+            long at = Index(firstEntity + r, 0, elements, tile);
+            for (int k = 0; k < elements; k++, at += tile)
             {
-                row[k] = interleaved[(k * stride) + e];
+                row[k] = device[(int)at];
             }
         }
     }
 
-    private static int Rows(int entityMajorLength, int elements, int stride, int firstEntity, int interleavedLength)
+    private static int Rows(int entityMajorLength, int elements, int tile, int firstEntity, int deviceLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(elements, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tile, 1);
         if (entityMajorLength % elements != 0)
         {
             throw new ArgumentException($"The entity-major span holds {entityMajorLength} values, not a whole number of rows of {elements}.");
         }
 
         int rows = entityMajorLength / elements;
-        if (firstEntity < 0 || firstEntity + rows > stride || interleavedLength < (long)elements * stride)
+        if (firstEntity < 0 || deviceLength < (long)PaddedCount(firstEntity + rows, tile) * elements)
         {
-            throw new ArgumentException($"Entities {firstEntity}..{firstEntity + rows - 1} of {elements} elements do not fit an interleaved span of {interleavedLength} values with stride {stride}.");
+            throw new ArgumentException($"Entities {firstEntity}..{firstEntity + rows - 1} of {elements} elements do not fit a device span of {deviceLength} values in tiles of {tile}.");
         }
 
         return rows;

@@ -74,6 +74,41 @@ public sealed class InterleavedLayoutTests
         Assert.Equal(host, back);
     }
 
+    [Theory]
+    [InlineData(37, 5, 4, new[] { 13, 13, 11 })]
+    [InlineData(33, 3, 16, new[] { 33 })]
+    [InlineData(9, 2, 1, new[] { 4, 5 })]
+    public void Tiles_hold_tile_entities_each_element_major_inside(int count, int elements, int tile, int[] chunks)
+    {
+        int padded = InterleavedLayout.PaddedCount(count, tile);
+        float[] host = new float[count * elements];
+        for (int i = 0; i < host.Length; i++)
+        {
+            host[i] = i + 1;
+        }
+
+        float[] device = new float[padded * elements];
+        int first = 0;
+        foreach (int rows in chunks)
+        {
+            InterleavedLayout.Interleave<float>(host.AsSpan(first * elements, rows * elements), elements, tile, first, device);
+            first += rows;
+        }
+
+        for (int e = 0; e < padded; e++)
+        {
+            for (int k = 0; k < elements; k++)
+            {
+                int at = ((e / tile) * tile * elements) + (k * tile) + (e % tile);
+                Assert.Equal(e < count ? host[(e * elements) + k] : 0f, device[at]);
+            }
+        }
+
+        float[] back = new float[count * elements];
+        InterleavedLayout.Deinterleave<float>(device, elements, tile, 0, back);
+        Assert.Equal(host, back);
+    }
+
     [Fact]
     public void Counters_round_trip_as_longs()
     {
@@ -93,7 +128,7 @@ public sealed class InterleavedLayoutTests
         float[] device = new float[4 * 8];
 
         ArgumentException past = Assert.Throws<ArgumentException>(() => InterleavedLayout.Interleave<float>(new float[12], 4, 8, 6, device));
-        Assert.Contains("Entities 6..8 of 4 elements do not fit an interleaved span of 32 values with stride 8", past.Message, StringComparison.Ordinal);
+        Assert.Contains("Entities 6..8 of 4 elements do not fit a device span of 32 values in tiles of 8", past.Message, StringComparison.Ordinal);
         ArgumentException ragged = Assert.Throws<ArgumentException>(() => InterleavedLayout.Deinterleave<float>(device, 4, 8, 0, new float[10]));
         Assert.Contains("holds 10 values, not a whole number of rows of 4", ragged.Message, StringComparison.Ordinal);
     }

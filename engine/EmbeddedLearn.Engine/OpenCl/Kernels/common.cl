@@ -1,17 +1,13 @@
 // EmbeddedLearn training kernels: shared definitions. KernelSource concatenates common.cl, stages.cl and
 // kernels.cl, in that order, into one program.
 //
-// Device layout (interleaved across entities): element k of entity e of a component lives at k * S + e, where
-// S (the stride) is the archetype's entity count padded to whole work-groups. Neighbouring work-items handle
-// neighbouring entities, so at every step they read neighbouring addresses (coalesced on a GPU, whole vectors on
-// a CPU). Every stage body receives its pointers already offset by its first entity and indexes them with LD/ST.
-//
-// Element order inside an entity is the engine's (and PyTorch's): for each layer l, W^T [in_l, out_l]
-// row-major, then b [out_l]; activations [B, width] per hidden layer; Adam moments m [P] then v [P].
-// Settings: sf 8 floats {lr, momentum, dampening, weight decay, beta1, beta2, eps, 0} and si 8 ints
-// {optimizer (0 SGD, 1 Adam), nesterov, maximize, reduction (0 mean, 1 sum, 2 none), K, 0, 0, 0}.
-// State: st 3 longs {backward passes, optimizer steps, step due}. All interleaved with the same stride.
-
+// Device layout (interleaved across entities, in tiles of S entities): element k of entity e of a component of K
+// elements per entity lives at (e / S) * S * K + k * S + e % S (OFF below). On a GPU the tile holds every entity
+// (S >= n), which is the plain interleaved layout k * S + e; on a CPU device a tile is one work-item's VW
+// entities, so what a work-item reads is contiguous (cache lines, prefetch, TLB) while its lanes still read
+// neighbouring entities. Neighbouring work-items handle neighbouring entities, so at every step they read
+// neighbouring addresses (coalesced on a GPU, whole vectors on a CPU). Every stage body receives its pointers
+// already offset to its first entity's element 0 and indexes them with LD/ST (element stride S).
 #if defined(cl_khr_fp64)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #define EL_HAS_FP64 1
@@ -56,6 +52,9 @@ typedef EL_CAT(long, VW) vl;
 #define EL_VD EL_CAT(double, VW)
 #define ANY(m) any(m)
 #endif
+
+// Offset of entity e's element 0 in a component of K elements per entity (see the layout above).
+#define OFF(e, K) ((long)((e) / S) * S * (long)(K) + ((e) % S))
 
 // Element i of one entity's component (scalar; used by the layout conversions).
 #define AT(p, i) (p)[(long)(i) * S]
