@@ -19,6 +19,21 @@ inline void el_zero_grad(long S, int P, __global float* g, __global const int* s
     for (int i = 0; i < P; i++) ST(g, i, clear ? (vf)0.0f : LD(g, i));
 }
 
+// Stores outputs o..o+3 of sample bs of the layer (sums s0..s3 plus the bias, then the activation).
+#define EL_OUT4(bs, s0, s1, s2, s3) \
+    ST(dst, (bs) * outW + o, el_activate(hidden, LD(bias, o) + (s0))); \
+    ST(dst, (bs) * outW + o + 1, el_activate(hidden, LD(bias, o + 1) + (s1))); \
+    ST(dst, (bs) * outW + o + 2, el_activate(hidden, LD(bias, o + 2) + (s2))); \
+    ST(dst, (bs) * outW + o + 3, el_activate(hidden, LD(bias, o + 3) + (s3)))
+
+// Computes and stores output o of sample bs alone.
+#define EL_OUT1(bs, o) \
+    { \
+        vf s = 0.0f; \
+        for (int i = 0; i < inW; i++) s += LD(x, (bs) * inW + i) * LD(w, i * outW + (o)); \
+        ST(dst, (bs) * outW + (o), el_activate(hidden, LD(bias, (o)) + s)); \
+    }
+
 // z = x W^T + b per layer; hidden activations kept; outputs = last z.
 inline void el_forward(long S, int layers, __global const int* widths, int batch, int act,
     __global const float* p, __global const float* x, __global float* a, __global float* y)
@@ -34,34 +49,40 @@ inline void el_forward(long S, int layers, __global const int* widths, int batch
         __global const float* bias = w + (long)(inW * outW) * S;
         __global float* dst = l == last ? y : a + (long)aoff * S;
         int hidden = l == last ? ACT_IDENTITY : act;
-        for (int b = 0; b < batch; b++)
+        int b = 0;
+        // Four samples by four outputs at a time: each weight and input load serves four of sixteen independent
+        // sums; every sum still runs over i in order, as on the CPU.
+        for (; b + 4 <= batch; b += 4)
         {
-            // Four outputs at a time: four independent sums keep the FMA units busy; each sum still runs over i
-            // in order, as on the CPU.
             int o = 0;
             for (; o + 4 <= outW; o += 4)
             {
-                vf s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+                vf s00 = 0.0f, s01 = 0.0f, s02 = 0.0f, s03 = 0.0f, s10 = 0.0f, s11 = 0.0f, s12 = 0.0f, s13 = 0.0f;
+                vf s20 = 0.0f, s21 = 0.0f, s22 = 0.0f, s23 = 0.0f, s30 = 0.0f, s31 = 0.0f, s32 = 0.0f, s33 = 0.0f;
                 for (int i = 0; i < inW; i++)
                 {
-                    vf xv = LD(x, b * inW + i);
                     int wi = i * outW + o;
-                    s0 += xv * LD(w, wi);
-                    s1 += xv * LD(w, wi + 1);
-                    s2 += xv * LD(w, wi + 2);
-                    s3 += xv * LD(w, wi + 3);
+                    vf w0 = LD(w, wi), w1 = LD(w, wi + 1), w2 = LD(w, wi + 2), w3 = LD(w, wi + 3);
+                    vf x0 = LD(x, b * inW + i), x1 = LD(x, (b + 1) * inW + i);
+                    vf x2 = LD(x, (b + 2) * inW + i), x3 = LD(x, (b + 3) * inW + i);
+                    s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
+                    s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+                    s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3;
+                    s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3;
                 }
-                ST(dst, b * outW + o, el_activate(hidden, LD(bias, o) + s0));
-                ST(dst, b * outW + o + 1, el_activate(hidden, LD(bias, o + 1) + s1));
-                ST(dst, b * outW + o + 2, el_activate(hidden, LD(bias, o + 2) + s2));
-                ST(dst, b * outW + o + 3, el_activate(hidden, LD(bias, o + 3) + s3));
+                EL_OUT4(b, s00, s01, s02, s03);
+                EL_OUT4(b + 1, s10, s11, s12, s13);
+                EL_OUT4(b + 2, s20, s21, s22, s23);
+                EL_OUT4(b + 3, s30, s31, s32, s33);
             }
             for (; o < outW; o++)
             {
-                vf s = 0.0f;
-                for (int i = 0; i < inW; i++) s += LD(x, b * inW + i) * LD(w, i * outW + o);
-                ST(dst, b * outW + o, el_activate(hidden, LD(bias, o) + s));
+                for (int bb = b; bb < b + 4; bb++) EL_OUT1(bb, o);
             }
+        }
+        for (; b < batch; b++)
+        {
+            for (int o = 0; o < outW; o++) EL_OUT1(b, o);
         }
         if (l != last)
         {
@@ -112,7 +133,28 @@ inline void el_backward(long S, int layers, __global const int* widths, int batc
         }
         for (int i = 0; i < inW; i++)
         {
-            for (int o = 0; o < outW; o++)
+            // Four outputs at a time share each x load; every sum still runs over b in order.
+            int o = 0;
+            for (; o + 4 <= outW; o += 4)
+            {
+                vf xv = LD(x, i);
+                vf s0 = xv * LD(dz, o), s1 = xv * LD(dz, o + 1), s2 = xv * LD(dz, o + 2), s3 = xv * LD(dz, o + 3);
+                for (int b = 1; b < batch; b++)
+                {
+                    xv = LD(x, b * inW + i);
+                    int d = b * outW + o;
+                    s0 += xv * LD(dz, d);
+                    s1 += xv * LD(dz, d + 1);
+                    s2 += xv * LD(dz, d + 2);
+                    s3 += xv * LD(dz, d + 3);
+                }
+                int gi = i * outW + o;
+                ST(gW, gi, LD(gW, gi) + s0);
+                ST(gW, gi + 1, LD(gW, gi + 1) + s1);
+                ST(gW, gi + 2, LD(gW, gi + 2) + s2);
+                ST(gW, gi + 3, LD(gW, gi + 3) + s3);
+            }
+            for (; o < outW; o++)
             {
                 vf s = LD(x, i) * LD(dz, o);
                 for (int b = 1; b < batch; b++) s += LD(x, b * inW + i) * LD(dz, b * outW + o);
