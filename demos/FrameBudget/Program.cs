@@ -15,10 +15,19 @@ backend.AcceptOnlyFromAmong("cpu", "opencl");
 var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Description = "Measured ticks." };
 var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000, Description = "Ticks before measuring (long enough for tiered JIT compilation to settle)." };
 var budget = new Option<double?>("--budget-ms") { Description = "Time budget for training per tick, ms: inference runs for every entity, training for a rotating subset that fits (PipelineOptions.TrainingBudget)." };
+var stages = new Option<bool>("--stages") { Description = "Also time each stage (two clock reads per stage per block, which the tick then includes)." };
+var peakOnly = new Option<bool>("--fma-peak") { Description = "Only measure and print the FMA peak of one core (GFLOP/s), then exit." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, json };
+var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, stages, peakOnly, json };
 root.SetAction(parse =>
 {
+    if (parse.GetValue(peakOnly))
+    {
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"FMA peak, one core: {FmaPeak.MeasureGflops(TimeSpan.FromSeconds(3)):F1} GFLOP/s (best of Vector256 and Vector512, twelve chains)"));
+        return 0;
+    }
+
     ModelLayout modelLayout;
     try
     {
@@ -37,7 +46,7 @@ root.SetAction(parse =>
     }
 
     FrameBudgetResult result = FrameBudgetRunner.Run(parse.GetValue(entities), modelLayout, parse.GetValue(batch),
-        parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget));
+        parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget), parse.GetValue(stages));
     Console.WriteLine(FrameBudgetRunner.Table(result));
     if (parse.GetValue(json) is FileInfo file)
     {
