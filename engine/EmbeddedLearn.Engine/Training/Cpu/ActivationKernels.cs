@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -7,34 +6,12 @@ using EmbeddedLearn.Components;
 namespace EmbeddedLearn.Training.Cpu;
 
 /// <summary>
-/// Hidden activations applied in place to a whole <c>[B, width]</c> block, and their derivatives taken from the
-/// stored post-activation values <c>y</c>: relu <c>y &gt; 0</c>; leaky_relu <c>y &gt; 0 ? 1 : 0.01</c>;
+/// Derivatives of the hidden activations applied in place to a whole <c>[B, width]</c> block, taken from the
+/// stored post-activation values <c>y</c> (the activations themselves run in the forward tiles, <see cref="FastActivation"/>): relu <c>y &gt; 0</c>; leaky_relu <c>y &gt; 0 ? 1 : 0.01</c>;
 /// tanh <c>1 - y^2</c>; sigmoid <c>y (1 - y)</c>; identity 1.
 /// </summary>
 internal static class ActivationKernels
 {
-    /// <summary><c>values = f(values)</c> element-wise (PyTorch's definitions).</summary>
-    public static void ForwardInPlace(Activation activation, Span<float> values)
-    {
-        switch (activation)
-        {
-            case Activation.Relu:
-                TensorPrimitives.Max(values, 0f, values);
-                break;
-            case Activation.LeakyRelu:
-                LeakyRelu(values);
-                break;
-            case Activation.Tanh:
-                TensorPrimitives.Tanh(values, values);
-                break;
-            case Activation.Sigmoid:
-                TensorPrimitives.Sigmoid(values, values);
-                break;
-            default:
-                break;
-        }
-    }
-
     /// <summary><c>gradient = gradient * f'(z)</c> element-wise, with <c>f'</c> written in terms of the
     /// post-activation values <paramref name="y"/> (same length as <paramref name="gradient"/>).</summary>
     public static void BackwardInPlace(Activation activation, ReadOnlySpan<float> y, Span<float> gradient)
@@ -80,26 +57,4 @@ internal static class ActivationKernels
         Activation.Sigmoid => g * (y * (1f - y)),
         _ => g,
     };
-
-    private static void LeakyRelu(Span<float> values)
-    {
-        ref float r = ref MemoryMarshal.GetReference(values);
-        int n = values.Length;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> slope = Vector256.Create(ActivationNames.LeakyReluSlope);
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector256<float> v = Vector256.LoadUnsafe(ref r, (nuint)i);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * slope).StoreUnsafe(ref r, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float v = Unsafe.Add(ref r, i);
-            Unsafe.Add(ref r, i) = v > 0f ? v : v * ActivationNames.LeakyReluSlope;
-        }
-    }
 }
