@@ -40,7 +40,8 @@ internal static unsafe class LayerWeightGradient
         }
     }
 
-    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>).</summary>
+    /// <summary>The vector path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns where
+    /// <see cref="SimdSupport.Wide"/>).</summary>
     public static void Vector(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
     {
         float* tail = stackalloc float[8];
@@ -64,6 +65,12 @@ internal static unsafe class LayerWeightGradient
         }
 
         int jj = 0;
+        if (SimdSupport.Wide)
+        {
+            jj = outW & ~15;
+            LayerBackwardWide.WeightGradient(batch, inW, outW, x, dy, gW, jj);
+        }
+
         for (; jj + 16 <= outW; jj += 16)
         {
             if (batch == 4)
