@@ -79,7 +79,8 @@ internal static class FastActivation
         Vector512<float> small = Vector512.FusedMultiplyAdd(x * z, p, x);
         Vector512<float> e = Exp(Vector512.Min(ax, Vector512.Create(TanhClamp)) * 2f);
         Vector512<float> large = Vector512<float>.One - (Vector512.Create(2f) / (e + Vector512<float>.One));
-        return Vector512.CopySign(Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(SmallTanh)), small, large), x);
+        Vector512<float> magnitude = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(SmallTanh)), small, large);
+        return Vector512.ConditionalSelect(Vector512.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
     }
 
     /// <summary>tanh, lane-wise (see the class remarks).</summary>
@@ -94,7 +95,8 @@ internal static class FastActivation
         Vector256<float> small = Vector256.FusedMultiplyAdd(x * z, p, x);
         Vector256<float> e = Exp(Vector256.Min(ax, Vector256.Create(TanhClamp)) * 2f);
         Vector256<float> large = Vector256<float>.One - (Vector256.Create(2f) / (e + Vector256<float>.One));
-        return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(SmallTanh)), small, large), x);
+        Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(SmallTanh)), small, large);
+        return Vector256.ConditionalSelect(Vector256.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
     }
 
     /// <summary>tanh of one float (see the class remarks).</summary>

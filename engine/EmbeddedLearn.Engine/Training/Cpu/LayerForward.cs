@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using EmbeddedLearn.Components;
@@ -75,6 +76,7 @@ internal static unsafe class LayerForward
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
     private static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
     {
         Vector256<float> bias0 = Avx.LoadVector256(bias), bias1 = Avx.LoadVector256(bias + 8);
@@ -113,6 +115,7 @@ internal static unsafe class LayerForward
 
     /// <summary>Four samples by <paramref name="lanes"/> (1..8) outputs; even and odd inputs use separate
     /// accumulators (eight dependency chains), added at the end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
     private static void Rows4x8(int inW, int outW, float* w, float* bias, float* x, float* y, int lanes, Activation activation)
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);
@@ -149,6 +152,7 @@ internal static unsafe class LayerForward
         Avx.MaskStore(y + (3 * outW), mask, FastActivation.Apply(activation, bv + (a3 + c3)));
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
     private static void Row1x8(int inW, int outW, float* w, float* bias, float* x, float* y, int lanes, Activation activation)
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using EmbeddedLearn.Components;
 
@@ -12,6 +13,7 @@ namespace EmbeddedLearn.Training.Cpu;
 internal static unsafe class LayerForwardWide
 {
     /// <summary>Samples <c>b..b+4</c> by outputs <c>j..j+32</c> (pointers already offset to them).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget, so the eight epilogues inline
     public static void Rows4x32(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
     {
         Vector512<float> bias0 = Vector512.Load(bias), bias1 = Vector512.Load(bias + 16);
@@ -50,6 +52,7 @@ internal static unsafe class LayerForwardWide
 
     /// <summary>Samples <c>b..b+4</c> by outputs <c>j..j+16</c>; even and odd inputs use separate accumulators
     /// (eight dependency chains), added at the end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
     {
         Vector512<float> bv = Vector512.Load(bias);
