@@ -11,7 +11,7 @@ namespace EmbeddedLearn.Training.Cpu;
 /// of <c>[B, in]</c> (overwritten), all row-major; <c>f'</c> from <see cref="ActivationKernels"/>, applied in the
 /// epilogue. The vector path reduces eight dot products at a time into one vector of <c>dx</c> (once per eight
 /// results, after the FMA loop); outputs of width 1 or 2 take Vector512 columns of <c>wT</c>
-/// (<see cref="LayerBackwardWide"/>) where <see cref="SimdSupport.Wide"/>, other narrow ones gather columns.
+/// (<see cref="LayerInputGradientWide"/>) where <see cref="SimdSupport.Wide"/>, other narrow ones gather columns.
 /// </summary>
 internal static unsafe class LayerInputGradient
 {
@@ -42,7 +42,7 @@ internal static unsafe class LayerInputGradient
     {
         if (SimdSupport.Wide && outW <= 2)
         {
-            LayerBackwardWide.InputGradientNarrow(batch, inW, outW, wT, dy, dx, y, activation);
+            LayerInputGradientWide.InputGradientNarrow(batch, inW, outW, wT, dy, dx, y, activation);
             return;
         }
 

@@ -44,6 +44,20 @@ internal static unsafe class LayerWeightGradient
     /// <see cref="SimdSupport.Wide"/>).</summary>
     public static void Vector(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
     {
+        if (SimdSupport.Wide && outW <= 2)
+        {
+            LayerWeightGradientWide.Bias(batch, outW, dy, gB);
+            LayerWeightGradientWide.Narrow(batch, inW, outW, x, dy, gW);
+            return;
+        }
+
+        if (SimdSupport.Wide && outW % 16 == 0)
+        {
+            LayerWeightGradientWide.Bias(batch, outW, dy, gB);
+            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW);
+            return;
+        }
+
         float* tail = stackalloc float[8];
         for (int j = 0; j < outW; j += 8)
         {
@@ -68,7 +82,7 @@ internal static unsafe class LayerWeightGradient
         if (SimdSupport.Wide)
         {
             jj = outW & ~15;
-            LayerBackwardWide.WeightGradient(batch, inW, outW, x, dy, gW, jj);
+            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, jj);
         }
 
         for (; jj + 16 <= outW; jj += 16)
