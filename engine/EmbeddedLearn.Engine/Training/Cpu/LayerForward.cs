@@ -54,6 +54,12 @@ internal static unsafe class LayerForward
                 {
                     LayerForwardWide.Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation);
                 }
+
+                if (outW == 2 && inW % 8 == 0)
+                {
+                    LayerForwardWide.Rows4Outputs2(inW, wT, bias, xb, yb, activation);
+                    continue;
+                }
             }
 
             for (; j + 16 <= outW; j += 16)
