@@ -15,7 +15,7 @@ namespace EmbeddedLearn.Demos.FrameBudget;
 /// register is caller-saved). It is timed from outside. Checked with
 /// <c>DOTNET_JitDisasm=Chains256 DOTNET_JitStdOutFile=...</c>: the loop body is twelve register-only
 /// <c>vfmadd</c> instructions (docs/results/fma-peak.md), and the figure agrees with the C reference in
-/// docs/fma-peak/.
+/// docs/machine-peak/.
 /// </remarks>
 internal static class FmaPeak
 {

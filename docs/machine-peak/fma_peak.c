@@ -1,5 +1,5 @@
 /* Reference FMA peak of one core: twelve independent chains c_k = c_k * a + b of 8-float AVX2 FMAs, the same
- * loop as FmaPeak.Chains256 in demos/FrameBudget. Build and run with docs/fma-peak/run.sh (gcc -O2 -mavx2 -mfma).
+ * loop as FmaPeak.Chains256 in demos/FrameBudget. Build and run with docs/machine-peak/run.sh (gcc -O2 -mavx2 -mfma).
  * Prints the best GFLOP/s (2 FLOP per lane per FMA) of ten runs of 20,000,000 iterations. */
 #include <immintrin.h>
 #include <stdio.h>
