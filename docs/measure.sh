@@ -8,6 +8,10 @@ out="${1:-docs/results}"
 mkdir -p "$out/runs"
 dotnet build demos/FrameBudget -c Release -v q -nologo >/dev/null
 run() { dotnet demos/FrameBudget/bin/Release/net10.0/FrameBudget.dll "$@"; }
+# The machine's own limits first: the FMA peak of one core (C reference and the runner's) and its bandwidth.
+bash docs/machine-peak/run.sh | tee "$out/runs/machine-peak.txt"
+# The stage split of the swarm tick at N = 1,024 (stage timers on; the runs below leave them off).
+run --entities 1024 --threads 1 --ticks 5000 --stages --json "$out/runs/cpu-n1024-t1-stages.json" | tee "$out/runs/cpu-n1024-t1-stages.txt"
 for n in 1 64 1024 16384; do
   ticks=$(( n >= 16384 ? 300 : 5000 ))
   for t in 1 2; do

@@ -11,6 +11,7 @@ internal sealed record FrameBudgetResult
     [JsonPropertyName("threads")] public int Threads { get; init; }
     [JsonPropertyName("backend")] public string Backend { get; init; } = "";
     [JsonPropertyName("ticks")] public int Ticks { get; init; }
+    [JsonPropertyName("min_ms")] public double MinMs { get; init; }
     [JsonPropertyName("p50_ms")] public double P50Ms { get; init; }
     [JsonPropertyName("p95_ms")] public double P95Ms { get; init; }
     [JsonPropertyName("p99_ms")] public double P99Ms { get; init; }

@@ -16,10 +16,19 @@ var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Descri
 var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000, Description = "Ticks before measuring (long enough for tiered JIT compilation to settle)." };
 var budget = new Option<double?>("--budget-ms") { Description = "Time budget for training per tick, ms: inference runs for every entity, training for a rotating subset that fits (PipelineOptions.TrainingBudget)." };
 var unfused = new Option<bool>("--unfused") { Description = "OpenCL: one launch per stage (device time per stage) instead of fused launches." };
+var stages = new Option<bool>("--stages") { Description = "Also time each stage (two clock reads per stage per block, which the tick then includes)." };
+var peakOnly = new Option<bool>("--fma-peak") { Description = "Only measure and print the FMA peak of one core (GFLOP/s), then exit." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, unfused, json };
+var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, unfused, stages, peakOnly, json };
 root.SetAction(parse =>
 {
+    if (parse.GetValue(peakOnly))
+    {
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"FMA peak, one core: {FmaPeak.MeasureGflops(TimeSpan.FromSeconds(3)):F1} GFLOP/s (best of Vector256 and Vector512, twelve chains)"));
+        return 0;
+    }
+
     ModelLayout modelLayout;
     try
     {
@@ -38,7 +47,8 @@ root.SetAction(parse =>
     }
 
     FrameBudgetResult result = FrameBudgetRunner.Run(parse.GetValue(entities), modelLayout, parse.GetValue(batch),
-        parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget), parse.GetValue(unfused));
+        parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget),
+        parse.GetValue(unfused), parse.GetValue(stages));
     Console.WriteLine(FrameBudgetRunner.Table(result));
     if (parse.GetValue(json) is FileInfo file)
     {

@@ -86,13 +86,28 @@ public class DenseKernelTests
         KernelAssert.Close(expected, twice, 1e-6, 0, "2x gradient");
     }
 
-    [Fact]
-    public void Vector_and_scalar_paths_agree_within_rounding()
+    [Theory]
+    [InlineData("8-32-32-2/tanh", 4)]
+    [InlineData("8-32-32-2/sigmoid", 6)]
+    [InlineData("9-16-2-4/relu", 7)]
+    [InlineData("5-48-1/sigmoid", 4)]
+    [InlineData("3-40-33-24-5/leaky_relu", 9)]
+    [InlineData("16-8-1/tanh", 4)]
+    public void Vector_and_scalar_paths_agree_within_rounding(string key, int batch)
     {
-        var c = new DenseCase(ModelLayout.Parse("8,32,32,2", Activation.Tanh), 4, 1);
-        (_, float[] v) = c.Forward(true);
-        (_, float[] s) = c.Forward(false);
-        KernelAssert.Close(KernelAssert.ToDouble(s), v, 1e-5, 1e-6, "outputs");
+        DenseCase c = Fixed(key, batch);
+        (float[] vectorAct, float[] v) = c.Forward(true);
+        (float[] scalarAct, float[] s) = c.Forward(false);
+        KernelAssert.Close(KernelAssert.ToDouble(s), v, 1e-5, 1e-6, $"{c} outputs");
+        KernelAssert.Close(KernelAssert.ToDouble(scalarAct), vectorAct, 1e-5, 1e-6, $"{c} activations");
+
+        float[] dOut = KernelAssert.RandomFloats(c.Random, c.Batch * c.Layout.OutputWidth);
+        var scratch = new float[DenseBackward.ScratchLength(c.Layout, c.Batch)];
+        var scalar = new float[c.Layout.ParameterCount];
+        var vector = new float[c.Layout.ParameterCount];
+        DenseBackward.Run(c.Layout, c.Batch, c.Engine, c.Inputs, scalarAct, dOut, scalar, scratch, false);
+        DenseBackward.Run(c.Layout, c.Batch, c.Engine, c.Inputs, scalarAct, dOut, vector, scratch, true);
+        KernelAssert.Close(KernelAssert.ToDouble(scalar), vector, 1e-5, 1e-6, $"{c} gradients");
     }
 
     private static void CheckForward(DenseCase c, bool vector)

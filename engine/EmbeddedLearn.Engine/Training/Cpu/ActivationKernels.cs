@@ -1,78 +1,44 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EmbeddedLearn.Components;
 
 namespace EmbeddedLearn.Training.Cpu;
 
 /// <summary>
-/// Hidden activations applied in place to a whole <c>[B, width]</c> block, and their derivatives taken from the
-/// stored post-activation values <c>y</c>: relu <c>y &gt; 0</c>; leaky_relu <c>y &gt; 0 ? 1 : 0.01</c>;
-/// tanh <c>1 - y^2</c>; sigmoid <c>y (1 - y)</c>; identity 1.
+/// Derivatives of the hidden activations for the input-gradient tiles' epilogues: <c>g f'(z)</c> with <c>f'</c>
+/// written in terms of the stored post-activation value <c>y</c>: relu <c>y &gt; 0 ? g : 0</c>; leaky_relu
+/// <c>g (y &gt; 0 ? 1 : 0.01)</c>; tanh <c>g (1 - y^2)</c>; sigmoid <c>g y (1 - y)</c>; identity <c>g</c>. The
+/// activations themselves run in the forward tiles (<see cref="FastActivation"/>). Vector and scalar forms do
+/// the same operations, so they agree bitwise.
 /// </summary>
 internal static class ActivationKernels
 {
-    /// <summary><c>values = f(values)</c> element-wise (PyTorch's definitions).</summary>
-    public static void ForwardInPlace(Activation activation, Span<float> values)
+    /// <summary><c>g f'(y)</c> lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Backward(Activation activation, Vector512<float> y, Vector512<float> g) => activation switch
     {
-        switch (activation)
-        {
-            case Activation.Relu:
-                TensorPrimitives.Max(values, 0f, values);
-                break;
-            case Activation.LeakyRelu:
-                LeakyRelu(values);
-                break;
-            case Activation.Tanh:
-                TensorPrimitives.Tanh(values, values);
-                break;
-            case Activation.Sigmoid:
-                TensorPrimitives.Sigmoid(values, values);
-                break;
-            default:
-                break;
-        }
-    }
+        Activation.Relu => Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), g, Vector512<float>.Zero),
+        Activation.LeakyRelu => g * Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero),
+            Vector512<float>.One, Vector512.Create(ActivationNames.LeakyReluSlope)),
+        Activation.Tanh => g * (Vector512<float>.One - (y * y)),
+        Activation.Sigmoid => g * (y * (Vector512<float>.One - y)),
+        _ => g,
+    };
 
-    /// <summary><c>gradient = gradient * f'(z)</c> element-wise, with <c>f'</c> written in terms of the
-    /// post-activation values <paramref name="y"/> (same length as <paramref name="gradient"/>).</summary>
-    public static void BackwardInPlace(Activation activation, ReadOnlySpan<float> y, Span<float> gradient)
+    /// <summary><c>g f'(y)</c> lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Backward(Activation activation, Vector256<float> y, Vector256<float> g) => activation switch
     {
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        ref float gr = ref MemoryMarshal.GetReference(gradient);
-        int n = gradient.Length;
-        int i = 0;
-        if (activation == Activation.Identity)
-        {
-            return;
-        }
+        Activation.Relu => Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), g, Vector256<float>.Zero),
+        Activation.LeakyRelu => g * Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero),
+            Vector256<float>.One, Vector256.Create(ActivationNames.LeakyReluSlope)),
+        Activation.Tanh => g * (Vector256<float>.One - (y * y)),
+        Activation.Sigmoid => g * (y * (Vector256<float>.One - y)),
+        _ => g,
+    };
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector256<float> yv = Vector256.LoadUnsafe(ref yr, (nuint)i);
-                Vector256<float> gv = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                Vector256<float> d = activation switch
-                {
-                    Activation.Relu => Vector256.ConditionalSelect(Vector256.GreaterThan(yv, Vector256<float>.Zero), gv, Vector256<float>.Zero),
-                    Activation.LeakyRelu => gv * Vector256.ConditionalSelect(
-                        Vector256.GreaterThan(yv, Vector256<float>.Zero), Vector256<float>.One, Vector256.Create(ActivationNames.LeakyReluSlope)),
-                    Activation.Tanh => gv * (Vector256<float>.One - (yv * yv)),
-                    _ => gv * (yv * (Vector256<float>.One - yv)),
-                };
-                d.StoreUnsafe(ref gr, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref gr, i) = Derivative(activation, Unsafe.Add(ref yr, i), Unsafe.Add(ref gr, i));
-        }
-    }
-
-    private static float Derivative(Activation activation, float y, float g) => activation switch
+    /// <summary><c>g f'(y)</c> for one float.</summary>
+    public static float Backward(Activation activation, float y, float g) => activation switch
     {
         Activation.Relu => y > 0f ? g : 0f,
         Activation.LeakyRelu => g * (y > 0f ? 1f : ActivationNames.LeakyReluSlope),
@@ -80,26 +46,4 @@ internal static class ActivationKernels
         Activation.Sigmoid => g * (y * (1f - y)),
         _ => g,
     };
-
-    private static void LeakyRelu(Span<float> values)
-    {
-        ref float r = ref MemoryMarshal.GetReference(values);
-        int n = values.Length;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> slope = Vector256.Create(ActivationNames.LeakyReluSlope);
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector256<float> v = Vector256.LoadUnsafe(ref r, (nuint)i);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * slope).StoreUnsafe(ref r, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float v = Unsafe.Add(ref r, i);
-            Unsafe.Add(ref r, i) = v > 0f ? v : v * ActivationNames.LeakyReluSlope;
-        }
-    }
 }

@@ -6,7 +6,7 @@ namespace EmbeddedLearn.Training.Cpu;
 /// Backward pass of one entity's dense network: from <c>dL/do</c> (<c>[B, out]</c>) it adds, for every layer,
 /// <c>dL/dW_l^T = x_l^T dz_l</c> and <c>dL/db_l = sum_b dz_l</c> into <c>gradients</c> (same layout as the
 /// parameters), with <c>dz_{l-1} = (dz_l W_l) * f'(a_{l-1})</c> and <c>f'</c> taken from the stored
-/// post-activation values. Each pass's batch sum is formed first and then added to the stored gradient, as
+/// post-activation values (applied in the input-gradient kernel's epilogue). Each pass's batch sum is formed first and then added to the stored gradient, as
 /// PyTorch accumulates.
 /// </summary>
 /// <remarks>
@@ -72,15 +72,13 @@ internal static unsafe class DenseBackward
                 float* w = p + layout.WeightOffset(l);
                 if (vector)
                 {
-                    LayerInputGradient.Vector(batch, inW, outW, w, dz, dx);
+                    LayerInputGradient.Vector(batch, inW, outW, w, dz, dx, x, layout.HiddenActivation);
                 }
                 else
                 {
-                    LayerInputGradient.Scalar(batch, inW, outW, w, dz, dx);
+                    LayerInputGradient.Scalar(batch, inW, outW, w, dz, dx, x, layout.HiddenActivation);
                 }
 
-                ActivationKernels.BackwardInPlace(layout.HiddenActivation,
-                    new ReadOnlySpan<float>(x, batch * inW), new Span<float>(dx, batch * inW));
                 dz = dx;
             }
         }

@@ -4,7 +4,8 @@ namespace EmbeddedLearn.Training.Cpu;
 
 /// <summary>
 /// Forward pass of one entity's dense network: for every layer <c>l</c>, <c>z = x W_l^T + b_l</c>, then the
-/// hidden activation after every layer but the last.
+/// hidden activation after every layer but the last (float approximations from <see cref="FastActivation"/>,
+/// applied in the layer kernels' registers).
 /// </summary>
 /// <remarks>
 /// Shapes (row-major floats): <c>parameters</c> is the engine layout of <see cref="ModelLayout.ParameterCount"/>
@@ -42,18 +43,14 @@ internal static unsafe class DenseForward
                 int inW = layout.LayerInput(l), outW = layout.LayerOutput(l);
                 float* y = l == last ? yOut : (l == 0 ? act : x + (batch * inW));
                 float* w = p + layout.WeightOffset(l), bias = p + layout.BiasOffset(l);
+                Activation activation = l == last ? Activation.Identity : layout.HiddenActivation;
                 if (vector)
                 {
-                    LayerForward.Vector(batch, inW, outW, w, bias, x, y);
+                    LayerForward.Vector(batch, inW, outW, w, bias, x, y, activation);
                 }
                 else
                 {
-                    LayerForward.Scalar(batch, inW, outW, w, bias, x, y);
-                }
-
-                if (l != last)
-                {
-                    ActivationKernels.ForwardInPlace(layout.HiddenActivation, new Span<float>(y, batch * outW));
+                    LayerForward.Scalar(batch, inW, outW, w, bias, x, y, activation);
                 }
 
                 x = y;

@@ -1,18 +1,22 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using EmbeddedLearn.Components;
 
 namespace EmbeddedLearn.Training.Cpu;
 
 /// <summary>
-/// One dense layer, pre-activation: <c>y[b, o] = bias[o] + sum_i x[b, i] * wT[i, o]</c> with <c>x</c> of shape
+/// One dense layer and its activation: <c>y[b, o] = f(bias[o] + sum_i x[b, i] * wT[i, o])</c> with <c>x</c> of shape
 /// <c>[B, in]</c>, the transposed weight <c>wT</c> of shape <c>[in, out]</c>, <c>bias</c> of <c>[out]</c> and
-/// <c>y</c> of <c>[B, out]</c>, all row-major. The vector path blocks four samples by sixteen outputs so each
-/// weight vector is loaded once per group of four samples.
+/// <c>y</c> of <c>[B, out]</c>, all row-major, and <c>f</c> from <see cref="FastActivation"/> (identity for the
+/// output layer). The vector path blocks four samples by 32 or 16 outputs (Vector512, <see cref="LayerForwardWide"/>)
+/// or sixteen outputs (Vector256) so each weight vector is loaded once per group of four samples, and applies
+/// <c>f</c> in registers before the one store.
 /// </summary>
 internal static unsafe class LayerForward
 {
     /// <summary>The portable path: one accumulator per output, summed over <c>i</c> in order.</summary>
-    public static void Scalar(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y)
+    public static void Scalar(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation)
     {
         for (int b = 0; b < batch; b++)
         {
@@ -25,26 +29,47 @@ internal static unsafe class LayerForward
                     s += xb[i] * wT[(i * outW) + o];
                 }
 
-                y[(b * outW) + o] = bias[o] + s;
+                y[(b * outW) + o] = FastActivation.Apply(activation, bias[o] + s);
             }
         }
     }
 
-    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>).</summary>
-    public static void Vector(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y)
+    /// <summary>The vector path (needs <see cref="SimdSupport.Vector"/>; Vector512 tiles where
+    /// <see cref="SimdSupport.Wide"/>).</summary>
+    public static void Vector(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation)
     {
         int b = 0;
         for (; b + 4 <= batch; b += 4)
         {
+            float* xb = x + (b * inW), yb = y + (b * outW);
             int j = 0;
+            if (SimdSupport.Wide)
+            {
+                for (; j + 32 <= outW; j += 32)
+                {
+                    LayerForwardWide.Rows4x32(inW, outW, wT + j, bias + j, xb, yb + j, activation);
+                }
+
+                for (; j + 16 <= outW; j += 16)
+                {
+                    LayerForwardWide.Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation);
+                }
+
+                if (outW == 2 && inW % 8 == 0)
+                {
+                    LayerForwardWide.Rows4Outputs2(inW, wT, bias, xb, yb, activation);
+                    continue;
+                }
+            }
+
             for (; j + 16 <= outW; j += 16)
             {
-                Rows4x16(inW, outW, wT + j, bias + j, x + (b * inW), y + (b * outW) + j);
+                Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation);
             }
 
             for (; j < outW; j += 8)
             {
-                Rows4x8(inW, outW, wT + j, bias + j, x + (b * inW), y + (b * outW) + j, Math.Min(8, outW - j));
+                Rows4x8(inW, outW, wT + j, bias + j, xb, yb + j, Math.Min(8, outW - j), activation);
             }
         }
 
@@ -52,12 +77,13 @@ internal static unsafe class LayerForward
         {
             for (int j = 0; j < outW; j += 8)
             {
-                Row1x8(inW, outW, wT + j, bias + j, x + (b * inW), y + (b * outW) + j, Math.Min(8, outW - j));
+                Row1x8(inW, outW, wT + j, bias + j, x + (b * inW), y + (b * outW) + j, Math.Min(8, outW - j), activation);
             }
         }
     }
 
-    private static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y)
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
+    private static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
     {
         Vector256<float> bias0 = Avx.LoadVector256(bias), bias1 = Avx.LoadVector256(bias + 8);
         Vector256<float> a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1;
@@ -80,22 +106,23 @@ internal static unsafe class LayerForward
             a31 = Fma.MultiplyAdd(s, w1, a31);
         }
 
-        Avx.Store(y, a00);
-        Avx.Store(y + 8, a01);
+        Avx.Store(y, FastActivation.Apply(activation, a00));
+        Avx.Store(y + 8, FastActivation.Apply(activation, a01));
         y += outW;
-        Avx.Store(y, a10);
-        Avx.Store(y + 8, a11);
+        Avx.Store(y, FastActivation.Apply(activation, a10));
+        Avx.Store(y + 8, FastActivation.Apply(activation, a11));
         y += outW;
-        Avx.Store(y, a20);
-        Avx.Store(y + 8, a21);
+        Avx.Store(y, FastActivation.Apply(activation, a20));
+        Avx.Store(y + 8, FastActivation.Apply(activation, a21));
         y += outW;
-        Avx.Store(y, a30);
-        Avx.Store(y + 8, a31);
+        Avx.Store(y, FastActivation.Apply(activation, a30));
+        Avx.Store(y + 8, FastActivation.Apply(activation, a31));
     }
 
     /// <summary>Four samples by <paramref name="lanes"/> (1..8) outputs; even and odd inputs use separate
     /// accumulators (eight dependency chains), added at the end.</summary>
-    private static void Rows4x8(int inW, int outW, float* w, float* bias, float* x, float* y, int lanes)
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
+    private static void Rows4x8(int inW, int outW, float* w, float* bias, float* x, float* y, int lanes, Activation activation)
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);
         Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
@@ -125,13 +152,14 @@ internal static unsafe class LayerForward
         }
 
         Vector256<float> bv = Avx.MaskLoad(bias, mask);
-        Avx.MaskStore(y, mask, bv + (a0 + c0));
-        Avx.MaskStore(y + outW, mask, bv + (a1 + c1));
-        Avx.MaskStore(y + (2 * outW), mask, bv + (a2 + c2));
-        Avx.MaskStore(y + (3 * outW), mask, bv + (a3 + c3));
+        Avx.MaskStore(y, mask, FastActivation.Apply(activation, bv + (a0 + c0)));
+        Avx.MaskStore(y + outW, mask, FastActivation.Apply(activation, bv + (a1 + c1)));
+        Avx.MaskStore(y + (2 * outW), mask, FastActivation.Apply(activation, bv + (a2 + c2)));
+        Avx.MaskStore(y + (3 * outW), mask, FastActivation.Apply(activation, bv + (a3 + c3)));
     }
 
-    private static void Row1x8(int inW, int outW, float* w, float* bias, float* x, float* y, int lanes)
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
+    private static void Row1x8(int inW, int outW, float* w, float* bias, float* x, float* y, int lanes, Activation activation)
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);
         Vector256<float> a = Avx.MaskLoad(bias, mask);
@@ -140,6 +168,6 @@ internal static unsafe class LayerForward
             a = Fma.MultiplyAdd(Vector256.Create(x[i]), Avx.MaskLoad(w, mask), a);
         }
 
-        Avx.MaskStore(y, mask, a);
+        Avx.MaskStore(y, mask, FastActivation.Apply(activation, a));
     }
 }

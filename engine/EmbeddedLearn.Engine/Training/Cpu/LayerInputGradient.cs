@@ -1,18 +1,22 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using EmbeddedLearn.Components;
 
 namespace EmbeddedLearn.Training.Cpu;
 
 /// <summary>
-/// Back-propagates through one dense layer's weights: <c>dx[b, i] = sum_o wT[i, o] * dy[b, o]</c> with the
-/// transposed weight <c>wT</c> of shape <c>[in, out]</c>, <c>dy</c> of <c>[B, out]</c> and <c>dx</c> of
-/// <c>[B, in]</c> (overwritten), all row-major. The vector path reduces eight dot products at a time into one vector of
-/// <c>dx</c>; outputs narrower than eight gather columns of <c>wT</c> instead.
+/// Back-propagates through one dense layer's weights and the previous layer's activation:
+/// <c>dx[b, i] = f'(y[b, i]) sum_o wT[i, o] * dy[b, o]</c> with the transposed weight <c>wT</c> of shape
+/// <c>[in, out]</c>, <c>dy</c> of <c>[B, out]</c>, the layer input's post-activation values <c>y</c> and <c>dx</c>
+/// of <c>[B, in]</c> (overwritten), all row-major; <c>f'</c> from <see cref="ActivationKernels"/>, applied in the
+/// epilogue. The vector path reduces eight dot products at a time into one vector of <c>dx</c> (once per eight
+/// results, after the FMA loop); outputs of width 1 or 2 take Vector512 columns of <c>wT</c>
+/// (<see cref="LayerInputGradientWide"/>) where <see cref="SimdSupport.Wide"/>, other narrow ones gather columns.
 /// </summary>
 internal static unsafe class LayerInputGradient
 {
     /// <summary>The portable path.</summary>
-    public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx)
+    public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
         for (int b = 0; b < batch; b++)
         {
@@ -26,19 +30,25 @@ internal static unsafe class LayerInputGradient
                     s += w[o] * d[o];
                 }
 
-                dx[(b * inW) + i] = s;
+                dx[(b * inW) + i] = ActivationKernels.Backward(activation, y[(b * inW) + i], s);
             }
         }
     }
 
-    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>): four rows of <c>wT</c> against two
+    /// <summary>The vector path (needs <see cref="SimdSupport.Vector"/>): four rows of <c>wT</c> against two
     /// samples of <c>dy</c> at a time (eight rows for a last odd sample), the eight dot products reduced into one
     /// vector.</summary>
-    public static void Vector(int batch, int inW, int outW, float* wT, float* dy, float* dx)
+    public static void Vector(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
+        if (SimdSupport.Wide && outW <= 2)
+        {
+            LayerInputGradientWide.InputGradientNarrow(batch, inW, outW, wT, dy, dx, y, activation);
+            return;
+        }
+
         if (outW < 8)
         {
-            Narrow(batch, inW, outW, wT, dy, dx);
+            Narrow(batch, inW, outW, wT, dy, dx, y, activation);
             return;
         }
 
@@ -49,35 +59,36 @@ internal static unsafe class LayerInputGradient
         for (; b + 2 <= batch; b += 2)
         {
             float* d = dy + (b * outW);
-            float* x = dx + (b * inW);
+            float* x = dx + (b * inW), yb = y + (b * inW);
             int i = 0;
             for (; i + 4 <= inW; i += 4)
             {
                 Vector256<float> r = Rows4Samples2(outW, full, lanes, mask, wT + (i * outW), d);
-                Avx.Store(x + i, r.GetLower());
-                Avx.Store(x + inW + i, r.GetUpper());
+                r = ActivationKernels.Backward(activation, Vector256.Create(Vector128.Load(yb + i), Vector128.Load(yb + inW + i)), r);
+                r.GetLower().Store(x + i);
+                r.GetUpper().Store(x + inW + i);
             }
 
             for (; i < inW; i++)
             {
-                x[i] = Dot(outW, full, lanes, mask, wT + (i * outW), d);
-                x[inW + i] = Dot(outW, full, lanes, mask, wT + (i * outW), d + outW);
+                x[i] = ActivationKernels.Backward(activation, yb[i], Dot(outW, full, lanes, mask, wT + (i * outW), d));
+                x[inW + i] = ActivationKernels.Backward(activation, yb[inW + i], Dot(outW, full, lanes, mask, wT + (i * outW), d + outW));
             }
         }
 
         if (b < batch)
         {
             float* d = dy + (b * outW);
-            float* x = dx + (b * inW);
+            float* x = dx + (b * inW), yb = y + (b * inW);
             int i = 0;
             for (; i + 8 <= inW; i += 8)
             {
-                Avx.Store(x + i, Rows8(outW, full, lanes, mask, wT + (i * outW), d));
+                ActivationKernels.Backward(activation, Vector256.Load(yb + i), Rows8(outW, full, lanes, mask, wT + (i * outW), d)).Store(x + i);
             }
 
             for (; i < inW; i++)
             {
-                x[i] = Dot(outW, full, lanes, mask, wT + (i * outW), d);
+                x[i] = ActivationKernels.Backward(activation, yb[i], Dot(outW, full, lanes, mask, wT + (i * outW), d));
             }
         }
     }
@@ -176,7 +187,7 @@ internal static unsafe class LayerInputGradient
 
     /// <summary>Outputs narrower than eight: gathers eight rows of one column of <c>wT</c> (a row chunk of
     /// <c>W</c>) and adds <c>dy[b, o] W[o, i..i+8]</c> into <c>dx[b, i..i+8]</c> for every sample.</summary>
-    private static void Narrow(int batch, int inW, int outW, float* wT, float* dy, float* dx)
+    private static void Narrow(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
         Vector256<int> rowStep = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * outW;
         for (int i = 0; i < inW; i += 8)
@@ -199,6 +210,12 @@ internal static unsafe class LayerInputGradient
                         Avx.MaskStore(d, mask, o == 0 ? Avx.Multiply(scale, column) : Fma.MultiplyAdd(scale, column, Avx.MaskLoad(d, mask)));
                     }
                 }
+            }
+
+            for (int b = 0; b < batch; b++)
+            {
+                float* d = dx + (b * inW) + i;
+                Avx.MaskStore(d, mask, ActivationKernels.Backward(activation, Avx.MaskLoad(y + (b * inW) + i, mask), Avx.MaskLoad(d, mask)));
             }
         }
     }

@@ -40,9 +40,24 @@ internal static unsafe class LayerWeightGradient
         }
     }
 
-    /// <summary>The AVX2 + FMA path (needs <see cref="SimdSupport.Vector"/>).</summary>
+    /// <summary>The vector path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns where
+    /// <see cref="SimdSupport.Wide"/>).</summary>
     public static void Vector(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
     {
+        if (SimdSupport.Wide && outW <= 2)
+        {
+            LayerWeightGradientWide.Bias(batch, outW, dy, gB);
+            LayerWeightGradientWide.Narrow(batch, inW, outW, x, dy, gW);
+            return;
+        }
+
+        if (SimdSupport.Wide && outW % 16 == 0)
+        {
+            LayerWeightGradientWide.Bias(batch, outW, dy, gB);
+            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW);
+            return;
+        }
+
         float* tail = stackalloc float[8];
         for (int j = 0; j < outW; j += 8)
         {
@@ -64,6 +79,12 @@ internal static unsafe class LayerWeightGradient
         }
 
         int jj = 0;
+        if (SimdSupport.Wide)
+        {
+            jj = outW & ~15;
+            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, jj);
+        }
+
         for (; jj + 16 <= outW; jj += 16)
         {
             if (batch == 4)

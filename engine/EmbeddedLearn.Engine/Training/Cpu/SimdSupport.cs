@@ -14,6 +14,10 @@ internal static unsafe class SimdSupport
     /// <summary>True when the Vector256 path (AVX2 + FMA) runs; a JIT-time constant.</summary>
     public static readonly bool Vector = Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported;
 
+    /// <summary>True when the vector path also runs its Vector512 tiles (32 or 16 outputs per register row);
+    /// chosen once, a JIT-time constant.</summary>
+    public static readonly bool Wide = Vector && Vector512.IsHardwareAccelerated;
+
     /// <summary>Eight all-ones lanes then eight zero lanes: a mask of <c>r</c> leading lanes starts at <c>8 - r</c>.</summary>
     private static ReadOnlySpan<int> MaskTable => [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0];
 

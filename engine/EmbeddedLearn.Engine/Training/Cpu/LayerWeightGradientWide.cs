@@ -1,0 +1,129 @@
+using System.Runtime.Intrinsics;
+
+namespace EmbeddedLearn.Training.Cpu;
+
+/// <summary>
+/// The Vector512 tiles of <see cref="LayerWeightGradient"/> (need <see cref="SimdSupport.Wide"/>): bias gradients
+/// sixteen outputs at a time, weight gradients sixteen columns at a time, and layers of one or two outputs walked
+/// as flat <c>[in * out]</c> vectors, so every lane holds a different result. Each batch sum is formed in a
+/// register first and then added to the stored gradient, in the scalar path's order.
+/// </summary>
+internal static unsafe class LayerWeightGradientWide
+{
+    /// <summary><c>gB[o] += sum_b dy[b, o]</c>.</summary>
+    public static void Bias(int batch, int outW, float* dy, float* gB)
+    {
+        int j = 0;
+        for (; j + 16 <= outW; j += 16)
+        {
+            Vector512<float> s = Vector512.Load(dy + j);
+            for (int b = 1; b < batch; b++)
+            {
+                s += Vector512.Load(dy + (b * outW) + j);
+            }
+
+            (Vector512.Load(gB + j) + s).Store(gB + j);
+        }
+
+        for (; j < outW; j++)
+        {
+            float s = dy[j];
+            for (int b = 1; b < batch; b++)
+            {
+                s += dy[(b * outW) + j];
+            }
+
+            gB[j] += s;
+        }
+    }
+
+    /// <summary>
+    /// <c>out</c> of 1 or 2: the gradient <c>[in, out]</c> as flat vectors of sixteen (<c>16 / out</c> inputs
+    /// each): <c>x[b, i]</c> (repeated twice by one permute for two outputs) times <c>dy[b, 0..out]</c> tiled by
+    /// one broadcast.
+    /// </summary>
+    public static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g)
+    {
+        int step = 16 / outW;
+        Vector512<int> repeat = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+        int i = 0;
+        for (; i + step <= inW; i += step)
+        {
+            Vector512<float> s = Vector512<float>.Zero;
+            for (int b = 0; b < batch; b++)
+            {
+                float* xb = x + (b * inW) + i;
+                Vector512<float> xv = outW == 1 ? Vector512.Load(xb) : Vector512.Shuffle(Vector256.Load(xb).ToVector512Unsafe(), repeat);
+                Vector512<float> dv = outW == 1 ? Vector512.Create(dy[b]) : Vector512.Create(*(double*)(dy + (2 * b))).AsSingle();
+                s = b == 0 ? xv * dv : Vector512.FusedMultiplyAdd(xv, dv, s);
+            }
+
+            float* gi = g + (i * outW);
+            (Vector512.Load(gi) + s).Store(gi);
+        }
+
+        for (; i < inW; i++)
+        {
+            for (int o = 0; o < outW; o++)
+            {
+                float s = x[i] * dy[o];
+                for (int b = 1; b < batch; b++)
+                {
+                    s = MathF.FusedMultiplyAdd(x[(b * inW) + i], dy[(b * outW) + o], s);
+                }
+
+                g[(i * outW) + o] += s;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first <paramref name="columns"/> (a multiple of 16) columns of <see cref="LayerWeightGradient"/>:
+    /// <c>g[i, j..j+16] += sum_b x[b, i] dy[b, j..j+16]</c>, the batch sum formed in a register first.
+    /// </summary>
+    public static void Columns(int batch, int inW, int outW, float* x, float* dy, float* g, int columns)
+    {
+        if (batch == 4)
+        {
+            for (int j = 0; j < columns; j += 16)
+            {
+                WeightGradientBatch4(inW, outW, x, dy + j, g + j);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < inW; i++, g += outW)
+        {
+            for (int j = 0; j < columns; j += 16)
+            {
+                float* d = dy + j;
+                Vector512<float> s = Vector512.Create(x[i]) * Vector512.Load(d);
+                for (int b = 1; b < batch; b++)
+                {
+                    d += outW;
+                    s = Vector512.FusedMultiplyAdd(Vector512.Create(x[(b * inW) + i]), Vector512.Load(d), s);
+                }
+
+                (Vector512.Load(g + j) + s).Store(g + j);
+            }
+        }
+    }
+
+    /// <summary>Sixteen columns for a batch of four, the four rows of <c>dy</c> held in registers; the same
+    /// operations in the same order as the general loop.</summary>
+    private static void WeightGradientBatch4(int inW, int outW, float* x, float* dy, float* g)
+    {
+        Vector512<float> d0 = Vector512.Load(dy), d1 = Vector512.Load(dy + outW);
+        Vector512<float> d2 = Vector512.Load(dy + (2 * outW)), d3 = Vector512.Load(dy + (3 * outW));
+        float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
+        for (int i = 0; i < inW; i++, g += outW)
+        {
+            Vector512<float> s = Vector512.Create(x[i]) * d0;
+            s = Vector512.FusedMultiplyAdd(Vector512.Create(x1[i]), d1, s);
+            s = Vector512.FusedMultiplyAdd(Vector512.Create(x2[i]), d2, s);
+            s = Vector512.FusedMultiplyAdd(Vector512.Create(x3[i]), d3, s);
+            (Vector512.Load(g) + s).Store(g);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Runtime.Intrinsics;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Training.Cpu;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Kernels;
+
+/// <summary>The float activations of the kernels' epilogues against double-precision truth over dense sweeps of
+/// inputs, and the vector forms against the scalar one, bitwise.</summary>
+public class FastActivationTests
+{
+    /// <summary>Every 97th float bit pattern of [-limit, limit] (about 11 million points for limit 12).</summary>
+    private static float[] Sweep(float limit)
+    {
+        var values = new List<float>();
+        int top = BitConverter.SingleToInt32Bits(limit);
+        for (int bits = 0; bits <= top; bits += 97)
+        {
+            float v = BitConverter.Int32BitsToSingle(bits);
+            values.Add(v);
+            values.Add(-v);
+        }
+
+        return [.. values];
+    }
+
+    /// <summary>Distance from <paramref name="actual"/> to the double <paramref name="exact"/> in units of the float
+    /// spacing at <paramref name="exact"/> (subnormal spacing below the normal range).</summary>
+    private static double Ulps(float actual, double exact)
+    {
+        float rounded = (float)Math.Abs(exact);
+        double ulp = MathF.BitIncrement(rounded) - rounded;
+        return Math.Abs(actual - exact) / ulp;
+    }
+
+    private static (double Worst, float At) WorstUlps(Activation activation, float[] xs, Func<double, double> exact)
+    {
+        double worst = 0;
+        float at = 0;
+        foreach (float x in xs)
+        {
+            double e = Ulps(FastActivation.Apply(activation, x), exact(x));
+            if (e > worst)
+            {
+                worst = e;
+                at = x;
+            }
+        }
+
+        return (worst, at);
+    }
+
+    [Fact]
+    public void Tanh_is_within_two_ulp_of_math_tanh_over_a_dense_sweep()
+    {
+        (double worst, float at) = WorstUlps(Activation.Tanh, Sweep(12f), Math.Tanh);
+        Assert.True(worst <= 2.0, $"tanh: {worst:F2} ulp at x = {at:R}");
+    }
+
+    [Fact]
+    public void Sigmoid_is_within_three_ulp_of_the_double_sigmoid_over_a_dense_sweep()
+    {
+        float[] xs = Sweep(80f);
+        (double worst, float at) = WorstUlps(Activation.Sigmoid, xs, x => 1 / (1 + Math.Exp(-x)));
+        Assert.True(worst <= 3.0, $"sigmoid: {worst:F2} ulp at x = {at:R}");
+    }
+
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.LeakyRelu)]
+    [InlineData(Activation.Identity)]
+    public void Vector_forms_equal_the_scalar_form_bitwise(Activation activation)
+    {
+        float[] xs = Sweep(100f);
+        Array.Resize(ref xs, xs.Length & ~15);
+        float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f];
+        special.CopyTo(xs, xs.Length - special.Length);
+        for (int k = 0; k < xs.Length; k += 16)
+        {
+            Vector256<float> lo = FastActivation.Apply(activation, Vector256.Create(xs.AsSpan(k, 8)));
+            Vector256<float> hi = FastActivation.Apply(activation, Vector256.Create(xs.AsSpan(k + 8, 8)));
+            Vector512<float> wide = FastActivation.Apply(activation, Vector512.Create(xs.AsSpan(k, 16)));
+            for (int j = 0; j < 16; j++)
+            {
+                int expected = BitConverter.SingleToInt32Bits(FastActivation.Apply(activation, xs[k + j]));
+                float narrow = j < 8 ? lo[j] : hi[j - 8];
+                if (expected != BitConverter.SingleToInt32Bits(narrow) || expected != BitConverter.SingleToInt32Bits(wide[j]))
+                {
+                    Assert.Fail($"{activation}({xs[k + j]:R}): scalar {BitConverter.Int32BitsToSingle(expected):R}, Vector256 {narrow:R}, Vector512 {wide[j]:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(float.PositiveInfinity, 1f)]
+    [InlineData(float.NegativeInfinity, -1f)]
+    [InlineData(20f, 1f)]
+    [InlineData(-20f, -1f)]
+    [InlineData(0f, 0f)]
+    public void Tanh_saturates_exactly_and_keeps_zero(float x, float expected) =>
+        Assert.Equal(expected, FastActivation.Tanh(x));
+
+    [Fact]
+    public void Tanh_keeps_the_sign_of_zero_and_propagates_nan()
+    {
+        Assert.True(float.IsNegative(FastActivation.Tanh(-0f)));
+        Assert.True(float.IsNaN(FastActivation.Tanh(float.NaN)));
+        Assert.True(float.IsNaN(FastActivation.Tanh(Vector512.Create(float.NaN))[3]));
+        Assert.True(float.IsNaN(FastActivation.Apply(Activation.Sigmoid, Vector256.Create(float.NaN))[0]));
+    }
+}
