@@ -73,7 +73,7 @@ typedef EL_CAT(long, VW) vl;
 #define STAGE_BACKWARD 8
 #define STAGE_SGD 16
 #define STAGE_ADAM 32
-// Not a stage: the fused kernel first copies the entity's training state into the tick-start snapshot.
+// Not a stage: the fused kernel first copies the tick-start state from the snapshot buffers into the live ones.
 #define STAGE_SNAPSHOT 64
 
 inline vf el_activate(int act, vf v)

@@ -60,7 +60,9 @@ __kernel void adam_step(int n, int S, int P, __global float* params, __global co
 
 // The stages whose bits are set in `stages`, in the default order, for the work-item's entities: one launch
 // instead of up to six, and each entity's outputs, output gradient and gradients are still in cache when the
-// next stage reads them. With STAGE_SNAPSHOT it first copies the entity's state into the snapshot buffers.
+// next stage reads them. With STAGE_SNAPSHOT the tick-start state is in the snap* buffers (the host swapped
+// them with the live ones): the kernel copies it into the live buffers first and changes only those, so the
+// snapshot costs one read and one write of the state, which the stages need anyway, and no separate copy.
 __kernel void fused_tick(int n, int S, int stages, int layers, __global const int* widths, int batch, int act, int P,
     int count, int maxW, int nAct, __global float* params, __global const float* inputs, __global float* acts,
     __global float* outputs, __global const float* targets, __global float* outGrad, __global float* elements,
@@ -80,13 +82,13 @@ __kernel void fused_tick(int n, int S, int stages, int layers, __global const in
     long ot = OFF(e, 3);
     if (stages & STAGE_SNAPSHOT)
     {
-        el_copy(S, P, params + op, snapParams + op);
-        el_copy(S, P, grads + op, snapGrads + op);
-        if (hasMomentum) el_copy(S, P, momentum + op, snapMomentum + op);
-        if (hasAdam) el_copy(S, 2 * P, moments + oa, snapMoments + oa);
-        ST(snapState + ot, 0, LD(st + ot, 0));
-        ST(snapState + ot, 1, LD(st + ot, 1));
-        ST(snapState + ot, 2, LD(st + ot, 2));
+        el_copy(S, P, snapParams + op, params + op);
+        el_copy(S, P, snapGrads + op, grads + op);
+        if (hasMomentum) el_copy(S, P, snapMomentum + op, momentum + op);
+        if (hasAdam) el_copy(S, 2 * P, snapMoments + oa, moments + oa);
+        ST(st + ot, 0, LD(snapState + ot, 0));
+        ST(st + ot, 1, LD(snapState + ot, 1));
+        ST(st + ot, 2, LD(snapState + ot, 2));
     }
     if (stages & STAGE_ZERO_GRAD) el_zero_grad(S, P, grads + op, si + os, st + ot);
     if (stages & STAGE_FORWARD) el_forward(S, layers, widths, batch, act, params + op, inputs + ox, acts + oh, outputs + oy);
