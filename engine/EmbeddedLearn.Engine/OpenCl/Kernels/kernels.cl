@@ -82,13 +82,17 @@ __kernel void fused_tick(int n, int S, int stages, int layers, __global const in
     long ot = OFF(e, 3);
     if (stages & STAGE_SNAPSHOT)
     {
-        el_copy(S, P, snapParams + op, params + op);
-        el_copy(S, P, snapGrads + op, grads + op);
-        if (hasMomentum) el_copy(S, P, snapMomentum + op, momentum + op);
-        if (hasAdam) el_copy(S, 2 * P, snapMoments + oa, moments + oa);
         ST(st + ot, 0, LD(snapState + ot, 0));
         ST(st + ot, 1, LD(snapState + ot, 1));
         ST(st + ot, 2, LD(snapState + ot, 2));
+        el_copy(S, P, snapParams + op, params + op);
+        // When zero_grad is about to clear every lane's gradients, the old ones need not come across.
+        if (!(stages & STAGE_ZERO_GRAD) || !ALL(el_window_starts(S, si + os, st + ot)))
+        {
+            el_copy(S, P, snapGrads + op, grads + op);
+        }
+        if (hasMomentum) el_copy(S, P, snapMomentum + op, momentum + op);
+        if (hasAdam) el_copy(S, 2 * P, snapMoments + oa, moments + oa);
     }
     if (stages & STAGE_ZERO_GRAD) el_zero_grad(S, P, grads + op, si + os, st + ot);
     if (stages & STAGE_FORWARD) el_forward(S, layers, widths, batch, act, params + op, inputs + ox, acts + oh, outputs + oy);
