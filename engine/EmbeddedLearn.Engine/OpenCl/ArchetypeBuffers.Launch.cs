@@ -11,9 +11,9 @@ namespace EmbeddedLearn.OpenCl;
 /// stages only read that entity's data, so running them back to back per work-item gives the same numbers as
 /// separate launches. A single collected stage goes out through its own kernel. With <see cref="Fuse"/> off every
 /// stage is its own launch (and its own device-time slot).</para>
-/// <para>The tick-start snapshot (<see cref="Snapshot"/>) is taken by the first launch that goes out: the fused kernel
-/// copies each entity's state itself before its stages run; a single-stage launch is preceded by whole-buffer
-/// copies.</para>
+/// <para>The tick-start snapshot (<see cref="Snapshot"/>) is taken by the first launch that goes out: for the fused
+/// kernel the live and snapshot buffers swap roles and each work-item copies its entities' state into the new live
+/// buffers before its stages run; a single-stage launch is preceded by whole-buffer copies.</para>
 /// </summary>
 internal sealed partial class ArchetypeBuffers
 {
@@ -152,13 +152,40 @@ internal sealed partial class ArchetypeBuffers
 
     private void LaunchFused(int stages)
     {
+        // Taking the snapshot: the tick-start state stays where it is and becomes the snapshot; the kernel copies it
+        // into the other buffers, now live, and changes only those. Swapped back if the launch does not go out.
+        bool carry = _snapshotPending;
+        if (carry)
+        {
+            SwapState();
+        }
+
+        try
+        {
+            SetFusedArgs(stages, carry);
+        }
+        catch (OpenClException)
+        {
+            if (carry)
+            {
+                SwapState();
+            }
+
+            throw;
+        }
+
+        _snapshotPending = false;
+    }
+
+    private void SetFusedArgs(int stages, bool carry)
+    {
         OpenClApi api = Api;
         nint kernel = _device.Kernel(KernelSource.Fused);
         nint parameters = Buffer(Spec.Parameters);
         uint a = 0;
         api.Arg(kernel, a++, Count);
         api.Arg(kernel, a++, Tile);
-        api.Arg(kernel, a++, _snapshotPending ? stages | SnapshotBit : stages);
+        api.Arg(kernel, a++, carry ? stages | SnapshotBit : stages);
         api.Arg(kernel, a++, Spec.Layout.LayerCount);
         api.Arg(kernel, a++, Widths);
         api.Arg(kernel, a++, Spec.Batch);
@@ -192,7 +219,6 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, HasAdam ? Column(Spec.AdamMoments).Snapshot : parameters);
         api.Arg(kernel, a++, Trainable ? StateSnapshot : Widths);
         Enqueue(kernel, DeviceProfiler.FusedSlot, VectorWidth);
-        _snapshotPending = false; // taken by the kernel, now that it is enqueued
     }
 
     private void Enqueue(nint kernel, int slot, int entitiesPerItem) =>

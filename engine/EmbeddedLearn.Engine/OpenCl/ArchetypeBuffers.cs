@@ -103,9 +103,9 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
     public nint SettingsI { get; }
 
-    public nint State { get; }
+    public nint State { get; private set; }
 
-    public nint StateSnapshot { get; }
+    public nint StateSnapshot { get; private set; }
 
     public nint Loss { get; }
 
@@ -128,9 +128,10 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// <summary>The device buffer of <paramref name="type"/>.</summary>
     public nint Buffer(ComponentType type) => Column(type).Buffer;
 
-    /// <summary>Marks the training state to be copied to the snapshot buffers before the first launch that changes
-    /// it: inside the fused kernel (each work-item copies its entities' state, which it reads anyway) or, before a
-    /// single-stage launch, as device-side buffer copies. Until then the live buffers are the tick-start state.</summary>
+    /// <summary>Marks the training state to be kept as the tick-start snapshot before the first launch that changes
+    /// it: by the fused kernel (the live and snapshot buffers swap roles and each work-item copies its entities'
+    /// state across before changing it, see <see cref="LaunchFused"/>) or, before a single-stage launch, as
+    /// device-side buffer copies. Until then the live buffers are the tick-start state.</summary>
     public void Snapshot()
     {
         Flush();
@@ -159,6 +160,20 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         }
 
         _snapshotPending = false;
+    }
+
+    /// <summary>Exchanges the live and snapshot buffers of every state column and of the counters.</summary>
+    private void SwapState()
+    {
+        foreach (DeviceColumn column in _columns)
+        {
+            if (column.IsState)
+            {
+                column.Swap();
+            }
+        }
+
+        (State, StateSnapshot) = (StateSnapshot, State);
     }
 
     /// <summary>Drops any pending launch and releases every buffer.</summary>

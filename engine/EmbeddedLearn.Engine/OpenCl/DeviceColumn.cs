@@ -14,13 +14,16 @@ internal sealed class DeviceColumn(ComponentType type, nint buffer, nint snapsho
 
     public ComponentType Type { get; } = type;
 
-    public nint Buffer { get; } = buffer;
+    public nint Buffer { get; private set; } = buffer;
 
     /// <summary>The copy taken at the start of each tick (0 for per-tick data, which is not snapshotted).</summary>
-    public nint Snapshot { get; } = snapshot;
+    public nint Snapshot { get; private set; } = snapshot;
 
     /// <summary>The entity-major staging buffer of a per-tick column ([count, elements]), or 0.</summary>
     public nint Transfer { get; } = transfer;
+
+    /// <summary>Exchanges the live and snapshot buffers (state columns only).</summary>
+    public void Swap() => (Buffer, Snapshot) = (Snapshot, Buffer);
 
     /// <summary>Whether this column is persistent training state (parameters, gradients, optimizer state).</summary>
     public bool IsState => Snapshot != 0;

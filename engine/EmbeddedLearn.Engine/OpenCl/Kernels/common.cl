@@ -37,6 +37,7 @@ typedef long vl;
 #define TO_D(x) ((double)(x))
 #define EL_VD double
 #define ANY(m) ((m) != 0)
+#define ALL(m) ((m) != 0)
 #else
 #define EL_CAT2(a, b) a##b
 #define EL_CAT(a, b) EL_CAT2(a, b)
@@ -51,6 +52,7 @@ typedef EL_CAT(long, VW) vl;
 #define TO_D(x) EL_CAT(convert_double, VW)(x)
 #define EL_VD EL_CAT(double, VW)
 #define ANY(m) any(m)
+#define ALL(m) all(m)
 #endif
 
 // Offset of entity e's element 0 in a component of K elements per entity (see the layout above).

@@ -82,8 +82,10 @@ EL_STEP_KERNEL(adamw_step, el_adamw_body, 2)
 
 // The stages whose bits (1 << OpenClStageKind) are set in `stages`, in the default order, for the work-item's
 // entities: one launch instead of up to eight, and each entity's outputs, output gradient and gradients are still in
-// cache when the next stage reads them. With STAGE_SNAPSHOT it first copies the entity's state into the snapshot
-// buffers. Forward runs on the lanes not left out; the others also skip the lanes outside the training window.
+// cache when the next stage reads them. With STAGE_SNAPSHOT the tick-start state is in the snap* buffers (the host
+// swapped them with the live ones): the kernel copies it into the live buffers first and changes only those, so the
+// snapshot costs one read and one write of the state, which the stages need anyway, and no separate copy. Forward
+// runs on the lanes not left out; the others also skip the lanes outside the training window.
 __kernel void fused_tick(int n, int S, int stages, int layers, __global const int* widths, int batch, int act, int P,
     int count, int maxW, int nAct, __global float* params, __global const float* inputs, __global float* acts,
     __global float* outputs, __global const float* targets, __global float* outGrad, __global float* elements,
@@ -103,16 +105,20 @@ __kernel void fused_tick(int n, int S, int stages, int layers, __global const in
     long oi = OFF(e, SI_COUNT);
     long ot = OFF(e, ST_COUNT);
     __global int* fl = flags + OFF(e, 1);
-    if (stages & STAGE_SNAPSHOT)
-    {
-        el_copy(S, P, params + op, snapParams + op);
-        el_copy(S, P, grads + op, snapGrads + op);
-        if (hasMomentum) el_copy(S, P, momentum + op, snapMomentum + op);
-        if (hasAdam) el_copy(S, 2 * P, moments + oa, snapMoments + oa);
-        for (int k = 0; k < ST_COUNT; k++) ST(snapState + ot, k, LD(st + ot, k));
-    }
     vi infer = EL_ON(fl, OUTCOME_LEFTOUT);
     vi train = EL_ON(fl, OUTCOME_LEFTOUT | FLAG_RESTING);
+    if (stages & STAGE_SNAPSHOT)
+    {
+        for (int k = 0; k < ST_COUNT; k++) ST(st + ot, k, LD(snapState + ot, k));
+        el_copy(S, P, snapParams + op, params + op);
+        // When zero_grad is about to clear every lane's gradients, the old ones need not come across.
+        if (!(stages & STAGE_ZEROGRAD) || !ALL(el_window_starts(S, si + oi, st + ot) & train))
+        {
+            el_copy(S, P, snapGrads + op, grads + op);
+        }
+        if (hasMomentum) el_copy(S, P, snapMomentum + op, momentum + op);
+        if (hasAdam) el_copy(S, 2 * P, snapMoments + oa, moments + oa);
+    }
     if (stages & STAGE_ZEROGRAD) el_zero_grad(S, P, grads + op, si + oi, st + ot, train);
     if (stages & STAGE_FORWARD) el_forward(S, layers, widths, batch, act, params + op, inputs + ox, acts + oh, outputs + oy, infer);
     if (stages & STAGE_MSELOSS)

@@ -22,12 +22,23 @@ inline void el_copy(long S, int count, __global const float* from, __global floa
     for (int i = 0; i < count; i++) ST(to, i, LD(from, i));
 }
 
-// Clears gradients at the start of each accumulation window (backward passes % K == 0).
-inline void el_zero_grad(long S, int P, __global float* g, __global const int* si, __global const long* st, vi on)
+// The lanes whose accumulation window starts this pass (backward passes % K == 0).
+inline vi el_window_starts(long S, __global const int* si, __global const long* st)
 {
     vl k = max(TO_L(LD(si, SI_ACCUMULATION_STEPS)), (vl)1);
-    vi clear = TO_I(LD(st, ST_BACKWARD_PASSES) % k == 0) & on;
+    return TO_I(LD(st, ST_BACKWARD_PASSES) % k == 0);
+}
+
+// Clears gradients at the start of each accumulation window, on the lanes of `on`.
+inline void el_zero_grad(long S, int P, __global float* g, __global const int* si, __global const long* st, vi on)
+{
+    vi clear = el_window_starts(S, si, st) & on;
     if (!ANY(clear)) return;
+    if (ALL(clear))
+    {
+        for (int i = 0; i < P; i++) ST(g, i, (vf)0.0f); // every lane: no need to read the old gradients
+        return;
+    }
     for (int i = 0; i < P; i++) ST(g, i, clear ? (vf)0.0f : LD(g, i));
 }
 
