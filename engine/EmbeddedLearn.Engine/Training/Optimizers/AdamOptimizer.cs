@@ -1,5 +1,4 @@
 using EmbeddedLearn.Components;
-using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
 
 namespace EmbeddedLearn.Training.Optimizers;
@@ -9,7 +8,7 @@ namespace EmbeddedLearn.Training.Optimizers;
 /// <c>m = b1 m + (1 - b1) g</c>; <c>v = b2 v + (1 - b2) g^2</c>;
 /// <c>p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)</c>. State: <c>[m | v]</c>, 2P floats.
 /// </summary>
-public sealed class AdamOptimizer : OptimizerUnit
+public sealed class AdamOptimizer : AdamFamilyOptimizer
 {
     /// <inheritdoc/>
     public override OptimizerKind Kind => OptimizerKind.Adam;
@@ -21,17 +20,6 @@ public sealed class AdamOptimizer : OptimizerUnit
     public override string KernelName => "adam_step";
 
     /// <inheritdoc/>
-    public override ComponentType? StateComponent(ModelSpec spec, in TrainingSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.AdamMoments;
-    }
-
-    /// <inheritdoc/>
-    public override void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
-        Span<float> state)
-    {
-        int p = parameters.Length;
-        AdamStep.Run(settings, stepCount, parameters, gradients, state[..p], state.Slice(p, p));
-    }
+    protected override void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> m, Span<float> v) => AdamStep.Run(settings, stepCount, parameters, gradients, m, v);
 }

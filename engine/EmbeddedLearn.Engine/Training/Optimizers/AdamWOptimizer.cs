@@ -1,5 +1,4 @@
 using EmbeddedLearn.Components;
-using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
 
 namespace EmbeddedLearn.Training.Optimizers;
@@ -9,7 +8,7 @@ namespace EmbeddedLearn.Training.Optimizers;
 /// on the raw gradient (no L2 term): <c>m = b1 m + (1 - b1) g</c>; <c>v = b2 v + (1 - b2) g^2</c>;
 /// <c>p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)</c>. State: <c>[m | v]</c>, 2P floats.
 /// </summary>
-public sealed class AdamWOptimizer : OptimizerUnit
+public sealed class AdamWOptimizer : AdamFamilyOptimizer
 {
     /// <inheritdoc/>
     public override OptimizerKind Kind => OptimizerKind.AdamW;
@@ -21,18 +20,10 @@ public sealed class AdamWOptimizer : OptimizerUnit
     public override string KernelName => "adamw_step";
 
     /// <inheritdoc/>
-    public override ComponentType? StateComponent(ModelSpec spec, in TrainingSettings settings)
+    protected override void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> m, Span<float> v)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.AdamMoments;
-    }
-
-    /// <inheritdoc/>
-    public override void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
-        Span<float> state)
-    {
-        int p = parameters.Length;
         AdamWStep.Decay(settings, parameters);
-        AdamStep.Run(settings with { WeightDecay = 0f }, stepCount, parameters, gradients, state[..p], state.Slice(p, p));
+        AdamStep.Run(settings with { WeightDecay = 0f }, stepCount, parameters, gradients, m, v);
     }
 }
