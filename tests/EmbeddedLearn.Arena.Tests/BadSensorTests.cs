@@ -4,8 +4,9 @@ using EmbeddedLearn.Demos.Arena;
 
 namespace EmbeddedLearn.Arena.Tests;
 
-/// <summary><c>--bad-sensors FRACTION</c>: broken turrets see NaN every frame; the pipeline leaves them out, the run goes
-/// on, and the healthy turrets learn exactly what they learn without the broken ones.</summary>
+/// <summary>Containment in the arena. <c>--bad-sensors FRACTION</c>: broken turrets see NaN every frame; the pipeline
+/// leaves them out, the run goes on, and the healthy turrets learn exactly what they learn without the broken ones. A
+/// diverging group is quarantined and counted while the others train.</summary>
 public sealed class BadSensorTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("arena-bad-sensors-").FullName;
@@ -78,6 +79,32 @@ public sealed class BadSensorTests : IDisposable
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void A_diverging_group_is_quarantined_and_counted_while_the_others_learn_and_the_page_still_gets_its_messages()
+    {
+        using ArenaScene scene = Scene(badSensors: 0);
+        scene.SetLearningRate(scene.Groups[1], 1e30f); // SGD with a learning rate no model survives
+        var stats = new LiveStats();
+        var writer = new SnapshotWriter();
+        int skipped = 0;
+        for (int f = 0; f < 60; f++)
+        {
+            scene.Frame();
+            stats.Add(scene);
+            skipped += scene.LastReport!.StepsSkipped.Length;
+            writer.WriteState(scene, stats, writer.WritePoint(scene, stats), notice: null);
+        }
+
+        Assert.Equal(8, scene.QuarantinedCount); // every learner of group 1, after 3 failed steps in a row
+        Assert.Equal(8 * TrainingSettings.DefaultFailuresBeforeQuarantine, skipped);
+        Assert.All(scene.Groups[1].Turrets, t => Assert.True(scene.World.Has<Quarantined>(t.Learner)));
+        Assert.Equal(8, stats.Quarantined);
+        JsonElement point = JsonDocument.Parse(writer.WritePoint(scene, stats)).RootElement;
+        Assert.Equal(8, point.GetProperty("quarantined").GetInt32());
+        Assert.Equal(16, scene.Learning.LastTrained); // groups 0 and 2 still train
+        Assert.All(scene.Groups[0].Turrets.Concat(scene.Groups[2].Turrets), t => Assert.Equal(TickOutcome.None, scene.World.Get<TrainingState>(t.Learner).Outcome));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
