@@ -17,6 +17,7 @@ internal sealed record FrameBudgetResult
     [JsonPropertyName("max_ms")] public double MaxMs { get; init; }
     [JsonPropertyName("frame_p50_ms")] public double FrameP50Ms { get; init; }
     [JsonPropertyName("stage_ms")] public Dictionary<string, double> StageMs { get; init; } = [];
+    [JsonPropertyName("device_ms")] public Dictionary<string, double> DeviceMs { get; init; } = [];
     [JsonPropertyName("allocated_bytes_per_tick")] public double AllocatedBytesPerTick { get; init; }
     [JsonPropertyName("gc_collections")] public int GcCollections { get; init; }
     [JsonPropertyName("entities_per_second")] public double EntitiesPerSecond { get; init; }

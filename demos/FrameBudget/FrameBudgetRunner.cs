@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Demos.FrameBudget;
 /// <summary>Simulates a game loop around the training pipeline and measures what a tick costs.</summary>
 internal static class FrameBudgetRunner
 {
-    public static FrameBudgetResult Run(int entities, ModelLayout layout, int batch, int threads, string backend, int ticks, int warmup, double? budgetMs)
+    public static FrameBudgetResult Run(int entities, ModelLayout layout, int batch, int threads, string backend, int ticks, int warmup, double? budgetMs, bool unfused = false)
     {
         ModelSpec spec = ModelSpec.Get(layout, batch);
         using var world = new World();
@@ -28,6 +28,11 @@ internal static class FrameBudgetRunner
             TrainingBudget = budgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
         };
         OpenClBackend? device = backend == "opencl" ? OpenClBackend.Create(new OpenClSelection { AllowCpuDevice = true }) : null;
+        if (device is not null)
+        {
+            device.FuseStages = !unfused;
+        }
+
         using var pipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), options, device); // owns the device
         string backendName = device is null ? "cpu" : $"opencl ({device.Device.PlatformName}: {device.Device.DeviceName})";
         for (int i = 0; i < warmup; i++)
@@ -40,6 +45,7 @@ internal static class FrameBudgetRunner
         double[] tickMs = new double[ticks];
         double[] frameMs = new double[ticks];
         double[] stageMs = new double[pipeline.Stages.Count];
+        long[] deviceNs = new long[OpenClBackend.DeviceTimeSlots.Count];
         long trained = 0;
         int collections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -57,6 +63,11 @@ internal static class FrameBudgetRunner
             for (int s = 0; s < stageMs.Length; s++)
             {
                 stageMs[s] += report.StageMilliseconds[s];
+            }
+
+            for (int s = 0; device is not null && s < deviceNs.Length; s++)
+            {
+                deviceNs[s] += device.LastTickDeviceNanoseconds(s);
             }
         }
 
@@ -76,6 +87,15 @@ internal static class FrameBudgetRunner
             stages[pipeline.Stages[s].Name] = stageMs[s] / ticks;
         }
 
+        var deviceMs = new Dictionary<string, double>();
+        for (int s = 0; device is not null && s < deviceNs.Length; s++)
+        {
+            if (deviceNs[s] > 0)
+            {
+                deviceMs[OpenClBackend.DeviceTimeSlots[s]] = deviceNs[s] / 1e6 / ticks;
+            }
+        }
+
         return new FrameBudgetResult
         {
             Entities = entities,
@@ -90,6 +110,7 @@ internal static class FrameBudgetRunner
             MaxMs = sorted[^1],
             FrameP50Ms = Percentile([.. frameMs.Order()], 0.50),
             StageMs = stages,
+            DeviceMs = deviceMs,
             AllocatedBytesPerTick = (double)allocated / ticks,
             GcCollections = collections,
             EntitiesPerSecond = trained / tickMs.Sum() * 1000,
@@ -147,6 +168,11 @@ internal static class FrameBudgetRunner
         foreach ((string stage, double ms) in r.StageMs)
         {
             lines.Add(string.Format(CultureInfo.InvariantCulture, "  stage {0,-10} {1,8:F3} ms/tick (summed over threads)", stage, ms));
+        }
+
+        foreach ((string slot, double ms) in r.DeviceMs)
+        {
+            lines.Add(string.Format(CultureInfo.InvariantCulture, "  device {0,-10} {1,8:F3} ms/tick (OpenCL profiling events)", slot, ms));
         }
 
         lines.Add(string.Format(CultureInfo.InvariantCulture, "allocated {0:F1} bytes/tick, GC collections {1}", r.AllocatedBytesPerTick, r.GcCollections));

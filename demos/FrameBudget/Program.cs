@@ -15,8 +15,9 @@ backend.AcceptOnlyFromAmong("cpu", "opencl");
 var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Description = "Measured ticks." };
 var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000, Description = "Ticks before measuring (long enough for tiered JIT compilation to settle)." };
 var budget = new Option<double?>("--budget-ms") { Description = "Time budget for training per tick, ms: inference runs for every entity, training for a rotating subset that fits (PipelineOptions.TrainingBudget)." };
+var unfused = new Option<bool>("--unfused") { Description = "OpenCL: one launch per stage (device time per stage) instead of fused launches." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, json };
+var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, unfused, json };
 root.SetAction(parse =>
 {
     ModelLayout modelLayout;
@@ -37,7 +38,7 @@ root.SetAction(parse =>
     }
 
     FrameBudgetResult result = FrameBudgetRunner.Run(parse.GetValue(entities), modelLayout, parse.GetValue(batch),
-        parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget));
+        parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget), parse.GetValue(unfused));
     Console.WriteLine(FrameBudgetRunner.Table(result));
     if (parse.GetValue(json) is FileInfo file)
     {

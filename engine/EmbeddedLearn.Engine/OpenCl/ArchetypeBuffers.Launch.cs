@@ -1,24 +1,88 @@
-using EmbeddedLearn.Training.Optimizers;
-
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>One kernel launch per stage over a range of this archetype's rows.</summary>
+/// <summary>
+/// Kernel launches over all of this archetype's entities: whole groups of <see cref="LocalSize"/> work-items, each
+/// for <see cref="VectorWidth"/> neighbouring entities (items starting past <see cref="Count"/> return at once).
+/// <para>Fusion: with <see cref="Fuse"/> on, <see cref="Launch"/> does not enqueue at once; stages launched in the
+/// default order (ZeroGrad, Forward, MseLoss, Backward, Guard, SgdStep, AdamStep, AdamWStep; any subset, each at most
+/// once) collect
+/// and go out as one <c>fused_tick</c> launch when anything else touches the buffers (<see cref="ReadResults"/>,
+/// <see cref="Stage"/>, <see cref="Snapshot"/>, an upload) or when a stage arrives out of that order. Each entity's
+/// stages only read that entity's data, so running them back to back per work-item gives the same numbers as
+/// separate launches. A single collected stage goes out through its own kernel. With <see cref="Fuse"/> off every
+/// stage is its own launch (and its own device-time slot).</para>
+/// <para>The tick-start snapshot (<see cref="Snapshot"/>) is taken by the first launch that goes out: the fused kernel
+/// copies each entity's state itself before its stages run; a single-stage launch is preceded by whole-buffer
+/// copies.</para>
+/// </summary>
 internal sealed partial class ArchetypeBuffers
 {
-    /// <summary>Sets the arguments of <paramref name="stage"/>'s kernel for this archetype and enqueues it over rows
-    /// <c>[firstRow, firstRow + rows)</c> (one work-item per entity). Does nothing for stages that do not apply.</summary>
-    public void Launch(OpenClStageKind stage, int firstRow, int rows)
+    /// <summary>The fused kernel's flag for taking the snapshot (the generated STAGE_SNAPSHOT).</summary>
+    private const int SnapshotBit = DeviceSettingsLayout.StageSnapshot;
+
+    /// <summary>The flag bits that keep an entity out of inference (bad data) and out of training (bad data, or outside
+    /// the training window).</summary>
+    private const int InferenceExclude = (int)Components.TickOutcome.LeftOut;
+    private const int TrainingExclude = (int)Components.TickOutcome.LeftOut | DeviceSettingsLayout.FlagResting;
+
+    private int _pending;
+
+    /// <summary>Whether consecutive stages in default order are fused into one launch (the device's setting,
+    /// <see cref="OpenClDevice.FuseStages"/>).</summary>
+    public bool Fuse => _device.FuseStages;
+
+    /// <summary>Enqueues <paramref name="stage"/>'s kernel over this archetype's entities, or (with
+    /// <see cref="Fuse"/>) adds it to the pending fused launch. Does nothing for stages that do not apply.</summary>
+    public void Launch(OpenClStageKind stage)
     {
-        if (rows <= 0 || (!Trainable && stage != OpenClStageKind.Forward))
+        if (Count == 0 || (!Trainable && stage != OpenClStageKind.Forward)
+            || (stage is OpenClStageKind.AdamStep or OpenClStageKind.AdamWStep && !HasAdam))
         {
             return;
         }
 
+        int bit = 1 << (int)stage;
+        if (_pending >= bit)
+        {
+            Flush(); // a repeat or a stage out of the default order: what came before goes first
+        }
+
+        _pending |= bit;
+        if (!Fuse)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Enqueues the pending stages now: one stage through its own kernel, several through the fused one.</summary>
+    public void Flush()
+    {
+        int stages = _pending;
+        if (stages == 0)
+        {
+            return;
+        }
+
+        _pending = 0;
+        if ((stages & (stages - 1)) == 0)
+        {
+            TakeSnapshot();
+            LaunchStage((OpenClStageKind)System.Numerics.BitOperations.Log2((uint)stages));
+        }
+        else
+        {
+            LaunchFused(stages);
+        }
+    }
+
+    private void LaunchStage(OpenClStageKind stage)
+    {
         OpenClApi api = Api;
         int p = Spec.Layout.ParameterCount;
-        nint kernel = _device.Kernel(KernelName(stage));
+        nint kernel = _device.Kernel(KernelSource.KernelNames[(int)stage]);
         uint a = 0;
         api.Arg(kernel, a++, Count);
+        api.Arg(kernel, a++, Tile);
         switch (stage)
         {
             case OpenClStageKind.ZeroGrad:
@@ -26,15 +90,15 @@ internal sealed partial class ArchetypeBuffers
                 api.Arg(kernel, a++, Buffer(Spec.Gradients));
                 api.Arg(kernel, a++, SettingsI);
                 api.Arg(kernel, a++, State);
-                api.Arg(kernel, a, Flags);
                 break;
             case OpenClStageKind.Forward:
                 LayoutArgs(kernel, ref a);
+                api.Arg(kernel, a++, p);
+                api.Arg(kernel, a++, Spec.Activations.ElementCount);
                 api.Arg(kernel, a++, Buffer(Spec.Parameters));
                 api.Arg(kernel, a++, Buffer(Spec.Inputs));
                 api.Arg(kernel, a++, Buffer(Spec.Activations));
                 api.Arg(kernel, a++, Buffer(Spec.Outputs));
-                api.Arg(kernel, a, Flags);
                 break;
             case OpenClStageKind.MseLoss:
                 api.Arg(kernel, a++, Spec.Outputs.ElementCount);
@@ -44,18 +108,11 @@ internal sealed partial class ArchetypeBuffers
                 api.Arg(kernel, a++, Buffer(Spec.LossElements));
                 api.Arg(kernel, a++, Loss);
                 api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a, Flags);
                 break;
-            case OpenClStageKind.Guard:
-                api.Arg(kernel, a++, p);
-                api.Arg(kernel, a++, Buffer(Spec.Gradients));
-                api.Arg(kernel, a++, SettingsF);
-                api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a++, State);
-                api.Arg(kernel, a, Flags);
-                break;
-            default:
+            case OpenClStageKind.Backward:
                 LayoutArgs(kernel, ref a);
+                api.Arg(kernel, a++, p);
+                api.Arg(kernel, a++, Spec.Activations.ElementCount);
                 api.Arg(kernel, a++, Spec.Layout.MaxWidth);
                 api.Arg(kernel, a++, Buffer(Spec.Parameters));
                 api.Arg(kernel, a++, Buffer(Spec.Inputs));
@@ -65,49 +122,88 @@ internal sealed partial class ArchetypeBuffers
                 api.Arg(kernel, a++, Scratch);
                 api.Arg(kernel, a++, SettingsI);
                 api.Arg(kernel, a++, State);
-                api.Arg(kernel, a, Flags);
+                break;
+            case OpenClStageKind.Guard:
+                api.Arg(kernel, a++, p);
+                api.Arg(kernel, a++, Buffer(Spec.Gradients));
+                api.Arg(kernel, a++, SettingsF);
+                api.Arg(kernel, a++, SettingsI);
+                api.Arg(kernel, a++, State);
+                break;
+            default:
+                // Every optimizer unit's kernel: (n, S, P, params, grads, state, hasState, sf, si, st, flags, exclude).
+                bool sgd = stage == OpenClStageKind.SgdStep;
+                nint state = sgd ? (HasMomentum ? Buffer(Spec.Momentum) : 0) : Buffer(Spec.AdamMoments);
+                api.Arg(kernel, a++, p);
+                api.Arg(kernel, a++, Buffer(Spec.Parameters));
+                api.Arg(kernel, a++, Buffer(Spec.Gradients));
+                api.Arg(kernel, a++, state != 0 ? state : Buffer(Spec.Parameters));
+                api.Arg(kernel, a++, state != 0 ? 1 : 0);
+                api.Arg(kernel, a++, SettingsF);
+                api.Arg(kernel, a++, SettingsI);
+                api.Arg(kernel, a++, State);
                 break;
         }
 
-        api.Launch(_device.Queue, kernel, firstRow, rows);
+        api.Arg(kernel, a++, Flags);
+        api.Arg(kernel, a, stage == OpenClStageKind.Forward ? InferenceExclude : TrainingExclude);
+        Enqueue(kernel, (int)stage, VectorWidth);
     }
 
-    /// <summary>Enqueues <paramref name="optimizer"/>'s step kernel over rows <c>[firstRow, firstRow + rows)</c>: every
-    /// optimizer kernel takes <c>(n, P, params, grads, state, hasState, sf, si, st)</c>, the state being the
-    /// archetype's momentum or Adam moments buffer.</summary>
-    public void LaunchOptimizer(OptimizerUnit optimizer, int firstRow, int rows)
+    private void LaunchFused(int stages)
     {
-        if (rows <= 0 || !Trainable)
-        {
-            return;
-        }
-
-        nint state = HasAdam && optimizer.Kind != Components.OptimizerKind.Sgd ? Buffer(Spec.AdamMoments)
-            : HasMomentum && optimizer.Kind == Components.OptimizerKind.Sgd ? Buffer(Spec.Momentum) : 0;
         OpenClApi api = Api;
-        nint kernel = _device.Kernel(optimizer.KernelName);
+        nint kernel = _device.Kernel(KernelSource.Fused);
+        nint parameters = Buffer(Spec.Parameters);
         uint a = 0;
         api.Arg(kernel, a++, Count);
+        api.Arg(kernel, a++, Tile);
+        api.Arg(kernel, a++, _snapshotPending ? stages | SnapshotBit : stages);
+        api.Arg(kernel, a++, Spec.Layout.LayerCount);
+        api.Arg(kernel, a++, Widths);
+        api.Arg(kernel, a++, Spec.Batch);
+        api.Arg(kernel, a++, (int)Spec.Layout.HiddenActivation);
         api.Arg(kernel, a++, Spec.Layout.ParameterCount);
-        api.Arg(kernel, a++, Buffer(Spec.Parameters));
-        api.Arg(kernel, a++, Buffer(Spec.Gradients));
-        api.Arg(kernel, a++, state != 0 ? state : Buffer(Spec.Parameters));
-        api.Arg(kernel, a++, state != 0 ? 1 : 0);
-        api.Arg(kernel, a++, SettingsF);
-        api.Arg(kernel, a++, SettingsI);
-        api.Arg(kernel, a++, State);
-        api.Arg(kernel, a, Flags);
-        api.Launch(_device.Queue, kernel, firstRow, rows);
+        api.Arg(kernel, a++, Spec.Outputs.ElementCount);
+        api.Arg(kernel, a++, Spec.Layout.MaxWidth);
+        api.Arg(kernel, a++, Spec.Activations.ElementCount);
+        api.Arg(kernel, a++, parameters);
+        api.Arg(kernel, a++, Buffer(Spec.Inputs));
+        api.Arg(kernel, a++, Buffer(Spec.Activations));
+        api.Arg(kernel, a++, Buffer(Spec.Outputs));
+        // The training buffers exist only on trainable archetypes; otherwise only Forward is ever pending and the
+        // parameters stand in for the arguments it does not read.
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.Targets) : parameters);
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.OutputGradient) : parameters);
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.LossElements) : parameters);
+        api.Arg(kernel, a++, Trainable ? Loss : parameters);
+        api.Arg(kernel, a++, Trainable ? Buffer(Spec.Gradients) : parameters);
+        api.Arg(kernel, a++, Trainable ? Scratch : parameters);
+        api.Arg(kernel, a++, HasMomentum ? Buffer(Spec.Momentum) : parameters);
+        api.Arg(kernel, a++, HasMomentum ? 1 : 0);
+        api.Arg(kernel, a++, HasAdam ? Buffer(Spec.AdamMoments) : parameters);
+        api.Arg(kernel, a++, HasAdam ? 1 : 0);
+        OptimizerArgs(kernel, ref a);
+        a++;
+        api.Arg(kernel, a++, Flags);
+        api.Arg(kernel, a++, Column(Spec.Parameters).Snapshot);
+        api.Arg(kernel, a++, Trainable ? Column(Spec.Gradients).Snapshot : parameters);
+        api.Arg(kernel, a++, HasMomentum ? Column(Spec.Momentum).Snapshot : parameters);
+        api.Arg(kernel, a++, HasAdam ? Column(Spec.AdamMoments).Snapshot : parameters);
+        api.Arg(kernel, a++, Trainable ? StateSnapshot : Widths);
+        Enqueue(kernel, DeviceProfiler.FusedSlot, VectorWidth);
+        _snapshotPending = false; // taken by the kernel, now that it is enqueued
     }
 
-    private static string KernelName(OpenClStageKind stage) => stage switch
+    private void Enqueue(nint kernel, int slot, int entitiesPerItem) =>
+        _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, WorkGroupPlan.GlobalSize(Count, entitiesPerItem, LocalSize), LocalSize));
+
+    private void OptimizerArgs(nint kernel, ref uint a)
     {
-        OpenClStageKind.ZeroGrad => KernelSource.ZeroGrad,
-        OpenClStageKind.Forward => KernelSource.Forward,
-        OpenClStageKind.MseLoss => KernelSource.MseLoss,
-        OpenClStageKind.Guard => KernelSource.Guard,
-        _ => KernelSource.Backward,
-    };
+        Api.Arg(kernel, a++, Trainable ? SettingsF : Widths);
+        Api.Arg(kernel, a++, Trainable ? SettingsI : Widths);
+        Api.Arg(kernel, a, Trainable ? State : Widths);
+    }
 
     private void LayoutArgs(nint kernel, ref uint a)
     {
@@ -115,7 +211,5 @@ internal sealed partial class ArchetypeBuffers
         Api.Arg(kernel, a++, Widths);
         Api.Arg(kernel, a++, Spec.Batch);
         Api.Arg(kernel, a++, (int)Spec.Layout.HiddenActivation);
-        Api.Arg(kernel, a++, Spec.Layout.ParameterCount);
-        Api.Arg(kernel, a++, Spec.Activations.ElementCount);
     }
 }

@@ -7,9 +7,9 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>The tick's per-entity outcome bits: which entities the host left out go up, what the guard did comes down.</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
-    /// <summary>Sends the left-out bit of every entity (set by the host's admission in <see cref="TrainingState.Outcome"/>;
-    /// for inference-only entities, whether their inputs are not all finite), non-blocking.</summary>
-    public void UploadFlags()
+    /// <summary>Fills <see cref="HostFlags"/> with the left-out bit of every entity (set by the host's admission in
+    /// <see cref="TrainingState.Outcome"/>; for inference-only entities, whether their inputs are not all finite).</summary>
+    public void FillFlags()
     {
         bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
         int n = Spec.Inputs.ElementCount;
@@ -36,7 +36,21 @@ internal sealed unsafe partial class ArchetypeBuffers
 
             index += chunk.Count;
         }
+    }
 
+    /// <summary>Marks rows <c>[firstRow, firstRow + rows)</c> as outside this tick's training window.</summary>
+    public void MarkResting(int firstRow, int rows)
+    {
+        foreach (ref int flag in HostFlags.AsSpan(firstRow, rows))
+        {
+            flag |= DeviceSettingsLayout.FlagResting;
+        }
+    }
+
+    /// <summary>Sends <see cref="HostFlags"/> to the device, non-blocking (from pinned memory).</summary>
+    public void WriteFlags()
+    {
+        Flush();
         fixed (int* flags = HostFlags)
         {
             Api.Write(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
@@ -46,6 +60,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <summary>Enqueues the read of the outcome bits into <see cref="HostFlags"/> (pinned), non-blocking.</summary>
     public void ReadFlags()
     {
+        Flush();
         fixed (int* flags = HostFlags)
         {
             Api.Read(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
@@ -69,7 +84,7 @@ internal sealed unsafe partial class ArchetypeBuffers
             ReadOnlySpan<Entity> entities = chunk.Entities;
             for (int r = 0; r < states.Length; r++)
             {
-                var outcome = (TickOutcome)HostFlags[index + r];
+                var outcome = (TickOutcome)(HostFlags[index + r] & 0xFF & ~DeviceSettingsLayout.FlagResting);
                 states[r].Outcome = outcome;
                 if ((outcome & TickOutcome.StepSkipped) != 0)
                 {

@@ -3,13 +3,14 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>Packing settings and state for the device.</summary>
+/// <summary>Packing settings and state for the device, interleaved like the components (<see cref="InterleavedLayout.Index"/>).</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
     /// <summary>Uploads the packed settings when <paramref name="force"/> or when any entity's settings differ from
     /// those last uploaded (blocking; settings change rarely).</summary>
     public void UploadSettings(bool force)
     {
+        Flush();
         // Compare against the last upload without allocating: settings change rarely, ticks happen every frame.
         bool changed = force || _uploadedSettings.Length != Count;
         int index = 0;
@@ -34,11 +35,21 @@ internal sealed unsafe partial class ArchetypeBuffers
             index += chunk.Count;
         }
 
-        float[] sf = new float[Count * DeviceSettingsLayout.FloatCount];
-        int[] si = new int[Count * DeviceSettingsLayout.IntCount];
+        // Interleaved like every other device buffer: field j of entity e at Index(e, j) (fields: DeviceSettingsLayout).
+        int nf = DeviceSettingsLayout.FloatCount, ni = DeviceSettingsLayout.IntCount;
+        float[] sf = new float[Padded * nf];
+        int[] si = new int[Padded * ni];
         for (int e = 0; e < Count; e++)
         {
-            DeviceSettingsLayout.Pack(current[e], e, sf, si);
+            for (int j = 0; j < nf; j++)
+            {
+                sf[InterleavedLayout.Index(e, j, nf, Tile)] = DeviceSettingsLayout.Floats[j].Value(current[e]);
+            }
+
+            for (int j = 0; j < ni; j++)
+            {
+                si[InterleavedLayout.Index(e, j, ni, Tile)] = DeviceSettingsLayout.Ints[j].Value(current[e]);
+            }
         }
 
         fixed (float* f = sf)
@@ -54,14 +65,20 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <summary>Uploads the host training counters (blocking).</summary>
     public void UploadState()
     {
-        long[] state = new long[Count * DeviceSettingsLayout.StateCount];
+        int n = DeviceSettingsLayout.StateCount;
+        long[] state = new long[Padded * n];
+        Span<long> row = stackalloc long[n];
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             ReadOnlySpan<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
             for (int r = 0; r < states.Length; r++, index++)
             {
-                DeviceSettingsLayout.PackState(states[r], index, state);
+                DeviceSettingsLayout.PackState(states[r], 0, row);
+                for (int j = 0; j < n; j++)
+                {
+                    state[InterleavedLayout.Index(index, j, n, Tile)] = row[j];
+                }
             }
         }
 

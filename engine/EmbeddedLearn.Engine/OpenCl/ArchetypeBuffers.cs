@@ -5,16 +5,20 @@ using EmbeddedLearn.Training;
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
-/// The device copy of one model archetype: a buffer per run-time sized component (entity-major, archetype row
-/// order), packed settings (<c>sf</c>, <c>si</c>: see <see cref="DeviceSettingsLayout"/>), training state
-/// (3 longs per entity), the loss, backward scratch, the layer widths, and snapshots of the training state taken at
-/// the start of every tick.
+/// The device copy of one model archetype in the interleaved layout (element k of entity e at
+/// <c>k * Tile + e</c> within its tile, see <see cref="InterleavedLayout"/>): a buffer per run-time sized component, settings
+/// (<c>sf</c> 8 floats, <c>si</c> 8 ints per entity, see common.cl), training state (3 longs per entity), the loss,
+/// backward scratch, the layer widths, snapshots of the training state taken at the start of every tick, and
+/// entity-major transfer buffers for the per-tick samples and results. Host components stay entity-major: the
+/// layout is converted on upload and download, so exports and checkpoints never see it.
 /// </summary>
 internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 {
     private readonly OpenClDevice _device;
     private readonly List<nint> _owned = [];
     private readonly List<DeviceColumn> _columns = [];
+    private readonly float[] _lossStaging;
+    private bool _snapshotPending;
     private TrainingSettings[] _uploadedSettings = [];
 
     public ArchetypeBuffers(OpenClDevice device, Archetype archetype, ModelSpec spec)
@@ -23,41 +27,46 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Archetype = archetype;
         Spec = spec;
         Count = archetype.EntityCount;
-        Trainable = spec.Trains(archetype);
+        LocalSize = WorkGroupPlan.LocalSize(device.Limits, Count);
+        VectorWidth = device.Limits.VectorWidth;
+        Tile = VectorWidth > 1 ? VectorWidth : InterleavedLayout.Stride(Count, WorkGroupPlan.StrideAlignment(device.Limits));
+        Padded = InterleavedLayout.PaddedCount(Count, Tile);
+        Trainable = spec.Trains(archetype); // quarantined entities only infer
         HasMomentum = archetype.Has(spec.Momentum);
         HasAdam = archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];
-        Add(spec.Parameters, true);
-        Add(spec.Inputs, false);
-        Add(spec.Outputs, false);
-        Add(spec.Activations, false);
+        _lossStaging = GC.AllocateArray<float>(Trainable ? Count : 0, pinned: true);
+        Add(spec.Parameters, state: true, perTick: false);
+        Add(spec.Inputs, state: false, perTick: true);
+        Add(spec.Outputs, state: false, perTick: true);
+        Add(spec.Activations, state: false, perTick: false);
         if (Trainable)
         {
-            Add(spec.Gradients, true);
-            Add(spec.Targets, false);
-            Add(spec.OutputGradient, false);
-            Add(spec.LossElements, false);
+            Add(spec.Gradients, state: true, perTick: false);
+            Add(spec.Targets, state: false, perTick: true);
+            Add(spec.OutputGradient, state: false, perTick: false);
+            Add(spec.LossElements, state: false, perTick: true);
             if (HasMomentum)
             {
-                Add(spec.Momentum, true);
+                Add(spec.Momentum, state: true, perTick: false);
             }
 
             if (HasAdam)
             {
-                Add(spec.AdamMoments, true);
+                Add(spec.AdamMoments, state: true, perTick: false);
             }
 
-            SettingsF = Allocate(Count * (long)DeviceSettingsLayout.FloatCount * sizeof(float));
-            SettingsI = Allocate(Count * (long)DeviceSettingsLayout.IntCount * sizeof(int));
-            State = Allocate(Count * (long)DeviceSettingsLayout.StateCount * sizeof(long));
-            StateSnapshot = Allocate(Count * (long)DeviceSettingsLayout.StateCount * sizeof(long));
-            Loss = Allocate(Count * (long)sizeof(float));
-            Scratch = Allocate(Count * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
+            SettingsF = Allocate(Padded * (long)DeviceSettingsLayout.FloatCount * sizeof(float));
+            SettingsI = Allocate(Padded * (long)DeviceSettingsLayout.IntCount * sizeof(int));
+            State = Allocate(Padded * (long)DeviceSettingsLayout.StateCount * sizeof(long));
+            StateSnapshot = Allocate(Padded * (long)DeviceSettingsLayout.StateCount * sizeof(long));
+            Loss = Allocate(Padded * (long)sizeof(float));
+            Scratch = Allocate(Padded * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
         }
 
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
-        Flags = Allocate(Math.Max(1, Count) * (long)sizeof(int));
-        HostFlags = GC.AllocateArray<int>(Math.Max(1, Count), pinned: true);
+        Flags = Allocate(Padded * (long)sizeof(int));
+        HostFlags = GC.AllocateArray<int>(Padded, pinned: true);
     }
 
     public Archetype Archetype { get; }
@@ -66,6 +75,20 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
     /// <summary>Entities at the last upload; the device buffers hold exactly these rows.</summary>
     public int Count { get; }
+
+    /// <summary>The work-group size of this archetype's launches (<see cref="WorkGroupPlan"/>).</summary>
+    public int LocalSize { get; }
+
+    /// <summary>Entities per work-item of the stage kernels (<see cref="DeviceLimits.VectorWidth"/>).</summary>
+    public int VectorWidth { get; }
+
+    /// <summary>The tile of the device layout (<see cref="InterleavedLayout"/>): on a GPU every entity, padded to an
+    /// odd multiple of <see cref="WorkGroupPlan.StrideAlignment"/> (element k of entity e at k * Tile + e); on a CPU
+    /// device one work-item's <see cref="VectorWidth"/> entities.</summary>
+    public int Tile { get; }
+
+    /// <summary>Entities the device buffers hold: <see cref="Count"/> rounded up to whole tiles.</summary>
+    public int Padded { get; }
 
     /// <summary>The entity of each device row, as of the last upload.</summary>
     public Entity[] Rows { get; }
@@ -90,8 +113,9 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
     public nint Widths { get; }
 
-    /// <summary>The tick's outcome bits per entity (<see cref="TickOutcome"/>): up before the tick (left out), down after
-    /// it (skipped, clipped, to quarantine).</summary>
+    /// <summary>The tick's outcome bits per entity (<see cref="Components.TickOutcome"/>, and
+    /// <see cref="DeviceSettingsLayout.FlagResting"/> outside the training window), one int per entity in row order
+    /// (the interleaved index of a one-element component is the row): up before the tick, down after it.</summary>
     public nint Flags { get; }
 
     /// <summary>The host copy of <see cref="Flags"/> (pinned: transfers run while the host goes on).</summary>
@@ -102,86 +126,25 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private nint Queue => _device.Queue;
 
     /// <summary>The device buffer of <paramref name="type"/>.</summary>
-    public nint Buffer(ComponentType type)
-    {
-        // A loop, not LINQ: this runs several times per stage per tick and must not allocate.
-        foreach (DeviceColumn column in _columns)
-        {
-            if (column.Type == type)
-            {
-                return column.Buffer;
-            }
-        }
+    public nint Buffer(ComponentType type) => Column(type).Buffer;
 
-        throw new InvalidOperationException("No device buffer for component " + type + ".");
-    }
-
-    /// <summary>Uploads every component, the settings and the state from the world (blocking).</summary>
-    public void UploadAll()
-    {
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            chunk.Entities.CopyTo(Rows.AsSpan(index));
-            foreach (DeviceColumn column in _columns)
-            {
-                WriteChunk(column.Buffer, chunk, column.Type, index, blocking: true);
-            }
-
-            index += chunk.Count;
-        }
-
-        int[] widths = Spec.Layout.Widths.ToArray();
-        fixed (int* w = widths)
-        {
-            Api.Write(Queue, Widths, 0, widths.Length * sizeof(int), w, blocking: true);
-        }
-
-        if (Trainable)
-        {
-            UploadSettings(force: true);
-            UploadState();
-            UploadLosses(); // a left-out entity's loss is read back unchanged, so the device must start from the host's
-        }
-    }
-
-    /// <summary>Uploads the host's <see cref="Components.Loss"/> values (blocking).</summary>
-    private void UploadLosses()
-    {
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            fixed (Components.Loss* loss = chunk.GetSpan<Components.Loss>())
-            {
-                Api.Write(Queue, Loss, index * (long)sizeof(float), chunk.Count * (long)sizeof(float), loss, blocking: true);
-            }
-
-            index += chunk.Count;
-        }
-    }
-
-    /// <summary>Uploads this tick's inputs and targets (non-blocking, straight from chunk memory).</summary>
-    public void UploadSamples()
-    {
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            WriteChunk(Buffer(Spec.Inputs), chunk, Spec.Inputs, index, blocking: false);
-            if (Trainable)
-            {
-                WriteChunk(Buffer(Spec.Targets), chunk, Spec.Targets, index, blocking: false);
-            }
-
-            index += chunk.Count;
-        }
-    }
-
-    /// <summary>Copies the training state to the snapshot buffers (device-side).</summary>
+    /// <summary>Marks the training state to be copied to the snapshot buffers before the first launch that changes
+    /// it: inside the fused kernel (each work-item copies its entities' state, which it reads anyway) or, before a
+    /// single-stage launch, as device-side buffer copies. Until then the live buffers are the tick-start state.</summary>
     public void Snapshot()
     {
+        Flush();
+        _snapshotPending = true;
+    }
+
+    /// <summary>Takes a pending snapshot now, as device-side copies of whole buffers.</summary>
+    private void TakeSnapshot()
+    {
+        if (!_snapshotPending)
+        {
+            return;
+        }
+
         foreach (DeviceColumn column in _columns)
         {
             if (column.IsState)
@@ -192,69 +155,16 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
         if (Trainable)
         {
-            Api.Copy(Queue, State, StateSnapshot, Count * (long)DeviceSettingsLayout.StateCount * sizeof(long));
+            Api.Copy(Queue, State, StateSnapshot, Padded * (long)DeviceSettingsLayout.StateCount * sizeof(long));
         }
+
+        _snapshotPending = false;
     }
 
-    /// <summary>Enqueues reads of this tick's outputs, losses and element losses into chunk memory.</summary>
-    public void ReadResults()
-    {
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            ReadChunk(Buffer(Spec.Outputs), chunk, Spec.Outputs, index);
-            if (Trainable)
-            {
-                ReadChunk(Buffer(Spec.LossElements), chunk, Spec.LossElements, index);
-                fixed (Loss* loss = chunk.GetSpan<Loss>())
-                {
-                    Api.Read(Queue, Loss, index * (long)sizeof(float), chunk.Count * (long)sizeof(float), loss, blocking: false);
-                }
-            }
-
-            index += chunk.Count;
-        }
-    }
-
-    /// <summary>Reads the training state (from the snapshot, or the live buffers with the activations and output
-    /// gradient too) into host arrays, blocking; nothing in the world changes.</summary>
-    public StagedState Stage(bool fromSnapshot)
-    {
-        var staged = new List<(ComponentType, float[])>();
-        foreach (DeviceColumn column in _columns)
-        {
-            bool wanted = column.IsState || (!fromSnapshot && (column.Type == Spec.Activations || column.Type == Spec.OutputGradient));
-            if (!wanted)
-            {
-                continue;
-            }
-
-            float[] values = new float[Count * column.Type.ElementCount];
-            fixed (float* v = values)
-            {
-                Api.Read(Queue, fromSnapshot ? column.Snapshot : column.Buffer, 0, Bytes(column.Type), v, blocking: true);
-            }
-
-            staged.Add((column.Type, values));
-        }
-
-        long[]? state = null;
-        if (Trainable)
-        {
-            state = new long[Count * DeviceSettingsLayout.StateCount];
-            fixed (long* s = state)
-            {
-                Api.Read(Queue, fromSnapshot ? StateSnapshot : State, 0, state.Length * (long)sizeof(long), s, blocking: true);
-            }
-        }
-
-        return new StagedState(Rows, staged, state);
-    }
-
-    /// <summary>Releases every buffer.</summary>
+    /// <summary>Drops any pending launch and releases every buffer.</summary>
     public void Dispose()
     {
+        _pending = 0;
         foreach (nint buffer in _owned)
         {
             Api.Cl.ReleaseMemObject(buffer);
@@ -263,31 +173,33 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         _owned.Clear();
     }
 
-    private long Bytes(ComponentType type) => Count * (long)type.ByteSize;
+    private DeviceColumn Column(ComponentType type)
+    {
+        // A loop, not LINQ: this runs several times per stage per tick and must not allocate.
+        foreach (DeviceColumn column in _columns)
+        {
+            if (column.Type == type)
+            {
+                return column;
+            }
+        }
 
-    private void Add(ComponentType type, bool state) =>
-        _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0));
+        throw new InvalidOperationException("No device buffer for component " + type + ".");
+    }
+
+    private long Bytes(ComponentType type) => Padded * (long)type.ByteSize;
+
+    private void Add(ComponentType type, bool state, bool perTick) =>
+        _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0,
+            perTick ? Allocate(Count * (long)type.ByteSize) : 0)
+        {
+            Staging = perTick ? GC.AllocateArray<float>(Count * type.ElementCount, pinned: true) : [],
+        });
 
     private nint Allocate(long bytes)
     {
         nint buffer = Api.CreateBuffer(_device.Context, bytes);
         _owned.Add(buffer);
         return buffer;
-    }
-
-    private void WriteChunk(nint buffer, Chunk chunk, ComponentType type, int firstRow, bool blocking)
-    {
-        fixed (float* source = chunk.GetSpan<float>(type))
-        {
-            Api.Write(Queue, buffer, firstRow * (long)type.ByteSize, chunk.Count * (long)type.ByteSize, source, blocking);
-        }
-    }
-
-    private void ReadChunk(nint buffer, Chunk chunk, ComponentType type, int firstRow)
-    {
-        fixed (float* target = chunk.GetSpan<float>(type))
-        {
-            Api.Read(Queue, buffer, firstRow * (long)type.ByteSize, chunk.Count * (long)type.ByteSize, target, blocking: false);
-        }
     }
 }

@@ -41,6 +41,13 @@ internal static class DeviceSettingsLayout
     public static readonly string[] StateFields =
         ["BACKWARD_PASSES", "OPTIMIZER_STEPS", "STEP_DUE", "CONSECUTIVE_FAILURES", "GRADIENT_NORM"];
 
+    /// <summary>The flag bit (beside the <see cref="TickOutcome"/> bits) of an entity outside this tick's training window:
+    /// the training stages leave it alone, inference runs.</summary>
+    public const int FlagResting = 1 << 7;
+
+    /// <summary>The fused kernel's bit for taking the tick-start snapshot (after the stage bits).</summary>
+    public const int StageSnapshot = 1 << 8;
+
     /// <summary>Longs per entity in <c>st</c>.</summary>
     public static int StateCount => StateFields.Length;
 
@@ -113,6 +120,13 @@ internal static class DeviceSettingsLayout
             Define(text, "ST_" + StateFields[i], i);
         }
 
+        Define(text, "FLAG_RESTING", FlagResting);
+        foreach (OpenClStageKind stage in Enum.GetValues<OpenClStageKind>())
+        {
+            Define(text, "STAGE_" + stage.ToString().ToUpperInvariant(), 1 << (int)stage);
+        }
+
+        Define(text, "STAGE_SNAPSHOT", StageSnapshot);
         foreach (TickOutcome outcome in Enum.GetValues<TickOutcome>())
         {
             Define(text, "OUTCOME_" + outcome.ToString().ToUpperInvariant(), (int)outcome);

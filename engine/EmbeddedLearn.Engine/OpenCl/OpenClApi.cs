@@ -98,12 +98,26 @@ internal sealed unsafe class OpenClApi
         }
     }
 
-    public void Launch(nint queue, nint kernel, int firstItem, int items)
+    /// <summary>Enqueues <paramref name="kernel"/> over <paramref name="global"/> work-items in groups of
+    /// <paramref name="local"/> (global must be a multiple of local) and returns its event, which the caller
+    /// releases.</summary>
+    public nint Launch(nint queue, nint kernel, int global, int local)
     {
         Check(Injected(OpenClOperation.Enqueue), "clEnqueueNDRangeKernel");
-        nuint offset = (nuint)firstItem;
-        nuint global = (nuint)items;
-        Check(Cl.EnqueueNdrangeKernel(queue, kernel, 1, &offset, &global, null, 0, null, null), "clEnqueueNDRangeKernel");
+        nuint g = (nuint)global;
+        nuint l = (nuint)local;
+        nint evt;
+        Check(Cl.EnqueueNdrangeKernel(queue, kernel, 1, null, &g, &l, 0, null, &evt), "clEnqueueNDRangeKernel");
+        return evt;
+    }
+
+    /// <summary>A CL_KERNEL_* work-group property of <paramref name="kernel"/> on <paramref name="device"/>.</summary>
+    public T KernelValue<T>(nint kernel, nint device, KernelWorkGroupInfo info)
+        where T : unmanaged
+    {
+        T value = default;
+        Check(Cl.GetKernelWorkGroupInfo(kernel, device, info, (nuint)sizeof(T), &value, null), "clGetKernelWorkGroupInfo");
+        return value;
     }
 
     public void Arg(nint kernel, uint index, int value) =>

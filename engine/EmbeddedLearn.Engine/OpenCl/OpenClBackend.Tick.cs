@@ -6,18 +6,14 @@ using EmbeddedLearn.Training.Stages;
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>The tick on the device: stage checks, the explicit begin (resynchronise on structural change), each run of
-/// block stages (upload samples, snapshot, one launch per stage per archetype row interval, enqueue result reads),
-/// game systems on the host, the end (one wait), and recovery after a fault.</summary>
+/// block stages (upload samples and the per-entity flags: left out for bad data, resting outside the training window;
+/// snapshot; one launch per stage per archetype, consecutive ones fused; read results and flags, one wait), game
+/// systems on the host, the end (outcomes into the account, device time into the report), and recovery after a fault.</summary>
 public sealed partial class OpenClBackend
 {
-    private int[] _intervalStarts = new int[16];
-    private int[] _intervalLengths = new int[16];
-    private int[] _intervalArchetype = new int[16];
-    private int _intervalCount;
     private bool _tickOpen;
     private bool _kernelsEnqueued;
     private bool _snapshotTaken;
-    private bool _readsPending;
 
     /// <inheritdoc/>
     internal override void CheckStages(IReadOnlyList<IPipelineStage> stages)
@@ -65,46 +61,28 @@ public sealed partial class OpenClBackend
         _tickOpen = true;
         _kernelsEnqueued = false;
         _snapshotTaken = false;
-        _readsPending = false;
     }
 
     /// <inheritdoc/>
     internal override void RunBlocks(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, int first, int end, long[] stageTicks)
     {
-        PrepareDevice(world);
-        BuildIntervals(plan);
+        PrepareDevice(world, plan);
         for (int s = first; s < end; s++)
         {
-            long t0 = Stopwatch.GetTimestamp();
             var stage = (IBlockStage)stages[s];
+            OpenClStageKind kind = KindOf(stage);
             _kernelsEnqueued = true;
-            for (int a = 0; a < _archetypes.Count; a++)
+            foreach (ArchetypeBuffers buffers in _archetypes)
             {
-                if (stage.RunsWhenNotTraining)
-                {
-                    Launch(stage, _archetypes[a], 0, _archetypes[a].Count);
-                    continue;
-                }
-
-                for (int i = 0; i < _intervalCount; i++)
-                {
-                    if (_intervalArchetype[i] == a)
-                    {
-                        Launch(stage, _archetypes[a], _intervalStarts[i], _intervalLengths[i]);
-                    }
-                }
+                buffers.Launch(kind); // consecutive stages in default order go out as one fused launch
             }
-
-            stageTicks[s] += Stopwatch.GetTimestamp() - t0;
         }
 
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
-            buffers.ReadResults();
             buffers.ReadFlags();
+            buffers.ReadResults(); // the run's wait: its last read blocks
         }
-
-        _readsPending = true;
     }
 
     /// <inheritdoc/>
@@ -113,12 +91,6 @@ public sealed partial class OpenClBackend
         if (!ReferenceEquals(world, _world))
         {
             return;
-        }
-
-        if (_readsPending)
-        {
-            _device.Api.Finish(_device.Queue);
-            _readsPending = false;
         }
 
         if ((system.Reads & ModelData.Resident) != 0 && _kernelsEnqueued)
@@ -149,14 +121,45 @@ public sealed partial class OpenClBackend
         if (_tickOpen && _kernelsEnqueued)
         {
             _device.Api.Finish(_device.Queue);
+            _device.Profiler.CompleteTick();
             foreach (ArchetypeBuffers buffers in _archetypes)
             {
                 buffers.CollectOutcomes(account);
             }
+
+            RecordDeviceTime(plan, stages, stageTicks);
         }
 
-        _readsPending = false;
         _tickOpen = false;
+    }
+
+    /// <summary>Replaces the block stages' times by device time from the profiling events: a stage's own kernel, or,
+    /// for stages that went out fused, the fused launch's time on the first of them. Feeds the training budget the
+    /// device time of the tick per trained block.</summary>
+    private void RecordDeviceTime(BlockPlan plan, IPipelineStage[] stages, long[] stageTicks)
+    {
+        double toTicks = Stopwatch.Frequency / 1e9;
+        long total = 0;
+        bool fusedReported = false;
+        for (int s = 0; s < stages.Length; s++)
+        {
+            if (stages[s] is not IBlockStage stage)
+            {
+                continue;
+            }
+
+            long ns = _device.Profiler.LastTickNanoseconds((int)KindOf(stage));
+            if (!fusedReported && _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot) > 0)
+            {
+                ns += _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot);
+                fusedReported = true;
+            }
+
+            stageTicks[s] = (long)(ns * toTicks);
+            total += stageTicks[s];
+        }
+
+        plan.RecordDeviceTick(total, plan.TrainingBlocks);
     }
 
     /// <summary>After an <see cref="OpenClException"/> during a tick: writes into <paramref name="world"/> the state
@@ -188,37 +191,26 @@ public sealed partial class OpenClBackend
         }
     }
 
-    private static void Launch(IBlockStage stage, ArchetypeBuffers buffers, int firstRow, int rows)
+    private static OpenClStageKind KindOf(IBlockStage stage) => stage.Kind switch
     {
-        switch (stage.Kind)
+        StageKind.ZeroGrad => OpenClStageKind.ZeroGrad,
+        StageKind.Forward => OpenClStageKind.Forward,
+        StageKind.MseLoss => OpenClStageKind.MseLoss,
+        StageKind.Backward => OpenClStageKind.Backward,
+        StageKind.Guard => OpenClStageKind.Guard,
+        StageKind.OptimizerStep => ((OptimizerStepStage)stage).Optimizer.Kind switch
         {
-            case StageKind.ZeroGrad:
-                buffers.Launch(OpenClStageKind.ZeroGrad, firstRow, rows);
-                break;
-            case StageKind.Forward:
-                buffers.Launch(OpenClStageKind.Forward, firstRow, rows);
-                break;
-            case StageKind.MseLoss:
-                buffers.Launch(OpenClStageKind.MseLoss, firstRow, rows);
-                break;
-            case StageKind.Backward:
-                buffers.Launch(OpenClStageKind.Backward, firstRow, rows);
-                break;
-            case StageKind.Guard:
-                buffers.Launch(OpenClStageKind.Guard, firstRow, rows);
-                break;
-            case StageKind.OptimizerStep:
-                buffers.LaunchOptimizer(((OptimizerStepStage)stage).Optimizer, firstRow, rows);
-                break;
-            default:
-                throw new NotSupportedException("Stage " + stage.Name + " cannot run on the OpenCL device.");
-        }
-    }
+            Components.OptimizerKind.Sgd => OpenClStageKind.SgdStep,
+            Components.OptimizerKind.Adam => OpenClStageKind.AdamStep,
+            _ => OpenClStageKind.AdamWStep,
+        },
+        _ => throw new NotSupportedException("Stage " + stage.Name + " cannot run on the OpenCL device."),
+    };
 
     /// <summary>Makes the device hold the world's current model set and this tick's samples: resynchronises after a
     /// structural change or a host edit, uploads changed settings, the inputs and targets, and (once per tick) a
     /// snapshot of the resident state for recovery.</summary>
-    private void PrepareDevice(World world)
+    private void PrepareDevice(World world, BlockPlan plan)
     {
         _hostCurrent = false;
         if (_hostDirty || world.StructureVersion != _uploadedVersion)
@@ -239,7 +231,21 @@ public sealed partial class OpenClBackend
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
             buffers.UploadSamples();
-            buffers.UploadFlags();
+            buffers.FillFlags();
+        }
+
+        for (int i = 0; i < plan.Count; i++)
+        {
+            int a = plan.Trains(i) ? -1 : IndexOf(plan.Range(i).Archetype);
+            if (a >= 0)
+            {
+                _archetypes[a].MarkResting(plan.ArchetypeRow(i), plan.Range(i).Length);
+            }
+        }
+
+        foreach (ArchetypeBuffers buffers in _archetypes)
+        {
+            buffers.WriteFlags();
         }
 
         if (!_snapshotTaken)
@@ -250,50 +256,6 @@ public sealed partial class OpenClBackend
             }
 
             _snapshotTaken = true;
-        }
-    }
-
-    /// <summary>Turns the plan's training window into row intervals per device archetype (consecutive trained blocks
-    /// of one archetype merge into one interval).</summary>
-    private void BuildIntervals(BlockPlan plan)
-    {
-        _intervalCount = 0;
-        int currentArchetype = -1;
-        for (int i = 0; i < plan.Count; i++)
-        {
-            if (!plan.Trains(i))
-            {
-                currentArchetype = -1;
-                continue;
-            }
-
-            int a = IndexOf(plan.Range(i).Archetype);
-            int row = plan.ArchetypeRow(i);
-            int length = plan.Range(i).Length;
-            if (a < 0)
-            {
-                continue;
-            }
-
-            int last = _intervalCount - 1;
-            if (a == currentArchetype && last >= 0 && _intervalStarts[last] + _intervalLengths[last] == row)
-            {
-                _intervalLengths[last] += length;
-                continue;
-            }
-
-            if (_intervalCount == _intervalStarts.Length)
-            {
-                Array.Resize(ref _intervalStarts, _intervalCount * 2);
-                Array.Resize(ref _intervalLengths, _intervalCount * 2);
-                Array.Resize(ref _intervalArchetype, _intervalCount * 2);
-            }
-
-            _intervalStarts[_intervalCount] = row;
-            _intervalLengths[_intervalCount] = length;
-            _intervalArchetype[_intervalCount] = a;
-            _intervalCount++;
-            currentArchetype = a;
         }
     }
 

@@ -4,7 +4,8 @@ using Silk.NET.OpenCL;
 
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>An OpenCL device in use: its context, in-order queue, built program and one kernel per stage.</summary>
+/// <summary>An OpenCL device in use: its context, in-order profiling queue, built program, its kernels, the limits
+/// the work-group size is chosen from and the profiler that sums device time per stage.</summary>
 internal sealed unsafe class OpenClDevice : IDisposable
 {
     private readonly Dictionary<string, nint> _kernels = [];
@@ -28,6 +29,16 @@ internal sealed unsafe class OpenClDevice : IDisposable
 
     public OpenClProbeResult Info { get; private set; } = new();
 
+    /// <summary>The device's and kernels' work-group limits, queried after the build.</summary>
+    public DeviceLimits Limits { get; private set; } = new();
+
+    /// <summary>Whether archetypes fuse consecutive stages into one launch (see <see cref="ArchetypeBuffers"/>'s
+    /// Launch); on by default.</summary>
+    public bool FuseStages { get; set; } = true;
+
+    /// <summary>Device time per stage, from the launches' profiling events.</summary>
+    public DeviceProfiler Profiler { get; private set; } = null!;
+
     /// <summary>The kernel named <paramref name="name"/>.</summary>
     public nint Kernel(string name) => _kernels[name];
 
@@ -36,7 +47,13 @@ internal sealed unsafe class OpenClDevice : IDisposable
 
     /// <summary>Probes, picks a device as <paramref name="selection"/> says and builds the kernels; never throws.
     /// Returns what was found; <paramref name="device"/> is set only when it is available.</summary>
-    public static OpenClProbeResult TryCreate(OpenClSelection selection, out OpenClDevice? device)
+    public static OpenClProbeResult TryCreate(OpenClSelection selection, out OpenClDevice? device) =>
+        TryCreate(selection, vectorWidth: null, out device);
+
+    /// <summary>As <see cref="TryCreate(OpenClSelection, out OpenClDevice?)"/>, with the entities per work-item
+    /// forced to <paramref name="vectorWidth"/> (1, 2, 4, 8 or 16) instead of chosen from the device: tests run
+    /// the GPU mapping (1) on a CPU device this way.</summary>
+    public static OpenClProbeResult TryCreate(OpenClSelection selection, int? vectorWidth, out OpenClDevice? device)
     {
         ArgumentNullException.ThrowIfNull(selection);
         device = null;
@@ -70,7 +87,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
             }
 
             var created = new OpenClDevice(api, chosen.Device);
-            OpenClProbeResult result = created.Initialise(chosen, selection, seen);
+            OpenClProbeResult result = created.Initialise(chosen, selection, vectorWidth, seen);
             if (!result.IsAvailable)
             {
                 created.Dispose();
@@ -98,6 +115,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
 
         _disposed = true;
         CL cl = Api.Cl;
+        Profiler?.Discard();
         foreach (nint kernel in _kernels.Values)
         {
             cl.ReleaseKernel(kernel);
@@ -122,7 +140,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
     private static OpenClProbeResult Declined(string reason, List<string>? seen = null) =>
         new() { IsAvailable = false, Reason = reason, DevicesSeen = seen ?? [] };
 
-    private OpenClProbeResult Initialise(DeviceCandidate chosen, OpenClSelection selection, List<string> seen)
+    private OpenClProbeResult Initialise(DeviceCandidate chosen, OpenClSelection selection, int? forcedWidth, List<string> seen)
     {
         var info = new OpenClProbeResult
         {
@@ -140,15 +158,17 @@ internal sealed unsafe class OpenClDevice : IDisposable
         nint device = Device;
         Context = cl.CreateContext(null, 1, &device, null, null, &error);
         OpenClApi.Check(error, "clCreateContext");
-        Queue = cl.CreateCommandQueue(Context, Device, CommandQueueProperties.None, &error);
+        Queue = cl.CreateCommandQueue(Context, Device, CommandQueueProperties.ProfilingEnable, &error);
         OpenClApi.Check(error, "clCreateCommandQueue");
+        Profiler = new DeviceProfiler(Api, Queue);
         string source = selection.KernelSourceOverride ?? KernelSource.Training;
         if (Api.Injected(OpenClOperation.Build) != 0)
         {
             source = KernelSource.Broken;
         }
 
-        string? log = Build(source, out int buildError);
+        int vectorWidth = forcedWidth ?? VectorWidthFromEnvironment() ?? DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
+        string? log = Build(source, "-D VW=" + vectorWidth.ToString(CultureInfo.InvariantCulture), out int buildError);
         if (buildError != 0)
         {
             return info with
@@ -160,18 +180,47 @@ internal sealed unsafe class OpenClDevice : IDisposable
             };
         }
 
-        foreach (string name in KernelSource.KernelNames)
+        foreach (string name in KernelSource.AllKernels)
         {
             nint kernel = cl.CreateKernel(Program, name, &error);
             OpenClApi.Check(error, "clCreateKernel(" + name + ")");
             _kernels.Add(name, kernel);
         }
 
+        Limits = QueryLimits(info.ComputeUnits, vectorWidth);
+
         Info = info with { IsAvailable = true };
         return Info;
     }
 
-    private string? Build(string source, out int buildError)
+    /// <summary>EMBEDDEDLEARN_OPENCL_VECTOR_WIDTH (1, 2, 4, 8 or 16) overrides the entities per work-item, for
+    /// tuning; anything else is ignored.</summary>
+    private static int? VectorWidthFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("EMBEDDEDLEARN_OPENCL_VECTOR_WIDTH"), NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+            && width is 1 or 2 or 4 or 8 or 16 ? width : null;
+
+    private DeviceLimits QueryLimits(int computeUnits, int vectorWidth)
+    {
+        int kernelSize = int.MaxValue;
+        int multiple = 1;
+        foreach (nint kernel in _kernels.Values)
+        {
+            kernelSize = Math.Min(kernelSize, (int)Api.KernelValue<nuint>(kernel, Device, KernelWorkGroupInfo.WorkGroupSize));
+            multiple = Math.Max(multiple, (int)Api.KernelValue<nuint>(kernel, Device, KernelWorkGroupInfo.PreferredWorkGroupSizeMultiple));
+        }
+
+        return new DeviceLimits
+        {
+            ComputeUnits = computeUnits,
+            VectorWidth = vectorWidth,
+            MaxWorkGroupSize = (int)Api.DeviceValue<nuint>(Device, DeviceInfo.MaxWorkGroupSize),
+            KernelWorkGroupSize = kernelSize,
+            PreferredMultiple = multiple,
+            LocalMemoryBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.LocalMemSize),
+        };
+    }
+
+    private string? Build(string source, string options, out int buildError)
     {
         CL cl = Api.Cl;
         byte[] bytes = Encoding.UTF8.GetBytes(source);
@@ -185,7 +234,12 @@ internal sealed unsafe class OpenClDevice : IDisposable
 
         OpenClApi.Check(error, "clCreateProgramWithSource");
         nint device = Device;
-        buildError = cl.BuildProgram(Program, 1, &device, (byte*)null, null, null);
+        byte[] optionBytes = Encoding.ASCII.GetBytes(options + "\0");
+        fixed (byte* o = optionBytes)
+        {
+            buildError = cl.BuildProgram(Program, 1, &device, o, null, null);
+        }
+
         nuint size;
         if (cl.GetProgramBuildInfo(Program, Device, ProgramBuildInfo.BuildLog, 0, null, &size) != 0)
         {

@@ -178,6 +178,26 @@ internal sealed class BlockPlan
         }
     }
 
+    /// <summary>Blocks in this segment's training window.</summary>
+    public int TrainingBlocks => _trainCount;
+
+    /// <summary>Records a device's whole tick: <paramref name="ticks"/> (Stopwatch ticks of device time) for
+    /// <paramref name="trainedBlocks"/> trained blocks. The device runs inference fused with training, so its cost is
+    /// taken as part of a trained block's (inference is not budgeted separately on a device); then folds it in.</summary>
+    public void RecordDeviceTick(long ticks, int trainedBlocks)
+    {
+        if (trainedBlocks <= 0 || ticks <= 0)
+        {
+            return;
+        }
+
+        _trainTicks = ticks;
+        _trainBlocks = trainedBlocks;
+        _inferTicks = 0;
+        _inferBlocks = 0;
+        UpdateCosts();
+    }
+
     /// <summary>Folds this segment's measured block costs into the running estimates.</summary>
     public void UpdateCosts()
     {

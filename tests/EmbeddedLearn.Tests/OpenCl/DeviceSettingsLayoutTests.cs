@@ -27,7 +27,9 @@ public sealed partial class DeviceSettingsLayoutTests
     {
         foreach (OptimizerUnit unit in OptimizerUnits.All)
         {
-            Assert.Contains("__kernel void " + unit.KernelName + "(", KernelSource.Training, StringComparison.Ordinal);
+            Assert.Contains("EL_STEP_KERNEL(" + unit.KernelName + ", ", KernelSource.Training, StringComparison.Ordinal);
+            OpenClStageKind kind = Enum.Parse<OpenClStageKind>(unit.Name + "Step");
+            Assert.Equal(unit.KernelName, KernelSource.KernelNames[(int)kind]);
             Assert.Contains("#define OPTIMIZER_" + unit.Kind.ToString().ToUpperInvariant() + " " + (int)unit.Kind + "\n", DeviceSettingsLayout.Header(),
                 StringComparison.Ordinal);
         }

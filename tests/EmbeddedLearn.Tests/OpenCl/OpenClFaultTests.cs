@@ -43,7 +43,7 @@ public sealed class OpenClFaultTests
     [SkippableTheory]
     [InlineData("Enqueue", 0)]
     [InlineData("Enqueue", 40)]
-    [InlineData("Enqueue", 120)]
+    [InlineData("Enqueue", 60)]
     [InlineData("Read", 0)]
     [InlineData("Read", 3)]
     public void Fault_during_a_tick_restores_the_tick_start_state_exactly(string operationName, int after)

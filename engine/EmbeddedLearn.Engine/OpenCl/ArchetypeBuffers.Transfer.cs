@@ -1,0 +1,229 @@
+using System.Runtime.InteropServices;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>Moving data between the entity-major host components and the interleaved device buffers. Per tick
+/// (samples up, results down) the chunks are gathered into or scattered from pinned staging arrays allocated with
+/// the buffers, each component moves with one transfer into or out of an entity-major transfer buffer, and a
+/// conversion kernel reorders it on the device: no allocation, and a handful of commands per archetype whatever
+/// the chunk count. Whole uploads and read-backs (structural changes, synchronisation) convert on the host.</summary>
+internal sealed unsafe partial class ArchetypeBuffers
+{
+    /// <summary>Uploads every component, the settings and the state from the world (blocking).</summary>
+    public void UploadAll()
+    {
+        Flush();
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            chunk.Entities.CopyTo(Rows.AsSpan(index));
+            index += chunk.Count;
+        }
+
+        foreach (DeviceColumn column in _columns)
+        {
+            int k = column.Type.ElementCount;
+            float[] interleaved = new float[Padded * (long)k];
+            index = 0;
+            for (int c = 0; c < Archetype.ChunkCount; c++)
+            {
+                Chunk chunk = Archetype.GetChunk(c);
+                InterleavedLayout.Interleave<float>(chunk.GetSpan<float>(column.Type), k, Tile, index, interleaved);
+                index += chunk.Count;
+            }
+
+            fixed (float* source = interleaved)
+            {
+                Api.Write(Queue, column.Buffer, 0, Bytes(column.Type), source, blocking: true);
+            }
+        }
+
+        int[] widths = Spec.Layout.Widths.ToArray();
+        fixed (int* w = widths)
+        {
+            Api.Write(Queue, Widths, 0, widths.Length * sizeof(int), w, blocking: true);
+        }
+
+        if (Trainable)
+        {
+            UploadSettings(force: true);
+            UploadState();
+            UploadLosses(); // a left-out entity's loss is read back unchanged, so the device starts from the host's
+        }
+    }
+
+    /// <summary>Uploads the host's <see cref="Loss"/> values (one float per entity: the layouts coincide; blocking).</summary>
+    private void UploadLosses()
+    {
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()).CopyTo(_lossStaging.AsSpan(index));
+            index += chunk.Count;
+        }
+
+        fixed (float* loss = _lossStaging)
+        {
+            Api.Write(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
+        }
+    }
+
+    /// <summary>Enqueues this tick's inputs and targets: each gathered from the chunks into its pinned staging array,
+    /// one non-blocking write into the transfer buffer, then one conversion launch.</summary>
+    public void UploadSamples()
+    {
+        Flush();
+        Upload(Column(Spec.Inputs));
+        if (Trainable)
+        {
+            Upload(Column(Spec.Targets));
+        }
+    }
+
+    /// <summary>Brings this tick's outputs, losses and element losses into chunk memory: a conversion launch per
+    /// component into the transfer buffers, one read each into the staging arrays, the last one blocking (every
+    /// kernel of the tick was enqueued before, so this is the tick's wait), then a scatter into the chunks.</summary>
+    public void ReadResults()
+    {
+        Flush();
+        DeviceColumn outputs = Column(Spec.Outputs);
+        Download(outputs, blocking: !Trainable);
+        if (Trainable)
+        {
+            DeviceColumn elements = Column(Spec.LossElements);
+            Download(elements, blocking: false);
+            fixed (float* loss = _lossStaging)
+            {
+                // One float per entity: the device and entity-major layouts coincide.
+                Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
+            }
+
+            Scatter(elements);
+        }
+
+        Scatter(outputs);
+        if (!Trainable)
+        {
+            return;
+        }
+
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            _lossStaging.AsSpan(index, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
+            index += chunk.Count;
+        }
+    }
+
+    /// <summary>Reads the training state (from the snapshot, or the live buffers with the activations and output
+    /// gradient too) into entity-major host arrays, blocking; nothing in the world changes.</summary>
+    public StagedState Stage(bool fromSnapshot)
+    {
+        if (fromSnapshot)
+        {
+            _pending = 0; // the tick is being abandoned: its stages that never went out stay out
+        }
+
+        Flush();
+
+        // A snapshot still pending means no launch of this tick changed the state: the live buffers hold it.
+        fromSnapshot &= !_snapshotPending;
+        var staged = new List<(ComponentType, float[])>();
+        foreach (DeviceColumn column in _columns)
+        {
+            bool wanted = column.IsState || (!fromSnapshot && (column.Type == Spec.Activations || column.Type == Spec.OutputGradient));
+            if (!wanted)
+            {
+                continue;
+            }
+
+            int k = column.Type.ElementCount;
+            float[] interleaved = new float[Padded * (long)k];
+            fixed (float* v = interleaved)
+            {
+                Api.Read(Queue, fromSnapshot ? column.Snapshot : column.Buffer, 0, Bytes(column.Type), v, blocking: true);
+            }
+
+            float[] values = new float[Count * k];
+            InterleavedLayout.Deinterleave<float>(interleaved, k, Tile, 0, values);
+            staged.Add((column.Type, values));
+        }
+
+        long[]? state = null;
+        if (Trainable)
+        {
+            long[] interleaved = new long[Padded * DeviceSettingsLayout.StateCount];
+            fixed (long* s = interleaved)
+            {
+                Api.Read(Queue, fromSnapshot ? StateSnapshot : State, 0, interleaved.Length * (long)sizeof(long), s, blocking: true);
+            }
+
+            state = new long[Count * DeviceSettingsLayout.StateCount];
+            InterleavedLayout.Deinterleave<long>(interleaved, DeviceSettingsLayout.StateCount, Tile, 0, state);
+        }
+
+        return new StagedState(Rows, staged, state);
+    }
+
+    private void Upload(DeviceColumn column)
+    {
+        int index = 0;
+        int k = column.Type.ElementCount;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            chunk.GetSpan<float>(column.Type).CopyTo(column.Staging.AsSpan(index * k));
+            index += chunk.Count;
+        }
+
+        // The staging array is pinned and not touched again before the tick's wait, so the write may be in flight.
+        fixed (float* source = column.Staging)
+        {
+            Api.Write(Queue, column.Transfer, 0, Count * (long)column.Type.ByteSize, source, blocking: false);
+        }
+
+        Convert(KernelSource.ToInterleaved, k, column.Transfer, column.Buffer);
+    }
+
+    private void Download(DeviceColumn column, bool blocking)
+    {
+        Convert(KernelSource.ToEntityMajor, column.Type.ElementCount, column.Buffer, column.Transfer);
+        fixed (float* target = column.Staging)
+        {
+            Api.Read(Queue, column.Transfer, 0, Count * (long)column.Type.ByteSize, target, blocking);
+        }
+    }
+
+    private void Scatter(DeviceColumn column)
+    {
+        int index = 0;
+        int k = column.Type.ElementCount;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            column.Staging.AsSpan(index * k, chunk.Count * k).CopyTo(chunk.GetSpan<float>(column.Type));
+            index += chunk.Count;
+        }
+    }
+
+    private void Convert(string name, int elements, nint source, nint target)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        nint kernel = _device.Kernel(name);
+        Api.Arg(kernel, 0, Count);
+        Api.Arg(kernel, 1, Tile);
+        Api.Arg(kernel, 2, elements);
+        Api.Arg(kernel, 3, source);
+        Api.Arg(kernel, 4, target);
+        Enqueue(kernel, DeviceProfiler.LayoutSlot, 1);
+    }
+}

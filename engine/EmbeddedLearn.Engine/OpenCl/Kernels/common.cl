@@ -1,0 +1,115 @@
+// EmbeddedLearn training kernels: shared definitions. KernelSource concatenates the header DeviceSettingsLayout
+// generates, common.cl, stages.cl, optimizers.cl and kernels.cl, in that order, into one program.
+//
+// Device layout (interleaved across entities, in tiles of S entities): element k of entity e of a component of K
+// elements per entity lives at (e / S) * S * K + k * S + e % S (OFF below). On a GPU the tile holds every entity
+// (S >= n), which is the plain interleaved layout k * S + e; on a CPU device a tile is one work-item's VW
+// entities, so what a work-item reads is contiguous (cache lines, prefetch, TLB) while its lanes still read
+// neighbouring entities. Neighbouring work-items handle neighbouring entities, so at every step they read
+// neighbouring addresses (coalesced on a GPU, whole vectors on a CPU). Every stage body receives its pointers
+// already offset to its first entity's element 0 and indexes them with LD/ST (element stride S).
+#if defined(cl_khr_fp64)
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#define EL_HAS_FP64 1
+#elif defined(__opencl_c_fp64)
+#define EL_HAS_FP64 1
+#endif
+
+// VW (a build option, 1 when absent) is how many neighbouring entities one work-item handles: 1 on a GPU (one
+// work-item per entity, the work-items of a warp read neighbouring addresses), the native float vector width on a
+// CPU device (PoCL does not vectorise across work-items around loops, so each work-item does it explicitly with
+// vloadN/vstoreN over VW neighbouring entities). vf/vi/vl are the per-work-item float/int/long values; LD/ST
+// read and write element i of the work-item's entities (S, the stride, must be in scope). A lane mask is a
+// comparison result (vector: -1 or 0 per lane; scalar: 1 or 0) and works as the condition of ?: either way.
+#ifndef VW
+#define VW 1
+#endif
+
+#if VW == 1
+typedef float vf;
+typedef int vi;
+typedef long vl;
+#define LD(p, i) ((p)[(long)(i) * S])
+#define ST(p, i, v) ((p)[(long)(i) * S] = (v))
+#define TO_I(x) ((int)(x))
+#define TO_L(x) ((long)(x))
+#define TO_F(x) ((float)(x))
+#define TO_D(x) ((double)(x))
+#define EL_VD double
+#define ANY(m) ((m) != 0)
+#else
+#define EL_CAT2(a, b) a##b
+#define EL_CAT(a, b) EL_CAT2(a, b)
+typedef EL_CAT(float, VW) vf;
+typedef EL_CAT(int, VW) vi;
+typedef EL_CAT(long, VW) vl;
+#define LD(p, i) EL_CAT(vload, VW)(0, (p) + (long)(i) * S)
+#define ST(p, i, v) EL_CAT(vstore, VW)((v), 0, (p) + (long)(i) * S)
+#define TO_I(x) EL_CAT(convert_int, VW)(x)
+#define TO_L(x) EL_CAT(convert_long, VW)(x)
+#define TO_F(x) EL_CAT(convert_float, VW)(x)
+#define TO_D(x) EL_CAT(convert_double, VW)(x)
+#define EL_VD EL_CAT(double, VW)
+#define ANY(m) any(m)
+#endif
+
+// Offset of entity e's element 0 in a component of K elements per entity (see the layout above).
+#define OFF(e, K) ((long)((e) / S) * S * (long)(K) + ((e) % S))
+
+// Element i of one entity's component (scalar; used by the layout conversions).
+#define AT(p, i) (p)[(long)(i) * S]
+
+#define ACT_IDENTITY 0
+#define ACT_RELU 1
+#define ACT_LEAKY 2
+#define ACT_TANH 3
+#define ACT_SIGMOID 4
+#define LEAKY_SLOPE 0.01f
+
+// The fused kernel's stage bits (STAGE_ZEROGRAD ... STAGE_ADAMWSTEP, 1 << OpenClStageKind) and STAGE_SNAPSHOT come
+// from the generated header, as do the settings and state offsets (SF_*, SI_*, ST_*) and the outcome bits.
+
+inline vf el_activate(int act, vf v)
+{
+    switch (act)
+    {
+        case ACT_RELU: return fmax(v, 0.0f);
+        case ACT_LEAKY: return v > 0.0f ? v : v * LEAKY_SLOPE;
+        case ACT_TANH: return tanh(v);
+        case ACT_SIGMOID: return 1.0f / (1.0f + exp(-v));
+        default: return v;
+    }
+}
+
+inline vf el_derivative(int act, vf y, vf g)
+{
+    switch (act)
+    {
+        case ACT_RELU: return y > 0.0f ? g : (vf)0.0f;
+        case ACT_LEAKY: return g * (y > 0.0f ? (vf)1.0f : (vf)LEAKY_SLOPE);
+        case ACT_TANH: return g * (1.0f - (y * y));
+        case ACT_SIGMOID: return g * (y * (1.0f - y));
+        default: return g;
+    }
+}
+
+inline int el_weight_offset(__global const int* widths, int layer)
+{
+    int offset = 0;
+    for (int l = 0; l < layer; l++)
+    {
+        offset += widths[l] * widths[l + 1] + widths[l + 1];
+    }
+    return offset;
+}
+
+// Element offset of hidden layer h's [B, width_{h+1}] block in an entity's activations.
+inline int el_hidden_offset(__global const int* widths, int batch, int hidden)
+{
+    int offset = 0;
+    for (int h = 0; h < hidden; h++)
+    {
+        offset += batch * widths[h + 1];
+    }
+    return offset;
+}
