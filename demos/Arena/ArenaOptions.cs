@@ -7,12 +7,34 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <param name="BudgetMs">Training budget per frame in ms, or null for none (every learner trains every frame).</param>
 /// <param name="Backend">Backend the pipeline starts on.</param>
 /// <param name="Seed">Seed of the targets and the models' initial weights.</param>
-internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, ArenaBackend Backend, int Seed)
+/// <param name="BadSensors">Share of each group's turrets, in [0, 1], whose sensors feed NaN every frame.</param>
+/// <param name="Checkpoint">Checkpoint file loaded at the start when it exists and saved while running and on exit,
+/// or null for none.</param>
+/// <param name="CheckpointEverySeconds">Simulated seconds between two saves of <paramref name="Checkpoint"/>.</param>
+internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, ArenaBackend Backend, int Seed,
+    double BadSensors = 0, string? Checkpoint = null, double CheckpointEverySeconds = 5)
 {
     /// <summary>Largest number of turrets over all groups (the page's "add turrets" stops there).</summary>
     public const int MaxTurrets = 4096;
 
-    /// <summary>Creates the scene these options describe, on <see cref="GroupSpec.Defaults"/>.</summary>
-    public ArenaScene CreateScene(Action<string>? log) =>
-        new(GroupSpec.Defaults, TurretsPerGroup, Seed, new ArenaLearning(Backend, Threads, BudgetMs, log));
+    /// <summary>Creates the scene these options describe, on <see cref="GroupSpec.Defaults"/>, restored from
+    /// <see cref="Checkpoint"/> when that file exists.</summary>
+    /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">The checkpoint (or its clock file) cannot be
+    /// read, is corrupt, or does not fit this arena; the message names the file; nothing is left running.</exception>
+    public ArenaScene CreateScene(Action<string>? log)
+    {
+        var learning = new ArenaLearning(Backend, Threads, BudgetMs, log);
+        try
+        {
+            return new ArenaScene(GroupSpec.Defaults, TurretsPerGroup, Seed, learning, BadSensors, Checkpoint);
+        }
+        catch
+        {
+            learning.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The periodic saver of <see cref="Checkpoint"/>, or null when there is none.</summary>
+    public ArenaCheckpoint? CreateCheckpoint() => Checkpoint is null ? null : new ArenaCheckpoint(Checkpoint, CheckpointEverySeconds);
 }

@@ -13,6 +13,7 @@ namespace EmbeddedLearn.Demos.Arena;
 /// frame on four past observations labelled with where the target then went, and an inference-only aimer that gets
 /// the learner's latest weights and the current observation. Each turret fires a shell every half second; it hits
 /// when it lands within <see cref="HitRadius"/> of the target. Deterministic for a seed when trained without a budget.
+/// A group's hit rate and mean loss cover its turrets whose sensors work.
 /// </summary>
 internal sealed partial class ArenaScene : IDisposable
 {
@@ -33,20 +34,45 @@ internal sealed partial class ArenaScene : IDisposable
 
     private const float Lag = 0.1f; // seconds between the two observations fed to the network
 
+    private static readonly QueryDescription QuarantinedQuery = new QueryDescription().WithAll<Quarantined>();
+
     private readonly World _world = new();
     private readonly TurretGroup[] _groups;
     private readonly Random _random;
     private readonly int _seed;
+    private readonly double _badSensors;
 
-    public ArenaScene(IReadOnlyList<GroupSpec> groups, int turretsPerGroup, int seed, ArenaLearning learning)
+    /// <summary>Creates the scene: <paramref name="turretsPerGroup"/> fresh turrets per group, or, when
+    /// <paramref name="checkpoint"/> names an existing file, the turrets, models and clock saved in it
+    /// (<see cref="SaveCheckpoint"/>). <paramref name="badSensors"/> of each group's turrets (a share in [0, 1], chosen
+    /// from the seed) get NaN observations every frame.</summary>
+    /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">The checkpoint cannot be loaded or does not fit
+    /// this arena (the message names the file); the file is unchanged.</exception>
+    public ArenaScene(IReadOnlyList<GroupSpec> groups, int turretsPerGroup, int seed, ArenaLearning learning,
+        double badSensors = 0, string? checkpoint = null)
     {
         _seed = seed;
         _random = new Random(seed);
+        _badSensors = badSensors;
         Learning = learning;
         _groups = [.. groups.Select((g, i) => new TurretGroup(g, i))];
-        foreach (TurretGroup group in _groups)
+        try
         {
-            AddTurrets(group, turretsPerGroup);
+            if (checkpoint is not null && File.Exists(checkpoint))
+            {
+                Restore(checkpoint);
+                return;
+            }
+
+            foreach (TurretGroup group in _groups)
+            {
+                AddTurrets(group, turretsPerGroup);
+            }
+        }
+        catch
+        {
+            _world.Dispose();
+            throw;
         }
     }
 
@@ -80,6 +106,24 @@ internal sealed partial class ArenaScene : IDisposable
             return count;
         }
     }
+
+    /// <summary>Turrets whose sensors are broken (<c>--bad-sensors</c>).</summary>
+    public int BadSensorCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (TurretGroup group in _groups)
+            {
+                count += group.BadSensors;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Model entities quarantined now (a count over the <see cref="Quarantined"/> tag; allocates nothing).</summary>
+    public int QuarantinedCount => _world.CountEntities(QuarantinedQuery);
 
     /// <summary>The last tick's report (read before the next frame).</summary>
     public TickReport? LastReport { get; private set; }
@@ -123,6 +167,14 @@ internal sealed partial class ArenaScene : IDisposable
         {
             Span<float> inputs = _world.GetSpan<float>(turret.Learner, spec.Inputs);
             Span<float> targets = _world.GetSpan<float>(turret.Learner, spec.Targets);
+            if (turret.BadSensor)
+            {
+                // A broken sensor: the game hands its NaN on, and the pipeline leaves learner and aimer out of the tick.
+                inputs.Fill(float.NaN);
+                _world.GetSpan<float>(turret.Aimer, spec.Inputs).Fill(float.NaN);
+                continue;
+            }
+
             for (int b = 0; b < Batch; b++)
             {
                 float seen = Time - Lead - (b * 7 * FrameSeconds);
@@ -137,16 +189,22 @@ internal sealed partial class ArenaScene : IDisposable
 
     private void Evaluate(TurretGroup group)
     {
-        int hits = 0;
+        int hits = 0, counted = 0;
         double lossSum = 0;
         Span<Turret> turrets = CollectionsMarshal.AsSpan(group.Turrets);
         for (int i = 0; i < turrets.Length; i++)
         {
             ref Turret turret = ref turrets[i];
+            if (turret.BadSensor)
+            {
+                continue; // nothing to aim with: it does not fire, and is not counted in the group's figures
+            }
+
+            counted++;
             ReadOnlySpan<float> aim = group.Model.ReadOutputs(_world, turret.Aimer);
             hits += Hits(aim[0], aim[1], turret.Target.At(Time + Lead)) ? 1 : 0;
             turret.Loss = _world.Get<Loss>(turret.Learner).Value;
-            lossSum += turret.Loss;
+            lossSum += float.IsFinite(turret.Loss) ? turret.Loss : 0; // a diverging learner is the guard's to contain
             if (turret.ShellFired >= 0 && Frames - turret.ShellFired >= ShellFrames)
             {
                 turret.LastHit = Hits(turret.ShellX, turret.ShellY, turret.Target.At(Time));
@@ -160,8 +218,8 @@ internal sealed partial class ArenaScene : IDisposable
             }
         }
 
-        group.HitRate = turrets.Length == 0 ? 0 : (double)hits / turrets.Length;
-        group.MeanLoss = turrets.Length == 0 ? 0 : lossSum / turrets.Length;
+        group.HitRate = counted == 0 ? 0 : (double)hits / counted;
+        group.MeanLoss = counted == 0 ? 0 : lossSum / counted;
     }
 
     private static bool Hits(float x, float y, (float X, float Y) target)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Threading.Channels;
 
 namespace EmbeddedLearn.Demos.Arena;
@@ -7,7 +8,8 @@ namespace EmbeddedLearn.Demos.Arena;
 /// The live game loop, on its own thread at 60 frames per second: at the start of each frame it applies the control
 /// commands queued by the pages (a bounded queue: when full, a page's command is refused, never waited for), runs the
 /// frame, and every <see cref="PublishEvery"/> frames hands a state message to the <see cref="SnapshotHub"/>
-/// (15 a second). A frame or control that throws is reported on the page and the loop goes on.
+/// (15 a second). A frame or control that throws is reported on the page and the loop goes on. With a checkpoint it
+/// saves every few seconds of game time (printing what the ticks contained) and once more when disposed.
 /// </summary>
 internal sealed class GameLoop : IDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class GameLoop : IDisposable
     private readonly ArenaScene _scene;
     private readonly SnapshotHub _hub;
     private readonly Action<string>? _log;
+    private readonly ArenaCheckpoint? _checkpoint;
     private readonly Channel<ControlCommand> _controls = Channel.CreateBounded<ControlCommand>(
         new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly SnapshotWriter _writer = new();
@@ -27,9 +30,10 @@ internal sealed class GameLoop : IDisposable
     private volatile int _turrets;
     private string? _notice;
 
-    public GameLoop(ArenaScene scene, SnapshotHub hub, Action<string>? log)
+    public GameLoop(ArenaScene scene, SnapshotHub hub, Action<string>? log, ArenaCheckpoint? checkpoint = null)
     {
         _scene = scene;
+        _checkpoint = checkpoint;
         _hub = hub;
         _log = log;
         _turrets = scene.TurretCount;
@@ -56,6 +60,12 @@ internal sealed class GameLoop : IDisposable
             _thread.Join();
         }
 
+        if (_checkpoint is not null)
+        {
+            // The last save, after the loop's last frame (Ctrl+C and SIGTERM come here through the server's shutdown).
+            _log?.Invoke(_checkpoint.TrySave(_scene) ?? "frame " + _scene.Frames + ": saved " + _checkpoint.Path + " on exit");
+        }
+
         _scene.Dispose();
     }
 
@@ -74,6 +84,7 @@ internal sealed class GameLoop : IDisposable
 
                 _scene.Frame();
                 _stats.Add(_scene);
+                SaveIfDue();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -100,6 +111,29 @@ internal sealed class GameLoop : IDisposable
             {
                 due = clock.Elapsed; // far behind (a debugger, a slow backend switch): do not race to catch up
             }
+        }
+    }
+
+    /// <summary>The periodic save of <c>--checkpoint</c>, with a console line of what the tick contained.</summary>
+    private void SaveIfDue()
+    {
+        if (_checkpoint is null)
+        {
+            return;
+        }
+
+        int saves = _checkpoint.Saves;
+        string? failed = _checkpoint.SaveIfDue(_scene);
+        if (failed is not null)
+        {
+            _notice = failed;
+            _log?.Invoke(failed);
+        }
+        else if (_checkpoint.Saves != saves)
+        {
+            _log?.Invoke(string.Format(CultureInfo.InvariantCulture,
+                "frame {0}: saved {1}; hit rate {2:P0}; contained: left out {3}, steps skipped {4}, quarantined {5}",
+                _scene.Frames, _checkpoint.Path, _stats.HitRate.Length == 0 ? 0 : _stats.HitRate.Average(), _stats.LeftOut, _stats.StepsSkipped, _stats.Quarantined));
         }
     }
 

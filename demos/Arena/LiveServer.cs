@@ -31,10 +31,12 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
     /// <summary>Pages connected now.</summary>
     public int Clients => _hub.Clients;
 
-    /// <summary>Builds the scene, starts the server, then the game loop.</summary>
+    /// <summary>Builds the scene (restored from the checkpoint file when there is one), starts the server, then the
+    /// game loop.</summary>
+    /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">The checkpoint cannot be loaded (nothing started).</exception>
     public void Start()
     {
-        _loop = new GameLoop(options.CreateScene(log), _hub, log);
+        _loop = new GameLoop(options.CreateScene(log), _hub, log, options.CreateCheckpoint());
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         // Server warnings go to the console; a failure to start is reported once, by the caller.
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)

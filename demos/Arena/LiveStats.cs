@@ -3,7 +3,8 @@ using EmbeddedLearn.Training;
 namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>Figures of the frames since the last state message: hit rate and mean loss per group and entities trained
-/// per frame (means), frame time (worst), and the last tick's time per stage (summed over threads).</summary>
+/// per frame (means), frame time (worst), the last tick's time per stage (summed over threads), and what the last tick
+/// contained (entities left out, steps skipped, entities quarantined).</summary>
 internal sealed class LiveStats
 {
     private int _frames;
@@ -19,6 +20,15 @@ internal sealed class LiveStats
     public double Trained { get; private set; }
 
     public int Entities { get; private set; }
+
+    /// <summary>Entities the last tick left out for NaN or infinite data.</summary>
+    public int LeftOut { get; private set; }
+
+    /// <summary>Entities whose optimizer step the last tick's guard skipped.</summary>
+    public int StepsSkipped { get; private set; }
+
+    /// <summary>Model entities quarantined after the last tick.</summary>
+    public int Quarantined { get; private set; }
 
     public IReadOnlyList<string> StageNames { get; private set; } = [];
 
@@ -44,6 +54,9 @@ internal sealed class LiveStats
         FrameMs = _frames == 0 ? scene.LastFrameMs : Math.Max(FrameMs, scene.LastFrameMs);
         TickMs = report.TotalMilliseconds;
         Entities = report.Entities;
+        LeftOut = report.LeftOut.Length;
+        StepsSkipped = report.StepsSkipped.Length;
+        Quarantined = scene.QuarantinedCount;
         StageNames = report.StageNames;
         if (StageMs.Length != report.StageMilliseconds.Length)
         {

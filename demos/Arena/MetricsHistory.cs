@@ -1,7 +1,8 @@
 namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>Every frame's figures of a headless run: hit rate and mean loss over all turrets and per group, and the
-/// frame time. Hit rates and losses are weighted by turret, so "all turrets" is not the mean of the groups.</summary>
+/// frame time, and the entities each tick contained. Hit rates and losses cover the turrets whose sensors work, weighted
+/// by turret, so "all turrets" is not the mean of the groups.</summary>
 internal sealed class MetricsHistory(int groups)
 {
     public List<double> HitRate { get; } = [];
@@ -9,6 +10,12 @@ internal sealed class MetricsHistory(int groups)
     public List<double> MeanLoss { get; } = [];
 
     public List<double> FrameMs { get; } = [];
+
+    /// <summary>Entities the pipeline left out of each frame's tick for NaN or infinite data.</summary>
+    public List<int> LeftOut { get; } = [];
+
+    /// <summary>Entities whose optimizer step the guard skipped in each frame's tick.</summary>
+    public List<int> StepsSkipped { get; } = [];
 
     public List<double>[] GroupHitRate { get; } = [.. Enumerable.Range(0, groups).Select(_ => new List<double>())];
 
@@ -23,14 +30,17 @@ internal sealed class MetricsHistory(int groups)
         {
             GroupHitRate[group.Index].Add(group.HitRate);
             GroupMeanLoss[group.Index].Add(group.MeanLoss);
-            hits += group.HitRate * group.Turrets.Count;
-            loss += group.MeanLoss * group.Turrets.Count;
-            turrets += group.Turrets.Count;
+            int healthy = group.Turrets.Count - group.BadSensors;
+            hits += group.HitRate * healthy;
+            loss += group.MeanLoss * healthy;
+            turrets += healthy;
         }
 
-        HitRate.Add(hits / turrets);
-        MeanLoss.Add(loss / turrets);
+        HitRate.Add(turrets == 0 ? 0 : hits / turrets);
+        MeanLoss.Add(turrets == 0 ? 0 : loss / turrets);
         FrameMs.Add(scene.LastFrameMs);
+        LeftOut.Add(scene.LastReport?.LeftOut.Length ?? 0);
+        StepsSkipped.Add(scene.LastReport?.StepsSkipped.Length ?? 0);
     }
 
     /// <summary>Mean of the first fifth of <paramref name="series"/> (at least one frame).</summary>

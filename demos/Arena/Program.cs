@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Net;
+using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Demos.Arena;
 
 // The real-time scene: turrets learn to lead moving targets while the game runs. By default a live view in the
-// browser; --headless runs flat out and writes a snapshot, a chart and summary.json.
+// browser; --headless runs flat out and writes a snapshot, a chart and summary.json. Exit codes: 0 done, 1 the live view
+// cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged).
 var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
 var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, none headless)." };
@@ -14,9 +16,12 @@ var bind = new Option<string>("--bind") { DefaultValueFactory = _ => "127.0.0.1"
 var headless = new Option<bool>("--headless") { Description = "No server: run --ticks frames flat out, write PNGs and summary.json to --out." };
 var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1200, Description = "Frames of a headless run." };
 var outDir = new Option<string>("--out") { DefaultValueFactory = _ => "arena-out", Description = "Folder of a headless run's files." };
+var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: loaded at the start when it exists, saved every few seconds and on exit." };
+var checkpointEvery = new Option<double>("--checkpoint-every") { DefaultValueFactory = _ => 5.0, Description = "Simulated seconds between two saves of --checkpoint." };
+var badSensors = new Option<double>("--bad-sensors") { DefaultValueFactory = _ => 0.0, Description = "Share of each group's turrets (0..1) whose sensors feed NaN every frame." };
 var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets while you watch.")
 {
-    turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir,
+    turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir, checkpoint, checkpointEvery, badSensors,
 };
 root.SetAction(parse =>
 {
@@ -29,6 +34,9 @@ root.SetAction(parse =>
         : parse.GetValue(port) is < 0 or > 65535 ? "--port must be in 0..65535"
         : !IPAddress.TryParse(parse.GetValue(bind), out _) ? "--bind must be an IP address, e.g. 127.0.0.1 or 0.0.0.0"
         : ParseBackend(parse.GetValue(backend)) is null ? "--backend must be cpu, opencl or auto"
+        : !(parse.GetValue(badSensors) is >= 0 and <= 1) ? "--bad-sensors must be in 0..1"
+        : !(parse.GetValue(checkpointEvery) is > 0 and <= 86400) ? "--checkpoint-every must be above 0 and at most 86400 seconds"
+        : parse.GetValue(checkpoint) is "" ? "--checkpoint needs a file name"
         : null;
     if (error is not null)
     {
@@ -37,11 +45,26 @@ root.SetAction(parse =>
     }
 
     var options = new ArenaOptions(parse.GetValue(turrets), parse.GetValue(threads), budgetMs,
-        ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed));
+        ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed), parse.GetValue(badSensors), parse.GetValue(checkpoint),
+        parse.GetValue(checkpointEvery));
     if (isHeadless)
     {
-        using ArenaScene scene = options.CreateScene(log: null);
-        HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out);
+        ArenaScene scene;
+        try
+        {
+            scene = options.CreateScene(log: null);
+        }
+        catch (CheckpointException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return 3;
+        }
+
+        using (scene)
+        {
+            HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, options.CreateCheckpoint(), Console.Error);
+        }
+
         return 0;
     }
 
@@ -49,6 +72,11 @@ root.SetAction(parse =>
     try
     {
         server.Start();
+    }
+    catch (CheckpointException ex)
+    {
+        Console.Error.WriteLine("error: " + ex.Message);
+        return 3;
     }
     catch (IOException ex)
     {

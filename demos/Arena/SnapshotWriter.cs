@@ -5,7 +5,8 @@ namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>
 /// The messages the page draws from (UTF-8 JSON). A chart point: simulated time, whether learning is paused, the
-/// budget, tick time and time per stage, learners trained per frame, and per group its hit rate and mean loss (means
+/// budget, tick time and time per stage, learners trained per frame, the last tick's contained entities (left out, steps
+/// skipped, quarantined), and per group its hit rate and mean loss (means
 /// over the frames since the last point). A state message (type "state"): the latest point, frame, frame time,
 /// backend, per group its name, colour, turrets and learning rate, and the arena's <see cref="DrawList"/> as a flat
 /// array of six numbers per primitive: kind, A, B, C, D, colour (0xAARRGGBB).
@@ -35,6 +36,9 @@ internal sealed class SnapshotWriter
 
             json.WriteNumber("tickMs", Math.Round(stats.TickMs, 3));
             json.WriteNumber("trained", Math.Round(stats.Trained, 1));
+            json.WriteNumber("leftOut", stats.LeftOut);
+            json.WriteNumber("stepsSkipped", stats.StepsSkipped);
+            json.WriteNumber("quarantined", stats.Quarantined);
             json.WriteStartArray("stages");
             for (int i = 0; i < stats.StageNames.Count; i++)
             {

@@ -3,7 +3,9 @@ using System.Text.Json;
 namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>Writes a headless run's <c>summary.json</c>. Every figure but <c>p50_frame_ms</c> and <c>p99_frame_ms</c>
-/// (wall-clock times) is a function of the seed and the options alone.</summary>
+/// (wall-clock times) is a function of the seed and the options alone (and of the checkpoint resumed from). Hit rates
+/// and losses cover the turrets whose sensors work; <c>contained_per_frame</c> is the mean number of entities the
+/// pipeline left out of a tick for NaN or infinite data (a broken sensor's learner and aimer: two per turret).</summary>
 internal static class SummaryWriter
 {
     public static void Write(ArenaScene scene, MetricsHistory history, int seed, string path)
@@ -15,6 +17,11 @@ internal static class SummaryWriter
         json.WriteNumber("frames", history.HitRate.Count);
         json.WriteNumber("turrets", scene.TurretCount);
         json.WriteString("backend", scene.Learning.ActiveBackend);
+        json.WriteNumber("last_frame", scene.Frames);
+        json.WriteNumber("bad_sensor_turrets", scene.BadSensorCount);
+        json.WriteNumber("contained_per_frame", history.LeftOut.Count == 0 ? 0 : history.LeftOut.Average());
+        json.WriteNumber("steps_skipped_per_frame", history.StepsSkipped.Count == 0 ? 0 : history.StepsSkipped.Average());
+        json.WriteNumber("quarantined", scene.QuarantinedCount);
         WriteFigures(json, history.HitRate, history.MeanLoss);
         json.WriteNumber("p50_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.50));
         json.WriteNumber("p99_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.99));
@@ -24,6 +31,7 @@ internal static class SummaryWriter
             json.WriteStartObject();
             json.WriteString("name", group.Spec.Name);
             json.WriteNumber("turrets", group.Turrets.Count);
+            json.WriteNumber("bad_sensor_turrets", group.BadSensors);
             json.WriteNumber("learning_rate", group.LearningRate);
             WriteFigures(json, history.GroupHitRate[group.Index], history.GroupMeanLoss[group.Index]);
             json.WriteEndObject();

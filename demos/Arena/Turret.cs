@@ -28,4 +28,8 @@ internal struct Turret
 
     /// <summary>The learner's loss on the last frame it was trained (squared arena units).</summary>
     public float Loss;
+
+    /// <summary>Whether the turret's sensor is broken (<c>--bad-sensors</c>): its learner and aimer see NaN every frame,
+    /// so the pipeline leaves both out; the turret does not fire and is not counted in its group's figures.</summary>
+    public bool BadSensor;
 }

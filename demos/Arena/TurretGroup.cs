@@ -21,12 +21,15 @@ internal sealed class TurretGroup(GroupSpec spec, int index)
     /// <summary>Learning rate now (changed from the page).</summary>
     public float LearningRate { get; set; } = spec.Settings.LearningRate;
 
+    /// <summary>Turrets of the group whose sensors are broken.</summary>
+    public int BadSensors { get; set; }
+
     /// <summary>How many times the group's models were reset (seeds new weights).</summary>
     public int Resets { get; set; }
 
-    /// <summary>Share of turrets whose aim this frame would hit, in [0, 1].</summary>
+    /// <summary>Share of turrets (with working sensors) whose aim this frame would hit, in [0, 1].</summary>
     public double HitRate { get; set; }
 
-    /// <summary>Mean of the learners' losses this frame.</summary>
+    /// <summary>Mean of the learners' losses this frame (turrets with working sensors).</summary>
     public double MeanLoss { get; set; }
 }

@@ -38,6 +38,9 @@ public sealed class ProgramTests
     [InlineData("--backend 1", "error: --backend must be cpu, opencl or auto.")]
     [InlineData("--bind somewhere", "error: --bind must be an IP address, e.g. 127.0.0.1 or 0.0.0.0.")]
     [InlineData("--headless --ticks 0", "error: --ticks must be at least 1.")]
+    [InlineData("--headless --bad-sensors 1.5", "error: --bad-sensors must be in 0..1.")]
+    [InlineData("--headless --bad-sensors NaN", "error: --bad-sensors must be in 0..1.")]
+    [InlineData("--headless --checkpoint-every 0", "error: --checkpoint-every must be above 0 and at most 86400 seconds.")]
     public async Task Bad_options_are_refused_with_the_reason(string options, string message)
     {
         using Process arena = Start(options.Split(' '));
@@ -49,15 +52,5 @@ public sealed class ProgramTests
         Assert.Equal(message, error.Trim());
     }
 
-    private static Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Arena.dll"));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-    }
+    private static Process Start(params string[] arguments) => ArenaProcess.Start(arguments);
 }

@@ -79,7 +79,8 @@ function updatePanel(m) {
     if (p.budgetMs !== null) $('budget').value = p.budgetMs;
   }
   $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
-    `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}`;
+    `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}  ·  ` +
+    `contained: left out ${p.leftOut}, steps skipped ${p.stepsSkipped}, quarantined ${p.quarantined}`;
   $('pause').textContent = p.paused ? 'Resume learning' : 'Pause learning';
   $('learning').textContent = p.paused ? 'paused' : 'learning';
   $('backendText').textContent = m.backendDescription;
