@@ -129,6 +129,7 @@ internal sealed class BlockPlan
     /// one, as many as <paramref name="budget"/> fits given <paramref name="parallelism"/> workers.</summary>
     public void PlanTraining(TimeSpan? budget, int parallelism)
     {
+        Budgeted = budget is not null;
         _trainStart = Count == 0 ? 0 : _trainCursor % Count;
         _trainCount = Count;
         if (budget is TimeSpan limit && Count > 0)
@@ -177,6 +178,9 @@ internal sealed class BlockPlan
             Interlocked.Increment(ref _inferBlocks);
         }
     }
+
+    /// <summary>Whether this segment runs under a training budget (the executor then measures each block's cost).</summary>
+    public bool Budgeted { get; private set; }
 
     /// <summary>Blocks in this segment's training window.</summary>
     public int TrainingBlocks => _trainCount;

@@ -124,7 +124,7 @@ public sealed class CpuExecutor : TickExecutor
             ModelSpec spec = plan.Spec(index);
             var block = new ModelBlock(spec, plan.Range(index), ThreadScratch(spec), Account);
             bool trains = plan.Trains(index);
-            long blockStart = Stopwatch.GetTimestamp();
+            long blockStart = plan.Budgeted ? Stopwatch.GetTimestamp() : 0; // no clock read unless a budget needs it
             for (int s = First; s < End; s++)
             {
                 var stage = (IBlockStage)Stages![s];
@@ -144,7 +144,10 @@ public sealed class CpuExecutor : TickExecutor
                 Interlocked.Add(ref StageTicks![s], Stopwatch.GetTimestamp() - t0);
             }
 
-            plan.RecordBlock(trains, Stopwatch.GetTimestamp() - blockStart);
+            if (plan.Budgeted)
+            {
+                plan.RecordBlock(trains, Stopwatch.GetTimestamp() - blockStart);
+            }
         }
     }
 }
