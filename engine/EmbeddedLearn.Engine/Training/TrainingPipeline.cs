@@ -174,7 +174,7 @@ public sealed class TrainingPipeline : IDisposable
     {
         long start = Stopwatch.GetTimestamp();
         Array.Clear(_stageTicks);
-        _plan.BeginTick();
+        _plan.BeginTick(world, _ticks, Options, _executor.Parallelism, canSchedule: _executor is CpuExecutor);
         _firstAdmission = true;
         TickReport report = LastReport;
         _executor.BeginTick(world);
@@ -322,6 +322,8 @@ public sealed class TrainingPipeline : IDisposable
 
         report.Entities = entities;
         report.EntitiesTrained = _plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained;
+        report.EntitiesInferred = Math.Min(_plan.EntitiesInferred, entities);
+        report.EntitiesDeferred = _plan.EntitiesDeferred;
         report.Blocks = _plan.Count;
     }
 }

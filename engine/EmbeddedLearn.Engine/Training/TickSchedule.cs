@@ -1,0 +1,227 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// Which model entities a tick serves (infers) and which of those it trains, for decision periods
+/// (<see cref="DecisionPeriod"/>) and a whole-tick <see cref="PipelineOptions.TrainingBudget"/> on the CPU. Decided once
+/// per tick over the rows of the model archetypes in order (their positions): the candidates are the entities due by
+/// their period plus those deferred earlier; the budget, from per-row costs measured with
+/// <see cref="PipelineOptions.Clock"/>, fits <c>S</c> served rows of which <c>T</c> train. Serving rotates: it starts
+/// where the last tick stopped, so deferred candidates come first. Training goes to the served rows owed the most
+/// decisions without training (ties in rotation order). Per-entity state is kept by entity id.
+/// </summary>
+internal sealed class TickSchedule
+{
+    private const byte Candidate = 1;
+    private const byte Trainable = 2;
+    private const byte ServedFlag = 4;
+    private const byte TrainsFlag = 8;
+
+    /// <summary>Rows per worker served on the first budgeted tick, before any cost is measured.</summary>
+    private const int FirstRowsPerWorker = 64;
+
+    private readonly int[] _histogram = new int[256];
+    private readonly ScheduleCosts _costs = new();
+    private Entity[] _entities = new Entity[64];
+    private byte[] _flags = new byte[64];
+    private bool[] _deferred = new bool[64]; // by entity id
+    private byte[] _owed = new byte[64]; // decisions without training since the last training, by entity id
+    private int _total;
+    private int _inferCursor;
+    private int _trainCursor;
+
+    /// <summary>Rows served (inferred) this tick.</summary>
+    public int Inferred { get; private set; }
+
+    /// <summary>Trainable rows trained this tick.</summary>
+    public int Trained { get; private set; }
+
+    /// <summary>Candidate rows deferred to a later tick.</summary>
+    public int Deferred { get; private set; }
+
+    /// <summary>The measured per-row costs.</summary>
+    public ScheduleCosts Costs => _costs;
+
+    /// <summary>Whether the row at <paramref name="position"/> is served this tick.</summary>
+    public bool Served(int position) => (_flags[position] & ServedFlag) != 0;
+
+    /// <summary>Whether the row at <paramref name="position"/> trains this tick.</summary>
+    public bool Trains(int position) => (_flags[position] & TrainsFlag) != 0;
+
+    /// <summary>Decides tick <paramref name="tick"/> (0-based) over <paramref name="models"/>.</summary>
+    /// <exception cref="ModelDataException">An entity's <see cref="DecisionPeriod.Period"/> is below 1 (nothing
+    /// changed).</exception>
+    public void Decide(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, long tick, TimeSpan? budget,
+        int parallelism, ITickClock clock)
+    {
+        Scan(models, capacity, tick);
+        int candidates = 0;
+        int trainable = 0;
+        for (int p = 0; p < _total; p++)
+        {
+            candidates += _flags[p] & Candidate;
+            trainable += (_flags[p] & (Candidate | Trainable)) == (Candidate | Trainable) ? 1 : 0;
+        }
+
+        (int serve, int train) = _costs.Plan(candidates, trainable, budget, parallelism, clock, FirstRowsPerWorker * parallelism);
+        Serve(serve);
+        Train(train);
+    }
+
+    /// <summary>Fills the rows' entities and candidate flags; validates the periods first.</summary>
+    private void Scan(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, long tick)
+    {
+        int total = 0;
+        foreach ((Archetype archetype, _) in models)
+        {
+            total += archetype.EntityCount;
+            if (archetype.Has(ComponentType.Of<DecisionPeriod>()))
+            {
+                CheckPeriods(archetype);
+            }
+        }
+
+        if (_entities.Length < total)
+        {
+            _entities = new Entity[Math.Max(total, _entities.Length * 2)];
+            _flags = new byte[_entities.Length];
+        }
+
+        if (_deferred.Length < capacity)
+        {
+            Array.Resize(ref _deferred, Math.Max(capacity, _deferred.Length * 2));
+            Array.Resize(ref _owed, _deferred.Length);
+        }
+
+        int position = 0;
+        foreach ((Archetype archetype, ModelSpec spec) in models)
+        {
+            bool hasPeriod = archetype.Has(ComponentType.Of<DecisionPeriod>());
+            byte trainable = spec.Trains(archetype) ? Trainable : (byte)0;
+            for (int c = 0; c < archetype.ChunkCount; c++)
+            {
+                Chunk chunk = archetype.GetChunk(c);
+                ReadOnlySpan<Entity> entities = chunk.Entities;
+                ReadOnlySpan<DecisionPeriod> periods = hasPeriod ? chunk.GetSpan<DecisionPeriod>() : default;
+                for (int row = 0; row < entities.Length; row++, position++)
+                {
+                    Entity entity = entities[row];
+                    bool due = !hasPeriod || Due(periods[row], tick) || _deferred[entity.Id];
+                    _entities[position] = entity;
+                    _flags[position] = (byte)((due ? Candidate : 0) | trainable);
+                }
+            }
+        }
+
+        _total = position;
+    }
+
+    private static bool Due(DecisionPeriod period, long tick) => ((tick - period.Phase) % period.Period + period.Period) % period.Period == 0;
+
+    private static void CheckPeriods(Archetype archetype)
+    {
+        for (int c = 0; c < archetype.ChunkCount; c++)
+        {
+            Chunk chunk = archetype.GetChunk(c);
+            ReadOnlySpan<DecisionPeriod> periods = chunk.GetSpan<DecisionPeriod>();
+            for (int row = 0; row < periods.Length; row++)
+            {
+                if (periods[row].Period < 1)
+                {
+                    Entity entity = chunk.Entities[row];
+                    throw new ModelDataException(entity, nameof(DecisionPeriod), "Entity " + entity + ": DecisionPeriod.Period must be at "
+                        + "least 1 (1 = decide every tick); got " + periods[row].Period + ". Nothing changed.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others.</summary>
+    private void Serve(int serve)
+    {
+        Inferred = 0;
+        Deferred = 0;
+        int last = -1;
+        for (int k = 0; k < _total; k++)
+        {
+            int p = (_inferCursor + k) % _total;
+            if ((_flags[p] & Candidate) == 0)
+            {
+                continue;
+            }
+
+            bool served = Inferred < serve;
+            _deferred[_entities[p].Id] = !served;
+            if (served)
+            {
+                _flags[p] |= ServedFlag;
+                Inferred++;
+                last = p;
+            }
+            else
+            {
+                Deferred++;
+            }
+        }
+
+        if (last >= 0)
+        {
+            _inferCursor = (last + 1) % _total;
+        }
+    }
+
+    /// <summary>Trains the <paramref name="train"/> served trainable rows owed the most decisions (ties from the
+    /// training cursor on), then updates what each served row is owed.</summary>
+    private void Train(int train)
+    {
+        const byte ServedTrainable = ServedFlag | Trainable;
+        Array.Clear(_histogram);
+        for (int p = 0; p < _total; p++)
+        {
+            if ((_flags[p] & ServedTrainable) == ServedTrainable)
+            {
+                _histogram[_owed[_entities[p].Id]]++;
+            }
+        }
+
+        int threshold = 255;
+        int above = 0; // rows owed more than the threshold: all of them train
+        while (threshold > 0 && above + _histogram[threshold] < train)
+        {
+            above += _histogram[threshold--];
+        }
+
+        int atThreshold = train - above;
+        Trained = 0;
+        int last = -1;
+        for (int k = 0; k < _total; k++)
+        {
+            int p = (_trainCursor + k) % _total;
+            if ((_flags[p] & ServedTrainable) != ServedTrainable)
+            {
+                continue;
+            }
+
+            int id = _entities[p].Id;
+            bool trains = _owed[id] > threshold || (_owed[id] == threshold && atThreshold-- > 0);
+            if (trains && Trained < train)
+            {
+                _flags[p] |= TrainsFlag;
+                _owed[id] = 0;
+                Trained++;
+                last = p;
+            }
+            else if (_owed[id] < byte.MaxValue)
+            {
+                _owed[id]++;
+            }
+        }
+
+        if (last >= 0)
+        {
+            _trainCursor = (last + 1) % _total;
+        }
+    }
+}
