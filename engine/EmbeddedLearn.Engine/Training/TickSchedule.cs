@@ -10,7 +10,9 @@ namespace EmbeddedLearn.Training;
 /// their period plus those deferred earlier; the budget, from per-row costs measured with
 /// <see cref="PipelineOptions.Clock"/>, fits <c>S</c> served rows of which <c>T</c> train. Serving rotates: it starts
 /// where the last tick stopped, so deferred candidates come first. Training goes to the served rows owed the most
-/// decisions without training (ties in rotation order). Per-entity state is kept by entity id.
+/// decisions served but not
+/// trained over the run (ties in rotation order), which keeps the training counts of equally served entities within one
+/// of each other. Per-entity state is kept by entity id.
 /// </summary>
 internal sealed class TickSchedule
 {
@@ -27,7 +29,7 @@ internal sealed class TickSchedule
     private Entity[] _entities = new Entity[64];
     private byte[] _flags = new byte[64];
     private bool[] _deferred = new bool[64]; // by entity id
-    private byte[] _owed = new byte[64]; // decisions without training since the last training, by entity id
+    private int[] _owed = new int[64]; // decisions served minus decisions trained, by entity id
     private int _total;
     private int _inferCursor;
     private int _trainCursor;
@@ -138,6 +140,9 @@ internal sealed class TickSchedule
         }
     }
 
+    /// <summary>What row <paramref name="id"/> is owed above the least owed, capped to the histogram.</summary>
+    private int Bucket(int id, int least) => Math.Min(_owed[id] - least, _histogram.Length - 1);
+
     /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others.</summary>
     private void Serve(int serve)
     {
@@ -172,17 +177,26 @@ internal sealed class TickSchedule
         }
     }
 
-    /// <summary>Trains the <paramref name="train"/> served trainable rows owed the most decisions (ties from the
-    /// training cursor on), then updates what each served row is owed.</summary>
+    /// <summary>Trains the <paramref name="train"/> served trainable rows owed the most (ties from the training
+    /// cursor on), then counts a decision owed to each served row that did not train.</summary>
     private void Train(int train)
     {
         const byte ServedTrainable = ServedFlag | Trainable;
+        int least = int.MaxValue;
+        for (int p = 0; p < _total; p++)
+        {
+            if ((_flags[p] & ServedTrainable) == ServedTrainable)
+            {
+                least = Math.Min(least, _owed[_entities[p].Id]);
+            }
+        }
+
         Array.Clear(_histogram);
         for (int p = 0; p < _total; p++)
         {
             if ((_flags[p] & ServedTrainable) == ServedTrainable)
             {
-                _histogram[_owed[_entities[p].Id]]++;
+                _histogram[Bucket(_entities[p].Id, least)]++;
             }
         }
 
@@ -205,15 +219,14 @@ internal sealed class TickSchedule
             }
 
             int id = _entities[p].Id;
-            bool trains = _owed[id] > threshold || (_owed[id] == threshold && atThreshold-- > 0);
-            if (trains && Trained < train)
+            int bucket = Bucket(id, least);
+            if ((bucket > threshold || (bucket == threshold && atThreshold-- > 0)) && Trained < train)
             {
                 _flags[p] |= TrainsFlag;
-                _owed[id] = 0;
                 Trained++;
                 last = p;
             }
-            else if (_owed[id] < byte.MaxValue)
+            else
             {
                 _owed[id]++;
             }
