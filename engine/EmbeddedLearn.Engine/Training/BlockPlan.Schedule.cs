@@ -54,6 +54,15 @@ internal sealed partial class BlockPlan
         }
     }
 
+    /// <summary>Ends the tick: the whole tick took <paramref name="ticks"/> (<see cref="Clock"/> units).</summary>
+    public void EndTick(long ticks)
+    {
+        if (_scheduled)
+        {
+            _schedule.Costs.RecordTick(ticks);
+        }
+    }
+
     private void Decide(World world)
     {
         _schedule.Decide(_models, world.EntityCapacity, _tick, _options!.TrainingBudget, _parallelism, Clock);

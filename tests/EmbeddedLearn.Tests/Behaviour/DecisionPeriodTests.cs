@@ -48,20 +48,27 @@ public sealed class DecisionPeriodTests
         }
     }
 
-    [Fact]
-    public void A_period_below_one_is_refused_naming_the_entity_and_nothing_changes()
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(3, 3)]
+    [InlineData(3, -1)]
+    public void A_period_below_one_or_a_phase_outside_it_is_refused_naming_the_entity_and_nothing_changes(int period, int phase)
     {
         (World world, Entity[] agents) = SwarmWorld.Uniform(8);
         using (world)
         {
-            world.Add(agents[5], new DecisionPeriod { Period = 0 });
+            for (int i = 0; i < agents.Length; i++)
+            {
+                world.Add(agents[i], i == 5 ? new DecisionPeriod { Period = period, Phase = phase } : new DecisionPeriod { Period = 3, Phase = i % 3 });
+            }
+
             using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
             SwarmWorld.WriteSamples(world, agents.Select(a => (SwarmWorld.Swarm, a)), 0);
             byte[] before = OnBackend.Snapshot(world, agents);
             var error = Assert.Throws<ModelDataException>(() => pipeline.Run(world));
             Assert.Equal(agents[5], error.Entity);
-            Assert.Contains("DecisionPeriod.Period must be at least 1", error.Message);
-            Assert.Contains("got 0", error.Message);
+            Assert.Contains("DecisionPeriod needs Period >= 1", error.Message);
+            Assert.Contains("got Period " + period + ", Phase " + phase, error.Message);
             Assert.Equal(before, OnBackend.Snapshot(world, agents));
         }
     }
@@ -82,7 +89,7 @@ public sealed class DecisionPeriodTests
             const int Never = 1 << 20;
             foreach (Entity twin in twins)
             {
-                b.Add(twin, new DecisionPeriod { Period = Never, Phase = -1 });
+                b.Add(twin, new DecisionPeriod { Period = Never, Phase = 1 });
             }
 
             using TrainingPipeline full = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 2 });
