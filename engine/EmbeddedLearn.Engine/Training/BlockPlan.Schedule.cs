@@ -65,7 +65,7 @@ internal sealed partial class BlockPlan
 
     private void Decide(World world)
     {
-        _schedule.Decide(_models, world.EntityCapacity, _tick, _options!.TrainingBudget, _parallelism, Clock);
+        _schedule.Decide(_models, world, _tick, _options!.TrainingBudget, _parallelism, Clock);
         _decidedVersion = world.StructureVersion;
     }
 

@@ -37,6 +37,8 @@ internal sealed class TickSchedule
     private bool[] _deferred = new bool[64]; // by entity id
     private int[] _owed = new int[64]; // decisions served minus decisions trained, by entity id
     private int _total;
+    private World? _scannedWorld;
+    private long _scannedVersion;
     private int _inferCursor;
     private int _trainCursor;
 
@@ -61,10 +63,13 @@ internal sealed class TickSchedule
     /// <summary>Decides tick <paramref name="tick"/> (0-based) over <paramref name="models"/>.</summary>
     /// <exception cref="ModelDataException">An entity's <see cref="DecisionPeriod.Period"/> is below 1 (nothing
     /// changed).</exception>
-    public void Decide(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, long tick, TimeSpan? budget,
-        int parallelism, ITickClock clock)
+    public void Decide(List<(Archetype Archetype, ModelSpec Spec)> models, World world, long tick,
+        TimeSpan? budget, int parallelism, ITickClock clock)
     {
-        Scan(models, capacity, tick);
+        bool moved = !ReferenceEquals(world, _scannedWorld) || world.StructureVersion != _scannedVersion;
+        _scannedWorld = null; // until the scan completes
+        Scan(models, world.EntityCapacity, moved, tick);
+        (_scannedWorld, _scannedVersion) = (world, world.StructureVersion);
         int candidates = 0;
         int trainable = 0;
         for (int p = 0; p < _total; p++)
@@ -80,9 +85,9 @@ internal sealed class TickSchedule
         Train(train);
     }
 
-    /// <summary>Fills the rows' entities and candidate flags, checking the periods (it changes nothing else, so a
-    /// bad period leaves the schedule as it was).</summary>
-    private void Scan(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, long tick)
+    /// <summary>Fills the rows' candidate flags and (after a structural change: rows move only then) their entities,
+    /// checking the periods; a bad period leaves the schedule as it was (the entities it read are the world's).</summary>
+    private void Scan(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, bool moved, long tick)
     {
         int total = 0;
         foreach ((Archetype archetype, _) in models)
@@ -114,15 +119,19 @@ internal sealed class TickSchedule
             {
                 if (c + PrefetchAhead < chunks)
                 {
-                    Prefetch(archetype.GetChunk(c + PrefetchAhead), hasPeriod);
+                    Prefetch(archetype.GetChunk(c + PrefetchAhead), moved, hasPeriod);
                 }
 
                 Chunk chunk = archetype.GetChunk(c);
-                ReadOnlySpan<Entity> entities = chunk.Entities;
-                ReadOnlySpan<DecisionPeriod> periods = hasPeriod ? chunk.GetSpan<DecisionPeriod>() : default;
-                for (int row = 0; row < entities.Length; row++, position++)
+                if (moved)
                 {
-                    Entity entity = entities[row];
+                    chunk.Entities.CopyTo(_entities.AsSpan(position));
+                }
+
+                ReadOnlySpan<DecisionPeriod> periods = hasPeriod ? chunk.GetSpan<DecisionPeriod>() : default;
+                for (int row = 0; row < chunk.Count; row++, position++)
+                {
+                    Entity entity = _entities[position];
                     bool candidate = true;
                     if (hasPeriod)
                     {
@@ -140,7 +149,6 @@ internal sealed class TickSchedule
                         candidate = decision.Phase == due || _deferred[entity.Id];
                     }
 
-                    _entities[position] = entity;
                     _flags[position] = (byte)((candidate ? Candidate : 0) | trainable);
                 }
             }
@@ -152,14 +160,18 @@ internal sealed class TickSchedule
     /// <summary>Asks for the first lines of <paramref name="chunk"/>'s entity and period columns ahead of use: every
     /// chunk is its own allocation (a large model's holds a few rows), so walking them waits on memory once per chunk
     /// unless the loads overlap.</summary>
-    private static unsafe void Prefetch(Chunk chunk, bool hasPeriod)
+    private static unsafe void Prefetch(Chunk chunk, bool entities, bool hasPeriod)
     {
         if (!Sse.IsSupported)
         {
             return;
         }
 
-        Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.Entities)));
+        if (entities)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.Entities)));
+        }
+
         if (hasPeriod)
         {
             Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.GetSpan<DecisionPeriod>())));
