@@ -28,7 +28,7 @@ internal sealed partial class BlockPlan
     /// can defer rows (<paramref name="canSchedule"/>, the CPU), decides which entities it serves and trains.</summary>
     /// <exception cref="NotSupportedException">The executor cannot defer rows and an entity has a
     /// <see cref="DecisionPeriod"/> (nothing changed).</exception>
-    /// <exception cref="ModelDataException">A decision period is below 1 (nothing changed).</exception>
+    /// <exception cref="ModelDataException">A decision period is below 1 or its phase outside it (nothing changed).</exception>
     public void BeginTick(World world, long tick, PipelineOptions options, int parallelism, bool canSchedule)
     {
         EntitiesTrained = -1;

@@ -61,8 +61,8 @@ internal sealed class TickSchedule
     public bool Trains(int position) => (_flags[position] & TrainsFlag) != 0;
 
     /// <summary>Decides tick <paramref name="tick"/> (0-based) over <paramref name="models"/>.</summary>
-    /// <exception cref="ModelDataException">An entity's <see cref="DecisionPeriod.Period"/> is below 1 (nothing
-    /// changed).</exception>
+    /// <exception cref="ModelDataException">An entity's <see cref="DecisionPeriod"/> has a period below 1 or a phase
+    /// outside <c>[0, Period)</c> (nothing changed).</exception>
     public void Decide(List<(Archetype Archetype, ModelSpec Spec)> models, World world, long tick,
         TimeSpan? budget, int parallelism, ITickClock clock)
     {
