@@ -101,6 +101,36 @@ public sealed class WholeTickBudgetTests
         }
     }
 
+    [Fact]
+    public void Destroying_agents_between_ticks_reschedules_the_rest_and_still_serves_everyone()
+    {
+        (World world, Entity[] agents, ChargeStage infer, ChargeStage train, TrainingPipeline pipeline) = Build(1000, period: 1, TimeSpan.FromMilliseconds(1));
+        using (world)
+        using (pipeline)
+        {
+            for (int tick = 0; tick < 5; tick++)
+            {
+                RunTick(world, agents, infer, train, pipeline, tick);
+            }
+
+            foreach (Entity gone in agents.Where((_, i) => i % 10 == 3))
+            {
+                world.Destroy(gone);
+            }
+
+            Entity[] left = [.. agents.Where((_, i) => i % 10 != 3)];
+            int[] before = (int[])infer.Counts.Clone();
+            for (int tick = 5; tick < 9; tick++)
+            {
+                (TickReport report, long units) = RunTick(world, left, infer, train, pipeline, tick);
+                Assert.InRange(units, 1, 850);
+                Assert.Equal(900, report.EntitiesInferred + report.EntitiesDeferred);
+            }
+
+            Assert.All(left, a => Assert.True(infer.Counts[a.Id] > before[a.Id], a + " was not served after the others left"));
+        }
+    }
+
     private static (TickReport Report, long Units) RunTick(World world, Entity[] agents, ChargeStage infer, ChargeStage train,
         TrainingPipeline pipeline, int tick)
     {
