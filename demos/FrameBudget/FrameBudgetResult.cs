@@ -29,4 +29,9 @@ internal sealed record FrameBudgetResult
     [JsonPropertyName("share_of_peak")] public double ShareOfPeak { get; init; }
     [JsonPropertyName("budget_ms")] public double? BudgetMs { get; init; }
     [JsonPropertyName("ticks_over_budget")] public int TicksOverBudget { get; init; }
+    [JsonPropertyName("decision_period")] public int DecisionPeriod { get; init; }
+    [JsonPropertyName("entities_inferred_per_tick")] public double EntitiesInferredPerTick { get; init; }
+    [JsonPropertyName("entities_deferred_per_tick")] public double EntitiesDeferredPerTick { get; init; }
+    [JsonPropertyName("inferred_per_agent_min_max")] public int[] InferredPerAgent { get; init; } = [];
+    [JsonPropertyName("trained_per_agent_min_max")] public int[] TrainedPerAgent { get; init; } = [];
 }

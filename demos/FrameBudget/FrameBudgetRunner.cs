@@ -11,15 +11,23 @@ namespace EmbeddedLearn.Demos.FrameBudget;
 internal static class FrameBudgetRunner
 {
     public static FrameBudgetResult Run(int entities, ModelLayout layout, int batch, int threads, string backend, int ticks, int warmup, double? budgetMs,
-        bool unfused, bool measureStages)
+        bool unfused, bool measureStages, int decisionPeriod = 1)
     {
         ModelSpec spec = ModelSpec.Get(layout, batch);
         using var world = new World();
         world.Reserve(spec.PlainSignature, entities);
         for (int i = 0; i < entities; i++)
         {
-            spec.Spawn(world, TrainingSettings.Sgd(0.01f), (ulong)i);
+            Entity entity = spec.Spawn(world, TrainingSettings.Sgd(0.01f), (ulong)i);
+            if (decisionPeriod > 1)
+            {
+                // Phases in contiguous groups, so each tick's due agents are long runs of rows.
+                world.Add(entity, new DecisionPeriod { Period = decisionPeriod, Phase = (int)((long)i * decisionPeriod / entities) });
+            }
         }
+
+        var inferred = new ServeCounterStage(inference: true, entities);
+        var trainedCounter = new ServeCounterStage(inference: false, entities);
 
         var write = new WriteSamplesSystem(spec);
         var read = new ReadOutputsSystem(spec);
@@ -35,7 +43,14 @@ internal static class FrameBudgetRunner
             device.FuseStages = !unfused;
         }
 
-        using var pipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), options, device); // owns the device
+        List<IPipelineStage> stageList = TrainingPipeline.DefaultStages();
+        bool counting = device is null && (budgetMs is not null || decisionPeriod > 1);
+        if (counting)
+        {
+            stageList.AddRange([inferred, trainedCounter]); // per-agent service counts (custom stages run on the CPU only)
+        }
+
+        using var pipeline = new TrainingPipeline(stageList, options, device); // owns the device
         string backendName = device is null ? "cpu" : $"opencl ({device.Device.PlatformName}: {device.Device.DeviceName})";
         for (int i = 0; i < warmup; i++)
         {
@@ -49,6 +64,9 @@ internal static class FrameBudgetRunner
         double[] stageMs = new double[pipeline.Stages.Count];
         long[] deviceNs = new long[OpenClBackend.DeviceTimeSlots.Count];
         long trained = 0;
+        long inferredTotal = 0;
+        long deferred = 0;
+        inferred.Counting = trainedCounter.Counting = true;
         int collections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
         // The whole process's allocations, worker threads included (precise: exact rather than per allocation context).
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -63,6 +81,8 @@ internal static class FrameBudgetRunner
             read.Update(world);
             frameMs[t] = Stopwatch.GetElapsedTime(frameStart).TotalMilliseconds;
             trained += report.EntitiesTrained;
+            inferredTotal += report.EntitiesInferred;
+            deferred += report.EntitiesDeferred;
             for (int s = 0; s < stageMs.Length; s++)
             {
                 stageMs[s] += report.StageMilliseconds[s];
@@ -81,7 +101,8 @@ internal static class FrameBudgetRunner
         double flop = FlopPerEntityTick(layout, batch);
         double p50 = Percentile(sorted, 0.50);
         double trainedPerTick = (double)trained / ticks;
-        double tickFlop = (flop * trainedPerTick) + (ForwardFlop(layout, batch) * (entities - trainedPerTick));
+        double inferredPerTick = (double)inferredTotal / ticks;
+        double tickFlop = (flop * trainedPerTick) + (ForwardFlop(layout, batch) * (inferredPerTick - trainedPerTick));
         double gflops = tickFlop / (p50 / 1000) / 1e9;
         double peak = FmaPeak.MeasureGflops(TimeSpan.FromSeconds(1)) * threads;
         var stages = new Dictionary<string, double>();
@@ -125,6 +146,11 @@ internal static class FrameBudgetRunner
             ShareOfPeak = gflops / peak,
             BudgetMs = budgetMs,
             TicksOverBudget = budgetMs is double b ? tickMs.Count(ms => ms > b) : 0,
+            DecisionPeriod = decisionPeriod,
+            EntitiesInferredPerTick = inferredPerTick,
+            EntitiesDeferredPerTick = (double)deferred / ticks,
+            InferredPerAgent = counting ? [inferred.Counts.Min(), inferred.Counts.Max()] : [],
+            TrainedPerAgent = counting ? [trainedCounter.Counts.Min(), trainedCounter.Counts.Max()] : [],
         };
     }
 
@@ -184,8 +210,16 @@ internal static class FrameBudgetRunner
             r.EntitiesPerSecond, r.FlopPerEntityTick, r.Gflops, r.ShareOfPeak, r.FmaPeakGflops, r.Threads));
         if (r.BudgetMs is double budget)
         {
-            lines.Add(string.Format(CultureInfo.InvariantCulture, "budget {0:F2} ms for the block stages: {1} of {2} ticks over; {3:F0} of {4} entities trained per tick on average (inference ran for all)",
-                budget, r.TicksOverBudget, r.Ticks, r.EntitiesTrainedPerTick, r.Entities));
+            lines.Add(string.Format(CultureInfo.InvariantCulture, "budget {0:F2} ms: {1} of {2} ticks over",
+                budget, r.TicksOverBudget, r.Ticks));
+        }
+
+        lines.Add(string.Format(CultureInfo.InvariantCulture, "decision period {0}: per tick on average {1:F0} inferred, {2:F0} trained, {3:F0} deferred of {4} entities",
+            r.DecisionPeriod, r.EntitiesInferredPerTick, r.EntitiesTrainedPerTick, r.EntitiesDeferredPerTick, r.Entities));
+        if (r.InferredPerAgent.Length == 2)
+        {
+            lines.Add(string.Format(CultureInfo.InvariantCulture, "per agent over {0} ticks: inferred min {1} max {2}, trained min {3} max {4}",
+                r.Ticks, r.InferredPerAgent[0], r.InferredPerAgent[1], r.TrainedPerAgent[0], r.TrainedPerAgent[1]));
         }
 
         return string.Join(Environment.NewLine, lines);

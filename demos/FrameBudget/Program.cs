@@ -14,12 +14,13 @@ var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu"
 backend.AcceptOnlyFromAmong("cpu", "opencl");
 var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Description = "Measured ticks." };
 var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000, Description = "Ticks before measuring (long enough for tiered JIT compilation to settle)." };
-var budget = new Option<double?>("--budget-ms") { Description = "Time budget for training per tick, ms: inference runs for every entity, training for a rotating subset that fits (PipelineOptions.TrainingBudget)." };
+var budget = new Option<double?>("--budget-ms") { Description = "Time budget per tick, ms (PipelineOptions.TrainingBudget). CPU: covers inference and training together, serving a fair rotation of the due agents; OpenCL: inference runs for every entity, training for a rotating subset that fits." };
+var decisionPeriod = new Option<int>("--decision-period") { DefaultValueFactory = _ => 1, Description = "Each agent decides every K ticks (DecisionPeriod component, phases in contiguous groups; CPU only)." };
 var unfused = new Option<bool>("--unfused") { Description = "OpenCL: one launch per stage (device time per stage) instead of fused launches." };
 var stages = new Option<bool>("--stages") { Description = "Also time each stage (two clock reads per stage per block, which the tick then includes)." };
 var peakOnly = new Option<bool>("--fma-peak") { Description = "Only measure and print the FMA peak of one core (GFLOP/s), then exit." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, unfused, stages, peakOnly, json };
+var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, decisionPeriod, unfused, stages, peakOnly, json };
 root.SetAction(parse =>
 {
     if (parse.GetValue(peakOnly))
@@ -40,15 +41,16 @@ root.SetAction(parse =>
         return 2;
     }
 
-    if (parse.GetValue(entities) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(threads) < 1 || parse.GetValue(ticks) < 1)
+    if (parse.GetValue(entities) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(threads) < 1 || parse.GetValue(ticks) < 1
+        || parse.GetValue(decisionPeriod) < 1)
     {
-        Console.Error.WriteLine("error: --entities, --batch, --threads and --ticks must be at least 1.");
+        Console.Error.WriteLine("error: --entities, --batch, --threads, --ticks and --decision-period must be at least 1.");
         return 2;
     }
 
     FrameBudgetResult result = FrameBudgetRunner.Run(parse.GetValue(entities), modelLayout, parse.GetValue(batch),
         parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget),
-        parse.GetValue(unfused), parse.GetValue(stages));
+        parse.GetValue(unfused), parse.GetValue(stages), parse.GetValue(decisionPeriod));
     Console.WriteLine(FrameBudgetRunner.Table(result));
     if (parse.GetValue(json) is FileInfo file)
     {

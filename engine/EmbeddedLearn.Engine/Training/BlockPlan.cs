@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Training;
@@ -9,7 +8,7 @@ namespace EmbeddedLearn.Training;
 /// a fair rotating window of blocks sized from the measured cost of a trained block and of an inference-only block.
 /// Both executors run this plan: the CPU one block by block, the OpenCL one as row intervals of each archetype.
 /// </summary>
-internal sealed class BlockPlan
+internal sealed partial class BlockPlan
 {
     /// <summary>Weight of the newest measurement in the running cost estimates.</summary>
     private const double CostSmoothing = 0.25;
@@ -56,10 +55,8 @@ internal sealed class BlockPlan
     public int ArchetypeRow(int index) => _rows[index];
 
     /// <summary>Whether block <paramref name="index"/> trains in this segment.</summary>
-    public bool Trains(int index) => (index - _trainStart + Count) % Math.Max(1, Count) < _trainCount;
-
-    /// <summary>Starts a tick's account.</summary>
-    public void BeginTick() => EntitiesTrained = -1;
+    public bool Trains(int index) =>
+        _scheduled ? _blockTrains[index] : (index - _trainStart + Count) % Math.Max(1, Count) < _trainCount;
 
     /// <summary>Finds the model archetypes of <paramref name="world"/> (cached until archetypes are added).</summary>
     public void RefreshModels(World world)
@@ -89,6 +86,12 @@ internal sealed class BlockPlan
     public void Build(World world, int parallelism)
     {
         RefreshModels(world);
+        if (_scheduled)
+        {
+            BuildScheduled(world, parallelism);
+            return;
+        }
+
         int total = 0;
         foreach ((Archetype archetype, _) in _models)
         {
@@ -130,6 +133,12 @@ internal sealed class BlockPlan
     public void PlanTraining(TimeSpan? budget, int parallelism)
     {
         Budgeted = budget is not null;
+        if (_scheduled)
+        {
+            EntitiesTrained = _schedule.Trained;
+            return;
+        }
+
         _trainStart = Count == 0 ? 0 : _trainCursor % Count;
         _trainCount = Count;
         if (budget is TimeSpan limit && Count > 0)
@@ -141,7 +150,7 @@ internal sealed class BlockPlan
             }
             else
             {
-                double available = limit.TotalSeconds * Stopwatch.Frequency * parallelism * BudgetHeadroom;
+                double available = limit.TotalSeconds * System.Diagnostics.Stopwatch.Frequency * parallelism * BudgetHeadroom;
                 double extra = Math.Max(_trainCost - _inferCost, 1);
                 double fits = (available - (_inferCost * Count)) / extra;
                 _trainCount = (int)Math.Clamp(Math.Floor(fits), 1, Count);
@@ -164,10 +173,15 @@ internal sealed class BlockPlan
         _trainBlocks = _inferBlocks = 0;
     }
 
-    /// <summary>Records the time (Stopwatch ticks) one block took, training or not; thread-safe.</summary>
-    public void RecordBlock(bool trained, long ticks)
+    /// <summary>Records the time (<see cref="Clock"/> units) block <paramref name="index"/> took, training or not;
+    /// thread-safe.</summary>
+    public void RecordBlock(int index, bool trained, long ticks)
     {
-        if (trained)
+        if (_scheduled)
+        {
+            _schedule.Costs.Record(trained, _ranges[index].Length, ticks);
+        }
+        else if (trained)
         {
             Interlocked.Add(ref _trainTicks, ticks);
             Interlocked.Increment(ref _trainBlocks);
@@ -205,6 +219,12 @@ internal sealed class BlockPlan
     /// <summary>Folds this segment's measured block costs into the running estimates.</summary>
     public void UpdateCosts()
     {
+        if (_scheduled)
+        {
+            _schedule.Costs.Update();
+            return;
+        }
+
         if (_trainBlocks > 0)
         {
             double cost = (double)_trainTicks / _trainBlocks;

@@ -124,7 +124,7 @@ public sealed class CpuExecutor : TickExecutor
             ModelSpec spec = plan.Spec(index);
             var block = new ModelBlock(spec, plan.Range(index), ThreadScratch(spec), Account);
             bool trains = plan.Trains(index);
-            long blockStart = plan.Budgeted ? Stopwatch.GetTimestamp() : 0; // no clock read unless a budget needs it
+            long blockStart = plan.Budgeted ? plan.Clock.GetTimestamp() : 0; // no clock read unless a budget needs it
             for (int s = First; s < End; s++)
             {
                 var stage = (IBlockStage)Stages![s];
@@ -146,7 +146,7 @@ public sealed class CpuExecutor : TickExecutor
 
             if (plan.Budgeted)
             {
-                plan.RecordBlock(trains, Stopwatch.GetTimestamp() - blockStart);
+                plan.RecordBlock(index, trains, plan.Clock.GetTimestamp() - blockStart);
             }
         }
     }

@@ -8,13 +8,24 @@ public sealed record PipelineOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
-    /// Time the block stages may take per tick (wall clock on the CPU, device time on a device), or null (the default) to train every entity every tick.
-    /// With a budget, inference (stages whose <see cref="IBlockStage.RunsWhenNotTraining"/> is true, such as Forward)
-    /// still runs for every entity, and training runs for as many blocks of entities as the budget fits, estimated
-    /// from the cost measured on earlier ticks: a fair rotating window, so the entities left out this tick train on
-    /// the next ones. Which entities train then depends on timing, so results are no longer reproducible run to run.
+    /// Time the block stages may take per tick (wall clock on the CPU, device time on a device), or null (the default)
+    /// to serve every due entity and train every trainable one every tick.
+    /// On the CPU the budget covers inference and training together: of the entities due this tick (all of them, or
+    /// those whose <see cref="Components.DecisionPeriod"/> falls due, plus those deferred earlier) it serves
+    /// (infers) as many as fit, in a rotation that starts where the last tick stopped, and trains those of them it
+    /// still fits, preferring the ones served most often since they last trained; both sized from per-entity costs
+    /// measured with <see cref="Clock"/> on earlier ticks (inference first: under overload nothing trains). Entities
+    /// left out are deferred (<see cref="TickReport.EntitiesDeferred"/>; their outputs stay from their last decision).
+    /// On an OpenCL device, inference (stages whose <see cref="IBlockStage.RunsWhenNotTraining"/> is true) runs for
+    /// every entity and the budget picks a rotating window of blocks that train.
+    /// Which entities run then depends on timing, so results are no longer reproducible run to run (unless the clock
+    /// is a deterministic fake).
     /// </summary>
     public TimeSpan? TrainingBudget { get; init; }
+
+    /// <summary>The clock the budget measures block costs with (two reads per block, only under a budget). Default
+    /// <see cref="StopwatchClock.Instance"/>; tests inject a fake one to make the schedule deterministic.</summary>
+    public ITickClock Clock { get; init; } = StopwatchClock.Instance;
 
     /// <summary>Whether to time each stage (two timestamps per stage per block). Default true.</summary>
     public bool MeasureStages { get; init; } = true;

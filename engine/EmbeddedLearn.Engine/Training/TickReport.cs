@@ -20,8 +20,17 @@ public sealed class TickReport
     /// <summary>Model entities the tick processed (trainable and inference-only).</summary>
     public int Entities { get; internal set; }
 
-    /// <summary>Trainable entities the tick trained (with a training budget, those in this tick's window).</summary>
+    /// <summary>Trainable entities the tick trained (with a training budget, those the budget fitted).</summary>
     public int EntitiesTrained { get; internal set; }
+
+    /// <summary>Model entities the tick inferred (ran Forward on): every model entity, except on the CPU with
+    /// <see cref="Components.DecisionPeriod"/>s (the due ones) or a <see cref="PipelineOptions.TrainingBudget"/> (those
+    /// the budget served).</summary>
+    public int EntitiesInferred { get; internal set; }
+
+    /// <summary>Model entities due this tick that the training budget deferred (neither inferred nor trained; they are
+    /// served first on the next ticks).</summary>
+    public int EntitiesDeferred { get; internal set; }
 
     /// <summary>Blocks (chunk row ranges) the block stages ran over.</summary>
     public int Blocks { get; internal set; }

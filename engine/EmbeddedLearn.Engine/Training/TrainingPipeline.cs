@@ -173,8 +173,9 @@ public sealed class TrainingPipeline : IDisposable
     private TickReport RunTick(World world)
     {
         long start = Stopwatch.GetTimestamp();
+        long clockStart = Options.TrainingBudget is null ? 0 : Options.Clock.GetTimestamp();
         Array.Clear(_stageTicks);
-        _plan.BeginTick();
+        _plan.BeginTick(world, _ticks, Options, _executor.Parallelism, canSchedule: _executor is CpuExecutor);
         _firstAdmission = true;
         TickReport report = LastReport;
         _executor.BeginTick(world);
@@ -222,6 +223,11 @@ public sealed class TrainingPipeline : IDisposable
         CountEntities(report);
         report.Backend = _executor.Backend;
         report.TotalMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (Options.TrainingBudget is not null)
+        {
+            _plan.EndTick(Options.Clock.GetTimestamp() - clockStart);
+        }
+
         Span<double> ms = report.MutableStageMilliseconds;
         for (int i = 0; i < ms.Length; i++)
         {
@@ -322,6 +328,8 @@ public sealed class TrainingPipeline : IDisposable
 
         report.Entities = entities;
         report.EntitiesTrained = _plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained;
+        report.EntitiesInferred = Math.Min(_plan.EntitiesInferred, entities);
+        report.EntitiesDeferred = _plan.EntitiesDeferred;
         report.Blocks = _plan.Count;
     }
 }

@@ -1,0 +1,291 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// Which model entities a tick serves (infers) and which of those it trains, for decision periods
+/// (<see cref="DecisionPeriod"/>) and a whole-tick <see cref="PipelineOptions.TrainingBudget"/> on the CPU. Decided once
+/// per tick over the rows of the model archetypes in order (their positions): the candidates are the entities due by
+/// their period plus those deferred earlier; the budget, from per-row costs measured with
+/// <see cref="PipelineOptions.Clock"/>, fits <c>S</c> served rows of which <c>T</c> train. Serving rotates: it starts
+/// where the last tick stopped, so deferred candidates come first. Training goes to the served rows owed the most
+/// decisions served but not
+/// trained over the run (ties in rotation order), which keeps the training counts of equally served entities within one
+/// of each other. Per-entity state is kept by entity id.
+/// </summary>
+internal sealed class TickSchedule
+{
+    private const byte Candidate = 1;
+    private const byte Trainable = 2;
+    private const byte ServedFlag = 4;
+    private const byte TrainsFlag = 8;
+
+    /// <summary>Rows per worker served on the first budgeted tick, before any cost is measured.</summary>
+    private const int FirstRowsPerWorker = 64;
+
+    /// <summary>Chunks ahead whose columns the scan prefetches.</summary>
+    private const int PrefetchAhead = 32;
+
+    private readonly int[] _histogram = new int[256];
+    private readonly ScheduleCosts _costs = new();
+    private Entity[] _entities = new Entity[64];
+    private byte[] _flags = new byte[64];
+    private bool[] _deferred = new bool[64]; // by entity id
+    private int[] _owed = new int[64]; // decisions served minus decisions trained, by entity id
+    private int _total;
+    private World? _scannedWorld;
+    private long _scannedVersion;
+    private int _inferCursor;
+    private int _trainCursor;
+
+    /// <summary>Rows served (inferred) this tick.</summary>
+    public int Inferred { get; private set; }
+
+    /// <summary>Trainable rows trained this tick.</summary>
+    public int Trained { get; private set; }
+
+    /// <summary>Candidate rows deferred to a later tick.</summary>
+    public int Deferred { get; private set; }
+
+    /// <summary>The measured per-row costs.</summary>
+    public ScheduleCosts Costs => _costs;
+
+    /// <summary>Whether the row at <paramref name="position"/> is served this tick.</summary>
+    public bool Served(int position) => (_flags[position] & ServedFlag) != 0;
+
+    /// <summary>Whether the row at <paramref name="position"/> trains this tick.</summary>
+    public bool Trains(int position) => (_flags[position] & TrainsFlag) != 0;
+
+    /// <summary>Decides tick <paramref name="tick"/> (0-based) over <paramref name="models"/>.</summary>
+    /// <exception cref="ModelDataException">An entity's <see cref="DecisionPeriod"/> has a period below 1 or a phase
+    /// outside <c>[0, Period)</c> (nothing changed).</exception>
+    public void Decide(List<(Archetype Archetype, ModelSpec Spec)> models, World world, long tick,
+        TimeSpan? budget, int parallelism, ITickClock clock)
+    {
+        bool moved = !ReferenceEquals(world, _scannedWorld) || world.StructureVersion != _scannedVersion;
+        _scannedWorld = null; // until the scan completes
+        Scan(models, world.EntityCapacity, moved, tick);
+        (_scannedWorld, _scannedVersion) = (world, world.StructureVersion);
+        int candidates = 0;
+        int trainable = 0;
+        for (int p = 0; p < _total; p++)
+        {
+            candidates += _flags[p] & Candidate;
+            trainable += (_flags[p] & (Candidate | Trainable)) == (Candidate | Trainable) ? 1 : 0;
+        }
+
+        _inferCursor = _inferCursor < _total ? _inferCursor : 0; // the world shrank since the last tick
+        _trainCursor = _trainCursor < _total ? _trainCursor : 0;
+        (int serve, int train) = _costs.Plan(candidates, trainable, budget, parallelism, clock, FirstRowsPerWorker * parallelism);
+        Serve(serve);
+        Train(train);
+    }
+
+    /// <summary>Fills the rows' candidate flags and (after a structural change: rows move only then) their entities,
+    /// checking the periods; a bad period leaves the schedule as it was (the entities it read are the world's).</summary>
+    private void Scan(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, bool moved, long tick)
+    {
+        int total = 0;
+        foreach ((Archetype archetype, _) in models)
+        {
+            total += archetype.EntityCount;
+        }
+
+        if (_entities.Length < total)
+        {
+            _entities = new Entity[Math.Max(total, _entities.Length * 2)];
+            _flags = new byte[_entities.Length];
+        }
+
+        if (_deferred.Length < capacity)
+        {
+            Array.Resize(ref _deferred, Math.Max(capacity, _deferred.Length * 2));
+            Array.Resize(ref _owed, _deferred.Length);
+        }
+
+        int position = 0;
+        int period = 0;
+        int due = 0; // the phase that is due this tick for `period`: tick mod period, recomputed when the period changes
+        foreach ((Archetype archetype, ModelSpec spec) in models)
+        {
+            bool hasPeriod = archetype.Has(ComponentType.Of<DecisionPeriod>());
+            byte trainable = spec.Trains(archetype) ? Trainable : (byte)0;
+            int chunks = archetype.ChunkCount;
+            for (int c = 0; c < chunks; c++)
+            {
+                if (c + PrefetchAhead < chunks)
+                {
+                    Prefetch(archetype.GetChunk(c + PrefetchAhead), moved, hasPeriod);
+                }
+
+                Chunk chunk = archetype.GetChunk(c);
+                if (moved)
+                {
+                    chunk.Entities.CopyTo(_entities.AsSpan(position));
+                }
+
+                ReadOnlySpan<DecisionPeriod> periods = hasPeriod ? chunk.GetSpan<DecisionPeriod>() : default;
+                for (int row = 0; row < chunk.Count; row++, position++)
+                {
+                    Entity entity = _entities[position];
+                    bool candidate = true;
+                    if (hasPeriod)
+                    {
+                        DecisionPeriod decision = periods[row];
+                        if (decision.Period != period)
+                        {
+                            Check(entity, decision);
+                            (period, due) = (decision.Period, (int)(tick % decision.Period));
+                        }
+                        else if ((uint)decision.Phase >= (uint)period)
+                        {
+                            Check(entity, decision);
+                        }
+
+                        candidate = decision.Phase == due || _deferred[entity.Id];
+                    }
+
+                    _flags[position] = (byte)((candidate ? Candidate : 0) | trainable);
+                }
+            }
+        }
+
+        _total = position;
+    }
+
+    /// <summary>Asks for the first lines of <paramref name="chunk"/>'s entity and period columns ahead of use: every
+    /// chunk is its own allocation (a large model's holds a few rows), so walking them waits on memory once per chunk
+    /// unless the loads overlap.</summary>
+    private static unsafe void Prefetch(Chunk chunk, bool entities, bool hasPeriod)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        if (entities)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.Entities)));
+        }
+
+        if (hasPeriod)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.GetSpan<DecisionPeriod>())));
+        }
+    }
+
+    private static void Check(Entity entity, DecisionPeriod decision)
+    {
+        if (decision.Period < 1 || decision.Phase < 0 || decision.Phase >= decision.Period)
+        {
+            throw new ModelDataException(entity, nameof(DecisionPeriod), "Entity " + entity + ": DecisionPeriod needs Period >= 1 "
+                + "(1 = decide every tick) and 0 <= Phase < Period; got Period " + decision.Period + ", Phase " + decision.Phase
+                + ". Nothing changed.");
+        }
+    }
+
+    /// <summary>Position <paramref name="p"/> (below twice the rows) wrapped into the rows.</summary>
+    private int Wrap(int p) => p < _total ? p : p - _total;
+
+    /// <summary>What row <paramref name="id"/> is owed above the least owed, capped to the histogram.</summary>
+    private int Bucket(int id, int least) => Math.Min(_owed[id] - least, _histogram.Length - 1);
+
+    /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others.</summary>
+    private void Serve(int serve)
+    {
+        Inferred = 0;
+        Deferred = 0;
+        int last = -1;
+        for (int k = 0; k < _total; k++)
+        {
+            int p = Wrap(_inferCursor + k);
+            if ((_flags[p] & Candidate) == 0)
+            {
+                continue;
+            }
+
+            bool served = Inferred < serve;
+            _deferred[_entities[p].Id] = !served;
+            if (served)
+            {
+                _flags[p] |= ServedFlag;
+                Inferred++;
+                last = p;
+            }
+            else
+            {
+                Deferred++;
+            }
+        }
+
+        if (last >= 0)
+        {
+            _inferCursor = Wrap(last + 1);
+        }
+    }
+
+    /// <summary>Trains the <paramref name="train"/> served trainable rows owed the most (ties from the training
+    /// cursor on), then counts a decision owed to each served row that did not train.</summary>
+    private void Train(int train)
+    {
+        const byte ServedTrainable = ServedFlag | Trainable;
+        int least = int.MaxValue;
+        for (int p = 0; p < _total; p++)
+        {
+            if ((_flags[p] & ServedTrainable) == ServedTrainable)
+            {
+                least = Math.Min(least, _owed[_entities[p].Id]);
+            }
+        }
+
+        Array.Clear(_histogram);
+        for (int p = 0; p < _total; p++)
+        {
+            if ((_flags[p] & ServedTrainable) == ServedTrainable)
+            {
+                _histogram[Bucket(_entities[p].Id, least)]++;
+            }
+        }
+
+        int threshold = 255;
+        int above = 0; // rows owed more than the threshold: all of them train
+        while (threshold > 0 && above + _histogram[threshold] < train)
+        {
+            above += _histogram[threshold--];
+        }
+
+        int atThreshold = train - above;
+        Trained = 0;
+        int last = -1;
+        for (int k = 0; k < _total; k++)
+        {
+            int p = Wrap(_trainCursor + k);
+            if ((_flags[p] & ServedTrainable) != ServedTrainable)
+            {
+                continue;
+            }
+
+            int id = _entities[p].Id;
+            int bucket = Bucket(id, least);
+            if ((bucket > threshold || (bucket == threshold && atThreshold-- > 0)) && Trained < train)
+            {
+                _flags[p] |= TrainsFlag;
+                Trained++;
+                last = p;
+            }
+            else
+            {
+                _owed[id]++;
+            }
+        }
+
+        if (last >= 0)
+        {
+            _trainCursor = Wrap(last + 1);
+        }
+    }
+}

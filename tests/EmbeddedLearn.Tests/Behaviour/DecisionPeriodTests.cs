@@ -1,0 +1,146 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
+using EmbeddedLearn.Tests.Training;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Behaviour;
+
+/// <summary>Entities that decide every k ticks (<see cref="DecisionPeriod"/>): CPU only; the OpenCL device refuses them.</summary>
+public sealed class DecisionPeriodTests
+{
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void An_agent_is_inferred_and_trained_only_on_its_due_ticks_on_the_cpu_and_refused_on_opencl(TestBackend backend)
+    {
+        (World world, Entity[] agents) = SwarmWorld.Uniform(30);
+        using (world)
+        {
+            for (int i = 0; i < agents.Length; i++)
+            {
+                world.Add(agents[i], new DecisionPeriod { Period = 3, Phase = i % 3 }); // scattered phases are correct too
+            }
+
+            using TrainingPipeline pipeline = OnBackend.Default(backend, new PipelineOptions { Threads = 2 });
+            if (backend == TestBackend.OpenCl)
+            {
+                byte[] before = OnBackend.Snapshot(world, agents);
+                var error = Assert.Throws<NotSupportedException>(() => pipeline.Run(world));
+                Assert.Contains("DecisionPeriod", error.Message);
+                Assert.Equal(before, OnBackend.Snapshot(world, agents));
+                return;
+            }
+
+            for (int tick = 0; tick < 9; tick++)
+            {
+                SwarmWorld.WriteSamples(world, agents.Select(a => (SwarmWorld.Swarm, a)), tick);
+                float[][] outputs = [.. agents.Select(a => SwarmWorld.Swarm.ReadOutputs(world, a).ToArray())];
+                TickReport report = pipeline.Run(world);
+                Assert.Equal((30, 10, 10, 0), (report.Entities, report.EntitiesInferred, report.EntitiesTrained, report.EntitiesDeferred));
+                for (int i = 0; i < agents.Length; i++)
+                {
+                    bool due = tick % 3 == i % 3;
+                    bool changed = !outputs[i].AsSpan().SequenceEqual(SwarmWorld.Swarm.ReadOutputs(world, agents[i]));
+                    Assert.True(due == changed, "agent " + i + " at tick " + tick + ": due " + due + ", outputs changed " + changed);
+                    Assert.Equal((tick / 3) + (i % 3 <= tick % 3 ? 1 : 0), world.Get<TrainingState>(agents[i]).OptimizerSteps);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(3, 3)]
+    [InlineData(3, -1)]
+    public void A_period_below_one_or_a_phase_outside_it_is_refused_naming_the_entity_and_nothing_changes(int period, int phase)
+    {
+        (World world, Entity[] agents) = SwarmWorld.Uniform(8);
+        using (world)
+        {
+            for (int i = 0; i < agents.Length; i++)
+            {
+                world.Add(agents[i], i == 5 ? new DecisionPeriod { Period = period, Phase = phase } : new DecisionPeriod { Period = 3, Phase = i % 3 });
+            }
+
+            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
+            SwarmWorld.WriteSamples(world, agents.Select(a => (SwarmWorld.Swarm, a)), 0);
+            byte[] before = OnBackend.Snapshot(world, agents);
+            var error = Assert.Throws<ModelDataException>(() => pipeline.Run(world));
+            Assert.Equal(agents[5], error.Entity);
+            Assert.Contains("DecisionPeriod needs Period >= 1", error.Message);
+            Assert.Contains("got Period " + period + ", Phase " + phase, error.Message);
+            Assert.Equal(before, OnBackend.Snapshot(world, agents));
+        }
+    }
+
+    [Fact]
+    public void A_budgeted_schedule_equals_the_same_schedule_run_unbudgeted_in_another_world()
+    {
+        // World A: 200 agents every 4 ticks under a fake-clock budget that trains 30 of the 50 due a tick.
+        (World a, Entity[] agents, ChargeStage infer, ChargeStage train, TrainingPipeline budgeted) =
+            WholeTickBudgetTests.Build(200, period: 4, TimeSpan.FromTicks(1650));
+        // World B: the same agents, unbudgeted; each tick the test makes due exactly those A trained (full pipeline),
+        // then exactly those A only inferred (the stages that run when not training).
+        (World b, Entity[] twins) = SwarmWorld.Uniform(200);
+        using (a)
+        using (b)
+        using (budgeted)
+        {
+            const int Never = 1 << 20;
+            foreach (Entity twin in twins)
+            {
+                b.Add(twin, new DecisionPeriod { Period = Never, Phase = 1 });
+            }
+
+            using TrainingPipeline full = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 2 });
+            using var inferenceOnly = new TrainingPipeline(
+                TrainingPipeline.DefaultStages().Where(s => ((IBlockStage)s).RunsWhenNotTraining), new PipelineOptions { Threads = 2 });
+            int trainedTotal = 0;
+            for (int tick = 0; tick < 24; tick++)
+            {
+                int[] inferred = (int[])infer.Counts.Clone();
+                int[] trained = (int[])train.Counts.Clone();
+                SwarmWorld.WriteSamples(a, agents.Select(x => (SwarmWorld.Swarm, x)), tick);
+                infer.Tick = train.Tick = tick;
+                TickReport report = budgeted.Run(a);
+                Assert.InRange(report.EntitiesTrained, tick == 1 ? 0 : 1, report.EntitiesInferred - (tick == 0 ? 0 : 1));
+                trainedTotal += report.EntitiesTrained;
+
+                SwarmWorld.WriteSamples(b, twins.Select(x => (SwarmWorld.Swarm, x)), tick);
+                MakeDue(b, twins, i => train.Counts[agents[i].Id] > trained[agents[i].Id], tick, Never);
+                full.Run(b);
+                MakeDue(b, twins, i => infer.Counts[agents[i].Id] > inferred[agents[i].Id] && train.Counts[agents[i].Id] == trained[agents[i].Id], tick, Never);
+                inferenceOnly.Run(b);
+                Assert.Equal(Snapshot(a, agents), Snapshot(b, twins));
+            }
+
+            Assert.InRange(trainedTotal, 24 * 20, 24 * 40); // the budget trained a real share, not all or none
+        }
+    }
+
+    private static void MakeDue(World world, Entity[] twins, Func<int, bool> due, int tick, int never)
+    {
+        for (int i = 0; i < twins.Length; i++)
+        {
+            world.Set(twins[i], new DecisionPeriod { Period = never, Phase = due(i) ? tick : tick + 1 });
+        }
+    }
+
+    /// <summary>Every component's bytes but the decision period (which differs between the worlds by design).</summary>
+    private static byte[] Snapshot(World world, Entity[] entities)
+    {
+        var bytes = new List<byte>();
+        foreach (Entity entity in entities)
+        {
+            foreach (ComponentType type in world.GetComponentTypes(entity))
+            {
+                if (type != ComponentType.Of<DecisionPeriod>())
+                {
+                    bytes.AddRange(world.GetBytes(entity, type).ToArray());
+                }
+            }
+        }
+
+        return [.. bytes];
+    }
+}
