@@ -175,7 +175,7 @@ public sealed class TrainingPipeline : IDisposable
         long start = Stopwatch.GetTimestamp();
         long clockStart = Options.TrainingBudget is null ? 0 : Options.Clock.GetTimestamp();
         Array.Clear(_stageTicks);
-        _plan.BeginTick(world, _ticks, Options, _executor.Parallelism, canSchedule: _executor is CpuExecutor);
+        _plan.BeginTick(world, _ticks, Options, _executor.Parallelism, canSchedule: _executor.SchedulesRows);
         _firstAdmission = true;
         TickReport report = LastReport;
         _executor.BeginTick(world);
