@@ -22,8 +22,8 @@ internal sealed partial class ArchetypeBuffers
 
     /// <summary>The flag bits that keep an entity out of inference (bad data) and out of training (bad data, or outside
     /// the training window).</summary>
-    private const int InferenceExclude = (int)Components.TickOutcome.LeftOut;
-    private const int TrainingExclude = (int)Components.TickOutcome.LeftOut | DeviceSettingsLayout.FlagResting;
+    private const int InferenceExclude = (int)Components.TickOutcome.LeftOut | DeviceSettingsLayout.FlagDeferred;
+    private const int TrainingExclude = InferenceExclude | DeviceSettingsLayout.FlagResting;
 
     private int _pending;
 

@@ -38,12 +38,22 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
     }
 
-    /// <summary>Marks rows <c>[firstRow, firstRow + rows)</c> as outside this tick's training window.</summary>
-    public void MarkResting(int firstRow, int rows)
+    /// <summary>Marks every row as not served this tick (the plan's blocks then clear it with <see cref="MarkServed"/>).</summary>
+    public void MarkAllDeferred()
+    {
+        foreach (ref int flag in HostFlags.AsSpan(0, Count))
+        {
+            flag |= DeviceSettingsLayout.FlagDeferred;
+        }
+    }
+
+    /// <summary>Marks rows <c>[firstRow, firstRow + rows)</c> as served this tick, and, unless
+    /// <paramref name="trains"/>, as outside its training window.</summary>
+    public void MarkServed(int firstRow, int rows, bool trains)
     {
         foreach (ref int flag in HostFlags.AsSpan(firstRow, rows))
         {
-            flag |= DeviceSettingsLayout.FlagResting;
+            flag = (flag & ~DeviceSettingsLayout.FlagDeferred) | (trains ? 0 : DeviceSettingsLayout.FlagResting);
         }
     }
 
@@ -84,7 +94,7 @@ internal sealed unsafe partial class ArchetypeBuffers
             ReadOnlySpan<Entity> entities = chunk.Entities;
             for (int r = 0; r < states.Length; r++)
             {
-                var outcome = (TickOutcome)(HostFlags[index + r] & 0xFF & ~DeviceSettingsLayout.FlagResting);
+                var outcome = (TickOutcome)(HostFlags[index + r] & 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred));
                 states[r].Outcome = outcome;
                 if ((outcome & TickOutcome.StepSkipped) != 0)
                 {

@@ -45,6 +45,10 @@ internal static class DeviceSettingsLayout
     /// the training stages leave it alone, inference runs.</summary>
     public const int FlagResting = 1 << 7;
 
+    /// <summary>The flag bit of an entity the tick does not serve at all (not due under its <c>DecisionPeriod</c>, or
+    /// deferred by the budget): no stage touches it, inference included.</summary>
+    public const int FlagDeferred = 1 << 6;
+
     /// <summary>The fused kernel's bit for taking the tick-start snapshot (after the stage bits).</summary>
     public const int StageSnapshot = 1 << 8;
 
@@ -121,6 +125,7 @@ internal static class DeviceSettingsLayout
         }
 
         Define(text, "FLAG_RESTING", FlagResting);
+        Define(text, "FLAG_DEFERRED", FlagDeferred);
         foreach (OpenClStageKind stage in Enum.GetValues<OpenClStageKind>())
         {
             Define(text, "STAGE_" + stage.ToString().ToUpperInvariant(), 1 << (int)stage);

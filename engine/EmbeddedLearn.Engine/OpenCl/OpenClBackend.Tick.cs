@@ -159,7 +159,7 @@ public sealed partial class OpenClBackend
             total += stageTicks[s];
         }
 
-        plan.RecordDeviceTick(total, plan.TrainingBlocks);
+        plan.RecordDeviceTick(total, plan.TrainingBlocks, plan.EntitiesInferred);
     }
 
     /// <summary>After an <see cref="OpenClException"/> during a tick: writes into <paramref name="world"/> the state
@@ -232,14 +232,16 @@ public sealed partial class OpenClBackend
         {
             buffers.UploadSamples();
             buffers.FillFlags();
+            buffers.MarkAllDeferred();
         }
 
+        // The plan's blocks are the rows this tick serves (all of them unless decision periods or the budget defer some).
         for (int i = 0; i < plan.Count; i++)
         {
-            int a = plan.Trains(i) ? -1 : IndexOf(plan.Range(i).Archetype);
+            int a = IndexOf(plan.Range(i).Archetype);
             if (a >= 0)
             {
-                _archetypes[a].MarkResting(plan.ArchetypeRow(i), plan.Range(i).Length);
+                _archetypes[a].MarkServed(plan.ArchetypeRow(i), plan.Range(i).Length, plan.Trains(i));
             }
         }
 

@@ -200,10 +200,24 @@ internal sealed partial class BlockPlan
     public int TrainingBlocks => _trainCount;
 
     /// <summary>Records a device's whole tick: <paramref name="ticks"/> (Stopwatch ticks of device time) for
-    /// <paramref name="trainedBlocks"/> trained blocks. The device runs inference fused with training, so its cost is
-    /// taken as part of a trained block's (inference is not budgeted separately on a device); then folds it in.</summary>
-    public void RecordDeviceTick(long ticks, int trainedBlocks)
+    /// <paramref name="trainedBlocks"/> trained blocks and <paramref name="servedRows"/> served rows. The device runs
+    /// inference fused with training, so its cost cannot be split: unscheduled, it is taken as part of a trained
+    /// block's (inference is not budgeted separately); scheduled, as the cost of training the served rows.</summary>
+    public void RecordDeviceTick(long ticks, int trainedBlocks, int servedRows)
     {
+        if (_scheduled)
+        {
+            // A fused device tick cannot be split into inference and training: its time is charged to the rows it
+            // served as training rows (the schedule then takes inference to cost as much, the conservative reading).
+            if (ticks > 0 && servedRows > 0)
+            {
+                _schedule.Costs.Record(trained: true, servedRows, ticks);
+                _schedule.Costs.Update();
+            }
+
+            return;
+        }
+
         if (trainedBlocks <= 0 || ticks <= 0)
         {
             return;

@@ -2,9 +2,9 @@
 // S (the tile, see common.cl; a multiple of VW). In the stage and fused kernels item w handles entities w * VW to
 // w * VW + VW - 1 (lanes past n compute on zero padding and are never read); the conversions run one work-item
 // per entity. The launch is rounded up to whole work-groups; items starting at or past n do nothing.
-// flags holds one int per entity (the tick's outcome bits, OUTCOME_*, and FLAG_RESTING; OFF(e, 1) == e): a stage
-// runs on the lanes whose flags share no bit with its `exclude` (OUTCOME_LEFTOUT for forward: an entity with bad
-// data; OUTCOME_LEFTOUT | FLAG_RESTING for training stages: also the entities outside the training budget's window).
+// flags holds one int per entity (the tick's outcome bits, OUTCOME_*, FLAG_DEFERRED and FLAG_RESTING; OFF(e, 1) == e):
+// a stage runs on the lanes whose flags share no bit with its `exclude` (for forward: an entity with bad data, or one
+// the tick does not serve; for training stages: also the entities outside the training budget's window).
 
 #define EL_ON(fl, exclude) ((LD(fl, 0) & (exclude)) == 0)
 
@@ -105,8 +105,8 @@ __kernel void fused_tick(int n, int S, int stages, int layers, __global const in
     long oi = OFF(e, SI_COUNT);
     long ot = OFF(e, ST_COUNT);
     __global int* fl = flags + OFF(e, 1);
-    vi infer = EL_ON(fl, OUTCOME_LEFTOUT);
-    vi train = EL_ON(fl, OUTCOME_LEFTOUT | FLAG_RESTING);
+    vi infer = EL_ON(fl, OUTCOME_LEFTOUT | FLAG_DEFERRED);
+    vi train = EL_ON(fl, OUTCOME_LEFTOUT | FLAG_DEFERRED | FLAG_RESTING);
     if (stages & STAGE_SNAPSHOT)
     {
         for (int k = 0; k < ST_COUNT; k++) ST(st + ot, k, LD(snapState + ot, k));
