@@ -159,7 +159,7 @@ public sealed partial class OpenClBackend
             total += stageTicks[s];
         }
 
-        plan.RecordDeviceTick(total, plan.TrainingBlocks, plan.EntitiesInferred);
+        plan.RecordDeviceTick(total, plan.EntitiesInferred);
     }
 
     /// <summary>After an <see cref="OpenClException"/> during a tick: writes into <paramref name="world"/> the state

@@ -52,9 +52,6 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     /// <inheritdoc/>
     internal override int Parallelism => 1;
 
-    /// <inheritdoc/>
-    internal override bool SchedulesRows => true; // rows the plan does not serve get the deferred flag
-
     /// <summary>Creates a backend on the device <paramref name="selection"/> picks (default: a GPU or accelerator).</summary>
     /// <exception cref="OpenClException">No usable device; the message gives the probe's reason.</exception>
     public static OpenClBackend Create(OpenClSelection? selection = null) =>

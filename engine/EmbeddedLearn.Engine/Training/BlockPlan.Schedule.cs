@@ -3,7 +3,7 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Training;
 
-/// <summary>The CPU's per-row schedule: decision periods and a budget covering inference and training together
+/// <summary>The per-row schedule: decision periods and a budget covering inference and training together
 /// (<see cref="TickSchedule"/>); blocks are then runs of served rows that all train or all only infer.</summary>
 internal sealed partial class BlockPlan
 {
@@ -18,18 +18,16 @@ internal sealed partial class BlockPlan
     /// <summary>The clock block costs are measured with.</summary>
     public ITickClock Clock { get; private set; } = StopwatchClock.Instance;
 
-    /// <summary>Model entities this tick inferred (all of them unless the CPU schedule is on).</summary>
+    /// <summary>Model entities this tick inferred (all of them unless the schedule is on).</summary>
     public int EntitiesInferred => _scheduled ? _schedule.Inferred : EntityCount;
 
     /// <summary>Model entities due this tick that the budget deferred to a later one.</summary>
     public int EntitiesDeferred => _scheduled ? _schedule.Deferred : 0;
 
-    /// <summary>Starts tick <paramref name="tick"/> (0-based): with a budget or decision periods and an executor that
-    /// can defer rows (<paramref name="canSchedule"/>, the CPU), decides which entities it serves and trains.</summary>
-    /// <exception cref="NotSupportedException">The executor cannot defer rows and an entity has a
-    /// <see cref="DecisionPeriod"/> (nothing changed).</exception>
+    /// <summary>Starts tick <paramref name="tick"/> (0-based): with a budget or decision periods, decides which
+    /// entities it serves and trains.</summary>
     /// <exception cref="ModelDataException">A decision period is below 1 or its phase outside it (nothing changed).</exception>
-    public void BeginTick(World world, long tick, PipelineOptions options, int parallelism, bool canSchedule)
+    public void BeginTick(World world, long tick, PipelineOptions options, int parallelism)
     {
         EntitiesTrained = -1;
         RefreshModels(world);
@@ -39,14 +37,8 @@ internal sealed partial class BlockPlan
             periods |= archetype.Has(ComponentType.Of<DecisionPeriod>());
         }
 
-        if (periods && !canSchedule)
-        {
-            throw new NotSupportedException("The DecisionPeriod component is supported on the CPU backend only; this executor "
-                + "runs every model entity every tick. Remove DecisionPeriod or use the CPU backend (nothing changed).");
-        }
-
         Clock = options.Clock;
-        _scheduled = canSchedule && (periods || options.TrainingBudget is not null);
+        _scheduled = periods || options.TrainingBudget is not null;
         (_tick, _options, _parallelism) = (tick, options, parallelism);
         if (_scheduled)
         {

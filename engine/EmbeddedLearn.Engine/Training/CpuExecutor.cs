@@ -44,9 +44,6 @@ public sealed class CpuExecutor : TickExecutor
     /// <inheritdoc/>
     internal override int Parallelism => _pool.ThreadCount;
 
-    /// <inheritdoc/>
-    internal override bool SchedulesRows => true;
-
     /// <summary>Per-thread scratch floats for the built-in stages on entities of <paramref name="spec"/>.</summary>
     internal static float[] ThreadScratch(ModelSpec spec)
     {

@@ -13,9 +13,6 @@ public static class HostResidency
 {
     private static readonly ConditionalWeakTable<World, IHostSynchronizer> Owners = [];
 
-    /// <summary>Records that <paramref name="owner"/> holds <paramref name="world"/>'s model state.</summary>
-    public static void Register(World world, IHostSynchronizer owner) => Owners.AddOrUpdate(world, owner);
-
     /// <summary>Forgets <paramref name="owner"/> for <paramref name="world"/> (if it is the one recorded).</summary>
     public static void Unregister(World world, IHostSynchronizer owner)
     {

@@ -10,14 +10,13 @@ public sealed record PipelineOptions
     /// <summary>
     /// Time the block stages may take per tick (wall clock on the CPU, device time on a device), or null (the default)
     /// to serve every due entity and train every trainable one every tick.
-    /// On the CPU the budget covers inference and training together: of the entities due this tick (all of them, or
+    /// The budget covers inference and training together, on every backend: of the entities due this tick (all of them, or
     /// those whose <see cref="Components.DecisionPeriod"/> falls due, plus those deferred earlier) it serves
     /// (infers) as many as fit, in a rotation that starts where the last tick stopped, and trains those of them it
     /// still fits, preferring the ones served most often since they last trained; both sized from per-entity costs
     /// measured with <see cref="Clock"/> on earlier ticks (inference first: under overload nothing trains). Entities
     /// left out are deferred (<see cref="TickReport.EntitiesDeferred"/>; their outputs stay from their last decision).
-    /// On an OpenCL device, inference (stages whose <see cref="IBlockStage.RunsWhenNotTraining"/> is true) runs for
-    /// every entity and the budget picks a rotating window of blocks that train.
+    /// On an OpenCL device the costs come from the fused tick's device time, charged to the rows it served.
     /// Which entities run then depends on timing, so results are no longer reproducible run to run (unless the clock
     /// is a deterministic fake).
     /// </summary>

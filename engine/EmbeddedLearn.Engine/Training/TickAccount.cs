@@ -17,9 +17,9 @@ internal sealed class TickAccount
     /// <summary>Empties every list and makes room for <paramref name="entities"/> entries in each.</summary>
     public void Begin(int entities)
     {
+        Reserve(entities);
         foreach (EntityList list in (ReadOnlySpan<EntityList>)[LeftOut, StepSkipped, Clipped, Quarantined])
         {
-            list.Reserve(entities);
             list.Clear();
         }
     }

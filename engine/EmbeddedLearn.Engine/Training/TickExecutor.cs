@@ -18,11 +18,6 @@ public abstract class TickExecutor : IDisposable
     /// <summary>What runs the stages, one line (for example the OpenCL platform and device).</summary>
     public abstract string Description { get; }
 
-    /// <summary>Whether the executor can serve any subset of rows (decision periods, a budget covering inference too):
-    /// the CPU can; a device executor that launches whole archetypes does not (the pipeline then refuses
-    /// <c>DecisionPeriod</c> and budgets training only).</summary>
-    internal virtual bool SchedulesRows => false;
-
     /// <summary>Workers the block stages are spread over (threads on the CPU, 1 for a device queue): the training
     /// budget multiplies the wall-clock budget by it.</summary>
     internal abstract int Parallelism { get; }

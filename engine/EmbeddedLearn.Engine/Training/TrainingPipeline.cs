@@ -175,7 +175,7 @@ public sealed class TrainingPipeline : IDisposable
         long start = Stopwatch.GetTimestamp();
         long clockStart = Options.TrainingBudget is null ? 0 : Options.Clock.GetTimestamp();
         Array.Clear(_stageTicks);
-        _plan.BeginTick(world, _ticks, Options, _executor.Parallelism, canSchedule: _executor.SchedulesRows);
+        _plan.BeginTick(world, _ticks, Options, _executor.Parallelism);
         _firstAdmission = true;
         TickReport report = LastReport;
         _executor.BeginTick(world);
@@ -286,7 +286,7 @@ public sealed class TrainingPipeline : IDisposable
         try
         {
             CheckBlocks(world, reads);
-            _plan.PlanTraining(Options.TrainingBudget, _executor.Parallelism);
+            _plan.PlanTraining(Options.TrainingBudget);
             _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
             if (Options.TrainingBudget is not null)
             {

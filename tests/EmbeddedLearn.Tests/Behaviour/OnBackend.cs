@@ -17,16 +17,8 @@ internal static class OnBackend
     public static TheoryData<TestBackend> All => new() { TestBackend.Cpu, TestBackend.OpenCl };
 
     /// <summary>A pipeline of <paramref name="stages"/> on <paramref name="backend"/>.</summary>
-    public static TrainingPipeline Pipeline(TestBackend backend, IEnumerable<IPipelineStage> stages, PipelineOptions? options = null)
-    {
-        if (backend == TestBackend.Cpu)
-        {
-            return new TrainingPipeline(stages, options);
-        }
-
-        OpenClTestDevice.Require();
-        return new TrainingPipeline(stages, options, OpenClBackend.Create(OpenClTestDevice.Selection));
-    }
+    public static TrainingPipeline Pipeline(TestBackend backend, IEnumerable<IPipelineStage> stages, PipelineOptions? options = null) =>
+        backend == TestBackend.Cpu ? new TrainingPipeline(stages, options) : new TrainingPipeline(stages, options, Executor(backend));
 
     /// <summary>An executor for <paramref name="backend"/> that several pipelines can share in turn
     /// (<c>ownsExecutor: false</c>; an OpenCL device compiles its kernels once).</summary>

@@ -39,9 +39,10 @@ public sealed class ForwardStage : IBlockStage
         Span<float> activations = block.Floats(spec.Activations);
         Span<float> outputs = block.Floats(spec.Outputs);
         bool trainable = block.Has(ComponentType.Of<TrainingState>());
+        ReadOnlySpan<TrainingState> states = trainable ? block.States : default;
         for (int i = 0; i < block.Count; i++)
         {
-            if (trainable ? (block.States[i].Outcome & TickOutcome.LeftOut) != 0 : block.IsLeftOut(i))
+            if (trainable ? (states[i].Outcome & TickOutcome.LeftOut) != 0 : block.IsLeftOut(i))
             {
                 continue; // bad data: its outputs and activations keep the values of its last tick
             }
