@@ -33,10 +33,10 @@ root.SetAction(parse =>
             "{0,8}   {1,11:F2}   {2,15:F1}   {3,8}   {4,11}", m.Tick, m.ManagedMiB, m.WorkingSetMiB, m.Entities, m.Quarantined)));
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "{0} ticks in {1:F1} s: {2} checkpoints, {3} entities left out for bad data, {4} steps skipped, {5} exceptions; "
-            + "managed heap {6:+0.00;-0.00} MiB and working set {7:+0.0;-0.0} MiB from the second sample to the last; "
+            + "managed heap {6:+0.00;-0.00;0.00} MiB and working set {7:+0.0;-0.0;0.0} MiB from the second sample to the last; "
             + "{8} of {9} models equal to the run without checkpoints: {10}",
             options.Ticks, result.Seconds, result.Checkpoints, result.LeftOut, result.StepsSkipped, result.Exceptions,
-            result.ManagedGrowthMiB, result.WorkingSetGrowthMiB, result.ModelsCompared - result.ModelsDiffering, result.ModelsCompared,
+            Math.Round(result.ManagedGrowthMiB, 2) + 0.0, Math.Round(result.WorkingSetGrowthMiB, 1) + 0.0, result.ModelsCompared - result.ModelsDiffering, result.ModelsCompared,
             result.Passed ? "PASS" : "FAIL"));
         return result.Passed ? 0 : 1;
     }
