@@ -118,6 +118,30 @@ public class QPipelineTests
     }
 
     [Fact]
+    public void Decision_periods_spread_agents_over_ticks_and_each_decides_and_trains_on_its_own_ticks()
+    {
+        using var c = new QAgentCase(8, doubleDqn: false, agents: 6);
+        for (int i = 0; i < c.Agents.Count; i++)
+        {
+            c.World.Add(c.Agents[i], new DecisionPeriod { Period = 3, Phase = i * 3 / c.Agents.Count });
+        }
+
+        using var pipeline = new TrainingPipeline(QAgentSpec.Stages());
+        for (int tick = 0; tick < 9; tick++)
+        {
+            TickReport report = pipeline.Run(c.World);
+            Assert.Equal(2, report.EntitiesInferred);
+            for (int i = 0; i < c.Agents.Count; i++)
+            {
+                int phase = i * 3 / c.Agents.Count;
+                long expected = (tick / 3) + (tick % 3 >= phase ? 1 : 0);
+                Assert.Equal(expected, c.World.Get<QAgentState>(c.Agents[i]).Decisions);
+                Assert.Equal(expected, c.World.Get<TrainingState>(c.Agents[i]).OptimizerSteps);
+            }
+        }
+    }
+
+    [Fact]
     public void Results_are_bitwise_identical_for_any_thread_count()
     {
         byte[] Run(int threads)
