@@ -93,6 +93,32 @@ public class QPipelineTests
         Assert.False(c.World.Has<Quarantined>(c.Agents[1]));
     }
 
+    [Theory]
+    [InlineData(5f)]
+    [InlineData(-1f)]
+    [InlineData(1.5f)]
+    [InlineData(float.NaN)]
+    public void An_invalid_action_in_a_hand_written_ring_is_contained_by_the_guard(float action)
+    {
+        using var c = new QAgentCase(9, doubleDqn: false, agents: 2);
+        Span<float> ring = c.World.GetSpan<float>(c.Agents[0], c.Spec.ReplayBuffer);
+        for (int t = 0; t < c.Spec.Capacity; t++)
+        {
+            ring[(t * c.Spec.TransitionWidth) + c.Spec.ObservationWidth] = action;
+        }
+
+        float[] parameters = c.World.GetSpan<float>(c.Agents[0], c.Spec.Model.Parameters).ToArray();
+        float[] neighbour = c.World.GetSpan<float>(c.Agents[1], c.Spec.Model.Targets).ToArray();
+        using var pipeline = new TrainingPipeline(QAgentSpec.Stages());
+        TickReport report = pipeline.Run(c.World);
+
+        Assert.Equal([c.Agents[0]], report.StepsSkipped.ToArray());
+        Assert.Equal(parameters, c.World.GetSpan<float>(c.Agents[0], c.Spec.Model.Parameters).ToArray());
+        Assert.Equal(1, c.World.Get<TrainingState>(c.Agents[1]).OptimizerSteps);
+        Assert.NotEqual(neighbour, c.World.GetSpan<float>(c.Agents[1], c.Spec.Model.Targets).ToArray()); // its own targets
+        Assert.All(c.World.GetSpan<float>(c.Agents[1], c.Spec.Model.Targets).ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
     [Fact]
     public void Under_a_tiny_budget_agents_act_and_train_in_turn_as_every_stage_is_budgeted()
     {
