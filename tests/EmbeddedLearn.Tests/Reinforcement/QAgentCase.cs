@@ -24,11 +24,12 @@ internal sealed class QAgentCase : IDisposable
         Batch = 1 + (seed % 6);
         Spec = QAgentSpec.Get(ModelSpec.Get(ModelLayout.Parse(widths, activation), Batch), capacity);
         Gamma = (float)(0.5 + (0.49 * Random.NextDouble()));
+        Reduction = (LossReduction)(seed % 3);
         Q = QLearningSettings.Dqn(gamma: Gamma, doubleDqn: doubleDqn, targetSyncPeriod: 1000, minReplay: 1);
         World = new World();
         for (int a = 0; a < agents; a++)
         {
-            Entity e = Spec.Spawn(World, TrainingSettings.Sgd(0.05f), Q, (ulong)((seed * 31) + a));
+            Entity e = Spec.Spawn(World, TrainingSettings.Sgd(0.05f, reduction: Reduction), Q, (ulong)((seed * 31) + a));
             // A target network different from the online one, so DQN and Double-DQN differ.
             float[] target = KernelAssert.RandomFloats(Random, Layout.ParameterCount, 0.6);
             target.CopyTo(World.GetSpan<float>(e, Spec.TargetParameters));
@@ -48,6 +49,9 @@ internal sealed class QAgentCase : IDisposable
 
     public float Gamma { get; }
 
+    /// <summary>The MSE reduction of the agents (mean, sum or none, by seed).</summary>
+    public LossReduction Reduction { get; }
+
     public QLearningSettings Q { get; }
 
     public QAgentSpec Spec { get; }
@@ -58,7 +62,7 @@ internal sealed class QAgentCase : IDisposable
 
     public List<Entity> Agents { get; } = [];
 
-    public override string ToString() => $"{Spec} gamma {Gamma} {(Q.DoubleDqn ? "Double-DQN" : "DQN")}";
+    public override string ToString() => $"{Spec} gamma {Gamma} {(Q.DoubleDqn ? "Double-DQN" : "DQN")} reduction {Reduction}";
 
     public void Dispose() => World.Dispose();
 

@@ -63,7 +63,9 @@ public class TdTargetReferenceTests
 
                 expectedTaken[j] = y[j];
                 actualTaken[j] = targets[(j * actions) + a];
-                dOut[(j * actions) + a] = 2 * (q[(j * actions) + a] - y[j]) / (c.Batch * actions); // MSE, reduction mean
+                // MSE: 2 (o - t) / N with reduction mean (N = B A), 2 (o - t) with sum and none.
+                double count = c.Reduction == LossReduction.Mean ? c.Batch * actions : 1;
+                dOut[(j * actions) + a] = 2 * (q[(j * actions) + a] - y[j]) / count;
             }
 
             KernelAssert.Close(expectedTaken, actualTaken, what: $"{c} {agent} TD targets");
