@@ -1,6 +1,8 @@
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Tests.Behaviour;
+using EmbeddedLearn.Tests.OpenCl;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
 using Xunit;
@@ -196,10 +198,22 @@ public class QPipelineTests
     }
 
     [SkippableFact]
-    public void OpenCl_refuses_the_q_learning_stages_by_name()
+    public void OpenCl_refuses_the_q_learning_stages_by_name_and_auto_runs_them_on_the_cpu()
     {
         using TickExecutor device = OnBackend.Executor(TestBackend.OpenCl);
         var error = Assert.Throws<NotSupportedException>(() => new TrainingPipeline(QAgentSpec.Stages(), null, device, ownsExecutor: false));
         Assert.StartsWith("Stage Act is a custom block stage (StageKind.Custom)", error.Message, StringComparison.Ordinal);
+        var asked = Assert.Throws<NotSupportedException>(() =>
+            TrainingBackends.CreatePipeline(BackendKind.OpenCl, QAgentSpec.Stages(), null, out _, OpenClTestDevice.Selection));
+        Assert.StartsWith("Stage Act is a custom block stage", asked.Message, StringComparison.Ordinal);
+
+        using FallbackPipeline auto = TrainingBackends.CreatePipeline(BackendKind.Auto, QAgentSpec.Stages(), null, out string description,
+            OpenClTestDevice.Selection);
+        Assert.Equal(BackendKind.Cpu, auto.ActiveBackend);
+        Assert.StartsWith("CPU backend (Auto asked for; the OpenCL device cannot run this pipeline: Stage Act is a custom block stage",
+            description, StringComparison.Ordinal);
+        using var c = new QAgentCase(2, doubleDqn: false, agents: 2);
+        auto.Run(c.World);
+        Assert.Equal(1, c.World.Get<TrainingState>(c.Agents[0]).OptimizerSteps);
     }
 }
