@@ -166,6 +166,10 @@ public sealed class QAgentSpec
         ArgumentNullException.ThrowIfNull(world);
         training.ThrowIfInvalid();
         q.ThrowIfInvalid();
+        if (CheckMinReplay(q) is string error)
+        {
+            throw new ArgumentException("Invalid QLearningSettings: " + error + ".", nameof(q));
+        }
         Entity entity = world.Create(WithAgent(Model.SignatureFor(training)));
         world.Set(entity, training);
         world.Set(entity, q);
@@ -258,6 +262,11 @@ public sealed class QAgentSpec
 
         return model;
     }
+
+    /// <summary>Null when <paramref name="q"/>'s <see cref="QLearningSettings.MinReplay"/> fits this spec's ring, else
+    /// what is wrong (an agent waiting for more transitions than its ring holds would never train).</summary>
+    internal string? CheckMinReplay(in QLearningSettings q) => q.MinReplay <= Capacity ? null : string.Format(
+        CultureInfo.InvariantCulture, "MinReplay is {0}; the replay ring holds at most {1} transitions", q.MinReplay, Capacity);
 
     /// <inheritdoc/>
     public override string ToString() =>
