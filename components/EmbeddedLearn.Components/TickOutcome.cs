@@ -20,4 +20,12 @@ public enum TickOutcome : byte
     /// <summary>This tick's failure was its <see cref="TrainingSettings.FailuresBeforeQuarantine"/>-th in a row: it was
     /// quarantined (the <see cref="Quarantined"/> component was added).</summary>
     Quarantined = 8,
+
+    /// <summary>Sat the tick out without fault: a stage found nothing to learn from yet (a replay buffer holding fewer
+    /// transitions than its agent's minimum). Every later training stage leaves it untouched, as for
+    /// <see cref="LeftOut"/>, but it is not bad data and counts as no failure.</summary>
+    Waiting = 16,
+
+    /// <summary>Either reason a training stage leaves an entity untouched: <see cref="LeftOut"/> or <see cref="Waiting"/>.</summary>
+    SitsOut = LeftOut | Waiting,
 }

@@ -47,7 +47,7 @@ public sealed class CpuExecutor : TickExecutor
     /// <summary>Per-thread scratch floats for the built-in stages on entities of <paramref name="spec"/>.</summary>
     internal static float[] ThreadScratch(ModelSpec spec)
     {
-        int length = DenseBackward.ScratchLength(spec.Layout, spec.Batch);
+        int length = TrainingPipeline.ScratchLength(spec);
         float[]? scratch = t_scratch;
         if (scratch is null || scratch.Length < length)
         {

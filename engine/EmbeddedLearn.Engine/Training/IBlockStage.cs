@@ -17,6 +17,13 @@ public interface IBlockStage : IPipelineStage
     /// default, for training stages).</summary>
     bool RunsWhenNotTraining => false;
 
+    /// <summary>Checks <paramref name="block"/> before any stage of the tick changed anything, throwing
+    /// <see cref="ModelDataException"/> (naming the entity, component, field and value) for data this stage cannot run
+    /// on, such as its own settings out of range; the pipeline then refuses the whole tick. Does nothing by default.</summary>
+    void Admit(in ModelBlock block)
+    {
+    }
+
     /// <summary>Processes <paramref name="block"/>.</summary>
     void Execute(in ModelBlock block);
 }

@@ -3,6 +3,7 @@ using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
 using EmbeddedLearn.Training.Optimizers;
+using EmbeddedLearn.Training.Reinforcement;
 using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Training;
@@ -100,11 +101,12 @@ public sealed class TrainingPipeline : IDisposable
     /// <summary>An inference-only pipeline: Forward alone.</summary>
     public static TrainingPipeline CreateInference(PipelineOptions? options = null) => new([new ForwardStage()], options);
 
-    /// <summary>Scratch floats one thread needs to run the built-in stages on entities of <paramref name="spec"/>.</summary>
+    /// <summary>Scratch floats one thread needs to run the built-in stages on entities of <paramref name="spec"/>: the
+    /// larger of backward's and the Q-learning stages' (two extra forward passes of the batch).</summary>
     public static int ScratchLength(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return DenseBackward.ScratchLength(spec.Layout, spec.Batch);
+        return Math.Max(DenseBackward.ScratchLength(spec.Layout, spec.Batch), TdTargetStage.ScratchLength(spec));
     }
 
     /// <summary>Runs one tick over <paramref name="world"/> and returns its report (<see cref="LastReport"/>).</summary>
@@ -200,9 +202,13 @@ public sealed class TrainingPipeline : IDisposable
 
             int end = stage;
             ModelData reads = ModelData.None;
+            ModelData written = ModelData.None;
             while (end < _stages.Length && _stages[end] is IBlockStage)
             {
-                reads |= _stages[end].Reads;
+                // What an earlier stage of the run produced (a replay sampler's inputs, a TD stage's targets) is not the
+                // game's data: it is not checked on entry, and the guard catches what bad values turn into.
+                reads |= _stages[end].Reads & ~written;
+                written |= _stages[end].Writes;
                 end++;
             }
 
@@ -244,7 +250,7 @@ public sealed class TrainingPipeline : IDisposable
         world.EnterQuery();
         try
         {
-            CheckBlocks(world, reads);
+            CheckBlocks(world, reads, 0, 0);
         }
         finally
         {
@@ -252,13 +258,19 @@ public sealed class TrainingPipeline : IDisposable
         }
     }
 
-    /// <summary>Admits the blocks into the next stages: refuses the tick, changing nothing, on invalid settings; then
-    /// leaves out the entities whose inputs or targets (as <paramref name="reads"/> names them) are not finite.</summary>
-    private void CheckBlocks(World world, ModelData reads)
+    /// <summary>Admits the blocks into the next stages: refuses the tick, changing nothing, on invalid settings (the
+    /// training settings, and what block stages <paramref name="first"/> to <paramref name="end"/> check themselves);
+    /// then leaves out the entities whose inputs or targets (as <paramref name="reads"/> names them) are not finite.</summary>
+    private void CheckBlocks(World world, ModelData reads, int first, int end)
     {
         for (int i = 0; i < _plan.Count; i++)
         {
-            TickAdmission.CheckSettings(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads);
+            var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
+            TickAdmission.CheckSettings(block, reads);
+            for (int s = first; s < end; s++)
+            {
+                ((IBlockStage)_stages[s]).Admit(block);
+            }
         }
 
         if (_firstAdmission)
@@ -285,7 +297,7 @@ public sealed class TrainingPipeline : IDisposable
         world.EnterQuery();
         try
         {
-            CheckBlocks(world, reads);
+            CheckBlocks(world, reads, first, end);
             _plan.PlanTraining(Options.TrainingBudget);
             _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
             if (Options.TrainingBudget is not null)

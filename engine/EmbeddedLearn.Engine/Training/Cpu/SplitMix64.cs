@@ -11,6 +11,9 @@ internal struct SplitMix64
     /// <summary>Starts the sequence from <paramref name="seed"/>.</summary>
     public SplitMix64(ulong seed) => _state = seed;
 
+    /// <summary>The state: a generator started from it continues this sequence (to keep a stream in a component).</summary>
+    public readonly ulong State => _state;
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
@@ -22,4 +25,8 @@ internal struct SplitMix64
 
     /// <summary>A float uniform in <c>[0, 1)</c> from the top 24 bits (exact multiples of <c>2^-24</c>).</summary>
     public float NextSingle() => (NextUInt64() >> 40) * (1f / (1 << 24));
+
+    /// <summary>An integer in <c>[0, n)</c>, <c>n</c> at least 1: the top 32 bits scaled by n (Lemire's multiply-shift;
+    /// the bias is below <c>n / 2^32</c>).</summary>
+    public int NextInt(int n) => (int)(((NextUInt64() >> 32) * (ulong)n) >> 32);
 }

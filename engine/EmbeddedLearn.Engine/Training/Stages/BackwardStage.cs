@@ -46,7 +46,7 @@ public sealed class BackwardStage : IBlockStage
         Span<float> scratch = block.Scratch;
         for (int i = 0; i < block.Count; i++)
         {
-            if ((states[i].Outcome & TickOutcome.LeftOut) != 0)
+            if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
             {
                 continue;
             }

@@ -62,7 +62,7 @@ public sealed class GuardStage : IBlockStage
         for (int i = 0; i < block.Count; i++)
         {
             ref TrainingState state = ref states[i];
-            if (!state.StepDue || (state.Outcome & TickOutcome.LeftOut) != 0)
+            if (!state.StepDue || (state.Outcome & TickOutcome.SitsOut) != 0)
             {
                 continue;
             }

@@ -42,7 +42,7 @@ public sealed class MseLossStage : IBlockStage
         ReadOnlySpan<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
         {
-            if ((states[i].Outcome & TickOutcome.LeftOut) != 0)
+            if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
             {
                 continue;
             }

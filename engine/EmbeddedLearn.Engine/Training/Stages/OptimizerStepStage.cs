@@ -54,7 +54,7 @@ public sealed class OptimizerStepStage : IBlockStage
         for (int i = 0; i < block.Count; i++)
         {
             ref TrainingState state = ref states[i];
-            if (!state.StepDue || settings[i].Optimizer != kind || (state.Outcome & TickOutcome.LeftOut) != 0)
+            if (!state.StepDue || settings[i].Optimizer != kind || (state.Outcome & TickOutcome.SitsOut) != 0)
             {
                 continue;
             }

@@ -35,7 +35,7 @@ public sealed class ZeroGradStage : IBlockStage
         ReadOnlySpan<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
         {
-            if (states[i].BackwardPasses % settings[i].AccumulationSteps == 0 && (states[i].Outcome & TickOutcome.LeftOut) == 0)
+            if (states[i].BackwardPasses % settings[i].AccumulationSteps == 0 && (states[i].Outcome & TickOutcome.SitsOut) == 0)
             {
                 gradients.Slice(i * p, p).Clear();
             }

@@ -1,0 +1,50 @@
+using System.Globalization;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.Training.Reinforcement;
+
+/// <summary>What the Q-learning stages share: finding a block's agent spec and admitting its agents' settings.</summary>
+internal static class QAgentBlock
+{
+    /// <summary>The agent spec of <paramref name="block"/>'s entities, or null when they are not Q-learning agents
+    /// (the stages then leave them alone).</summary>
+    public static QAgentSpec? Spec(in ModelBlock block) => QAgentSpec.Find(block.Range.Archetype);
+
+    /// <summary>Whether training stages leave entity <paramref name="index"/> of a trainable block untouched this tick.</summary>
+    public static bool SitsOut(in ModelBlock block, int index) => (block.States[index].Outcome & TickOutcome.SitsOut) != 0;
+
+    /// <summary>Throws <see cref="ModelDataException"/> for the first agent of <paramref name="block"/> whose
+    /// <see cref="QLearningSettings"/> or <see cref="ReplayState"/> is out of range (a game that wrote the components
+    /// itself), before the tick changes anything.</summary>
+    public static void Admit(in ModelBlock block)
+    {
+        QAgentSpec? spec = Spec(block);
+        if (spec is null)
+        {
+            return;
+        }
+
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
+        ReadOnlySpan<ReplayState> replay = block.Range.GetSpan<ReplayState>();
+        for (int i = 0; i < block.Count; i++)
+        {
+            string? error = settings[i].Validate();
+            if (error is not null)
+            {
+                Throw(block.Entities[i], nameof(QLearningSettings), error);
+            }
+
+            ReplayState state = replay[i];
+            if (state.Count < 0 || state.Count > spec.Capacity || state.Next < 0 || state.Next >= spec.Capacity)
+            {
+                Throw(block.Entities[i], nameof(ReplayState), string.Format(CultureInfo.InvariantCulture,
+                    "Count is {0} and Next is {1}; they must be in [0, {2}] and [0, {2})", state.Count, state.Next, spec.Capacity));
+            }
+        }
+    }
+
+    private static void Throw(Entity entity, string component, string problem) =>
+        throw new ModelDataException(entity, component, string.Format(CultureInfo.InvariantCulture,
+            "{0}, component {1}: {2}. The tick was not run; nothing changed.", entity, component, problem));
+}

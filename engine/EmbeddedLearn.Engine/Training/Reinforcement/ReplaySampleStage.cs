@@ -1,0 +1,75 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Training.Cpu;
+
+namespace EmbeddedLearn.Training.Reinforcement;
+
+/// <summary>
+/// Fills each training agent's batch from its own replay ring: B transitions drawn uniformly with replacement from the
+/// <c>Count</c> it holds, from the agent's own random stream (deterministic, independent of threads). The sampled
+/// observations <c>s</c> go to the model's inputs <c>[B, n]</c>, the rest to <see cref="QAgentSpec.ReplaySample"/>
+/// (<c>[a, r, done, s']</c> per row). An agent holding fewer than <see cref="QLearningSettings.MinReplay"/> transitions
+/// sits the tick out (<see cref="TickOutcome.Waiting"/>): the later training stages leave it untouched. The ring only
+/// holds finite values (<see cref="QAgentSpec.Record"/> refuses others), so the inputs need no check on entry.
+/// </summary>
+public sealed class ReplaySampleStage : IBlockStage
+{
+    /// <inheritdoc/>
+    public string Name => "ReplaySample";
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Counters;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.Inputs | ModelData.Counters;
+
+    /// <inheritdoc/>
+    public void Admit(in ModelBlock block) => QAgentBlock.Admit(block);
+
+    /// <inheritdoc/>
+    public void Execute(in ModelBlock block)
+    {
+        QAgentSpec? spec = QAgentBlock.Spec(block);
+        if (spec is null || !block.IsTrainable)
+        {
+            return;
+        }
+
+        int n = spec.ObservationWidth;
+        int batch = spec.Model.Batch;
+        int width = spec.TransitionWidth;
+        int ring = spec.Capacity * width;
+        int sampleWidth = spec.SampleWidth;
+        ReadOnlySpan<float> rings = block.Floats(spec.ReplayBuffer);
+        Span<float> inputs = block.Floats(spec.Model.Inputs);
+        Span<float> samples = block.Floats(spec.ReplaySample);
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
+        ReadOnlySpan<ReplayState> replay = block.Range.GetSpan<ReplayState>();
+        Span<QAgentState> agents = block.Range.GetSpan<QAgentState>();
+        Span<TrainingState> states = block.States;
+        for (int i = 0; i < block.Count; i++)
+        {
+            if (QAgentBlock.SitsOut(block, i))
+            {
+                continue;
+            }
+
+            int count = replay[i].Count;
+            if (count < settings[i].MinReplay)
+            {
+                states[i].Outcome |= TickOutcome.Waiting;
+                continue;
+            }
+
+            ReadOnlySpan<float> transitions = rings.Slice(i * ring, ring);
+            var random = new SplitMix64(agents[i].SampleRandom);
+            for (int j = 0; j < batch; j++)
+            {
+                ReadOnlySpan<float> t = transitions.Slice(random.NextInt(count) * width, width);
+                t[..n].CopyTo(inputs.Slice(((i * batch) + j) * n, n));
+                t[n..].CopyTo(samples.Slice(((i * batch) + j) * sampleWidth, sampleWidth));
+            }
+
+            agents[i].SampleRandom = random.State;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Numerics.Tensors;
+using EmbeddedLearn.Components;
+
+namespace EmbeddedLearn.Training.Reinforcement;
+
+/// <summary>
+/// Keeps each agent's target network following its online one, after the optimizer steps: with
+/// <see cref="QLearningSettings.TargetSyncPeriod"/> C &gt; 0, a hard copy <c>theta_target = theta</c> once C optimizer
+/// steps have passed since the last one (at steps C, 2C, ...); with C = 0, Polyak averaging after every step,
+/// <c>theta_target = lerp(theta_target, theta, tau) = theta_target + tau (theta - theta_target)</c> (as
+/// <c>torch.lerp_</c>). Counts updates in <see cref="QAgentState.TargetSyncs"/>. An agent whose step was skipped (guard)
+/// or that sat the tick out took no step, so its target stays. CPU only.
+/// </summary>
+public sealed class TargetSyncStage : IBlockStage
+{
+    /// <inheritdoc/>
+    public string Name => "TargetSync";
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Parameters | ModelData.Counters;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.None;
+
+    /// <inheritdoc/>
+    public void Admit(in ModelBlock block) => QAgentBlock.Admit(block);
+
+    /// <inheritdoc/>
+    public void Execute(in ModelBlock block)
+    {
+        QAgentSpec? spec = QAgentBlock.Spec(block);
+        if (spec is null || !block.IsTrainable)
+        {
+            return;
+        }
+
+        int p = spec.Model.Parameters.ElementCount;
+        ReadOnlySpan<float> parameters = block.Floats(spec.Model.Parameters);
+        Span<float> targets = block.Floats(spec.TargetParameters);
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
+        ReadOnlySpan<TrainingState> states = block.States;
+        Span<QAgentState> agents = block.Range.GetSpan<QAgentState>();
+        for (int i = 0; i < block.Count; i++)
+        {
+            ref QAgentState agent = ref agents[i];
+            long steps = states[i].OptimizerSteps;
+            int period = settings[i].TargetSyncPeriod;
+            if (steps == agent.LastSyncStep || (period > 0 && steps - agent.LastSyncStep < period))
+            {
+                continue;
+            }
+
+            Span<float> target = targets.Slice(i * p, p);
+            if (period > 0)
+            {
+                parameters.Slice(i * p, p).CopyTo(target);
+            }
+            else
+            {
+                TensorPrimitives.Lerp(target, parameters.Slice(i * p, p), settings[i].Tau, target);
+            }
+
+            agent.LastSyncStep = steps;
+            agent.TargetSyncs++;
+        }
+    }
+}
