@@ -73,6 +73,7 @@ internal sealed class SnapshotWriter
         {
             json.WriteStartObject();
             json.WriteString("type", "state");
+            json.WriteString("scene", ArenaOptions.Turrets);
             json.WritePropertyName("point");
             json.WriteRawValue(point, skipInputValidation: true);
             json.WriteNumber("frame", scene.Frames);
@@ -103,8 +104,14 @@ internal sealed class SnapshotWriter
     private void WriteDrawing(Utf8JsonWriter json, ArenaScene scene)
     {
         ArenaPainter.Paint(scene, _drawing);
+        WriteDrawing(json, _drawing);
+    }
+
+    /// <summary>Writes <paramref name="drawing"/> as the state message's <c>draw</c> array.</summary>
+    public static void WriteDrawing(Utf8JsonWriter json, DrawList drawing)
+    {
         json.WriteStartArray("draw");
-        foreach (DrawCommand c in _drawing.Commands)
+        foreach (DrawCommand c in drawing.Commands)
         {
             json.WriteNumberValue((int)c.Kind);
             json.WriteNumberValue(MathF.Round(c.A, 1));

@@ -15,11 +15,11 @@ internal sealed record ForagerGroupSpec(string Name, ModelLayout? Layout, float 
     /// random-move baseline.</summary>
     public static IReadOnlyList<ForagerGroupSpec> Defaults { get; } =
     [
-        new("DQN 6-32-4 relu, Adam lr 0.003", Layout(), 0.003f, DoubleDqn: false, 0xFF4E79A7),
-        new("Double-DQN 6-32-4 relu, Adam lr 0.003", Layout(), 0.003f, DoubleDqn: true, 0xFF59A14F),
+        new("DQN 6-32-4 relu, Adam lr 0.003", DefaultLayout(), 0.003f, DoubleDqn: false, 0xFF4E79A7),
+        new("Double-DQN 6-32-4 relu, Adam lr 0.003", DefaultLayout(), 0.003f, DoubleDqn: true, 0xFF59A14F),
         new("Random moves (baseline)", null, 0, DoubleDqn: false, 0xFFB07AA1),
     ];
 
-    private static ModelLayout Layout() =>
+    private static ModelLayout DefaultLayout() =>
         new([ForagersScene.ObservationWidth, 32, ForagersScene.ActionCount], Activation.Relu);
 }

@@ -37,8 +37,8 @@ internal sealed partial class ForagersScene
     private Entity Spawn(ForagerGroup group, int index)
     {
         ulong seed = unchecked(((ulong)Seed * 0x9E3779B97F4A7C15UL) + ((ulong)group.Index << 40) + ((ulong)group.Resets << 24) + (ulong)index);
-        Entity agent = Learning.Spawn(_world, group, seed, Greedy);
-        Learning.WriteObservation(_world, agent, group.Observation.AsSpan(index * ObservationWidth, ObservationWidth));
+        Entity agent = ForagerLearning.Spawn(_world, group, seed, Greedy);
+        ForagerLearning.WriteObservation(_world, group, agent, group.Observation.AsSpan(index * ObservationWidth, ObservationWidth));
         return agent;
     }
 

@@ -147,7 +147,7 @@ internal sealed partial class ForagersScene : IDisposable
         group.Resets++;
         for (int i = 0; i < group.Count; i++)
         {
-            Learning.Destroy(_world, group.Agents[i]);
+            ForagerLearning.Destroy(_world, group.Agents[i]);
             group.Agents[i] = Spawn(group, i);
         }
     }
@@ -158,7 +158,7 @@ internal sealed partial class ForagersScene : IDisposable
         group.LearningRate = learningRate;
         foreach (Entity agent in group.Agents)
         {
-            Learning.SetLearningRate(_world, group, agent, learningRate);
+            ForagerLearning.SetLearningRate(_world, group, agent, learningRate);
         }
     }
 
@@ -173,7 +173,7 @@ internal sealed partial class ForagersScene : IDisposable
         {
             foreach (Entity agent in group.Agents)
             {
-                Learning.SetGreedy(_world, agent, greedy);
+                ForagerLearning.SetGreedy(_world, agent, greedy);
             }
         }
     }
@@ -191,7 +191,7 @@ internal sealed partial class ForagersScene : IDisposable
         {
             for (int i = 0; i < group.Count; i++)
             {
-                group.Action[i] = group.Spec.Learns ? Learning.ActionOf(_world, group.Agents[i]) : _random.Next(ActionCount);
+                group.Action[i] = group.Spec.Learns ? ForagerLearning.ActionOf(_world, group.Agents[i]) : _random.Next(ActionCount);
                 group.Reward[i] = 0;
                 group.Done[i] = false;
             }
@@ -215,7 +215,7 @@ internal sealed partial class ForagersScene : IDisposable
             Observe(group, i, _next);
             if (group.Spec.Learns)
             {
-                Learning.Record(_world, group.Agents[i], observation, group.Action[i], group.Reward[i], _next, group.Done[i]);
+                ForagerLearning.Record(_world, group, group.Agents[i], observation, group.Action[i], group.Reward[i], _next, group.Done[i]);
             }
 
             if (group.Done[i])
@@ -227,7 +227,7 @@ internal sealed partial class ForagersScene : IDisposable
             _next.CopyTo(observation);
             if (group.Spec.Learns)
             {
-                Learning.WriteObservation(_world, group.Agents[i], observation);
+                ForagerLearning.WriteObservation(_world, group, group.Agents[i], observation);
             }
 
             sum += group.Reward[i];
