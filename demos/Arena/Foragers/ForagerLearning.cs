@@ -34,10 +34,10 @@ internal sealed class ForagerLearning : IDisposable
     }
 
     /// <summary>The Q-learning settings of a group's agents: gamma 0.9, a hard target copy every 150 steps, epsilon
-    /// from 1 to 0.05 over 900 decisions, training from 64 transitions on, Double-DQN targets when the group says so.</summary>
+    /// from 1 to 0.05 over 600 decisions, training from 64 transitions on, Double-DQN targets when the group says so.</summary>
     public static QLearningSettings Settings(ForagerGroupSpec spec, bool greedy) => QLearningSettings.Dqn(
         gamma: 0.9f, doubleDqn: spec.DoubleDqn, targetSyncPeriod: 150, epsilonStart: 1f, epsilonEnd: 0.05f,
-        epsilonDecayDecisions: 900, minReplay: 64, greedy: greedy);
+        epsilonDecayDecisions: 600, minReplay: 64, greedy: greedy);
 
     /// <summary>Whether learning is paused: decisions then run the Act stage alone.</summary>
     public bool Paused { get; set; }

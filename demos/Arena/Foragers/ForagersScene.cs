@@ -33,7 +33,7 @@ internal sealed partial class ForagersScene : IDisposable
     public const float EatRadius = 0.02f, CatchRadius = 0.025f;
 
     /// <summary>Rewards: per food eaten, when caught, per frame, and per field unit of approach to the food headed for.</summary>
-    public const float EatReward = 1f, CaughtReward = -1f, FrameReward = -0.01f, ApproachScale = 5f;
+    public const float EatReward = 1f, CaughtReward = -1f, FrameReward = -0.01f, ApproachScale = 20f;
 
     /// <summary>Frames a hunter rests after a catch.</summary>
     public const int HunterRestFrames = 45;
