@@ -8,7 +8,7 @@ namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>
 /// The live view: ASP.NET Core's own server (Kestrel) on <c>address:port</c> (port 0: any free one) serving the page
-/// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>) and the WebSocket <c>/ws</c>, and the <see cref="GameLoop"/> the
+/// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>, <c>/foragers.js</c>) and the WebSocket <c>/ws</c>, and the <see cref="GameLoop"/> the
 /// page watches and steers: the <c>--scene</c> one, or the one <c>/ws?scene=turrets|foragers</c> names (created the first
 /// time a page asks for it; it runs only while a page watches it). The WebSocket accepts only the arena's own page (or
 /// clients that send no Origin), so another site open in the same browser cannot steer it.
@@ -20,6 +20,7 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
         ["/"] = "index.html",
         ["/arena.js"] = "arena.js",
         ["/charts.js"] = "charts.js",
+        ["/foragers.js"] = "foragers.js",
     };
 
     private readonly Dictionary<string, (GameLoop Loop, SnapshotHub Hub)> _scenes = [];

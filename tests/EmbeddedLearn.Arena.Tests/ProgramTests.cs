@@ -41,6 +41,12 @@ public sealed class ProgramTests
     [InlineData("--headless --bad-sensors 1.5", "error: --bad-sensors must be in 0..1.")]
     [InlineData("--headless --bad-sensors NaN", "error: --bad-sensors must be in 0..1.")]
     [InlineData("--headless --checkpoint-every 0", "error: --checkpoint-every must be above 0 and at most 86400 seconds.")]
+    [InlineData("--scene dragons", "error: --scene must be turrets or foragers.")]
+    [InlineData("--scene foragers --foragers 0", "error: --foragers must be in 1..4096.")]
+    [InlineData("--scene foragers --decision-frames 9", "error: --decision-frames must be in 1..8.")]
+    [InlineData("--scene foragers --checkpoint f.safetensors", "error: --checkpoint is for the turret scene only.")]
+    [InlineData("--scene foragers --backend opencl",
+        "error: the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels): use --backend cpu.")]
     public async Task Bad_options_are_refused_with_the_reason(string options, string message)
     {
         using Process arena = Start(options.Split(' '));
