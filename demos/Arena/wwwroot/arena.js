@@ -106,7 +106,7 @@ function showScene(name) { // the heading, the legend and the controls that appl
   $('scene').value = name;
   $('title').textContent = foragers ? 'EmbeddedLearn arena: foragers learning to act from rewards' : 'EmbeddedLearn arena: turrets learning to lead their targets';
   $('legend').textContent = foragers
-    ? 'Green dots: food; red: hunters (ring: catch radius; dark while resting). Agents coloured by group; the last group moves at random.'
+    ? 'Yellow dots: food; red: hunters (ring: catch radius; dark while resting). Agents coloured by group; the last group moves at random.'
     : 'Turret colour: its loss (green low, red high). Rings: targets; yellow dots: shells in flight; green / red flash: hit / miss.';
   $('greedy').hidden = !foragers;
   $('backend').disabled = $('switchBackend').disabled = foragers;
