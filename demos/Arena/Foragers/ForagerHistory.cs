@@ -1,6 +1,6 @@
 namespace EmbeddedLearn.Demos.Arena.Foragers;
 
-/// <summary>Every decision's mean reward per agent, per group, and every frame's wall-clock time, of a headless run.</summary>
+/// <summary>Every decision's mean reward per agent, per group, and every frame's and tick's wall-clock time, of a headless run.</summary>
 internal sealed class ForagerHistory(int groups)
 {
     /// <summary>Per group, the mean reward per agent of each decision closed.</summary>
@@ -8,10 +8,17 @@ internal sealed class ForagerHistory(int groups)
 
     public List<double> FrameMs { get; } = [];
 
+    /// <summary>Wall-clock time of each decision's learning tick (the pipeline run alone), in milliseconds.</summary>
+    public List<double> TickMs { get; } = [];
+
     /// <summary>Records the scene's last frame (and its groups' rewards when it closed a decision).</summary>
     public void Record(ForagersScene scene)
     {
         FrameMs.Add(scene.LastFrameMs);
+        if (scene.Decided && scene.LastReport is { } report)
+        {
+            TickMs.Add(report.TotalMilliseconds);
+        }
         if (!scene.DecisionClosed)
         {
             return;

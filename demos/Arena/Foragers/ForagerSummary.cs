@@ -7,8 +7,9 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// <c>mean_reward_last_20pct</c> (mean reward per agent per decision over the first and last fifth of the decisions),
 /// <c>random_baseline_mean_reward</c> (the random-move group's mean over the whole run, the same for every group),
 /// food eaten and agents caught. At the top: the same three figures for the first learning group (the DQN group),
-/// <c>frames</c>, <c>decisions</c> and <c>p50_frame_ms</c> / <c>p99_frame_ms</c>. Every figure but the two frame
-/// times (wall clock) is a function of the seed and the options alone.
+/// <c>frames</c>, <c>decisions</c>, <c>p50_frame_ms</c> / <c>p99_frame_ms</c> and <c>p50_tick_ms</c> (the learning tick
+/// alone; the rest of a frame is the field's simulation). Every figure but these three wall-clock times is a function of
+/// the seed and the options alone.
 /// </summary>
 internal static class ForagerSummary
 {
@@ -31,6 +32,7 @@ internal static class ForagerSummary
         WriteFigures(json, history.Reward[learning.Index], random);
         json.WriteNumber("p50_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.50));
         json.WriteNumber("p99_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.99));
+        json.WriteNumber("p50_tick_ms", history.TickMs.Count == 0 ? 0 : MetricsHistory.Percentile(history.TickMs, 0.50));
         json.WriteStartArray("groups");
         foreach (ForagerGroup group in scene.Groups)
         {

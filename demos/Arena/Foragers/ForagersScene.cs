@@ -97,6 +97,9 @@ internal sealed partial class ForagersScene : IDisposable
     /// <summary>The last decision's tick report, or null before the first.</summary>
     public TickReport? LastReport { get; private set; }
 
+    /// <summary>Whether the last frame ran the learning tick (opened a decision).</summary>
+    public bool Decided { get; private set; }
+
     /// <summary>Whether the last frame closed a decision (the groups' <see cref="ForagerGroup.MeanReward"/> are new).</summary>
     public bool DecisionClosed { get; private set; }
 
@@ -112,7 +115,8 @@ internal sealed partial class ForagersScene : IDisposable
         long start = Stopwatch.GetTimestamp();
         Frames++;
         Time += FrameSeconds;
-        if ((Frames - 1) % DecisionFrames == 0)
+        Decided = (Frames - 1) % DecisionFrames == 0;
+        if (Decided)
         {
             Decide();
         }
