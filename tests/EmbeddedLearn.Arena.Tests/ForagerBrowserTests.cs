@@ -6,9 +6,10 @@ namespace EmbeddedLearn.Arena.Tests;
 
 /// <summary>
 /// The foragers scene in a real headless Chromium, chosen on the page (<c>?scene=foragers</c>) of a server started with
-/// the default turret scene: it draws frames, its greedy and pause controls take effect, a malformed or refused message
-/// gets an error reply, and a screenshot is saved (to EMBEDDEDLEARN_FORAGERS_SCREENSHOT when set, else beside the test
-/// assembly). EMBEDDEDLEARN_ARENA_URL names a running server instead.
+/// the default turret scene: it draws frames, a screenshot is saved (to EMBEDDEDLEARN_FORAGERS_SCREENSHOT when set, else
+/// beside the test assembly), its greedy and pause controls take effect, and a malformed or refused message gets an error
+/// reply. EMBEDDEDLEARN_ARENA_URL names a running server instead (started with either scene; how the README's
+/// screenshot is taken).
 /// </summary>
 public sealed class ForagerBrowserTests
 {
@@ -28,9 +29,9 @@ public sealed class ForagerBrowserTests
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(
             new() { ExecutablePath = chromium, Headless = true, Args = Chromium.Arguments });
         IPage page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1420, Height = 900 } });
-        await page.GotoAsync(external ?? server!.Address);
+        await page.GotoAsync((external ?? server!.Address) + "?scene=turrets");
 
-        // The scene select reloads the page on the foragers scene.
+        // The scene select reloads the page on the foragers scene (whichever scene the server started with).
         await WaitForAsync(page, "window.arena && window.arena.states >= 1 && window.arena.last.scene === 'turrets'");
         await page.SelectOptionAsync("#scene", "foragers");
         await WaitForAsync(page, "location.search === '?scene=foragers' && window.arena && window.arena.states >= 3");
@@ -41,6 +42,10 @@ public sealed class ForagerBrowserTests
         int states = await page.EvaluateAsync<int>("window.arena.states");
         await WaitForAsync(page, "window.arena.states >= " + (states + 2));
         Assert.NotEqual(before, await page.EvaluateAsync<string>("document.getElementById('arena').toDataURL()"));
+        string screenshot = Environment.GetEnvironmentVariable("EMBEDDEDLEARN_FORAGERS_SCREENSHOT")
+            ?? Path.Combine(AppContext.BaseDirectory, "foragers-browser.png");
+        await page.ScreenshotAsync(new() { Path = screenshot });
+        Assert.True(new FileInfo(screenshot).Length > 10_000);
 
         // Greedy: the learning groups' epsilon drops to 0; back to exploring.
         await page.ClickAsync("#greedy");
@@ -62,11 +67,6 @@ public sealed class ForagerBrowserTests
         await page.EvaluateAsync("window.arena.send(JSON.stringify({ type: 'learningRate', group: 1, value: 0 }))");
         await WaitForAsync(page, "document.getElementById('reply').textContent.includes('got 0')");
         Assert.Equal(0.003, await page.EvaluateAsync<double>("window.arena.last.groups[1].learningRate"), 6);
-
-        string screenshot = Environment.GetEnvironmentVariable("EMBEDDEDLEARN_FORAGERS_SCREENSHOT")
-            ?? Path.Combine(AppContext.BaseDirectory, "foragers-browser.png");
-        await page.ScreenshotAsync(new() { Path = screenshot });
-        Assert.True(new FileInfo(screenshot).Length > 10_000);
     }
 
     private static async Task WaitForAsync(IPage page, string condition) =>

@@ -6,10 +6,12 @@ namespace EmbeddedLearn.Arena.Tests;
 /// options with a message and exit code 2.</summary>
 public sealed class ProgramTests
 {
-    [Fact]
-    public async Task The_live_view_prints_the_address_it_serves()
+    [Theory]
+    [InlineData("--turrets 4")]
+    [InlineData("--scene foragers --foragers 20")]
+    public async Task The_live_view_prints_the_address_it_serves(string options)
     {
-        using Process arena = Start("--port", "0", "--turrets", "4", "--threads", "1");
+        using Process arena = Start(["--port", "0", "--threads", "1", .. options.Split(' ')]);
         try
         {
             string? line;
@@ -24,6 +26,7 @@ public sealed class ProgramTests
             Assert.StartsWith("http://127.0.0.1:", address, StringComparison.Ordinal);
             using var http = new HttpClient();
             Assert.Contains("<canvas id=\"arena\"", await http.GetStringAsync(new Uri(address)), StringComparison.Ordinal);
+            Assert.Contains("window.foragersView", await http.GetStringAsync(new Uri(address + "foragers.js")), StringComparison.Ordinal);
         }
         finally
         {
