@@ -16,9 +16,11 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <param name="Scene">The scene <c>--scene</c> chose: <see cref="Turrets"/> or <see cref="Foragers"/>.</param>
 /// <param name="ForagersPerGroup">Agents in each forager group (two learning groups and the random baseline).</param>
 /// <param name="DecisionFrames">Frames between two forager decisions.</param>
+/// <param name="ForagerBudgetMs">Budget of the foragers' learning tick in ms, or null for none (every agent acts and
+/// trains every decision).</param>
 internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, ArenaBackend Backend, int Seed,
     double BadSensors = 0, string? Checkpoint = null, double CheckpointEverySeconds = 5, string Scene = ArenaOptions.Turrets,
-    int ForagersPerGroup = 500, int DecisionFrames = 1)
+    int ForagersPerGroup = 500, int DecisionFrames = 1, double? ForagerBudgetMs = null)
 {
     /// <summary>The scenes' names, as <c>--scene</c> and the page's <c>?scene=</c> spell them.</summary>
     public const string Turrets = "turrets", Foragers = "foragers";
@@ -52,7 +54,7 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
     /// backend: the Q-learning stages have no OpenCL kernels).</summary>
     public ForagersScene CreateForagers()
     {
-        var learning = new ForagerLearning(Threads, BudgetMs);
+        var learning = new ForagerLearning(Threads, ForagerBudgetMs);
         try
         {
             return new ForagersScene(ForagerGroupSpec.Defaults, ForagersPerGroup, Seed, DecisionFrames, learning);

@@ -10,7 +10,7 @@ using EmbeddedLearn.Demos.Arena.Foragers;
 // cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged).
 var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
-var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, none headless)." };
+var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless)." };
 var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu, opencl or auto." };
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 7, Description = "Seed of targets and initial weights." };
 var port = new Option<int>("--port") { DefaultValueFactory = _ => 5080, Description = "Port of the live view." };
@@ -58,7 +58,8 @@ root.SetAction(parse =>
 
     var options = new ArenaOptions(parse.GetValue(turrets), parse.GetValue(threads), budgetMs,
         ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed), parse.GetValue(badSensors), parse.GetValue(checkpoint),
-        parse.GetValue(checkpointEvery), parse.GetValue(scene)!, parse.GetValue(foragers), parse.GetValue(decisionFrames));
+        parse.GetValue(checkpointEvery), parse.GetValue(scene)!, parse.GetValue(foragers), parse.GetValue(decisionFrames),
+        parse.GetValue(budget) ?? (isHeadless ? null : 8.0));
     if (isHeadless && options.Scene == ArenaOptions.Foragers)
     {
         using ForagersScene field = options.CreateForagers();
