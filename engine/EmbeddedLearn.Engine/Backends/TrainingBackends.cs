@@ -12,8 +12,9 @@ public static class TrainingBackends
     /// CPU device only when <paramref name="selection"/> allows it. When OpenCL is unusable the CPU backend is returned
     /// with the reason. <paramref name="description"/> is the same line as <see cref="FallbackPipeline.Description"/>; it
     /// is also written to <paramref name="log"/>.</summary>
-    /// <exception cref="NotSupportedException">The OpenCL backend was found but cannot run a stage (a custom block stage):
-    /// the message names it.</exception>
+    /// <exception cref="NotSupportedException"><see cref="BackendKind.OpenCl"/> was asked for and the device cannot run a
+    /// stage (a custom block stage): the message names it. With <see cref="BackendKind.Auto"/> such a pipeline runs on the
+    /// CPU instead, the description saying why.</exception>
     public static FallbackPipeline CreatePipeline(BackendKind kind, IEnumerable<IPipelineStage> stages, PipelineOptions? options,
         out string description, OpenClSelection? selection = null, Action<string>? log = null)
     {
@@ -47,6 +48,13 @@ public static class TrainingBackends
             try
             {
                 return new FallbackPipeline(backend, stages, options, probe + " (" + kind + " asked for)");
+            }
+            catch (NotSupportedException refused) when (kind == BackendKind.Auto)
+            {
+                // Auto promises a pipeline that runs: stages only the CPU can run (Q-learning, a game's own) go there.
+                backend!.Dispose();
+                string why = "the OpenCL device cannot run this pipeline: " + refused.Message;
+                return new FallbackPipeline(null, stages, options, "CPU backend (Auto asked for; " + why + ")", why);
             }
             catch
             {

@@ -13,9 +13,12 @@ namespace EmbeddedLearn.Checkpoints;
 /// stacked over its N entities, in PyTorch's names, orders and shapes: per layer <c>l</c>,
 /// <c>model{g}.layer{l}.weight</c> F32 <c>[N, out, in]</c> and <c>model{g}.layer{l}.bias</c> F32 <c>[N, out]</c>; the
 /// same with the suffix <c>.grad</c> (accumulated gradients), <c>.momentum_buffer</c> (SGD) and <c>.exp_avg</c> /
-/// <c>.exp_avg_sq</c> (Adam), as in <c>optimizer.state_dict()</c>; <c>model{g}.state</c> I64 <c>[N, 3]</c>
-/// (backward passes, optimizer steps, step due); <c>model{g}.settings</c> F64 <c>[N, 12]</c>; <c>model{g}.key</c> I64
-/// <c>[N]</c> for models with a <see cref="ModelKey"/>. The header's <c>__metadata__</c> holds <c>format</c>,
+/// <c>.exp_avg_sq</c> (Adam), as in <c>optimizer.state_dict()</c>; <c>model{g}.state</c> I64 <c>[N, 6]</c>
+/// (counters, guard and quarantine); <c>model{g}.settings</c> F64 <c>[N, 14]</c>; <c>model{g}.key</c> I64
+/// <c>[N]</c> for models with a <see cref="ModelKey"/>; for Q-learning agents (<c>QAgentSpec</c>) also the target network
+/// (suffix <c>.target</c>), <c>model{g}.replay</c> F32 <c>[N, capacity, 2n + 3]</c> (the replay ring), <c>model{g}.q_settings</c>
+/// F64 <c>[N, 9]</c>, <c>model{g}.q_state</c> I64 <c>[N, 9]</c> and <c>model{g}.replay_state</c> I64 <c>[N, 4]</c> (format
+/// version 2; version 1 files, without agents, still load). The header's <c>__metadata__</c> holds <c>format</c>,
 /// <c>format_version</c>, <c>models</c> (JSON: per group its layout, activation, batch, count and components),
 /// <c>columns</c> (JSON: the column names of the plain tensors) and <c>checksum</c> (XxHash64 of the <c>models</c> text
 /// followed by the data section, as <c>xxhash64:</c> and 16 hex digits).</para>
@@ -29,7 +32,7 @@ public static class Checkpoint
     public const string FormatName = "embeddedlearn.checkpoint";
 
     /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>
     /// Saves every model entity of <paramref name="world"/> to <paramref name="path"/> atomically: a temporary file in

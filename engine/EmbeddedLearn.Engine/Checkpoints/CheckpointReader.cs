@@ -45,15 +45,16 @@ internal sealed class CheckpointReader
                 + "load it with a newer EmbeddedLearn");
         }
 
-        if (Metadata(header, "columns") != SavedComponents.ColumnsJson)
+        string columns = SavedComponents.ColumnsJson(version);
+        if (Metadata(header, "columns") != columns)
         {
-            throw new FormatException($"metadata 'columns' is not {SavedComponents.ColumnsJson}");
+            throw new FormatException($"metadata 'columns' is not {columns}");
         }
 
         // The checksum first: a damaged file is refused before its models are parsed (and their specs registered).
         string models = Metadata(header, "models");
         CheckChecksum(file, header, models);
-        List<(ModelGroup, List<GroupTensor>)> groups = ReadGroups(models, header);
+        List<(ModelGroup, List<GroupTensor>)> groups = ReadGroups(models, header, version);
         CheckTensors(groups, header);
         var reader = new CheckpointReader(file, header.DataStart, groups);
         reader.CheckRows();
@@ -119,7 +120,7 @@ internal sealed class CheckpointReader
             ? value
             : throw new FormatException($"metadata '{key}' is missing: not an EmbeddedLearn checkpoint");
 
-    private static List<(ModelGroup, List<GroupTensor>)> ReadGroups(string models, SafetensorsHeader header)
+    private static List<(ModelGroup, List<GroupTensor>)> ReadGroups(string models, SafetensorsHeader header, int version)
     {
         var groups = new List<(ModelGroup, List<GroupTensor>)>();
         try
@@ -133,7 +134,7 @@ internal sealed class CheckpointReader
             long begin = 0;
             foreach (JsonElement element in document.RootElement.EnumerateArray())
             {
-                ModelGroup group = ModelGroup.ReadJson(groups.Count, element);
+                ModelGroup group = ModelGroup.ReadJson(groups.Count, element, version);
                 if ((Int128)group.Count * group.Spec.Layout.ParameterCount * sizeof(float) > header.DataLength)
                 {
                     throw new FormatException($"{group.Prefix} claims {group.Count} models of {group.Spec.Layout.ParameterCount} "

@@ -41,7 +41,7 @@ internal sealed class CheckpointWriter
                 continue;
             }
 
-            ModelGroup shape = ModelGroup.Of(0, spec, archetype.Signature, 0);
+            ModelGroup shape = ModelGroup.Of(0, spec, archetype, 0);
             if (!indexOf.TryGetValue(shape, out int index))
             {
                 index = groups.Count;
@@ -87,7 +87,7 @@ internal sealed class CheckpointWriter
             ["format"] = Checkpoint.FormatName,
             ["format_version"] = Checkpoint.FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["models"] = models,
-            ["columns"] = SavedComponents.ColumnsJson,
+            ["columns"] = SavedComponents.ColumnsJson(Checkpoint.FormatVersion),
             ["checksum"] = placeholder,
         };
         byte[] prefix = SafetensorsHeader.Write(AllTensors().Select(t => t.Info), metadata);

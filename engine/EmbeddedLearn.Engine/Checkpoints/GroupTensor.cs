@@ -7,11 +7,14 @@ namespace EmbeddedLearn.Checkpoints;
 /// <summary>
 /// One tensor of a <see cref="ModelGroup"/> and where its rows come from: layer <see cref="Layer"/>'s weight
 /// (<c>[out, in]</c> per entity, PyTorch's order; the engine stores <c>[in, out]</c>) or bias of a
-/// <see cref="VectorPart"/>, or a <see cref="PlainTensor"/>. Row <c>r</c> (<see cref="RowBytes"/> bytes) belongs to the
-/// group's entity <c>r</c>.
+/// <see cref="VectorPart"/>, a <see cref="PlainTensor"/>, or a <see cref="Raw"/> float component copied as it is (a
+/// replay ring). Row <c>r</c> (<see cref="RowBytes"/> bytes) belongs to the group's entity <c>r</c>.
 /// </summary>
 internal sealed record GroupTensor(TensorInfo Info, int RowBytes, VectorPart? Vector, int Layer, bool Weight, PlainTensor? Plain)
 {
+    /// <summary>A run-time sized float component saved whole, in its own order (no vector or plain part).</summary>
+    public ComponentType? Raw { get; init; }
+
     /// <summary>Copies between <paramref name="entity"/>'s component and its <paramref name="row"/> (little-endian,
     /// PyTorch's order): into the row when <paramref name="toRow"/> (saving), else from it (loading a row that passed
     /// the checks).</summary>
@@ -28,6 +31,13 @@ internal sealed record GroupTensor(TensorInfo Info, int RowBytes, VectorPart? Ve
                 Plain.Apply(world, entity, row);
             }
 
+            return;
+        }
+
+        if (Raw is not null)
+        {
+            Span<byte> component = MemoryMarshal.AsBytes(world.GetSpan<float>(entity, Raw));
+            (toRow ? component : row).CopyTo(toRow ? row : component);
             return;
         }
 

@@ -3,16 +3,21 @@ using System.Text.Json;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Reinforcement;
 
 namespace EmbeddedLearn.Checkpoints;
 
 /// <summary>
 /// The models of one checkpoint group: entities of one <see cref="ModelSpec"/> holding the same saved components
-/// (trainable or inference-only; momentum buffer; Adam moments; <see cref="ModelKey"/>). Its tensors are named
+/// (trainable or inference-only; momentum buffer; Adam moments; <see cref="ModelKey"/>; a Q-learning agent's components
+/// with a replay ring of <see cref="Replay"/> transitions, 0 when they are not agents). Its tensors are named
 /// <c>model{Index}.…</c> and stacked over its <see cref="Count"/> entities.
 /// </summary>
-internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, bool Momentum, bool Adam, bool Keyed, int Count)
+internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, bool Momentum, bool Adam, bool Keyed, int Replay, int Count)
 {
+    /// <summary>The agent spec of a group of Q-learning agents, else null.</summary>
+    public QAgentSpec? Agent => Replay > 0 ? QAgentSpec.Get(Spec, Replay) : null;
+
     /// <summary>The tensor-name prefix, <c>model{Index}</c>.</summary>
     public string Prefix => "model" + Index.ToString(CultureInfo.InvariantCulture);
 
@@ -24,6 +29,7 @@ internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, boo
             Signature signature = Trainable ? Spec.PlainSignature : Spec.InferenceSignature;
             signature = Momentum ? signature.With(Spec.Momentum) : signature;
             signature = Adam ? signature.With(Spec.AdamMoments) : signature;
+            signature = Agent is { } agent ? agent.WithAgent(signature) : signature;
             return Keyed ? signature.With(ComponentType.Of<ModelKey>()) : signature;
         }
     }
@@ -49,15 +55,24 @@ internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, boo
                 yield return new VectorPart(".exp_avg", Spec.AdamMoments, 0);
                 yield return new VectorPart(".exp_avg_sq", Spec.AdamMoments, Spec.Layout.ParameterCount);
             }
+
+            if (Agent is { } agent)
+            {
+                yield return new VectorPart(".target", agent.TargetParameters, 0);
+            }
         }
     }
 
-    /// <summary>The group of an archetype holding models of <paramref name="spec"/>.</summary>
-    public static ModelGroup Of(int index, ModelSpec spec, Signature signature, int count)
+    /// <summary>The group of an archetype holding models of <paramref name="spec"/> (Q-learning agents when it holds
+    /// every component of a trainable agent of that spec).</summary>
+    public static ModelGroup Of(int index, ModelSpec spec, Archetype archetype, int count)
     {
+        Signature signature = archetype.Signature;
         bool trainable = signature.ContainsAll(spec.PlainSignature);
+        QAgentSpec? agent = QAgentSpec.Find(archetype);
+        int replay = trainable && agent is not null && agent.Model == spec && signature.ContainsAll(agent.AgentSignature) ? agent.Capacity : 0;
         return new ModelGroup(index, spec, trainable, trainable && signature.Contains(spec.Momentum),
-            trainable && signature.Contains(spec.AdamMoments), signature.Contains(ComponentType.Of<ModelKey>()), count);
+            trainable && signature.Contains(spec.AdamMoments), signature.Contains(ComponentType.Of<ModelKey>()), replay, count);
     }
 
     /// <summary>Every tensor of the group in file order, with data offsets from <paramref name="begin"/>: per vector
@@ -78,6 +93,12 @@ internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, boo
                 tensors.Add(new GroupTensor(Info(layer + ".bias" + vector.Suffix, "F32", [Count, outW], ref begin),
                     sizeof(float) * outW, vector, l, Weight: false, Plain: null));
             }
+        }
+
+        if (Agent is { } agent)
+        {
+            tensors.Add(new GroupTensor(Info(Prefix + ".replay", "F32", [Count, agent.Capacity, agent.TransitionWidth], ref begin),
+                sizeof(float) * agent.Capacity * agent.TransitionWidth, null, 0, Weight: false, Plain: null) { Raw = agent.ReplayBuffer });
         }
 
         foreach (PlainTensor plain in SavedComponents.All)
@@ -106,17 +127,21 @@ internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, boo
         json.WriteBoolean("momentum", Momentum);
         json.WriteBoolean("adam", Adam);
         json.WriteBoolean("keyed", Keyed);
+        json.WriteNumber("replay", Replay);
         json.WriteEndObject();
     }
 
-    /// <summary>Reads group <paramref name="index"/> of the <c>models</c> metadata array, strictly.</summary>
+    /// <summary>Reads group <paramref name="index"/> of the <c>models</c> metadata array of a file of format
+    /// <paramref name="version"/>, strictly (version 1 has no <c>replay</c> field: no agents).</summary>
     /// <exception cref="FormatException">A field is missing, unknown, mistyped or out of range; the message names it.</exception>
-    public static ModelGroup ReadJson(int index, JsonElement element)
+    public static ModelGroup ReadJson(int index, JsonElement element, int version)
     {
         string where = "models[" + index.ToString(CultureInfo.InvariantCulture) + "]";
-        if (element.ValueKind != JsonValueKind.Object || element.EnumerateObject().Count() != 9)
+        int fields = version == 1 ? 9 : 10;
+        if (element.ValueKind != JsonValueKind.Object || element.EnumerateObject().Count() != fields)
         {
-            throw new FormatException(where + " is not an object of the 9 fields prefix, layout, activation, batch, count, trainable, momentum, adam, keyed");
+            throw new FormatException(where + " is not an object of the " + fields + " fields prefix, layout, activation, batch, count, "
+                + "trainable, momentum, adam, keyed" + (version == 1 ? string.Empty : ", replay"));
         }
 
         string prefix = Text(element, "prefix", where);
@@ -125,11 +150,13 @@ internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, boo
             throw new FormatException($"{where}.prefix is '{prefix}', not 'model{index}'");
         }
 
+        int replay = version == 1 ? 0 : Number(element, "replay", where, min: 0);
         ModelSpec spec;
         try
         {
             var layout = ModelLayout.Parse(Text(element, "layout", where), ActivationNames.Parse(Text(element, "activation", where)));
             spec = ModelSpec.Get(layout, Number(element, "batch", where));
+            _ = replay > 0 ? QAgentSpec.Get(spec, replay) : null; // refuses a ring over the size limit
         }
         catch (ArgumentException ex)
         {
@@ -137,10 +164,10 @@ internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, boo
         }
 
         var group = new ModelGroup(index, spec, Flag(element, "trainable", where), Flag(element, "momentum", where),
-            Flag(element, "adam", where), Flag(element, "keyed", where), Number(element, "count", where));
-        if (!group.Trainable && (group.Momentum || group.Adam))
+            Flag(element, "adam", where), Flag(element, "keyed", where), replay, Number(element, "count", where));
+        if (!group.Trainable && (group.Momentum || group.Adam || replay > 0))
         {
-            throw new FormatException(where + " is inference-only but claims optimizer state");
+            throw new FormatException(where + " is inference-only but claims optimizer state or a Q-learning agent");
         }
 
         return group;
@@ -171,8 +198,8 @@ internal sealed record ModelGroup(int Index, ModelSpec Spec, bool Trainable, boo
     private static bool Flag(JsonElement element, string name, string where) =>
         Field(element, name, JsonValueKind.True, where).GetBoolean();
 
-    private static int Number(JsonElement element, string name, string where) =>
-        Field(element, name, JsonValueKind.Number, where).TryGetInt32(out int value) && value >= 1
+    private static int Number(JsonElement element, string name, string where, int min = 1) =>
+        Field(element, name, JsonValueKind.Number, where).TryGetInt32(out int value) && value >= min
             ? value
-            : throw new FormatException($"{where}.{name} is not an integer from 1 to {int.MaxValue}");
+            : throw new FormatException($"{where}.{name} is not an integer from {min} to {int.MaxValue}");
 }

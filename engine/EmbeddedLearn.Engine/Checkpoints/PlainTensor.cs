@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Checkpoints;
@@ -33,4 +34,25 @@ internal abstract class PlainTensor
 
     /// <summary>Sets <paramref name="entity"/>'s component from a row that passed <see cref="Check"/>.</summary>
     public abstract void Apply(World world, Entity entity, ReadOnlySpan<byte> row);
+
+    /// <summary>Writes <paramref name="values"/> as little-endian I64 columns.</summary>
+    protected static void WriteColumns(Span<byte> row, ReadOnlySpan<long> values)
+    {
+        for (int c = 0; c < values.Length; c++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(row[(8 * c)..], values[c]);
+        }
+    }
+
+    /// <summary>Writes <paramref name="values"/> as little-endian F64 columns.</summary>
+    protected static void WriteColumns(Span<byte> row, ReadOnlySpan<double> values)
+    {
+        for (int c = 0; c < values.Length; c++)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(row[(8 * c)..], values[c]);
+        }
+    }
+
+    /// <summary>I64 column <paramref name="column"/> of <paramref name="row"/>.</summary>
+    protected static long ReadLong(ReadOnlySpan<byte> row, int column) => BinaryPrimitives.ReadInt64LittleEndian(row[(8 * column)..]);
 }

@@ -11,19 +11,28 @@ namespace EmbeddedLearn.Checkpoints;
 /// </summary>
 internal static class SavedComponents
 {
-    /// <summary>Training counters, settings, and the game's key, in file order.</summary>
-    public static readonly PlainTensor[] All = [new StateTensor(), new SettingsTensor(), new KeyTensor()];
+    /// <summary>Training counters, settings, the game's key, and a Q-learning agent's settings, state and replay fill,
+    /// in file order.</summary>
+    public static readonly PlainTensor[] All =
+        [new StateTensor(), new SettingsTensor(), new KeyTensor(), new QSettingsTensor(), new QStateTensor(), new ReplayStateTensor()];
 
-    /// <summary>The <c>columns</c> metadata: each plain tensor's suffix and its column names, as JSON.</summary>
-    public static string ColumnsJson { get; } = WriteColumns();
+    /// <summary>How many of <see cref="All"/> format version 1 had (no agents).</summary>
+    private const int VersionOneCount = 3;
 
-    private static string WriteColumns()
+    private static readonly string VersionOneColumns = WriteColumns(All.AsSpan(0, VersionOneCount));
+    private static readonly string CurrentColumns = WriteColumns(All);
+
+    /// <summary>The <c>columns</c> metadata of a file of format <paramref name="version"/>: each plain tensor's suffix
+    /// and its column names, as JSON.</summary>
+    public static string ColumnsJson(int version) => version == 1 ? VersionOneColumns : CurrentColumns;
+
+    private static string WriteColumns(ReadOnlySpan<PlainTensor> tensors)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
-            foreach (PlainTensor plain in All)
+            foreach (PlainTensor plain in tensors)
             {
                 json.WriteStartArray(plain.Suffix);
                 foreach (string column in plain.Columns)

@@ -36,10 +36,7 @@ internal sealed class SettingsTensor : PlainTensor
             (int)s.Optimizer, s.LearningRate, s.Momentum, s.Dampening, s.Nesterov ? 1 : 0, s.Maximize ? 1 : 0, s.WeightDecay,
             s.Beta1, s.Beta2, s.Epsilon, (int)s.Reduction, s.AccumulationSteps, s.MaxGradNorm, s.FailuresBeforeQuarantine,
         ];
-        for (int c = 0; c < values.Length; c++)
-        {
-            BinaryPrimitives.WriteDoubleLittleEndian(row[(8 * c)..], values[c]);
-        }
+        WriteColumns(row, values);
     }
 
     /// <inheritdoc/>

@@ -32,10 +32,7 @@ internal sealed class StateTensor : PlainTensor
             BitConverter.SingleToInt32Bits(state.GradientNorm),
             world.Has<Quarantined>(entity) ? world.Get<Quarantined>(entity).SinceTick : -1,
         ];
-        for (int c = 0; c < values.Length; c++)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(row[(8 * c)..], values[c]);
-        }
+        WriteColumns(row, values);
     }
 
     /// <inheritdoc/>

@@ -101,8 +101,8 @@ public sealed class CheckpointAttackTests : IDisposable
     public void Foreign_newer_and_corrupt_files_are_refused_with_what_is_wrong()
     {
         JsonObject newer = Header(_original);
-        newer["__metadata__"]!["format_version"] = "2";
-        Assert.Contains("format version 2 is newer than this library reads (1)", _attack.Load(Rebuild(newer, _original)), StringComparison.Ordinal);
+        newer["__metadata__"]!["format_version"] = "3";
+        Assert.Contains("format version 3 is newer than this library reads (2)", _attack.Load(Rebuild(newer, _original)), StringComparison.Ordinal);
 
         JsonObject foreign = Header(_original);
         foreign.Remove("__metadata__");
@@ -156,13 +156,13 @@ public sealed class CheckpointAttackTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static JsonObject Header(byte[] file)
+    internal static JsonObject Header(byte[] file)
     {
         int n = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
         return JsonNode.Parse(Encoding.UTF8.GetString(file, 8, n).TrimEnd(' '))!.AsObject();
     }
 
-    private static byte[] Rebuild(JsonObject header, byte[] original)
+    internal static byte[] Rebuild(JsonObject header, byte[] original)
     {
         int n = (int)BinaryPrimitives.ReadUInt64LittleEndian(original);
         byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
@@ -173,7 +173,7 @@ public sealed class CheckpointAttackTests : IDisposable
 
     /// <summary>Overwrites element <paramref name="element"/> of tensor <paramref name="name"/> and recomputes the
     /// checksum, so only the meaning of the value is wrong.</summary>
-    private static byte[] PatchData(byte[] original, string name, int element, byte[] value)
+    internal static byte[] PatchData(byte[] original, string name, int element, byte[] value)
     {
         int n = (int)BinaryPrimitives.ReadUInt64LittleEndian(original);
         JsonObject header = Header(original);

@@ -61,28 +61,6 @@ public sealed class UseInYourGameTests
         }
 
         Assert.True(lastLoss < firstLoss / 5, $"loss went from {firstLoss} to {lastLoss}");
-        AssertReadmeQuotesExample();
-    }
-
-    private static void AssertReadmeQuotesExample()
-    {
-        string source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "EmbeddedLearn.Tests", "Readme", "UseInYourGameTests.cs"));
-        int start = source.IndexOf("// <example>", StringComparison.Ordinal) + "// <example>".Length;
-        int end = source.IndexOf("            // </example>", StringComparison.Ordinal);
-        string[] lines = source[start..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
-        string example = string.Join("\n", lines.Select(l => l.Length >= 8 ? l[8..] : l.TrimStart())).Trim('\n');
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).Replace("\r", "", StringComparison.Ordinal);
-        Assert.Contains(example, readme, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        DirectoryInfo? dir = new(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EmbeddedLearn.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("EmbeddedLearn.sln not found above " + AppContext.BaseDirectory);
+        ReadmeExample.AssertQuoted("UseInYourGameTests.cs", indent: 8);
     }
 }

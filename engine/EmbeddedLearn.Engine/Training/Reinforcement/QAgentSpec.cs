@@ -46,6 +46,7 @@ public sealed class QAgentSpec
             Observation, TargetParameters, ReplaySample, ReplayBuffer,
             ComponentType.Of<QLearningSettings>(), ComponentType.Of<QAgentState>(), ComponentType.Of<ReplayState>(),
         ];
+        AgentSignature = new Signature([.. Components]);
     }
 
     /// <summary>The model: observations <c>[B, n]</c> in, Q values <c>[B, A]</c> out.</summary>
@@ -80,6 +81,9 @@ public sealed class QAgentSpec
 
     /// <summary>The components an agent carries besides its model's.</summary>
     public IReadOnlyList<ComponentType> Components { get; }
+
+    /// <summary><see cref="Components"/> as a signature.</summary>
+    public Signature AgentSignature { get; }
 
     /// <summary>The spec of agents with <paramref name="model"/> and a replay ring of <paramref name="capacity"/>
     /// transitions.</summary>
@@ -162,13 +166,7 @@ public sealed class QAgentSpec
         ArgumentNullException.ThrowIfNull(world);
         training.ThrowIfInvalid();
         q.ThrowIfInvalid();
-        Signature signature = Model.SignatureFor(training);
-        foreach (ComponentType type in Components)
-        {
-            signature = signature.With(type);
-        }
-
-        Entity entity = world.Create(signature);
+        Entity entity = world.Create(WithAgent(Model.SignatureFor(training)));
         world.Set(entity, training);
         world.Set(entity, q);
         Span<float> parameters = world.GetSpan<float>(entity, Model.Parameters);
@@ -225,6 +223,18 @@ public sealed class QAgentSpec
         state.Count = Math.Min(state.Count + 1, Capacity);
         state.Added++;
         return true;
+    }
+
+    /// <summary><paramref name="model"/> (a model entity's signature) with the agent's components added.</summary>
+    public Signature WithAgent(Signature model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        foreach (ComponentType type in Components)
+        {
+            model = model.Contains(type) ? model : model.With(type);
+        }
+
+        return model;
     }
 
     /// <inheritdoc/>

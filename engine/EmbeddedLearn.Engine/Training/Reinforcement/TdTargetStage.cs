@@ -12,7 +12,9 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// <c>y_j = r_j + gamma (1 - done_j) Q_target(s'_j, argmax_a' Q(s'_j, a'))</c>, the online network choosing. The
 /// targets <c>[B, A]</c> are the current outputs except <c>t[j, a_j] = y_j</c>, so the MSE loss after it gives only the
 /// taken action's error a gradient: <c>dL/dQ(s_j, a_j) = 2 (Q(s_j, a_j) - y_j) / N</c> (N = B A for reduction mean),
-/// 0 for the other actions. Computed in float, per agent from its own data. CPU only.
+/// 0 for the other actions. Computed in float, per agent from its own data. A sampled action that is not an integer in
+/// <c>[0, A)</c> (a ring the game wrote past <see cref="QAgentSpec.Record"/>) gives that row NaN targets, so the guard
+/// skips the agent's step as for any non-finite gradient. CPU only.
 /// </summary>
 public sealed class TdTargetStage : IBlockStage
 {
@@ -82,6 +84,13 @@ public sealed class TdTargetStage : IBlockStage
             for (int j = 0; j < batch; j++)
             {
                 ReadOnlySpan<float> row = sample.Slice(j * sampleWidth, sampleWidth);
+                if (!(row[0] >= 0f && row[0] < actions && row[0] == MathF.Floor(row[0])))
+                {
+                    // A ring written past Record holds no valid action here: NaN targets make the guard skip the step.
+                    target.Slice(j * actions, actions).Fill(float.NaN);
+                    continue;
+                }
+
                 ReadOnlySpan<float> nextQ = targetQ.Slice(j * actions, actions);
                 float value = doubleDqn ? nextQ[TensorPrimitives.IndexOfMax<float>(onlineQ.Slice(j * actions, actions))] : TensorPrimitives.Max<float>(nextQ);
                 target[(j * actions) + (int)row[0]] = row[1] + (gamma * (1f - row[2]) * value);

@@ -1,0 +1,31 @@
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Readme;
+
+/// <summary>Checks that README.md quotes a test's example verbatim: the lines between <c>// &lt;example&gt;</c> and
+/// <c>// &lt;/example&gt;</c> of the test's source, less the test method's indentation.</summary>
+internal static class ReadmeExample
+{
+    public static void AssertQuoted(string testFile, int indent)
+    {
+        string source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "EmbeddedLearn.Tests", "Readme", testFile));
+        int start = source.IndexOf("// <example>", StringComparison.Ordinal) + "// <example>".Length;
+        int end = source.IndexOf("// </example>", start, StringComparison.Ordinal);
+        end = source.LastIndexOf('\n', end);
+        string[] lines = source[start..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        string example = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).Trim('\n');
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).Replace("\r", "", StringComparison.Ordinal);
+        Assert.Contains(example, readme, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        DirectoryInfo? dir = new(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EmbeddedLearn.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("EmbeddedLearn.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,38 @@
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.Training;
+using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Reinforcement;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Reinforcement;
+
+/// <summary>A steady-state Q-learning tick, the game's Record calls included, allocates nothing on any thread.</summary>
+[Collection(ProcessAllocationGroup.Name)]
+public sealed class QAllocationTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_steady_state_decision_allocates_zero_bytes(int threads)
+    {
+        using var corridor = new Corridor(agents: 256, seed: 9);
+        using var pipeline = new TrainingPipeline(QAgentSpec.Stages(), new PipelineOptions { Threads = threads });
+        void Decision()
+        {
+            pipeline.Run(corridor.World);
+            corridor.Step();
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            Decision(); // past tiered compilation, and past MinReplay so every agent trains
+        }
+
+        Action decision = Decision;
+        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
+        long process = ProcessAllocations.QuietestWindow(decision, repeats: 2, windows: 100);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
+        Assert.Equal(0, process);
+        Assert.Equal(256, pipeline.LastReport.EntitiesTrained);
+    }
+}
