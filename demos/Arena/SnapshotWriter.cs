@@ -25,30 +25,11 @@ internal sealed class SnapshotWriter
             json.WriteStartObject();
             json.WriteNumber("time", Math.Round(scene.Time, 3));
             json.WriteBoolean("paused", scene.Learning.Paused);
-            if (scene.Learning.BudgetMs is double budget)
-            {
-                json.WriteNumber("budgetMs", budget);
-            }
-            else
-            {
-                json.WriteNull("budgetMs");
-            }
-
-            json.WriteNumber("tickMs", Math.Round(stats.TickMs, 3));
             json.WriteNumber("trained", Math.Round(stats.Trained, 1));
             json.WriteNumber("leftOut", stats.LeftOut);
             json.WriteNumber("stepsSkipped", stats.StepsSkipped);
             json.WriteNumber("quarantined", stats.Quarantined);
-            json.WriteStartArray("stages");
-            for (int i = 0; i < stats.StageNames.Count; i++)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", stats.StageNames[i]);
-                json.WriteNumber("ms", Math.Round(stats.StageMs[i], 4));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteTick(json, scene.Learning.BudgetMs, stats.TickMs, stats.StageNames, stats.StageMs);
             json.WriteStartArray("groups");
             for (int g = 0; g < stats.HitRate.Length; g++)
             {
@@ -105,6 +86,32 @@ internal sealed class SnapshotWriter
     {
         ArenaPainter.Paint(scene, _drawing);
         WriteDrawing(json, _drawing);
+    }
+
+    /// <summary>Writes a chart point's budget (<c>budgetMs</c>, null for none), tick time (<c>tickMs</c>) and time per
+    /// stage (<c>stages</c>: name and ms).</summary>
+    public static void WriteTick(Utf8JsonWriter json, double? budgetMs, double tickMs, IReadOnlyList<string> stageNames, double[] stageMs)
+    {
+        if (budgetMs is double budget)
+        {
+            json.WriteNumber("budgetMs", budget);
+        }
+        else
+        {
+            json.WriteNull("budgetMs");
+        }
+
+        json.WriteNumber("tickMs", Math.Round(tickMs, 3));
+        json.WriteStartArray("stages");
+        for (int i = 0; i < stageNames.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", stageNames[i]);
+            json.WriteNumber("ms", Math.Round(stageMs[i], 4));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>Writes <paramref name="drawing"/> as the state message's <c>draw</c> array.</summary>

@@ -1,6 +1,4 @@
-using System.Net;
 using EmbeddedLearn.Demos.Arena;
-using Microsoft.Playwright;
 
 namespace EmbeddedLearn.Arena.Tests;
 
@@ -8,67 +6,48 @@ namespace EmbeddedLearn.Arena.Tests;
 /// The foragers scene in a real headless Chromium, chosen on the page (<c>?scene=foragers</c>) of a server started with
 /// the default turret scene: it draws frames, a screenshot is saved (to EMBEDDEDLEARN_FORAGERS_SCREENSHOT when set, else
 /// beside the test assembly), its greedy and pause controls take effect, and a malformed or refused message gets an error
-/// reply. EMBEDDEDLEARN_ARENA_URL names a running server instead (started with either scene; how the README's
-/// screenshot is taken).
+/// reply. EMBEDDEDLEARN_ARENA_URL names a running server instead (started with either scene).
 /// </summary>
 public sealed class ForagerBrowserTests
 {
-    private const float Timeout = 30_000;
-
     [SkippableFact]
     public async Task The_foragers_page_draws_the_field_obeys_its_controls_and_refuses_bad_messages()
     {
-        string chromium = Chromium.Require();
-        string? external = Environment.GetEnvironmentVariable("EMBEDDEDLEARN_ARENA_URL");
-        using LiveServer? server = external is null
-            ? new LiveServer(new ArenaOptions(TurretsPerGroup: 4, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 3, ForagersPerGroup: 60),
-                IPAddress.Loopback, port: 0, log: null)
-            : null;
-        server?.Start();
-        using IPlaywright playwright = await Playwright.CreateAsync();
-        await using IBrowser browser = await playwright.Chromium.LaunchAsync(
-            new() { ExecutablePath = chromium, Headless = true, Args = Chromium.Arguments });
-        IPage page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1420, Height = 900 } });
-        await page.GotoAsync((external ?? server!.Address) + "?scene=turrets");
+        await using BrowserSession session = await BrowserSession.OpenAsync(
+            new ArenaOptions(TurretsPerGroup: 4, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 3, ForagersPerGroup: 60));
+        await session.Page.GotoAsync(session.Address + "?scene=turrets");
 
         // The scene select reloads the page on the foragers scene (whichever scene the server started with).
-        await WaitForAsync(page, "window.arena && window.arena.states >= 1 && window.arena.last.scene === 'turrets'");
-        await page.SelectOptionAsync("#scene", "foragers");
-        await WaitForAsync(page, "location.search === '?scene=foragers' && window.arena && window.arena.states >= 3");
-        Assert.Equal("foragers", await page.EvaluateAsync<string>("window.arena.last.scene"));
-        Assert.Equal(3, await page.EvaluateAsync<int>("window.arena.last.groups.length"));
-        Assert.True(await page.IsDisabledAsync("#switchBackend"));
-        string before = await page.EvaluateAsync<string>("document.getElementById('arena').toDataURL()");
-        int states = await page.EvaluateAsync<int>("window.arena.states");
-        await WaitForAsync(page, "window.arena.states >= " + (states + 2));
-        Assert.NotEqual(before, await page.EvaluateAsync<string>("document.getElementById('arena').toDataURL()"));
-        string screenshot = Environment.GetEnvironmentVariable("EMBEDDEDLEARN_FORAGERS_SCREENSHOT")
-            ?? Path.Combine(AppContext.BaseDirectory, "foragers-browser.png");
-        await page.ScreenshotAsync(new() { Path = screenshot });
-        Assert.True(new FileInfo(screenshot).Length > 10_000);
+        await session.WaitForAsync("window.arena && window.arena.states >= 1 && window.arena.last.scene === 'turrets'");
+        await session.Page.SelectOptionAsync("#scene", "foragers");
+        await session.WaitForAsync("location.search === '?scene=foragers' && window.arena && window.arena.states >= 3");
+        Assert.Equal("foragers", await session.Page.EvaluateAsync<string>("window.arena.last.scene"));
+        Assert.Equal(3, await session.Page.EvaluateAsync<int>("window.arena.last.groups.length"));
+        Assert.True(await session.Page.IsDisabledAsync("#switchBackend"));
+        string before = await session.CanvasAsync();
+        int states = await session.Page.EvaluateAsync<int>("window.arena.states");
+        await session.WaitForAsync("window.arena.states >= " + (states + 2));
+        Assert.NotEqual(before, await session.CanvasAsync());
+        await session.ScreenshotAsync("EMBEDDEDLEARN_FORAGERS_SCREENSHOT", "foragers-browser.png");
 
         // Greedy: the learning groups' epsilon drops to 0; back to exploring.
-        await page.ClickAsync("#greedy");
-        await WaitForAsync(page, "window.arena.last.point.greedy && window.arena.last.groups[0].epsilon === 0");
-        await page.ClickAsync("#greedy");
-        await WaitForAsync(page, "!window.arena.last.point.greedy && window.arena.last.groups[0].epsilon > 0");
+        await session.Page.ClickAsync("#greedy");
+        await session.WaitForAsync("window.arena.last.point.greedy && window.arena.last.groups[0].epsilon === 0");
+        await session.Page.ClickAsync("#greedy");
+        await session.WaitForAsync("!window.arena.last.point.greedy && window.arena.last.groups[0].epsilon > 0");
 
         // Pause: no agent trains; resume.
-        await page.ClickAsync("#pause");
-        await WaitForAsync(page, "window.arena.last.point.paused && window.arena.last.point.trained === 0");
-        await page.ClickAsync("#pause");
-        await WaitForAsync(page, "!window.arena.last.point.paused");
+        await session.Page.ClickAsync("#pause");
+        await session.WaitForAsync("window.arena.last.point.paused && window.arena.last.point.trained === 0");
+        await session.Page.ClickAsync("#pause");
+        await session.WaitForAsync("!window.arena.last.point.paused");
 
         // Malformed and refused messages: an error reply, nothing changes.
-        await page.EvaluateAsync("window.arena.send('{not json')");
-        await WaitForAsync(page, "document.getElementById('reply').textContent.startsWith('error: not JSON')");
-        await page.EvaluateAsync("window.arena.send(JSON.stringify({ type: 'backend', kind: 'opencl' }))");
-        await WaitForAsync(page, "document.getElementById('reply').textContent.includes('CPU backend only')");
-        await page.EvaluateAsync("window.arena.send(JSON.stringify({ type: 'learningRate', group: 1, value: 0 }))");
-        await WaitForAsync(page, "document.getElementById('reply').textContent.includes('got 0')");
-        Assert.Equal(0.003, await page.EvaluateAsync<double>("window.arena.last.groups[1].learningRate"), 6);
+        await session.SendAsync("'{not json'", "error: not JSON");
+        await session.SendAsync("JSON.stringify({ type: 'backend', kind: 'opencl' })", "error: backend: the foragers scene runs on the CPU backend only");
+        await session.SendAsync("JSON.stringify({ type: 'learningRate', group: 1, value: 0 })", "error: learningRate: \"value\" must be a number in [1E-06, 1]; got 0");
+        states = await session.Page.EvaluateAsync<int>("window.arena.states");
+        await session.WaitForAsync("window.arena.states >= " + (states + 2));
+        Assert.Equal(0.003, await session.Page.EvaluateAsync<double>("window.arena.last.groups[1].learningRate"), 6);
     }
-
-    private static async Task WaitForAsync(IPage page, string condition) =>
-        await page.WaitForFunctionAsync("() => " + condition, null, new() { Timeout = Timeout });
 }

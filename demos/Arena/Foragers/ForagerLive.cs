@@ -92,27 +92,8 @@ internal sealed class ForagerLive(ForagersScene scene) : ILiveScene
             json.WriteNumber("time", Math.Round(scene.Time, 3));
             json.WriteBoolean("paused", scene.Learning.Paused);
             json.WriteBoolean("greedy", scene.Greedy);
-            if (scene.Learning.BudgetMs is double budget)
-            {
-                json.WriteNumber("budgetMs", budget);
-            }
-            else
-            {
-                json.WriteNull("budgetMs");
-            }
-
-            json.WriteNumber("tickMs", Math.Round(_stats.TickMs, 3));
             json.WriteNumber("trained", _stats.Trained);
-            json.WriteStartArray("stages");
-            for (int i = 0; i < _stats.StageNames.Count; i++)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", _stats.StageNames[i]);
-                json.WriteNumber("ms", Math.Round(_stats.StageMs[i], 4));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            SnapshotWriter.WriteTick(json, scene.Learning.BudgetMs, _stats.TickMs, _stats.StageNames, _stats.StageMs);
             json.WriteStartArray("groups");
             foreach (ForagerGroup group in scene.Groups)
             {
