@@ -53,16 +53,8 @@ internal sealed class SnapshotWriter
         using (var json = new Utf8JsonWriter(_buffer))
         {
             json.WriteStartObject();
-            json.WriteString("type", "state");
-            json.WriteString("scene", ArenaOptions.Turrets);
-            json.WritePropertyName("point");
-            json.WriteRawValue(point, skipInputValidation: true);
-            json.WriteNumber("frame", scene.Frames);
-            json.WriteNumber("frameMs", Math.Round(stats.FrameMs, 3));
-            json.WriteNumber("entities", stats.Entities);
-            json.WriteString("backend", scene.Learning.ActiveBackend);
-            json.WriteString("backendDescription", scene.Learning.Description);
-            json.WriteString("notice", notice);
+            WriteStateHeader(json, ArenaOptions.Turrets, point, scene.Frames, stats.FrameMs, stats.Entities,
+                (scene.Learning.ActiveBackend, scene.Learning.Description), notice);
             json.WriteStartArray("groups");
             foreach (TurretGroup group in scene.Groups)
             {
@@ -112,6 +104,23 @@ internal sealed class SnapshotWriter
         }
 
         json.WriteEndArray();
+    }
+
+    /// <summary>Writes the fields every scene's state message starts with: type "state", the scene's name, the chart
+    /// point, frame, worst frame time since the last message, entities, backend (short name and description) and notice.</summary>
+    public static void WriteStateHeader(Utf8JsonWriter json, string scene, byte[] point, long frame, double frameMs, int entities,
+        (string Name, string Description) backend, string? notice)
+    {
+        json.WriteString("type", "state");
+        json.WriteString("scene", scene);
+        json.WritePropertyName("point");
+        json.WriteRawValue(point, skipInputValidation: true);
+        json.WriteNumber("frame", frame);
+        json.WriteNumber("frameMs", Math.Round(frameMs, 3));
+        json.WriteNumber("entities", entities);
+        json.WriteString("backend", backend.Name);
+        json.WriteString("backendDescription", backend.Description);
+        json.WriteString("notice", notice);
     }
 
     /// <summary>Writes <paramref name="drawing"/> as the state message's <c>draw</c> array.</summary>

@@ -116,16 +116,7 @@ internal sealed class ForagerLive(ForagersScene scene) : ILiveScene
         using (var json = new Utf8JsonWriter(_buffer))
         {
             json.WriteStartObject();
-            json.WriteString("type", "state");
-            json.WriteString("scene", ArenaOptions.Foragers);
-            json.WritePropertyName("point");
-            json.WriteRawValue(point, skipInputValidation: true);
-            json.WriteNumber("frame", scene.Frames);
-            json.WriteNumber("frameMs", Math.Round(_stats.FrameMs, 3));
-            json.WriteNumber("entities", _stats.Entities);
-            json.WriteString("backend", "CPU");
-            json.WriteString("backendDescription", Backend);
-            json.WriteString("notice", notice);
+            SnapshotWriter.WriteStateHeader(json, ArenaOptions.Foragers, point, scene.Frames, _stats.FrameMs, _stats.Entities, ("CPU", Backend), notice);
             json.WriteStartArray("groups");
             foreach (ForagerGroup group in scene.Groups)
             {
