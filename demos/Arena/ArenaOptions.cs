@@ -1,3 +1,5 @@
+using EmbeddedLearn.Demos.Arena.Foragers;
+
 
 namespace EmbeddedLearn.Demos.Arena;
 
@@ -11,9 +13,22 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <param name="Checkpoint">Checkpoint file loaded at the start when it exists and saved while running and on exit,
 /// or null for none.</param>
 /// <param name="CheckpointEverySeconds">Simulated seconds between two saves of <paramref name="Checkpoint"/>.</param>
+/// <param name="Scene">The scene <c>--scene</c> chose: <see cref="Turrets"/> or <see cref="Foragers"/>.</param>
+/// <param name="ForagersPerGroup">Agents in each forager group (two learning groups and the random baseline).</param>
+/// <param name="DecisionFrames">Frames between two forager decisions.</param>
+/// <param name="ForagerBudgetMs">Budget of the foragers' learning tick in ms, or null for none (every agent acts and
+/// trains every decision).</param>
 internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, ArenaBackend Backend, int Seed,
-    double BadSensors = 0, string? Checkpoint = null, double CheckpointEverySeconds = 5)
+    double BadSensors = 0, string? Checkpoint = null, double CheckpointEverySeconds = 5, string Scene = ArenaOptions.Turrets,
+    int ForagersPerGroup = 500, int DecisionFrames = 1, double? ForagerBudgetMs = null)
 {
+    /// <summary>The scenes' names, as <c>--scene</c> and the page's <c>?scene=</c> spell them.</summary>
+    public const string Turrets = "turrets", Foragers = "foragers";
+
+    /// <summary>Largest number of agents in a forager group.</summary>
+    public const int MaxForagersPerGroup = 4096;
+
+
     /// <summary>Largest number of turrets over all groups (the page's "add turrets" stops there).</summary>
     public const int MaxTurrets = 4096;
 
@@ -34,6 +49,29 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
             throw;
         }
     }
+
+    /// <summary>Creates the forager scene these options describe, on <see cref="ForagerGroupSpec.Defaults"/> (CPU
+    /// backend: the Q-learning stages have no OpenCL kernels).</summary>
+    public ForagersScene CreateForagers()
+    {
+        var learning = new ForagerLearning(Threads, ForagerBudgetMs);
+        try
+        {
+            return new ForagersScene(ForagerGroupSpec.Defaults, ForagersPerGroup, Seed, DecisionFrames, learning);
+        }
+        catch
+        {
+            learning.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The live view of scene <paramref name="name"/> (<see cref="Turrets"/> or <see cref="Foragers"/>); the
+    /// turret scene saves <see cref="Checkpoint"/> only when it is the <paramref name="primary"/> scene.</summary>
+    /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">As <see cref="CreateScene"/>.</exception>
+    public ILiveScene CreateLive(string name, bool primary, Action<string>? log) => name == Foragers
+        ? new ForagerLive(CreateForagers())
+        : new TurretLive(CreateScene(log), primary ? CreateCheckpoint() : null);
 
     /// <summary>The periodic saver of <see cref="Checkpoint"/>, or null when there is none.</summary>
     public ArenaCheckpoint? CreateCheckpoint() => Checkpoint is null ? null : new ArenaCheckpoint(Checkpoint, CheckpointEverySeconds);

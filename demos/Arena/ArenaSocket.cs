@@ -88,7 +88,7 @@ internal static class ArenaSocket
         }
         else
         {
-            command = ControlParser.Parse(kept, loop.GroupCount, loop.TurretCount, out error);
+            command = loop.Parse(kept, out error);
             if (command is not null && !loop.TryEnqueue(command))
             {
                 (command, error) = (null, "too many controls queued; try again");

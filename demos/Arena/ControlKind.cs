@@ -23,4 +23,7 @@ internal enum ControlKind
 
     /// <summary>Switch the training backend.</summary>
     Backend,
+
+    /// <summary>Foragers: learning agents act greedily (value 1) or epsilon-greedily (value 0).</summary>
+    Greedy,
 }

@@ -10,6 +10,8 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <c>{"type":"learningRate","group":G,"value":LR}</c> (0 &lt; LR &lt;= 1),
 /// <c>{"type":"addTurrets","group":G,"count":N}</c> (1..64, at most <see cref="ArenaOptions.MaxTurrets"/> in all),
 /// <c>{"type":"budget","ms":M}</c> (0.1..16.6, or null for none), <c>{"type":"backend","kind":"cpu"|"opencl"}</c>.
+/// The foragers scene takes pause, resume, reset, learningRate and budget, and <c>{"type":"greedy","value":true|false}</c>
+/// (learning agents act greedily, or epsilon-greedily again); it refuses addTurrets and backend with the reason.
 /// </summary>
 internal static class ControlParser
 {
@@ -17,7 +19,12 @@ internal static class ControlParser
     public const int MaxBytes = 512;
 
     /// <summary>Returns the command, or null with <paramref name="error"/> saying what is wrong.</summary>
-    public static ControlCommand? Parse(ReadOnlySpan<byte> utf8, int groups, int turrets, out string? error)
+    public static ControlCommand? Parse(ReadOnlySpan<byte> utf8, int groups, int turrets, out string? error) =>
+        Parse(utf8, groups, turrets, foragers: false, out error);
+
+    /// <summary>Returns the command, or null with <paramref name="error"/> saying what is wrong; with
+    /// <paramref name="foragers"/>, for the foragers scene.</summary>
+    public static ControlCommand? Parse(ReadOnlySpan<byte> utf8, int groups, int turrets, bool foragers, out string? error)
     {
         error = null;
         if (utf8.Length > MaxBytes)
@@ -29,7 +36,7 @@ internal static class ControlParser
         try
         {
             using var document = JsonDocument.Parse(utf8.ToArray());
-            return Parse(document.RootElement, groups, turrets);
+            return Parse(document.RootElement, groups, turrets, foragers);
         }
         catch (JsonException ex)
         {
@@ -43,7 +50,7 @@ internal static class ControlParser
         return null;
     }
 
-    private static ControlCommand Parse(JsonElement root, int groups, int turrets)
+    private static ControlCommand Parse(JsonElement root, int groups, int turrets, bool foragers)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out JsonElement type) || type.ValueKind != JsonValueKind.String)
         {
@@ -59,8 +66,16 @@ internal static class ControlParser
             "addTurrets" => ["group", "count"],
             "budget" => ["ms"],
             "backend" => ["kind"],
+            "greedy" when foragers => ["value"],
             _ => throw new FormatException("unknown control type \"" + kind + "\""),
         };
+        if (foragers && kind is "addTurrets" or "backend")
+        {
+            throw new FormatException(kind == "backend"
+                ? "backend: the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels)"
+                : "addTurrets: the foragers scene has no turrets");
+        }
+
         foreach (JsonProperty property in root.EnumerateObject())
         {
             if (property.Name != "type" && Array.IndexOf(fields, property.Name) < 0)
@@ -76,6 +91,7 @@ internal static class ControlParser
             "reset" => new ControlCommand(ControlKind.Reset, Group(root, kind, groups)),
             "learningRate" => new ControlCommand(ControlKind.LearningRate, Group(root, kind, groups), Value: Number(root, kind, "value", 1e-6, 1)),
             "addTurrets" => AddTurrets(root, kind, groups, turrets),
+            "greedy" => new ControlCommand(ControlKind.Greedy, Value: Flag(root, kind, "value") ? 1 : 0),
             "budget" => new ControlCommand(ControlKind.Budget, Value: Field(root, kind, "ms").ValueKind == JsonValueKind.Null
                 ? null
                 : Number(root, kind, "ms", 0.1, 16.6)),
@@ -103,6 +119,14 @@ internal static class ControlParser
         return name == "cpu" ? ArenaBackend.Cpu
             : name == "opencl" ? ArenaBackend.OpenCl
             : throw new FormatException("backend: \"kind\" must be \"cpu\" or \"opencl\"; got " + value.GetRawText());
+    }
+
+    private static bool Flag(JsonElement root, string kind, string name)
+    {
+        JsonElement value = Field(root, kind, name);
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : throw new FormatException(kind + ": \"" + name + "\" must be true or false; got " + value.GetRawText());
     }
 
     private static int Group(JsonElement root, string kind, int groups) => (int)Number(root, kind, "group", 0, groups - 1, integer: true);

@@ -8,9 +8,10 @@ namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>
 /// The live view: ASP.NET Core's own server (Kestrel) on <c>address:port</c> (port 0: any free one) serving the page
-/// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>) and the WebSocket <c>/ws</c>, and the <see cref="GameLoop"/> the
-/// page watches and steers. The WebSocket accepts only the arena's own page (or clients that send no Origin), so another
-/// site open in the same browser cannot steer it.
+/// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>, <c>/foragers.js</c>) and the WebSocket <c>/ws</c>, and the <see cref="GameLoop"/> the
+/// page watches and steers: the <c>--scene</c> one, or the one <c>/ws?scene=turrets|foragers</c> names (created the first
+/// time a page asks for it; it runs only while a page watches it). The WebSocket accepts only the arena's own page (or
+/// clients that send no Origin), so another site open in the same browser cannot steer it.
 /// </summary>
 internal sealed class LiveServer(ArenaOptions options, IPAddress address, int port, Action<string>? log) : IDisposable
 {
@@ -19,24 +20,34 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
         ["/"] = "index.html",
         ["/arena.js"] = "arena.js",
         ["/charts.js"] = "charts.js",
+        ["/foragers.js"] = "foragers.js",
     };
 
-    private readonly SnapshotHub _hub = new();
+    private readonly Dictionary<string, (GameLoop Loop, SnapshotHub Hub)> _scenes = [];
+    private readonly Lock _gate = new();
     private WebApplication? _app;
-    private GameLoop? _loop;
 
     /// <summary>The page's address, e.g. http://127.0.0.1:5080/ (known after <see cref="Start"/>).</summary>
     public string Address { get; private set; } = string.Empty;
 
     /// <summary>Pages connected now.</summary>
-    public int Clients => _hub.Clients;
+    public int Clients
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _scenes.Values.Sum(s => s.Hub.Clients);
+            }
+        }
+    }
 
     /// <summary>Builds the scene (restored from the checkpoint file when there is one), starts the server, then the
     /// game loop.</summary>
     /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">The checkpoint cannot be loaded (nothing started).</exception>
     public void Start()
     {
-        _loop = new GameLoop(options.CreateScene(log), _hub, log, options.CreateCheckpoint());
+        (GameLoop primary, _) = Scene(options.Scene);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         // Server warnings go to the console; a failure to start is reported once, by the caller.
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)
@@ -51,7 +62,6 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
             _app.MapGet(path, () => Results.Bytes(content, type));
         }
 
-        GameLoop loop = _loop;
         CancellationToken stopping = _app.Lifetime.ApplicationStopping;
         _app.Map("/ws", async context =>
         {
@@ -67,12 +77,42 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
                 return;
             }
 
+            string? name = context.Request.Query["scene"];
+            if (name is not (null or "" or ArenaOptions.Turrets or ArenaOptions.Foragers))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound; // no such scene
+                return;
+            }
+
+            (GameLoop loop, SnapshotHub hub) = Scene(string.IsNullOrEmpty(name) ? options.Scene : name);
             using System.Net.WebSockets.WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            await ArenaSocket.RunAsync(socket, loop, _hub, stopping).ConfigureAwait(false);
+            await ArenaSocket.RunAsync(socket, loop, hub, stopping).ConfigureAwait(false);
         });
         _app.StartAsync().GetAwaiter().GetResult();
         Address = _app.Urls.First().TrimEnd('/') + "/";
-        _loop.Start();
+        primary.Start();
+    }
+
+    /// <summary>The loop and hub of scene <paramref name="name"/>, created (and started, once the server runs) the
+    /// first time it is asked for.</summary>
+    private (GameLoop Loop, SnapshotHub Hub) Scene(string name)
+    {
+        lock (_gate)
+        {
+            if (!_scenes.TryGetValue(name, out (GameLoop Loop, SnapshotHub Hub) entry))
+            {
+                bool primary = name == options.Scene;
+                var hub = new SnapshotHub();
+                entry = (new GameLoop(options.CreateLive(name, primary, log), hub, log, runsUnwatched: primary), hub);
+                _scenes[name] = entry;
+                if (!primary)
+                {
+                    entry.Loop.Start();
+                }
+            }
+
+            return entry;
+        }
     }
 
     /// <summary>Blocks until the server is asked to stop (Ctrl+C or SIGTERM, through ASP.NET Core's console lifetime).</summary>
@@ -94,6 +134,14 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
             _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        _loop?.Dispose();
+        lock (_gate)
+        {
+            foreach ((GameLoop loop, _) in _scenes.Values)
+            {
+                loop.Dispose();
+            }
+
+            _scenes.Clear();
+        }
     }
 }

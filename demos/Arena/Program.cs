@@ -2,13 +2,15 @@ using System.CommandLine;
 using System.Net;
 using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Demos.Arena;
+using EmbeddedLearn.Demos.Arena.Foragers;
 
-// The real-time scene: turrets learn to lead moving targets while the game runs. By default a live view in the
+// The real-time scenes: turrets learn to lead moving targets (--scene turrets, the default), or foragers learn from
+// rewards to reach food and avoid hunters (--scene foragers), while the game runs. By default a live view in the
 // browser; --headless runs flat out and writes a snapshot, a chart and summary.json. Exit codes: 0 done, 1 the live view
 // cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged).
 var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
-var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, none headless)." };
+var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless)." };
 var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu, opencl or auto." };
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 7, Description = "Seed of targets and initial weights." };
 var port = new Option<int>("--port") { DefaultValueFactory = _ => 5080, Description = "Port of the live view." };
@@ -19,9 +21,13 @@ var outDir = new Option<string>("--out") { DefaultValueFactory = _ => "arena-out
 var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: loaded at the start when it exists, saved every few seconds and on exit." };
 var checkpointEvery = new Option<double>("--checkpoint-every") { DefaultValueFactory = _ => 5.0, Description = "Simulated seconds between two saves of --checkpoint." };
 var badSensors = new Option<double>("--bad-sensors") { DefaultValueFactory = _ => 0.0, Description = "Share of each group's turrets (0..1) whose sensors feed NaN every frame." };
-var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets while you watch.")
+var scene = new Option<string>("--scene") { DefaultValueFactory = _ => ArenaOptions.Turrets, Description = "turrets or foragers." };
+var foragers = new Option<int>("--foragers") { DefaultValueFactory = _ => 500, Description = "Foragers per group (two learning groups and a random baseline)." };
+var decisionFrames = new Option<int>("--decision-frames") { DefaultValueFactory = _ => 1, Description = "Frames between two forager decisions (1..8)." };
+var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets, or foragers that learn to act, while you watch.")
 {
-    turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir, checkpoint, checkpointEvery, badSensors,
+    turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir, checkpoint, checkpointEvery, badSensors, scene, foragers,
+    decisionFrames,
 };
 root.SetAction(parse =>
 {
@@ -37,6 +43,12 @@ root.SetAction(parse =>
         : !(parse.GetValue(badSensors) is >= 0 and <= 1) ? "--bad-sensors must be in 0..1"
         : !(parse.GetValue(checkpointEvery) is > 0 and <= 86400) ? "--checkpoint-every must be above 0 and at most 86400 seconds"
         : parse.GetValue(checkpoint) is "" ? "--checkpoint needs a file name"
+        : parse.GetValue(scene) is not (ArenaOptions.Turrets or ArenaOptions.Foragers) ? "--scene must be turrets or foragers"
+        : parse.GetValue(foragers) is < 1 or > ArenaOptions.MaxForagersPerGroup ? "--foragers must be in 1.." + ArenaOptions.MaxForagersPerGroup
+        : parse.GetValue(decisionFrames) is < 1 or > 8 ? "--decision-frames must be in 1..8"
+        : parse.GetValue(scene) == ArenaOptions.Foragers && parse.GetValue(checkpoint) is not null ? "--checkpoint is for the turret scene only"
+        : parse.GetValue(scene) == ArenaOptions.Foragers && ParseBackend(parse.GetValue(backend)) != ArenaBackend.Cpu
+            ? "the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels): use --backend cpu"
         : null;
     if (error is not null)
     {
@@ -46,7 +58,15 @@ root.SetAction(parse =>
 
     var options = new ArenaOptions(parse.GetValue(turrets), parse.GetValue(threads), budgetMs,
         ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed), parse.GetValue(badSensors), parse.GetValue(checkpoint),
-        parse.GetValue(checkpointEvery));
+        parse.GetValue(checkpointEvery), parse.GetValue(scene)!, parse.GetValue(foragers), parse.GetValue(decisionFrames),
+        parse.GetValue(budget) ?? (isHeadless ? null : 8.0));
+    if (isHeadless && options.Scene == ArenaOptions.Foragers)
+    {
+        using ForagersScene field = options.CreateForagers();
+        ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out);
+        return 0;
+    }
+
     if (isHeadless)
     {
         ArenaScene scene;

@@ -25,30 +25,11 @@ internal sealed class SnapshotWriter
             json.WriteStartObject();
             json.WriteNumber("time", Math.Round(scene.Time, 3));
             json.WriteBoolean("paused", scene.Learning.Paused);
-            if (scene.Learning.BudgetMs is double budget)
-            {
-                json.WriteNumber("budgetMs", budget);
-            }
-            else
-            {
-                json.WriteNull("budgetMs");
-            }
-
-            json.WriteNumber("tickMs", Math.Round(stats.TickMs, 3));
             json.WriteNumber("trained", Math.Round(stats.Trained, 1));
             json.WriteNumber("leftOut", stats.LeftOut);
             json.WriteNumber("stepsSkipped", stats.StepsSkipped);
             json.WriteNumber("quarantined", stats.Quarantined);
-            json.WriteStartArray("stages");
-            for (int i = 0; i < stats.StageNames.Count; i++)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", stats.StageNames[i]);
-                json.WriteNumber("ms", Math.Round(stats.StageMs[i], 4));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteTick(json, scene.Learning.BudgetMs, stats.TickMs, stats.StageNames, stats.StageMs);
             json.WriteStartArray("groups");
             for (int g = 0; g < stats.HitRate.Length; g++)
             {
@@ -72,15 +53,8 @@ internal sealed class SnapshotWriter
         using (var json = new Utf8JsonWriter(_buffer))
         {
             json.WriteStartObject();
-            json.WriteString("type", "state");
-            json.WritePropertyName("point");
-            json.WriteRawValue(point, skipInputValidation: true);
-            json.WriteNumber("frame", scene.Frames);
-            json.WriteNumber("frameMs", Math.Round(stats.FrameMs, 3));
-            json.WriteNumber("entities", stats.Entities);
-            json.WriteString("backend", scene.Learning.ActiveBackend);
-            json.WriteString("backendDescription", scene.Learning.Description);
-            json.WriteString("notice", notice);
+            WriteStateHeader(json, ArenaOptions.Turrets, point, scene.Frames, stats.FrameMs, stats.Entities,
+                (scene.Learning.ActiveBackend, scene.Learning.Description), notice);
             json.WriteStartArray("groups");
             foreach (TurretGroup group in scene.Groups)
             {
@@ -103,8 +77,57 @@ internal sealed class SnapshotWriter
     private void WriteDrawing(Utf8JsonWriter json, ArenaScene scene)
     {
         ArenaPainter.Paint(scene, _drawing);
+        WriteDrawing(json, _drawing);
+    }
+
+    /// <summary>Writes a chart point's budget (<c>budgetMs</c>, null for none), tick time (<c>tickMs</c>) and time per
+    /// stage (<c>stages</c>: name and ms).</summary>
+    public static void WriteTick(Utf8JsonWriter json, double? budgetMs, double tickMs, IReadOnlyList<string> stageNames, double[] stageMs)
+    {
+        if (budgetMs is double budget)
+        {
+            json.WriteNumber("budgetMs", budget);
+        }
+        else
+        {
+            json.WriteNull("budgetMs");
+        }
+
+        json.WriteNumber("tickMs", Math.Round(tickMs, 3));
+        json.WriteStartArray("stages");
+        for (int i = 0; i < stageNames.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", stageNames[i]);
+            json.WriteNumber("ms", Math.Round(stageMs[i], 4));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Writes the fields every scene's state message starts with: type "state", the scene's name, the chart
+    /// point, frame, worst frame time since the last message, entities, backend (short name and description) and notice.</summary>
+    public static void WriteStateHeader(Utf8JsonWriter json, string scene, byte[] point, long frame, double frameMs, int entities,
+        (string Name, string Description) backend, string? notice)
+    {
+        json.WriteString("type", "state");
+        json.WriteString("scene", scene);
+        json.WritePropertyName("point");
+        json.WriteRawValue(point, skipInputValidation: true);
+        json.WriteNumber("frame", frame);
+        json.WriteNumber("frameMs", Math.Round(frameMs, 3));
+        json.WriteNumber("entities", entities);
+        json.WriteString("backend", backend.Name);
+        json.WriteString("backendDescription", backend.Description);
+        json.WriteString("notice", notice);
+    }
+
+    /// <summary>Writes <paramref name="drawing"/> as the state message's <c>draw</c> array.</summary>
+    public static void WriteDrawing(Utf8JsonWriter json, DrawList drawing)
+    {
         json.WriteStartArray("draw");
-        foreach (DrawCommand c in _drawing.Commands)
+        foreach (DrawCommand c in drawing.Commands)
         {
             json.WriteNumberValue((int)c.Kind);
             json.WriteNumberValue(MathF.Round(c.A, 1));

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 using EmbeddedLearn.Demos.Arena;
 
@@ -6,7 +5,6 @@ namespace EmbeddedLearn.Arena.Tests;
 
 public sealed class HeadlessRunTests : IDisposable
 {
-    private static readonly string[] TimingKeys = ["p50_frame_ms", "p99_frame_ms"];
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "arena-test-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
@@ -15,24 +13,24 @@ public sealed class HeadlessRunTests : IDisposable
         JsonElement summary = Run(seed: 11, threads: 1, "a");
 
         Assert.Equal(480, summary.GetProperty("frames").GetInt32());
-        Assert.True(Figure(summary, "hit_rate_last_20pct") > Figure(summary, "hit_rate_first_20pct") + 0.2, summary.ToString());
-        Assert.True(Figure(summary, "mean_loss_last_20pct") < Figure(summary, "mean_loss_first_20pct") / 5, summary.ToString());
+        Assert.True(Summaries.Figure(summary, "hit_rate_last_20pct") > Summaries.Figure(summary, "hit_rate_first_20pct") + 0.2, summary.ToString());
+        Assert.True(Summaries.Figure(summary, "mean_loss_last_20pct") < Summaries.Figure(summary, "mean_loss_first_20pct") / 5, summary.ToString());
         Assert.Equal(GroupSpec.Defaults.Count, summary.GetProperty("groups").GetArrayLength());
         foreach (JsonElement group in summary.GetProperty("groups").EnumerateArray())
         {
-            Assert.True(Figure(group, "mean_loss_last_20pct") < Figure(group, "mean_loss_first_20pct"), group.ToString());
+            Assert.True(Summaries.Figure(group, "mean_loss_last_20pct") < Summaries.Figure(group, "mean_loss_first_20pct"), group.ToString());
         }
 
-        Assert.Equal((960, 400), PngSize(Path.Combine(_directory, "a", "arena.png")));
-        Assert.Equal((1200, 450), PngSize(Path.Combine(_directory, "a", "learning.png")));
+        Assert.Equal((960, 400), Png.Size(Path.Combine(_directory, "a", "arena.png")));
+        Assert.Equal((1200, 450), Png.Size(Path.Combine(_directory, "a", "learning.png")));
     }
 
     [Fact]
     public void The_same_seed_gives_the_same_summary_apart_from_frame_times_on_any_thread_count()
     {
-        string first = WithoutTimings(Run(seed: 5, threads: 1, "one"));
-        string second = WithoutTimings(Run(seed: 5, threads: 2, "two"));
-        string other = WithoutTimings(Run(seed: 6, threads: 1, "other"));
+        string first = Summaries.WithoutTimings(Run(seed: 5, threads: 1, "one"));
+        string second = Summaries.WithoutTimings(Run(seed: 5, threads: 2, "two"));
+        string other = Summaries.WithoutTimings(Run(seed: 6, threads: 1, "other"));
 
         Assert.Equal(first, second);
         Assert.NotEqual(first, other);
@@ -55,17 +53,5 @@ public sealed class HeadlessRunTests : IDisposable
         }
 
         return JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, name, "summary.json"))).RootElement;
-    }
-
-    private static double Figure(JsonElement summary, string key) => summary.GetProperty(key).GetDouble();
-
-    private static string WithoutTimings(JsonElement summary) =>
-        JsonSerializer.Serialize(summary.EnumerateObject().Where(p => !TimingKeys.Contains(p.Name)).ToDictionary(p => p.Name, p => p.Value));
-
-    private static (int Width, int Height) PngSize(string path)
-    {
-        byte[] header = File.ReadAllBytes(path)[..24];
-        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, header[..4]);
-        return (BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(20)));
     }
 }

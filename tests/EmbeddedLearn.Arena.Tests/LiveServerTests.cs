@@ -28,6 +28,25 @@ public sealed class LiveServerTests
     }
 
     [Fact]
+    public async Task A_page_can_open_the_other_scene_and_an_unknown_scene_is_refused()
+    {
+        using LiveServer server = Start();
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri(SocketUri(server) + "?scene=foragers"), CancellationToken.None);
+
+        Assert.Equal("history", (await ReceiveAsync(client)).GetProperty("type").GetString());
+        JsonElement state = await ReceiveAsync(client);
+        Assert.Equal("foragers", state.GetProperty("scene").GetString());
+        Assert.Equal(3, state.GetProperty("groups").GetArrayLength());
+        await SendAsync(client, """{"type":"greedy","value":true}""");
+        Assert.Equal("Greedy", (await RepliesAsync(client, 1))[0].GetProperty("control").GetString());
+
+        using var unknown = new ClientWebSocket();
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => unknown.ConnectAsync(new Uri(SocketUri(server) + "?scene=dragons"), CancellationToken.None));
+        Assert.Contains("404", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_page_from_another_origin_is_refused()
     {
         using LiveServer server = Start();
@@ -41,7 +60,7 @@ public sealed class LiveServerTests
 
     private static LiveServer Start()
     {
-        var server = new LiveServer(new ArenaOptions(TurretsPerGroup: 4, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 1),
+        var server = new LiveServer(new ArenaOptions(TurretsPerGroup: 4, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 1, ForagersPerGroup: 8),
             IPAddress.Loopback, port: 0, log: null);
         server.Start();
         return server;

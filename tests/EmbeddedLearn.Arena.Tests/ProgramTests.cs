@@ -6,10 +6,12 @@ namespace EmbeddedLearn.Arena.Tests;
 /// options with a message and exit code 2.</summary>
 public sealed class ProgramTests
 {
-    [Fact]
-    public async Task The_live_view_prints_the_address_it_serves()
+    [Theory]
+    [InlineData("--turrets 4")]
+    [InlineData("--scene foragers --foragers 20")]
+    public async Task The_live_view_prints_the_address_it_serves(string options)
     {
-        using Process arena = Start("--port", "0", "--turrets", "4", "--threads", "1");
+        using Process arena = Start(["--port", "0", "--threads", "1", .. options.Split(' ')]);
         try
         {
             string? line;
@@ -24,6 +26,7 @@ public sealed class ProgramTests
             Assert.StartsWith("http://127.0.0.1:", address, StringComparison.Ordinal);
             using var http = new HttpClient();
             Assert.Contains("<canvas id=\"arena\"", await http.GetStringAsync(new Uri(address)), StringComparison.Ordinal);
+            Assert.Contains("window.foragersView", await http.GetStringAsync(new Uri(address + "foragers.js")), StringComparison.Ordinal);
         }
         finally
         {
@@ -41,6 +44,12 @@ public sealed class ProgramTests
     [InlineData("--headless --bad-sensors 1.5", "error: --bad-sensors must be in 0..1.")]
     [InlineData("--headless --bad-sensors NaN", "error: --bad-sensors must be in 0..1.")]
     [InlineData("--headless --checkpoint-every 0", "error: --checkpoint-every must be above 0 and at most 86400 seconds.")]
+    [InlineData("--scene dragons", "error: --scene must be turrets or foragers.")]
+    [InlineData("--scene foragers --foragers 0", "error: --foragers must be in 1..4096.")]
+    [InlineData("--scene foragers --decision-frames 9", "error: --decision-frames must be in 1..8.")]
+    [InlineData("--scene foragers --checkpoint f.safetensors", "error: --checkpoint is for the turret scene only.")]
+    [InlineData("--scene foragers --backend opencl",
+        "error: the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels): use --backend cpu.")]
     public async Task Bad_options_are_refused_with_the_reason(string options, string message)
     {
         using Process arena = Start(options.Split(' '));

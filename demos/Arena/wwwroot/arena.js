@@ -2,6 +2,7 @@
 // The live arena: draws the server's draw list (the same primitives the headless SkiaSharp snapshot draws), keeps
 // the last CAPACITY chart points (the server sends its own history on connect), and sends the controls as small JSON messages.
 const CAPACITY = 600;
+const requested = new URLSearchParams(location.search).get('scene');
 const canvas = document.getElementById('arena'), ctx = canvas.getContext('2d');
 const history = { hitRate: [], meanLoss: [], tickMs: [], budgetMs: [], stages: {}, trained: [] };
 const arena = window.arena = { states: 0, last: null, replies: [], history, socket: null, send: text => arena.socket.send(text) };
@@ -24,12 +25,16 @@ function drawScene(d) {
 function clearHistory() { // a reconnecting page gets the whole history again
   for (const key of ['hitRate', 'meanLoss', 'tickMs', 'budgetMs', 'trained']) history[key].length = 0;
   history.stages = {};
+  foragersView.clear(history);
 }
+
+const isForagers = point => point.groups.length > 0 && 'reward' in point.groups[0]; // chart points carry no scene name
 
 function push(list, value) { list.push(value); if (list.length > CAPACITY) list.shift(); }
 
 function record(m) { // m: a chart point
-  m.groups.forEach((g, i) => {
+  if (isForagers(m)) foragersView.record(history, m, push);
+  else m.groups.forEach((g, i) => {
     history.hitRate[i] = history.hitRate[i] || []; push(history.hitRate[i], g.hitRate);
     history.meanLoss[i] = history.meanLoss[i] || []; push(history.meanLoss[i], g.meanLoss > 0 ? g.meanLoss : null);
   });
@@ -45,12 +50,15 @@ function record(m) { // m: a chart point
 const stageColours = ['#8ab4f8', '#f28b82', '#fdd663', '#81c995', '#c58af9', '#78d9ec', '#fcad70'];
 function drawCharts(m) {
   const groups = m.groups.map((g, i) => ({ label: 'G' + (i + 1), colour: css(g.colour) }));
-  lineChart($('hitChart'), 'Hit rate per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.hitRate[i] })), { min: 0, max: 1, capacity: CAPACITY });
-  lineChart($('lossChart'), 'Mean loss per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
+  if (m.scene === 'foragers') foragersView.charts(history, m, groups, CAPACITY, $);
+  else {
+    lineChart($('hitChart'), 'Hit rate per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.hitRate[i] })), { min: 0, max: 1, capacity: CAPACITY });
+    lineChart($('lossChart'), 'Mean loss per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
+  }
   const stages = Object.keys(history.stages).map((name, i) => ({ label: name, colour: stageColours[i % stageColours.length], values: history.stages[name] }));
   stages.unshift({ label: 'tick', colour: '#e8eaed', values: history.tickMs });
   lineChart($('stageChart'), 'ms per tick and per stage (summed over threads); red: budget', stages, { hline: m.point.budgetMs, capacity: CAPACITY });
-  lineChart($('trainedChart'), 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
+  lineChart($('trainedChart'), m.scene === 'foragers' ? 'Agents trained per decision' : 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
 }
 
 function control(message) { arena.send(JSON.stringify(message)); }
@@ -74,21 +82,34 @@ function buildGroups(m) {
 function updatePanel(m) {
   const p = m.point;
   if (!$('groups').children.length) { // first state: build the group rows, show the settings in force
-    buildGroups(m);
+    showScene(m.scene);
+    if (m.scene === 'foragers') foragersView.buildGroups(m, $, control, css); else buildGroups(m);
     $('backend').value = m.backend === 'OpenCL' ? 'opencl' : 'cpu';
     if (p.budgetMs !== null) $('budget').value = p.budgetMs;
   }
   $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
     `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}  ·  ` +
-    `contained: left out ${p.leftOut}, steps skipped ${p.stepsSkipped}, quarantined ${p.quarantined}`;
+    (m.scene === 'foragers' ? `${p.greedy ? 'greedy (evaluation)' : 'epsilon-greedy'}` : `contained: left out ${p.leftOut}, steps skipped ${p.stepsSkipped}, quarantined ${p.quarantined}`);
   $('pause').textContent = p.paused ? 'Resume learning' : 'Pause learning';
   $('learning').textContent = p.paused ? 'paused' : 'learning';
   $('backendText').textContent = m.backendDescription;
   $('notice').textContent = m.notice || '';
+  if (m.scene === 'foragers') { foragersView.panel(m, $); return; }
   m.groups.forEach((g, i) => {
     const f = p.groups[i];
     $('groupText' + i).textContent = `${g.turrets} turrets · lr ${g.learningRate} · hit rate ${(100 * f.hitRate).toFixed(0)}% · loss ${f.meanLoss.toExponential(2)}`;
   });
+}
+
+function showScene(name) { // the heading, the legend and the controls that apply to the scene shown
+  const foragers = name === 'foragers';
+  $('scene').value = name;
+  $('title').textContent = foragers ? 'EmbeddedLearn arena: foragers learning to act from rewards' : 'EmbeddedLearn arena: turrets learning to lead their targets';
+  $('legend').textContent = foragers
+    ? 'Yellow dots: food; red: hunters (ring: catch radius; dark while resting). Agents coloured by group; the last group moves at random.'
+    : 'Turret colour: its loss (green low, red high). Rings: targets; yellow dots: shells in flight; green / red flash: hit / miss.';
+  $('greedy').hidden = !foragers;
+  $('backend').disabled = $('switchBackend').disabled = foragers;
 }
 
 function onReply(m) {
@@ -98,7 +119,7 @@ function onReply(m) {
 }
 
 function connect() {
-  const socket = arena.socket = new WebSocket(`ws://${location.host}/ws`);
+  const socket = arena.socket = new WebSocket(`ws://${location.host}/ws` + (requested ? '?scene=' + encodeURIComponent(requested) : ''));
   socket.onmessage = e => {
     const m = JSON.parse(e.data);
     if (m.type === 'history') { clearHistory(); m.points.forEach(record); return; }
@@ -112,5 +133,7 @@ function connect() {
 $('pause').onclick = () => control({ type: arena.last && arena.last.point.paused ? 'resume' : 'pause' });
 $('setBudget').onclick = () => control({ type: 'budget', ms: Number($('budget').value) });
 $('noBudget').onclick = () => control({ type: 'budget', ms: null });
+$('greedy').onclick = () => control({ type: 'greedy', value: !(arena.last && arena.last.point.greedy) });
+$('scene').onchange = () => { location.search = '?scene=' + $('scene').value; };
 $('switchBackend').onclick = () => control({ type: 'backend', kind: $('backend').value });
 connect();

@@ -26,7 +26,7 @@ window.lineChart = function (canvas, title, series, options) {
   for (const v of ticks) {
     const py = top + (h - top - bottom) * (1 - (v - min) / (max - min));
     ctx.beginPath(); ctx.moveTo(left, py); ctx.lineTo(w - right, py); ctx.stroke();
-    ctx.fillText(log ? '1e' + v : (Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(0)), 2, py + 3);
+    ctx.fillText(log ? '1e' + v : (Math.abs(v) < 10 ? v.toFixed(max - min < 0.2 ? 3 : 2) : v.toFixed(0)), 2, py + 3);
   }
   if (options.hline !== undefined && options.hline !== null) {
     ctx.strokeStyle = '#ff5252'; ctx.setLineDash([4, 3]);

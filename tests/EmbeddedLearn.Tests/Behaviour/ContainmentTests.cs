@@ -217,7 +217,7 @@ public sealed class ContainmentTests
         int offset = 0;
         foreach (ComponentType type in world.GetComponentTypes(victim))
         {
-            int size = type.ByteSize;
+            int size = ComponentBytes.Of(world, victim, type).Length; // the snapshot's length of this component
             bool samples = type.Name.StartsWith("Inputs[", StringComparison.Ordinal) || type.Name.StartsWith("Targets[", StringComparison.Ordinal);
             if (!samples && type != ComponentType.Of<TrainingState>())
             {

@@ -129,7 +129,7 @@ public sealed class DecisionPeriodTests
             {
                 if (type != ComponentType.Of<DecisionPeriod>())
                 {
-                    bytes.AddRange(world.GetBytes(entity, type).ToArray());
+                    bytes.AddRange(ComponentBytes.Of(world, entity, type));
                 }
             }
         }

@@ -60,7 +60,7 @@ internal static class OnBackend
         {
             foreach (ComponentType type in world.GetComponentTypes(entity))
             {
-                bytes.AddRange(world.GetBytes(entity, type).ToArray());
+                bytes.AddRange(ComponentBytes.Of(world, entity, type));
             }
         }
 

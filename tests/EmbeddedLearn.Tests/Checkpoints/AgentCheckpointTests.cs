@@ -174,8 +174,8 @@ public sealed class AgentCheckpointTests : IDisposable
             ComponentType.Of<TrainingSettings>(), ComponentType.Of<QLearningSettings>(), ComponentType.Of<QAgentState>(),
             ComponentType.Of<ReplayState>() };
         types.AddRange(new[] { m.Momentum, m.AdamMoments }.Where(t => world.Has(e, t)));
-        TrainingState state = world.Get<TrainingState>(e) with { Outcome = TickOutcome.None };
-        return [.. types.SelectMany(t => world.GetBytes(e, t).ToArray()), .. System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { state }.AsSpan()).ToArray()];
+        TrainingState state = world.Get<TrainingState>(e) with { Outcome = TickOutcome.None }; // per-tick, not saved
+        return [.. types.SelectMany(t => ComponentBytes.Of(world, e, t)), .. System.Text.Encoding.UTF8.GetBytes(state.ToString())];
     }
 
     private static int IndexOf(IReadOnlyList<Entity> list, Entity e)

@@ -39,7 +39,7 @@ public sealed class ThreadCountTests
             {
                 foreach (ComponentType type in world.GetComponentTypes(entity))
                 {
-                    bytes.AddRange(world.GetBytes(entity, type).ToArray());
+                    bytes.AddRange(ComponentBytes.Of(world, entity, type));
                 }
             }
 
