@@ -20,7 +20,8 @@ public sealed class TickReport
     /// <summary>Model entities the tick processed (trainable and inference-only).</summary>
     public int Entities { get; internal set; }
 
-    /// <summary>Trainable entities the tick trained (with a training budget, those the budget fitted).</summary>
+    /// <summary>Trainable entities the tick trained (with a training budget, those the budget fitted), less those that
+    /// sat it out waiting for data (<see cref="Waiting"/>).</summary>
     public int EntitiesTrained { get; internal set; }
 
     /// <summary>Model entities the tick inferred (ran Forward on): every model entity, except on the CPU with
@@ -54,6 +55,10 @@ public sealed class TickReport
     /// <summary>Entities quarantined at the end of this tick (all quarantined entities: a query over
     /// <see cref="Components.Quarantined"/>).</summary>
     public ReadOnlySpan<Ecs.Entity> NewlyQuarantined => Account is null ? default : Account.Quarantined.Items;
+
+    /// <summary>Entities that sat this tick out without fault, waiting for data (a Q-learning agent whose replay ring holds
+    /// fewer transitions than its <see cref="Components.QLearningSettings.MinReplay"/>; <see cref="Components.TickOutcome.Waiting"/>).</summary>
+    public ReadOnlySpan<Ecs.Entity> Waiting => Account is null ? default : Account.Waiting.Items;
 
     /// <summary>Stage names, in pipeline order.</summary>
     public IReadOnlyList<string> StageNames { get; }

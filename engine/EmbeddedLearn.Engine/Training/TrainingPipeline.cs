@@ -339,7 +339,7 @@ public sealed class TrainingPipeline : IDisposable
         }
 
         report.Entities = entities;
-        report.EntitiesTrained = _plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained;
+        report.EntitiesTrained = Math.Max(0, (_plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained) - _account.Waiting.Items.Length);
         report.EntitiesInferred = Math.Min(_plan.EntitiesInferred, entities);
         report.EntitiesDeferred = _plan.EntitiesDeferred;
         report.Blocks = _plan.Count;

@@ -32,6 +32,8 @@ public class QPipelineTests
         Assert.Equal(1, c.World.Get<QAgentState>(c.Agents[0]).Decisions);
         Assert.Equal(1, c.World.Get<TrainingState>(c.Agents[1]).OptimizerSteps);
         Assert.Equal(0, report.LeftOut.Length); // waiting is not bad data
+        Assert.Equal([c.Agents[0]], report.Waiting.ToArray());
+        Assert.Equal(1, report.EntitiesTrained);
 
         Assert.True(c.Spec.Record(c.World, c.Agents[0], new float[c.Spec.ObservationWidth], 0, 1f, new float[c.Spec.ObservationWidth], false));
         pipeline.Run(c.World);

@@ -57,6 +57,7 @@ public sealed class ReplaySampleStage : IBlockStage
             if (count < settings[i].MinReplay)
             {
                 states[i].Outcome |= TickOutcome.Waiting;
+                block.Account?.Waiting.Add(block.Entities[i]);
                 continue;
             }
 
