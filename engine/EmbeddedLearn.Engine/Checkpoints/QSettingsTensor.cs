@@ -39,7 +39,8 @@ internal sealed class QSettingsTensor : PlainTensor
     public override string? Check(ReadOnlySpan<byte> row, ModelGroup group)
     {
         QLearningSettings settings = Decode(row, out string? error);
-        return error ?? (settings.Validate() is string invalid ? "invalid Q-learning settings: " + invalid : null);
+        string? invalid = error is null ? settings.Validate() ?? group.Agent!.CheckMinReplay(settings) : null;
+        return error ?? (invalid is null ? null : "invalid Q-learning settings: " + invalid);
     }
 
     /// <inheritdoc/>

@@ -60,6 +60,7 @@ public sealed class AgentCheckpointTests : IDisposable
     [Theory]
     [InlineData("model0.q_settings", 0, 2.0, "model0.q_settings, row 0: invalid Q-learning settings: Gamma is 2; it must be in [0, 1]")]
     [InlineData("model0.q_settings", 16, 0.5, "model0.q_settings, row 1: q_settings column min_replay is 0.5; it must be an integer from 0 to")]
+    [InlineData("model0.q_settings", 7, 33.0, "model0.q_settings, row 0: invalid Q-learning settings: MinReplay is 33; the replay ring holds at most 32 transitions")]
     [InlineData("model0.q_state", 0, 7L, "model0.q_state, row 0: action is 7; it must be from 0 to 3")]
     [InlineData("model0.replay_state", 4, 33L, "model0.replay_state, row 1: count is 33; it must be from 0 to 32")]
     [InlineData("model0.replay_state", 1, 32L, "model0.replay_state, row 0: next is 32; it must be from 0 to 31")]

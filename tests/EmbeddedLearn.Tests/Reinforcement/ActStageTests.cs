@@ -18,7 +18,7 @@ public class ActStageTests
         using var world = new World();
         var random = new Random(5);
         var agents = Enumerable.Range(0, 40)
-            .Select(i => Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(greedy: true), (ulong)i)).ToList();
+            .Select(i => Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(greedy: true, minReplay: 1), (ulong)i)).ToList();
         foreach (Entity e in agents)
         {
             KernelAssert.RandomFloats(random, 5, 2).CopyTo(world.GetSpan<float>(e, Spec.Observation));
@@ -50,7 +50,7 @@ public class ActStageTests
     public void With_epsilon_one_every_action_is_drawn_about_equally_and_marked_explored()
     {
         using var world = new World();
-        QLearningSettings q = QLearningSettings.Dqn(epsilonStart: 1f, epsilonEnd: 1f);
+        QLearningSettings q = QLearningSettings.Dqn(epsilonStart: 1f, epsilonEnd: 1f, minReplay: 1);
         Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), q, 3);
         using var pipeline = new TrainingPipeline([new ActStage()]);
         var counts = new int[Spec.ActionCount];
@@ -70,8 +70,8 @@ public class ActStageTests
     public void A_non_finite_observation_keeps_the_last_action_and_takes_no_decision()
     {
         using var world = new World();
-        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(greedy: true), 3);
-        Entity other = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(greedy: true), 4);
+        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(greedy: true, minReplay: 1), 3);
+        Entity other = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(greedy: true, minReplay: 1), 4);
         using var pipeline = new TrainingPipeline([new ActStage()]);
         pipeline.Run(world);
         QAgentState before = world.Get<QAgentState>(agent);

@@ -54,6 +54,21 @@ public class QPipelineTests
     }
 
     [Fact]
+    public void A_min_replay_beyond_the_ring_refuses_the_tick()
+    {
+        using var c = new QAgentCase(1, doubleDqn: false);
+        c.World.Set(c.Agents[0], c.Q with { MinReplay = c.Spec.Capacity + 1 });
+        byte[] before = OnBackend.Snapshot(c.World, c.Agents);
+        using var pipeline = new TrainingPipeline(QAgentSpec.Stages());
+
+        var error = Assert.Throws<ModelDataException>(() => pipeline.Run(c.World));
+
+        Assert.Equal($"{c.Agents[0]}, component QLearningSettings: MinReplay is 17; the replay ring holds at most 16 transitions. "
+            + "The tick was not run; nothing changed.", error.Message);
+        Assert.Equal(before, OnBackend.Snapshot(c.World, c.Agents));
+    }
+
+    [Fact]
     public void A_corrupt_replay_state_refuses_the_tick()
     {
         using var c = new QAgentCase(1, doubleDqn: false);

@@ -15,7 +15,7 @@ public class ReplayBufferTests
     public void The_ring_keeps_the_last_capacity_transitions_in_order()
     {
         using var world = new World();
-        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(), 1);
+        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(minReplay: 1), 1);
         for (int t = 0; t < 5; t++)
         {
             Assert.True(Spec.Record(world, agent, [t, -t], t % 3, 10 + t, [t + 0.5f, 1], done: t == 4));
@@ -35,7 +35,7 @@ public class ReplayBufferTests
     public void A_non_finite_transition_is_refused_and_counted_and_stores_nothing(float observation, float reward, float next)
     {
         using var world = new World();
-        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(), 1);
+        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(minReplay: 1), 1);
         Assert.True(Spec.Record(world, agent, [1, 2], 1, 0.5f, [3, 4], false));
         float[] before = world.GetSpan<float>(agent, Spec.ReplayBuffer).ToArray();
 
@@ -49,7 +49,7 @@ public class ReplayBufferTests
     public void Misuse_throws_naming_what_is_wrong_and_changes_nothing()
     {
         using var world = new World();
-        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(), 1);
+        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(minReplay: 1), 1);
         Entity plain = Spec.Model.Spawn(world, TrainingSettings.Adam(), 2);
 
         var length = Assert.Throws<ArgumentException>(() => Spec.Record(world, agent, [1, 2, 3], 0, 0, [1, 2], false));
@@ -70,6 +70,10 @@ public class ReplayBufferTests
         Assert.Equal("Tau is 0; it must be in (0, 1]", (QLearningSettings.Dqn() with { Tau = 0 }).Validate());
         Assert.Equal("MinReplay is 0; it must be at least 1", (QLearningSettings.Dqn() with { MinReplay = 0 }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => QAgentSpec.Get(Spec.Model, 0));
+        using var world = new World();
+        var tooMany = Assert.Throws<ArgumentException>(() => Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(minReplay: 4), 1));
+        Assert.StartsWith("Invalid QLearningSettings: MinReplay is 4; the replay ring holds at most 3 transitions.", tooMany.Message, StringComparison.Ordinal);
+        Assert.Equal(0, world.Count);
     }
 
     [Fact]

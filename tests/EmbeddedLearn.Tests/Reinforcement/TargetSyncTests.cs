@@ -1,4 +1,5 @@
 using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Tests.Kernels;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
@@ -55,5 +56,57 @@ public class TargetSyncTests
             KernelAssert.Close(expected, c.World.GetSpan<float>(c.Agents[0], c.Spec.TargetParameters), what: $"tick {tick} target");
             Assert.Equal(tick, c.World.Get<QAgentState>(c.Agents[0]).TargetSyncs);
         }
+    }
+
+    [Fact]
+    public void After_a_release_with_a_fresh_optimizer_the_period_counts_from_zero_again()
+    {
+        using var c = new QAgentCase(3, doubleDqn: false, agents: 1);
+        Entity agent = c.Agents[0];
+        c.World.Set(agent, c.Q with { TargetSyncPeriod = 2 });
+        using var pipeline = new TrainingPipeline(QAgentSpec.Stages());
+        for (int tick = 0; tick < 5; tick++)
+        {
+            pipeline.Run(c.World);
+        }
+
+        Assert.Equal(4, c.World.Get<QAgentState>(agent).LastSyncStep);
+        c.Spec.Model.Release(c.World, agent); // resets the step counter to 0, as a new optimizer
+        pipeline.Run(c.World);
+        Assert.Equal(0, c.World.Get<QAgentState>(agent).LastSyncStep);
+        pipeline.Run(c.World);
+        Assert.Equal(2, c.World.Get<QAgentState>(agent).LastSyncStep); // synced at step 2, not frozen until step 6
+        Assert.Equal(c.World.GetSpan<float>(agent, c.Spec.Model.Parameters).ToArray(),
+            c.World.GetSpan<float>(agent, c.Spec.TargetParameters).ToArray());
+    }
+
+    [Fact]
+    public void Reinitialise_gives_a_fresh_agent_whose_target_is_its_new_network()
+    {
+        using var c = new QAgentCase(3, doubleDqn: false, agents: 2);
+        Entity agent = c.Agents[0];
+        using var pipeline = new TrainingPipeline(QAgentSpec.Stages());
+        for (int tick = 0; tick < 5; tick++)
+        {
+            pipeline.Run(c.World);
+        }
+
+        c.World.Add(agent, new Quarantined { SinceTick = 5 });
+        ReplayState replay = c.World.Get<ReplayState>(agent);
+        c.Spec.Reinitialise(c.World, agent, seed: 77);
+
+        float[] fresh = c.World.GetSpan<float>(agent, c.Spec.Model.Parameters).ToArray();
+        using (var probe = new World())
+        {
+            Entity reference = c.Spec.Spawn(probe, TrainingSettings.Sgd(0.05f), c.Q, 77);
+            Assert.Equal(probe.GetSpan<float>(reference, c.Spec.Model.Parameters).ToArray(), fresh);
+        }
+
+        Assert.Equal(fresh, c.World.GetSpan<float>(agent, c.Spec.TargetParameters).ToArray());
+        Assert.False(c.World.Has<Quarantined>(agent));
+        Assert.Equal(0, c.World.Get<TrainingState>(agent).OptimizerSteps);
+        Assert.Equal(0, c.World.Get<QAgentState>(agent).Decisions);
+        Assert.Equal(replay, c.World.Get<ReplayState>(agent));
+        Assert.Throws<InvalidOperationException>(() => c.Spec.Reinitialise(c.World, Entity.Null, 1));
     }
 }

@@ -29,7 +29,7 @@ internal static class QAgentBlock
         ReadOnlySpan<ReplayState> replay = block.Range.GetSpan<ReplayState>();
         for (int i = 0; i < block.Count; i++)
         {
-            string? error = settings[i].Validate();
+            string? error = settings[i].Validate() ?? spec.CheckMinReplay(settings[i]);
             if (error is not null)
             {
                 Throw(block.Entities[i], nameof(QLearningSettings), error);

@@ -166,6 +166,10 @@ public sealed class QAgentSpec
         ArgumentNullException.ThrowIfNull(world);
         training.ThrowIfInvalid();
         q.ThrowIfInvalid();
+        if (CheckMinReplay(q) is string error)
+        {
+            throw new ArgumentException("Invalid QLearningSettings: " + error + ".", nameof(q));
+        }
         Entity entity = world.Create(WithAgent(Model.SignatureFor(training)));
         world.Set(entity, training);
         world.Set(entity, q);
@@ -225,6 +229,28 @@ public sealed class QAgentSpec
         return true;
     }
 
+    /// <summary>
+    /// Starts <paramref name="entity"/> afresh where it is, for a quarantined agent or a game's reset: new parameters
+    /// drawn from <paramref name="seed"/> (<see cref="ModelSpec.Reinitialise"/>: optimizer state, gradients and counters
+    /// cleared, released from quarantine), the target network a copy of them, and its decisions counted from 0 again so
+    /// epsilon starts from <see cref="QLearningSettings.EpsilonStart"/>. Its replay ring is kept (its experience is still
+    /// valid). A structural change when it was quarantined: not while a query runs.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The entity is not alive or is not an agent of this spec.</exception>
+    public void Reinitialise(World world, Entity entity, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        if (!world.IsAlive(entity) || !world.Has(entity, ReplayBuffer))
+        {
+            throw new InvalidOperationException(entity + " is not a Q-learning agent of spec " + this + ".");
+        }
+
+        Model.Reinitialise(world, entity, seed);
+        world.GetSpan<float>(entity, Model.Parameters).CopyTo(world.GetSpan<float>(entity, TargetParameters));
+        ref QAgentState state = ref world.Get<QAgentState>(entity);
+        state = state with { Decisions = 0, TargetSyncs = 0, LastSyncStep = 0, Explored = false };
+    }
+
     /// <summary><paramref name="model"/> (a model entity's signature) with the agent's components added.</summary>
     public Signature WithAgent(Signature model)
     {
@@ -236,6 +262,11 @@ public sealed class QAgentSpec
 
         return model;
     }
+
+    /// <summary>Null when <paramref name="q"/>'s <see cref="QLearningSettings.MinReplay"/> fits this spec's ring, else
+    /// what is wrong (an agent waiting for more transitions than its ring holds would never train).</summary>
+    internal string? CheckMinReplay(in QLearningSettings q) => q.MinReplay <= Capacity ? null : string.Format(
+        CultureInfo.InvariantCulture, "MinReplay is {0}; the replay ring holds at most {1} transitions", q.MinReplay, Capacity);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -9,7 +9,8 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// steps have passed since the last one (at steps C, 2C, ...); with C = 0, Polyak averaging after every step,
 /// <c>theta_target = lerp(theta_target, theta, tau) = theta_target + tau (theta - theta_target)</c> (as
 /// <c>torch.lerp_</c>). Counts updates in <see cref="QAgentState.TargetSyncs"/>. An agent whose step was skipped (guard)
-/// or that sat the tick out took no step, so its target stays. CPU only.
+/// or that sat the tick out took no step, so its target stays. When the step counter starts afresh (a release from
+/// quarantine, a new optimizer), the period counts from step 0 again. CPU only.
 /// </summary>
 public sealed class TargetSyncStage : IBlockStage
 {
@@ -44,6 +45,11 @@ public sealed class TargetSyncStage : IBlockStage
         {
             ref QAgentState agent = ref agents[i];
             long steps = states[i].OptimizerSteps;
+            if (steps < agent.LastSyncStep)
+            {
+                agent.LastSyncStep = 0; // the optimizer started afresh (a release, a new optimizer): count from 0 again
+            }
+
             int period = settings[i].TargetSyncPeriod;
             if (steps == agent.LastSyncStep || (period > 0 && steps - agent.LastSyncStep < period))
             {
