@@ -9,6 +9,7 @@ namespace EmbeddedLearn.Arena.Tests;
 /// the test assembly). The arena server runs in-process on a free loopback port, or EMBEDDEDLEARN_ARENA_URL names
 /// a running one (how the README's screenshot is taken).
 /// </summary>
+[Collection(BrowserTestGroup.Name)]
 public sealed class ArenaBrowserTests
 {
     [SkippableFact]

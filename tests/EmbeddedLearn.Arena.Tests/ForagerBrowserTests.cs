@@ -8,6 +8,7 @@ namespace EmbeddedLearn.Arena.Tests;
 /// beside the test assembly), its greedy and pause controls take effect, and a malformed or refused message gets an error
 /// reply. EMBEDDEDLEARN_ARENA_URL names a running server instead (started with either scene).
 /// </summary>
+[Collection(BrowserTestGroup.Name)]
 public sealed class ForagerBrowserTests
 {
     [SkippableFact]

@@ -100,6 +100,36 @@ public sealed class ForagerSceneTests
     }
 
     [Fact]
+    public void With_a_decision_every_4_frames_an_agent_repeats_its_move_and_records_one_transition_per_decision()
+    {
+        using ForagersScene scene = new ArenaOptions(TurretsPerGroup: 1, Threads: 1, BudgetMs: null, ArenaBackend.Cpu, Seed: 2,
+            Scene: ArenaOptions.Foragers, ForagersPerGroup: 12, DecisionFrames: 4).CreateForagers();
+        ForagerGroup group = scene.Groups[0];
+        Entity agent = group.Agents[0];
+        var path = new List<(float X, float Y)>();
+
+        for (int f = 0; f < 8; f++)
+        {
+            scene.Frame();
+            path.Add((group.X[0], group.Y[0]));
+            Assert.Equal((f % 4) == 3, scene.DecisionClosed);
+        }
+
+        Assert.Equal(2, scene.World.Get<QAgentState>(agent).Decisions);
+        Assert.Equal(2, scene.World.Get<ReplayState>(agent).Added);
+        Assert.Equal(2, scene.Decisions);
+        int action = (int)scene.World.GetSpan<float>(agent, ForagerLearning.SpecOf(group).ReplayBuffer)[ForagersScene.ObservationWidth];
+        (float dx, float dy) = action switch { 0 => (0f, 1f), 1 => (0f, -1f), 2 => (-1f, 0f), _ => (1f, 0f) };
+        for (int f = 1; f < 4; f++)
+        {
+            // The first decision's move, frame after frame (unless a wall stops it).
+            float x = Math.Clamp(path[f - 1].X + (dx * ForagersScene.Speed), 0, 1), y = Math.Clamp(path[f - 1].Y + (dy * ForagersScene.Speed), 0, 1);
+            Assert.Equal(x, path[f].X, 6);
+            Assert.Equal(y, path[f].Y, 6);
+        }
+    }
+
+    [Fact]
     public void A_steady_state_frame_allocates_nothing()
     {
         using ForagersScene scene = Scene();

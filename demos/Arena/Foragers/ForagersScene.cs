@@ -94,6 +94,9 @@ internal sealed partial class ForagersScene : IDisposable
     /// <summary>Agents in learning groups.</summary>
     public int LearningAgents => _groups.Where(g => g.Spec.Learns).Sum(g => g.Count);
 
+    /// <summary>Whether learning agents act greedily (epsilon 0, evaluation) or epsilon-greedily.</summary>
+    public bool Greedy { get; private set; }
+
     /// <summary>The last decision's tick report, or null before the first.</summary>
     public TickReport? LastReport { get; private set; }
 
@@ -165,9 +168,6 @@ internal sealed partial class ForagersScene : IDisposable
             ForagerLearning.SetLearningRate(_world, group, agent, learningRate);
         }
     }
-
-    /// <summary>Whether learning agents act greedily (epsilon 0, evaluation) or epsilon-greedily.</summary>
-    public bool Greedy { get; private set; }
 
     /// <summary>Switches every learning agent to greedy (evaluation) or back to its epsilon-greedy schedule.</summary>
     public void SetGreedy(bool greedy)
