@@ -47,6 +47,22 @@ public class ActStageTests
     }
 
     [Fact]
+    public void Ties_go_to_the_lowest_action()
+    {
+        using var world = new World();
+        Entity agent = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(greedy: true, minReplay: 1), 3);
+        Span<float> parameters = world.GetSpan<float>(agent, Spec.Model.Parameters);
+        parameters.Clear();
+        int last = Spec.Model.Layout.BiasOffset(Spec.Model.Layout.LayerCount - 1);
+        parameters[last + 1] = 0.5f; // output biases [0, 0.5, 0.5, 0]: actions 1 and 2 tie for the maximum
+        parameters[last + 2] = 0.5f;
+        using var pipeline = new TrainingPipeline([new ActStage()]);
+        pipeline.Run(world);
+        Assert.Equal(1, world.Get<QAgentState>(agent).Action);
+        Assert.Equal(0.5f, world.Get<QAgentState>(agent).ActionValue);
+    }
+
+    [Fact]
     public void With_epsilon_one_every_action_is_drawn_about_equally_and_marked_explored()
     {
         using var world = new World();
