@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
@@ -36,17 +35,6 @@ public sealed class CheckpointReadmeTests
 
         Assert.Equal(world.GetSpan<float>(turret, spec.Parameters).ToArray(), restored.GetSpan<float>(again, spec.Parameters).ToArray());
         Assert.Equal(world.Get<TrainingSettings>(turret), restored.Get<TrainingSettings>(again));
-        AssertReadmeQuotesExample();
-    }
-
-    /// <summary>Reads this source file and the README through the compiler-recorded path of this file.</summary>
-    private static void AssertReadmeQuotesExample([CallerFilePath] string thisFile = "")
-    {
-        string source = File.ReadAllText(thisFile);
-        string readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "README.md"));
-        int start = source.IndexOf("// <example>", StringComparison.Ordinal) + "// <example>".Length;
-        int end = source.IndexOf("        // </example>", StringComparison.Ordinal);
-        IEnumerable<string> lines = source[start..end].Split('\n').Select(l => l.TrimEnd('\r')).Select(l => l.Length >= 8 ? l[8..] : l.TrimStart());
-        Assert.Contains(string.Join("\n", lines).Trim('\n'), readme.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Readme.ReadmeExample.AssertQuoted(indent: 8);
     }
 }

@@ -64,6 +64,6 @@ public sealed class AgentsThatActTests
 
         double first = reachedPerDecision.Take(400).Average(), last = reachedPerDecision.TakeLast(400).Average();
         Assert.True(last > 3 * first, $"goals reached per decision: first 20% {first}, last 20% {last}");
-        ReadmeExample.AssertQuoted("AgentsThatActTests.cs", indent: 8);
+        ReadmeExample.AssertQuoted(indent: 8);
     }
 }

@@ -1,14 +1,16 @@
+using System.Runtime.CompilerServices;
 using Xunit;
 
 namespace EmbeddedLearn.Tests.Readme;
 
 /// <summary>Checks that README.md quotes a test's example verbatim: the lines between <c>// &lt;example&gt;</c> and
-/// <c>// &lt;/example&gt;</c> of the test's source, less the test method's indentation.</summary>
+/// <c>// &lt;/example&gt;</c> of the calling test's source (found through the compiler-recorded path), less the test
+/// method's indentation.</summary>
 internal static class ReadmeExample
 {
-    public static void AssertQuoted(string testFile, int indent)
+    public static void AssertQuoted(int indent, [CallerFilePath] string testFile = "")
     {
-        string source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "EmbeddedLearn.Tests", "Readme", testFile));
+        string source = File.ReadAllText(testFile);
         int start = source.IndexOf("// <example>", StringComparison.Ordinal) + "// <example>".Length;
         int end = source.IndexOf("// </example>", start, StringComparison.Ordinal);
         end = source.LastIndexOf('\n', end);

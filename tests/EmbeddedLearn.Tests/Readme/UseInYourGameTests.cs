@@ -61,6 +61,6 @@ public sealed class UseInYourGameTests
         }
 
         Assert.True(lastLoss < firstLoss / 5, $"loss went from {firstLoss} to {lastLoss}");
-        ReadmeExample.AssertQuoted("UseInYourGameTests.cs", indent: 8);
+        ReadmeExample.AssertQuoted(indent: 8);
     }
 }
