@@ -1,3 +1,4 @@
+using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Training;
@@ -41,6 +42,28 @@ internal sealed partial class BlockPlan
 
     /// <summary>Whether block <paramref name="index"/> trains in this segment (every block does unless scheduled).</summary>
     public bool Trains(int index) => !_scheduled || _blockTrains[index];
+
+    /// <summary>Entities of the blocks that train this tick which sat it out (<see cref="TickOutcome.SitsOut"/>: left out
+    /// for bad data, or waiting for data). Read right after a run of block stages, while the ranges are valid.</summary>
+    public int CountSittingOut()
+    {
+        int count = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            ChunkRange range = _ranges[i];
+            if (!Trains(i) || !_specs[i].Trains(range.Archetype))
+            {
+                continue;
+            }
+
+            foreach (TrainingState state in range.GetSpan<TrainingState>())
+            {
+                count += (state.Outcome & TickOutcome.SitsOut) != 0 ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
 
     /// <summary>Finds the model archetypes of <paramref name="world"/> (cached until archetypes are added).</summary>
     public void RefreshModels(World world)

@@ -21,7 +21,7 @@ public sealed class TickReport
     public int Entities { get; internal set; }
 
     /// <summary>Trainable entities the tick trained (with a training budget, those the budget fitted), less those that
-    /// sat it out waiting for data (<see cref="Waiting"/>).</summary>
+    /// sat it out (<see cref="Components.TickOutcome.SitsOut"/>: left out for bad data, or <see cref="Waiting"/>).</summary>
     public int EntitiesTrained { get; internal set; }
 
     /// <summary>Model entities the tick inferred (ran Forward on): every model entity, except on the CPU with

@@ -30,6 +30,7 @@ public sealed class TrainingPipeline : IDisposable
     private readonly TickAccount _account = new();
     private readonly EntityBits _admitted = new();
     private bool _firstAdmission;
+    private int _sittingOut;
     private TickExecutor _executor;
     private bool _ownsExecutor;
     private int _running;
@@ -179,6 +180,7 @@ public sealed class TrainingPipeline : IDisposable
         Array.Clear(_stageTicks);
         _plan.BeginTick(world, _ticks, Options, _executor.Parallelism);
         _firstAdmission = true;
+        _sittingOut = 0;
         TickReport report = LastReport;
         _executor.BeginTick(world);
         int stage = 0;
@@ -300,6 +302,7 @@ public sealed class TrainingPipeline : IDisposable
             CheckBlocks(world, reads, first, end);
             _plan.PlanTraining(Options.TrainingBudget);
             _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
+            _sittingOut = _plan.CountSittingOut(); // the last run's count: outcomes persist through the tick
             if (Options.TrainingBudget is not null)
             {
                 _plan.UpdateCosts();
@@ -339,7 +342,7 @@ public sealed class TrainingPipeline : IDisposable
         }
 
         report.Entities = entities;
-        report.EntitiesTrained = Math.Max(0, (_plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained) - _account.Waiting.Items.Length);
+        report.EntitiesTrained = Math.Max(0, (_plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained) - _sittingOut);
         report.EntitiesInferred = Math.Min(_plan.EntitiesInferred, entities);
         report.EntitiesDeferred = _plan.EntitiesDeferred;
         report.Blocks = _plan.Count;

@@ -83,6 +83,26 @@ public sealed class ContainmentTests
 
     [SkippableTheory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
+    public void Entities_left_out_are_not_counted_as_trained(TestBackend backend)
+    {
+        ModelSpec spec = SwarmWorld.Small;
+        using var world = new World();
+        var entities = Enumerable.Range(0, 10).Select(i => (spec, spec.Spawn(world, TrainingSettings.Sgd(0.1f), (ulong)i))).ToList();
+        using TrainingPipeline pipeline = OnBackend.Default(backend);
+        SwarmWorld.WriteSamples(world, entities, 0);
+        Assert.Equal(10, pipeline.Run(world).EntitiesTrained);
+
+        world.GetSpan<float>(entities[2].Item2, spec.Inputs)[0] = float.NaN;
+        world.GetSpan<float>(entities[7].Item2, spec.Targets)[0] = float.PositiveInfinity;
+        TickReport report = pipeline.Run(world);
+
+        Assert.Equal(2, report.LeftOut.Length);
+        Assert.Equal(8, report.EntitiesTrained);
+        Assert.Equal(10, report.Entities);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void A_diverging_entity_has_its_steps_skipped_is_quarantined_after_three_and_keeps_inferring_while_the_others_train(TestBackend backend)
     {
         ModelSpec spec = SwarmWorld.Small;
