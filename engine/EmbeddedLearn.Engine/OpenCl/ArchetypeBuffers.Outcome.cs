@@ -7,31 +7,19 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>The tick's per-entity outcome bits: which entities the host left out go up, what the guard did comes down.</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
-    /// <summary>Fills <see cref="HostFlags"/> with the left-out bit of every entity (set by the host's admission in
-    /// <see cref="TrainingState.Outcome"/>; for inference-only entities, whether their inputs are not all finite).</summary>
+    /// <summary>Fills <see cref="HostFlags"/> with the left-out bit of every entity, by the one rule of
+    /// <see cref="ModelBlock.IsLeftOut"/> (the host's admission in <see cref="TrainingState.Outcome"/>; for
+    /// inference-only entities, whether their inputs are not all finite).</summary>
     public void FillFlags()
     {
-        bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
-        int n = Spec.Inputs.ElementCount;
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            if (hasStates)
+            var block = new ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
+            for (int r = 0; r < chunk.Count; r++)
             {
-                ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
-                for (int r = 0; r < states.Length; r++)
-                {
-                    HostFlags[index + r] = (int)(states[r].Outcome & TickOutcome.LeftOut);
-                }
-            }
-            else
-            {
-                ReadOnlySpan<float> inputs = chunk.GetSpan<float>(Spec.Inputs);
-                for (int r = 0; r < chunk.Count; r++)
-                {
-                    HostFlags[index + r] = FiniteCheck.FirstNonFinite(inputs.Slice(r * n, n)) >= 0 ? (int)TickOutcome.LeftOut : 0;
-                }
+                HostFlags[index + r] = block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0;
             }
 
             index += chunk.Count;
