@@ -1,3 +1,4 @@
+using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.OpenCl;
 using EmbeddedLearn.Tests.OpenCl;
@@ -45,6 +46,15 @@ internal static class OnBackend
                 "element " + i + ": expected " + expected[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)
                 + ", got " + actual[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>Asserts two backends' counters of one model agree: every field exactly, except the gradient norm (a float
+    /// reduction) within the cross-backend tolerance.</summary>
+    public static void AssertSameCounters(TrainingState expected, TrainingState actual, string when)
+    {
+        double normError = EmbeddedLearn.Training.Parity.ParityRunner.RelativeError(actual.GradientNorm, expected.GradientNorm);
+        Assert.True(normError <= EmbeddedLearn.Training.Parity.ParityRunner.RelativeTolerance, $"{when}: gradient norm differs ({normError:E2})");
+        Assert.Equal(expected with { GradientNorm = 0f }, actual with { GradientNorm = 0f });
     }
 
     /// <summary>The default pipeline on <paramref name="backend"/>.</summary>
