@@ -96,6 +96,7 @@ internal sealed class ArenaLearning : IDisposable
     }, zeroGrad: true, new PipelineOptions
     {
         Threads = _threads,
+        MeasureStages = true, // the page charts the time per stage
         TrainingBudget = BudgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
     }, out _, log: _log);
 }

@@ -109,6 +109,7 @@ internal sealed class ForagerLearning : IDisposable
     private TrainingPipeline Create() => new(QAgentSpec.Stages(), new PipelineOptions
     {
         Threads = _threads,
+        MeasureStages = true, // the page charts the time per stage
         TrainingBudget = BudgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
     });
 }

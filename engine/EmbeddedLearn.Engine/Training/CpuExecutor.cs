@@ -19,9 +19,10 @@ public sealed class CpuExecutor : TickExecutor
     private readonly WorkerPool _pool;
     private readonly SegmentBatch _batch;
 
-    /// <summary>An executor on <paramref name="threads"/> threads (the caller's included).</summary>
+    /// <summary>An executor on <paramref name="threads"/> threads (the caller's included), timing each stage when
+    /// <paramref name="measureStages"/> (see <see cref="PipelineOptions.MeasureStages"/>).</summary>
     /// <exception cref="ArgumentException"><paramref name="threads"/> is below 1.</exception>
-    public CpuExecutor(int threads, bool measureStages = true)
+    public CpuExecutor(int threads, bool measureStages = false)
     {
         if (threads < 1)
         {

@@ -26,6 +26,8 @@ public sealed record PipelineOptions
     /// <see cref="StopwatchClock.Instance"/>; tests inject a fake one to make the schedule deterministic.</summary>
     public ITickClock Clock { get; init; } = StopwatchClock.Instance;
 
-    /// <summary>Whether to time each stage (two timestamps per stage per block). Default true.</summary>
-    public bool MeasureStages { get; init; } = true;
+    /// <summary>Whether to time each stage on the CPU (two timestamps per stage per block, into
+    /// <see cref="TickReport.StageMilliseconds"/>). Default false: timing costs nothing unless asked for. (A device
+    /// backend reports its kernels' device time from profiling events either way.)</summary>
+    public bool MeasureStages { get; init; }
 }
