@@ -63,7 +63,8 @@ public sealed class TickReport
     /// <summary>Stage names, in pipeline order.</summary>
     public IReadOnlyList<string> StageNames { get; }
 
-    /// <summary>Time spent in each stage this tick, in milliseconds. On the CPU: summed over threads (block stages run
+    /// <summary>Time spent in each stage this tick, in milliseconds. On the CPU, with
+    /// <see cref="PipelineOptions.MeasureStages"/> (zeros for block stages otherwise): summed over threads (block stages run
     /// on several threads at once, so with T threads the sum can reach T times the wall-clock time). On an OpenCL
     /// device: the device time of the stage's kernels, from profiling events. Game systems: wall-clock time.</summary>
     public ReadOnlySpan<double> StageMilliseconds => _stageMilliseconds;
