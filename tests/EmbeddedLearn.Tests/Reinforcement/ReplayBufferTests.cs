@@ -58,6 +58,10 @@ public class ReplayBufferTests
         Assert.Equal($"{agent}: action 3 is outside [0, 3). (Parameter 'action')", action.Message);
         var notAgent = Assert.Throws<InvalidOperationException>(() => Spec.Record(world, plain, [1, 2], 0, 0, [1, 2], false));
         Assert.Contains($"{plain} is not a Q-learning agent of spec", notAgent.Message, StringComparison.Ordinal);
+        Entity gone = Spec.Spawn(world, TrainingSettings.Adam(), QLearningSettings.Dqn(minReplay: 1), 3);
+        world.Destroy(gone);
+        var dead = Assert.Throws<InvalidOperationException>(() => Spec.Record(world, gone, [1, 2], 0, 0, [1, 2], false));
+        Assert.Equal($"{gone} is not alive (destroyed, or a stale handle).", dead.Message);
         Assert.Equal(default, world.Get<ReplayState>(agent));
         Assert.All(world.GetSpan<float>(agent, Spec.ReplayBuffer).ToArray(), v => Assert.Equal(0f, v));
     }

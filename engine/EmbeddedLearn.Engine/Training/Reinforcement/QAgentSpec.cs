@@ -170,6 +170,7 @@ public sealed class QAgentSpec
         {
             throw new ArgumentException("Invalid QLearningSettings: " + error + ".", nameof(q));
         }
+
         Entity entity = world.Create(WithAgent(Model.SignatureFor(training)));
         world.Set(entity, training);
         world.Set(entity, q);
@@ -194,13 +195,7 @@ public sealed class QAgentSpec
         ReadOnlySpan<float> nextObservation, bool done)
     {
         ArgumentNullException.ThrowIfNull(world);
-        if (!world.IsAlive(entity) || !world.Has(entity, ReplayBuffer))
-        {
-            throw new InvalidOperationException(string.Format(CultureInfo.InvariantCulture,
-                "{0} is {1} Q-learning agent of spec {2} (no component {3}).", entity, world.IsAlive(entity) ? "not a" : "no longer alive, not a",
-                this, ReplayBuffer.Name));
-        }
-
+        RequireAgent(world, entity);
         CheckLength(entity, nameof(observation), observation.Length);
         CheckLength(entity, nameof(nextObservation), nextObservation.Length);
         if ((uint)action >= (uint)ActionCount)
@@ -240,11 +235,7 @@ public sealed class QAgentSpec
     public void Reinitialise(World world, Entity entity, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(world);
-        if (!world.IsAlive(entity) || !world.Has(entity, ReplayBuffer))
-        {
-            throw new InvalidOperationException(entity + " is not a Q-learning agent of spec " + this + ".");
-        }
-
+        RequireAgent(world, entity);
         Model.Reinitialise(world, entity, seed);
         world.GetSpan<float>(entity, Model.Parameters).CopyTo(world.GetSpan<float>(entity, TargetParameters));
         ref QAgentState state = ref world.Get<QAgentState>(entity);
@@ -271,6 +262,20 @@ public sealed class QAgentSpec
     /// <inheritdoc/>
     public override string ToString() =>
         string.Format(CultureInfo.InvariantCulture, "{0} (batch {1}, replay {2})", Model.Layout, Model.Batch, Capacity);
+
+    private void RequireAgent(World world, Entity entity)
+    {
+        if (!world.IsAlive(entity))
+        {
+            throw new InvalidOperationException(entity + " is not alive (destroyed, or a stale handle).");
+        }
+
+        if (!world.Has(entity, ReplayBuffer))
+        {
+            throw new InvalidOperationException(string.Format(CultureInfo.InvariantCulture,
+                "{0} is not a Q-learning agent of spec {1} (no component {2}).", entity, this, ReplayBuffer.Name));
+        }
+    }
 
     private void CheckLength(Entity entity, string name, int length)
     {
