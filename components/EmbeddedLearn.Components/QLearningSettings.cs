@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace EmbeddedLearn.Components;
@@ -95,13 +94,13 @@ public readonly record struct QLearningSettings
 
     /// <summary>Null when every value is in range, else a description naming the first field that is not and its value.</summary>
     public string? Validate() =>
-        !(Gamma is >= 0f and <= 1f) ? Describe(nameof(Gamma), Gamma, "in [0, 1]")
-        : TargetSyncPeriod < 0 ? Describe(nameof(TargetSyncPeriod), TargetSyncPeriod, "at least 0")
-        : !(Tau is > 0f and <= 1f) ? Describe(nameof(Tau), Tau, "in (0, 1]")
-        : !(EpsilonStart is >= 0f and <= 1f) ? Describe(nameof(EpsilonStart), EpsilonStart, "in [0, 1]")
-        : !(EpsilonEnd is >= 0f and <= 1f) ? Describe(nameof(EpsilonEnd), EpsilonEnd, "in [0, 1]")
-        : EpsilonDecayDecisions < 0 ? Describe(nameof(EpsilonDecayDecisions), EpsilonDecayDecisions, "at least 0")
-        : MinReplay < 1 ? Describe(nameof(MinReplay), MinReplay, "at least 1")
+        !(Gamma is >= 0f and <= 1f) ? SettingsText.Describe(nameof(Gamma), Gamma, "must be in [0, 1]")
+        : TargetSyncPeriod < 0 ? SettingsText.Describe(nameof(TargetSyncPeriod), TargetSyncPeriod, "must be at least 0")
+        : !(Tau is > 0f and <= 1f) ? SettingsText.Describe(nameof(Tau), Tau, "must be in (0, 1]")
+        : !(EpsilonStart is >= 0f and <= 1f) ? SettingsText.Describe(nameof(EpsilonStart), EpsilonStart, "must be in [0, 1]")
+        : !(EpsilonEnd is >= 0f and <= 1f) ? SettingsText.Describe(nameof(EpsilonEnd), EpsilonEnd, "must be in [0, 1]")
+        : EpsilonDecayDecisions < 0 ? SettingsText.Describe(nameof(EpsilonDecayDecisions), EpsilonDecayDecisions, "must be at least 0")
+        : MinReplay < 1 ? SettingsText.Describe(nameof(MinReplay), MinReplay, "must be at least 1")
         : null;
 
     /// <summary>Throws <see cref="ArgumentException"/> with <see cref="Validate"/>'s message when invalid.</summary>
@@ -113,7 +112,4 @@ public readonly record struct QLearningSettings
             throw new ArgumentException("Invalid QLearningSettings: " + error + ".");
         }
     }
-
-    private static string Describe(string field, double value, string range) =>
-        string.Format(CultureInfo.InvariantCulture, "{0} is {1}; it must be {2}", field, value, range);
 }

@@ -153,49 +153,49 @@ public readonly record struct TrainingSettings
         // allocates, and this runs for every entity every tick.
         if (Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.AdamW))
         {
-            return Describe("Optimizer", (int)Optimizer, "must be Sgd, Adam or AdamW");
+            return SettingsText.Describe("Optimizer", (int)Optimizer, "must be Sgd, Adam or AdamW");
         }
 
         if (Reduction is not (LossReduction.Mean or LossReduction.Sum or LossReduction.None))
         {
-            return Describe("Reduction", (int)Reduction, "must be Mean, Sum or None");
+            return SettingsText.Describe("Reduction", (int)Reduction, "must be Mean, Sum or None");
         }
 
         if (!(LearningRate >= 0f) || float.IsInfinity(LearningRate))
         {
-            return Describe("LearningRate", LearningRate, "must be a finite value >= 0");
+            return SettingsText.Describe("LearningRate", LearningRate, "must be a finite value >= 0");
         }
 
         if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay))
         {
-            return Describe("WeightDecay", WeightDecay, "must be a finite value >= 0");
+            return SettingsText.Describe("WeightDecay", WeightDecay, "must be a finite value >= 0");
         }
 
         if (!(MaxGradNorm >= 0f) || float.IsInfinity(MaxGradNorm))
         {
-            return Describe("MaxGradNorm", MaxGradNorm, "must be a finite value >= 0 (0 disables clipping)");
+            return SettingsText.Describe("MaxGradNorm", MaxGradNorm, "must be a finite value >= 0 (0 disables clipping)");
         }
 
         if (FailuresBeforeQuarantine < 0)
         {
-            return Describe("FailuresBeforeQuarantine", FailuresBeforeQuarantine, "must be at least 0 (0 never quarantines)");
+            return SettingsText.Describe("FailuresBeforeQuarantine", FailuresBeforeQuarantine, "must be at least 0 (0 never quarantines)");
         }
 
         if (AccumulationSteps < 1)
         {
-            return Describe("AccumulationSteps", AccumulationSteps, "must be at least 1");
+            return SettingsText.Describe("AccumulationSteps", AccumulationSteps, "must be at least 1");
         }
 
         if (Optimizer == OptimizerKind.Sgd)
         {
             if (!(Momentum >= 0f) || float.IsInfinity(Momentum))
             {
-                return Describe("Momentum", Momentum, "must be a finite value >= 0");
+                return SettingsText.Describe("Momentum", Momentum, "must be a finite value >= 0");
             }
 
             if (!(Dampening >= 0f) || float.IsInfinity(Dampening))
             {
-                return Describe("Dampening", Dampening, "must be a finite value >= 0");
+                return SettingsText.Describe("Dampening", Dampening, "must be a finite value >= 0");
             }
 
             if (Nesterov && (Momentum <= 0f || Dampening != 0f))
@@ -209,17 +209,17 @@ public readonly record struct TrainingSettings
         {
             if (!(Beta1 >= 0f && Beta1 < 1f))
             {
-                return Describe("Beta1", Beta1, "must be in [0, 1)");
+                return SettingsText.Describe("Beta1", Beta1, "must be in [0, 1)");
             }
 
             if (!(Beta2 >= 0f && Beta2 < 1f))
             {
-                return Describe("Beta2", Beta2, "must be in [0, 1)");
+                return SettingsText.Describe("Beta2", Beta2, "must be in [0, 1)");
             }
 
             if (!(Epsilon >= 0f) || float.IsInfinity(Epsilon))
             {
-                return Describe("Epsilon", Epsilon, "must be a finite value >= 0");
+                return SettingsText.Describe("Epsilon", Epsilon, "must be a finite value >= 0");
             }
         }
 
@@ -236,6 +236,4 @@ public readonly record struct TrainingSettings
         }
     }
 
-    private static string Describe(string field, float value, string rule) =>
-        string.Format(CultureInfo.InvariantCulture, "{0} is {1}; it {2}", field, value, rule);
 }
