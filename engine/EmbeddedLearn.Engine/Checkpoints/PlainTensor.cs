@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Checkpoints;
@@ -55,4 +56,53 @@ internal abstract class PlainTensor
 
     /// <summary>I64 column <paramref name="column"/> of <paramref name="row"/>.</summary>
     protected static long ReadLong(ReadOnlySpan<byte> row, int column) => BinaryPrimitives.ReadInt64LittleEndian(row[(8 * column)..]);
+
+    /// <summary>The range of I64 column <paramref name="column"/> that <see cref="CheckLongColumns"/> accepts for an
+    /// entity of <paramref name="group"/> (default: at least 0).</summary>
+    protected virtual (long Min, long Max) LongRange(int column, ModelGroup group) => (0L, long.MaxValue);
+
+    /// <summary>Null when every I64 column of <paramref name="row"/> is within its <see cref="LongRange"/>, else the first
+    /// column out of range, named with its value.</summary>
+    protected string? CheckLongColumns(ReadOnlySpan<byte> row, ModelGroup group)
+    {
+        for (int c = 0; c < Columns.Length; c++)
+        {
+            long value = ReadLong(row, c);
+            (long min, long max) = LongRange(c, group);
+            if (value < min || value > max)
+            {
+                return max == long.MaxValue ? $"{Columns[c]} is {value}; it must be at least {min}" : $"{Columns[c]} is {value}; it must be from {min} to {max}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The integer range of F64 column <paramref name="column"/>, or null for a float32 column (default).</summary>
+    protected virtual (double Min, double Max)? IntegerRange(int column) => null;
+
+    /// <summary>Reads every F64 column of <paramref name="row"/> into <paramref name="values"/>; returns null when each
+    /// integer column (<see cref="IntegerRange"/>) holds an integer in its range and each other column a float32 value (or
+    /// NaN), else the first column that does not, named with its value.</summary>
+    protected string? ReadDoubleColumns(ReadOnlySpan<byte> row, Span<double> values)
+    {
+        string? error = null;
+        for (int c = 0; c < values.Length; c++)
+        {
+            double v = values[c] = BinaryPrimitives.ReadDoubleLittleEndian(row[(8 * c)..]);
+            (double Min, double Max)? range = IntegerRange(c);
+            bool ok = range is (double min, double max)
+                ? v >= min && v <= max && Math.Floor(v) == v
+                : double.IsNaN(v) || (double)(float)v == v;
+            if (!ok && error is null)
+            {
+                error = string.Format(CultureInfo.InvariantCulture, "{0} column {1} is {2}; it must be {3}", Suffix, Columns[c], v,
+                    range is (double low, double high)
+                        ? string.Format(CultureInfo.InvariantCulture, "an integer from {0} to {1}", low, high)
+                        : "a float32 value");
+            }
+        }
+
+        return error;
+    }
 }

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 
@@ -46,23 +44,18 @@ internal sealed class QSettingsTensor : PlainTensor
     /// <inheritdoc/>
     public override void Apply(World world, Entity entity, ReadOnlySpan<byte> row) => world.Set(entity, Decode(row, out _));
 
+    /// <inheritdoc/>
+    protected override (double Min, double Max)? IntegerRange(int column) => column switch
+    {
+        1 or 8 => (0, 1),
+        2 or 6 or 7 => (0, int.MaxValue),
+        _ => null,
+    };
+
     private QLearningSettings Decode(ReadOnlySpan<byte> row, out string? error)
     {
-        error = null;
         Span<double> v = stackalloc double[Columns.Length];
-        for (int c = 0; c < v.Length; c++)
-        {
-            v[c] = BinaryPrimitives.ReadDoubleLittleEndian(row[(8 * c)..]);
-            bool integer = c is 1 or 2 or 6 or 7 or 8;
-            double max = c is 1 or 8 ? 1 : int.MaxValue;
-            bool ok = integer ? v[c] >= 0 && v[c] <= max && Math.Floor(v[c]) == v[c] : double.IsNaN(v[c]) || (double)(float)v[c] == v[c];
-            if (!ok && error is null)
-            {
-                error = string.Format(CultureInfo.InvariantCulture, "q_settings column {0} is {1}; it must be {2}", Columns[c], v[c],
-                    integer ? "an integer from 0 to " + max : "a float32 value");
-            }
-        }
-
+        error = ReadDoubleColumns(row, v);
         return error is not null ? default : new QLearningSettings
         {
             Gamma = (float)v[0],

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 
@@ -39,28 +38,17 @@ internal sealed class QStateTensor : PlainTensor
     }
 
     /// <inheritdoc/>
-    public override string? Check(ReadOnlySpan<byte> row, ModelGroup group)
-    {
-        int actions = group.Spec.Layout.OutputWidth;
-        for (int c = 0; c < Columns.Length; c++)
-        {
-            long value = BinaryPrimitives.ReadInt64LittleEndian(row[(8 * c)..]);
-            (long min, long max) = c switch
-            {
-                0 => (0L, actions - 1L),
-                1 => (0L, 1L),
-                5 or 6 => (long.MinValue, long.MaxValue),
-                7 or 8 => (int.MinValue, int.MaxValue),
-                _ => (0L, long.MaxValue),
-            };
-            if (value < min || value > max)
-            {
-                return $"{Columns[c]} is {value}; it must be from {min} to {max}";
-            }
-        }
+    public override string? Check(ReadOnlySpan<byte> row, ModelGroup group) => CheckLongColumns(row, group);
 
-        return null;
-    }
+    /// <inheritdoc/>
+    protected override (long Min, long Max) LongRange(int column, ModelGroup group) => column switch
+    {
+        0 => (0L, group.Spec.Layout.OutputWidth - 1L),
+        1 => (0L, 1L),
+        5 or 6 => (long.MinValue, long.MaxValue),
+        7 or 8 => (int.MinValue, int.MaxValue),
+        _ => (0L, long.MaxValue),
+    };
 
     /// <inheritdoc/>
     public override void Apply(World world, Entity entity, ReadOnlySpan<byte> row) => world.Set(entity, new QAgentState

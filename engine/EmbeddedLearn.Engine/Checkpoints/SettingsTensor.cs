@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 
@@ -64,25 +62,20 @@ internal sealed class SettingsTensor : PlainTensor
     /// <inheritdoc/>
     public override void Apply(World world, Entity entity, ReadOnlySpan<byte> row) => world.Set(entity, Decode(row, out _));
 
+    /// <inheritdoc/>
+    protected override (double Min, double Max)? IntegerRange(int column) => column switch
+    {
+        0 or 10 => (0, 2),
+        4 or 5 => (0, 1),
+        11 => (1, int.MaxValue),
+        13 => (0, int.MaxValue),
+        _ => null,
+    };
+
     private TrainingSettings Decode(ReadOnlySpan<byte> row, out string? error)
     {
-        error = null;
         Span<double> v = stackalloc double[Columns.Length];
-        for (int c = 0; c < v.Length; c++)
-        {
-            v[c] = BinaryPrimitives.ReadDoubleLittleEndian(row[(8 * c)..]);
-            bool integer = c is 0 or 4 or 5 or 10 or 11 or 13;
-            double max = c switch { 4 or 5 => 1, 0 or 10 => 2, 11 or 13 => int.MaxValue, _ => double.NaN };
-            bool ok = integer
-                ? v[c] >= (c == 11 ? 1 : 0) && v[c] <= max && Math.Floor(v[c]) == v[c]
-                : double.IsNaN(v[c]) || (double)(float)v[c] == v[c];
-            if (!ok && error is null)
-            {
-                error = string.Format(CultureInfo.InvariantCulture, "settings column {0} is {1}; it must be {2}", Columns[c], v[c],
-                    integer ? "an integer from " + (c == 11 ? 1 : 0) + " to " + max : "a float32 value");
-            }
-        }
-
+        error = ReadDoubleColumns(row, v);
         return error is not null ? default : new TrainingSettings
         {
             Optimizer = (OptimizerKind)(int)v[0],

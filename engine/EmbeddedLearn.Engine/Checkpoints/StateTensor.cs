@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 
@@ -36,40 +35,30 @@ internal sealed class StateTensor : PlainTensor
     }
 
     /// <inheritdoc/>
-    public override string? Check(ReadOnlySpan<byte> row, ModelGroup group)
-    {
-        for (int c = 0; c < Columns.Length; c++)
-        {
-            long value = BinaryPrimitives.ReadInt64LittleEndian(row[(8 * c)..]);
-            (long min, long max) = c switch
-            {
-                2 => (0L, 1L),
-                3 => (0L, int.MaxValue),
-                4 => (int.MinValue, int.MaxValue),
-                5 => (-1L, long.MaxValue),
-                _ => (0L, long.MaxValue),
-            };
-            if (value < min || value > max)
-            {
-                return max == long.MaxValue ? $"{Columns[c]} is {value}; it must be at least {min}" : $"{Columns[c]} is {value}; it must be from {min} to {max}";
-            }
-        }
+    public override string? Check(ReadOnlySpan<byte> row, ModelGroup group) => CheckLongColumns(row, group);
 
-        return null;
-    }
+    /// <inheritdoc/>
+    protected override (long Min, long Max) LongRange(int column, ModelGroup group) => column switch
+    {
+        2 => (0L, 1L),
+        3 => (0L, int.MaxValue),
+        4 => (int.MinValue, int.MaxValue),
+        5 => (-1L, long.MaxValue),
+        _ => (0L, long.MaxValue),
+    };
 
     /// <inheritdoc/>
     public override void Apply(World world, Entity entity, ReadOnlySpan<byte> row)
     {
         world.Set(entity, new TrainingState
         {
-            BackwardPasses = BinaryPrimitives.ReadInt64LittleEndian(row),
-            OptimizerSteps = BinaryPrimitives.ReadInt64LittleEndian(row[8..]),
-            StepDue = BinaryPrimitives.ReadInt64LittleEndian(row[16..]) == 1,
-            ConsecutiveFailures = (int)BinaryPrimitives.ReadInt64LittleEndian(row[24..]),
-            GradientNorm = BitConverter.Int32BitsToSingle((int)BinaryPrimitives.ReadInt64LittleEndian(row[32..])),
+            BackwardPasses = ReadLong(row, 0),
+            OptimizerSteps = ReadLong(row, 1),
+            StepDue = ReadLong(row, 2) == 1,
+            ConsecutiveFailures = (int)ReadLong(row, 3),
+            GradientNorm = BitConverter.Int32BitsToSingle((int)ReadLong(row, 4)),
         });
-        long since = BinaryPrimitives.ReadInt64LittleEndian(row[40..]);
+        long since = ReadLong(row, 5);
         if (since >= 0)
         {
             world.Add(entity, new Quarantined { SinceTick = since });
