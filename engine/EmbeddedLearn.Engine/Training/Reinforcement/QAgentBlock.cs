@@ -11,9 +11,6 @@ internal static class QAgentBlock
     /// (the stages then leave them alone).</summary>
     public static QAgentSpec? Spec(in ModelBlock block) => QAgentSpec.Find(block.Range.Archetype);
 
-    /// <summary>Whether training stages leave entity <paramref name="index"/> of a trainable block untouched this tick.</summary>
-    public static bool SitsOut(in ModelBlock block, int index) => (block.States[index].Outcome & TickOutcome.SitsOut) != 0;
-
     /// <summary>Throws <see cref="ModelDataException"/> for the first agent of <paramref name="block"/> whose
     /// <see cref="QLearningSettings"/> or <see cref="ReplayState"/> is out of range (a game that wrote the components
     /// itself), before the tick changes anything.</summary>

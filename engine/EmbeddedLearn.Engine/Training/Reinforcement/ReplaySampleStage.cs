@@ -48,7 +48,7 @@ public sealed class ReplaySampleStage : IBlockStage
         Span<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
         {
-            if (QAgentBlock.SitsOut(block, i))
+            if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
             {
                 continue;
             }

@@ -58,9 +58,10 @@ public sealed class TdTargetStage : IBlockStage
         ReadOnlySpan<float> outputs = block.Floats(model.Outputs);
         Span<float> targets = block.Floats(model.Targets);
         ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
+        ReadOnlySpan<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
         {
-            if (QAgentBlock.SitsOut(block, i))
+            if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
             {
                 continue;
             }
