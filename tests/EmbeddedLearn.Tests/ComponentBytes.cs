@@ -22,10 +22,17 @@ internal static class ComponentBytes
 
         object box = RuntimeHelpers.GetUninitializedObject(clr);
         Unsafe.CopyBlockUnaligned(ref Unsafe.As<StrongBox<byte>>(box).Value!, ref MemoryMarshal.GetArrayDataReference(raw), (uint)raw.Length);
+        return Fields(box);
+    }
+
+    /// <summary>The fields of a boxed struct, each as its own bytes (floats by their bits).</summary>
+    public static byte[] Fields(object value)
+    {
+        Type clr = value.GetType();
         var bytes = new List<byte>();
         foreach (FieldInfo field in clr.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
         {
-            bytes.AddRange(field.GetValue(box) switch
+            bytes.AddRange(field.GetValue(value) switch
             {
                 float f => BitConverter.GetBytes(BitConverter.SingleToInt32Bits(f)),
                 double d => BitConverter.GetBytes(BitConverter.DoubleToInt64Bits(d)),

@@ -175,7 +175,7 @@ public sealed class AgentCheckpointTests : IDisposable
             ComponentType.Of<ReplayState>() };
         types.AddRange(new[] { m.Momentum, m.AdamMoments }.Where(t => world.Has(e, t)));
         TrainingState state = world.Get<TrainingState>(e) with { Outcome = TickOutcome.None }; // per-tick, not saved
-        return [.. types.SelectMany(t => ComponentBytes.Of(world, e, t)), .. System.Text.Encoding.UTF8.GetBytes(state.ToString())];
+        return [.. types.SelectMany(t => ComponentBytes.Of(world, e, t)), .. ComponentBytes.Fields(state)];
     }
 
     private static int IndexOf(IReadOnlyList<Entity> list, Entity e)

@@ -87,9 +87,10 @@ internal sealed class KeyedWorld : IDisposable
                 bytes.AddRange(World.Has(entity, type) ? World.GetBytes(entity, type).ToArray() : [0xEE]);
             }
 
-            string fields = (World.TryGet(entity, out TrainingState state) ? state.ToString() : "-")
-                + (World.TryGet(entity, out TrainingSettings settings) ? settings.ToString() : "-") + World.Get<ModelKey>(entity);
-            bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(fields));
+            foreach (ComponentType type in (ComponentType[])[ComponentType.Of<TrainingState>(), ComponentType.Of<TrainingSettings>(), ComponentType.Of<ModelKey>()])
+            {
+                bytes.AddRange(World.Has(entity, type) ? ComponentBytes.Of(World, entity, type) : [0xEE]);
+            }
         }
 
         return [.. bytes];
