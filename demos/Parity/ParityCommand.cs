@@ -39,6 +39,11 @@ internal static class ParityCommand
         output.WriteLine(device is null
             ? $"backend: cpu ({threads} thread{(threads == 1 ? string.Empty : "s")})"
             : $"backend: opencl, platform '{device.Device.PlatformName}', device '{device.Device.DeviceName}' ({device.Device.DeviceKind})");
+        if (device is not null)
+        {
+            output.WriteLine("kernels: " + (device.Kernels == OpenClKernelFamily.Gpu ? "gpu" : "cpu"));
+        }
+
         int passed = 0;
         int failed = 0;
         foreach (ParityCase parityCase in file.Cases)

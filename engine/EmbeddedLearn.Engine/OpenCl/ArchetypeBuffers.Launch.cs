@@ -64,7 +64,11 @@ internal sealed partial class ArchetypeBuffers
         }
 
         _pending = 0;
-        if ((stages & (stages - 1)) == 0)
+        if (UsesGpuKernel)
+        {
+            LaunchFused(stages); // gpu_tick runs any default-order subset, a single stage included
+        }
+        else if ((stages & (stages - 1)) == 0)
         {
             TakeSnapshot();
             LaunchStage((OpenClStageKind)System.Numerics.BitOperations.Log2((uint)stages));
@@ -180,7 +184,7 @@ internal sealed partial class ArchetypeBuffers
     private void SetFusedArgs(int stages, bool carry)
     {
         OpenClApi api = Api;
-        nint kernel = _device.Kernel(KernelSource.Fused);
+        nint kernel = _device.Kernel(UsesGpuKernel ? KernelSource.GpuTick : KernelSource.Fused);
         nint parameters = Buffer(Spec.Parameters);
         uint a = 0;
         api.Arg(kernel, a++, Count);
@@ -218,6 +222,20 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, HasMomentum ? Column(Spec.Momentum).Snapshot : parameters);
         api.Arg(kernel, a++, HasAdam ? Column(Spec.AdamMoments).Snapshot : parameters);
         api.Arg(kernel, a++, Trainable ? StateSnapshot : Widths);
+        if (GpuPlan is { Fits: true } plan)
+        {
+            api.Arg(kernel, a++, Trainable ? 1 : 0);
+            api.Arg(kernel, a++, plan.Lanes);
+            api.Arg(kernel, a++, plan.FloatsPerEntity);
+            api.LocalArg(kernel, a++, plan.CacheBytes);
+            api.LocalArg(kernel, a++, plan.ReductionBytes);
+            api.LocalArg(kernel, a++, plan.StateBytes);
+            api.LocalArg(kernel, a, plan.ControlBytes);
+            int groups = (Count + plan.EntitiesPerGroup - 1) / plan.EntitiesPerGroup;
+            _device.Profiler.Add(DeviceProfiler.GpuSlot, Api.Launch(_device.Queue, kernel, groups * plan.GroupSize, plan.GroupSize));
+            return;
+        }
+
         Enqueue(kernel, DeviceProfiler.FusedSlot, VectorWidth);
     }
 

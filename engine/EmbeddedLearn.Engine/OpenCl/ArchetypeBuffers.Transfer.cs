@@ -184,18 +184,25 @@ internal sealed unsafe partial class ArchetypeBuffers
         // The staging array is pinned and not touched again before the tick's wait, so the write may be in flight.
         fixed (float* source = column.Staging)
         {
-            Api.Write(Queue, column.Transfer, 0, Count * (long)column.Type.ByteSize, source, blocking: false);
+            Api.Write(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, source, blocking: false);
         }
 
-        Convert(KernelSource.ToInterleaved, k, column.Transfer, column.Buffer);
+        if (!EntityMajor)
+        {
+            Convert(KernelSource.ToInterleaved, k, column.Transfer, column.Buffer);
+        }
     }
 
     private void Download(DeviceColumn column, bool blocking)
     {
-        Convert(KernelSource.ToEntityMajor, column.Type.ElementCount, column.Buffer, column.Transfer);
+        if (!EntityMajor)
+        {
+            Convert(KernelSource.ToEntityMajor, column.Type.ElementCount, column.Buffer, column.Transfer);
+        }
+
         fixed (float* target = column.Staging)
         {
-            Api.Read(Queue, column.Transfer, 0, Count * (long)column.Type.ByteSize, target, blocking);
+            Api.Read(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, target, blocking);
         }
     }
 

@@ -29,7 +29,14 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Count = archetype.EntityCount;
         LocalSize = WorkGroupPlan.LocalSize(device.Limits, Count);
         VectorWidth = device.Limits.VectorWidth;
-        Tile = VectorWidth > 1 ? VectorWidth : InterleavedLayout.Stride(Count, WorkGroupPlan.StrideAlignment(device.Limits));
+        if (device.Family == OpenClKernelFamily.Gpu)
+        {
+            GpuPlan = GpuTilePlan.For(device.Limits, spec);
+        }
+
+        // The GPU family's layout is entity-major (a tile of one entity); the CPU family's is interleaved.
+        Tile = device.Family == OpenClKernelFamily.Gpu ? 1
+            : VectorWidth > 1 ? VectorWidth : InterleavedLayout.Stride(Count, WorkGroupPlan.StrideAlignment(device.Limits));
         Padded = InterleavedLayout.PaddedCount(Count, Tile);
         Trainable = spec.Trains(archetype); // quarantined entities only infer
         HasMomentum = archetype.Has(spec.Momentum);
@@ -86,6 +93,16 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// odd multiple of <see cref="WorkGroupPlan.StrideAlignment"/> (element k of entity e at k * Tile + e); on a CPU
     /// device one work-item's <see cref="VectorWidth"/> entities.</summary>
     public int Tile { get; }
+
+    /// <summary>The GPU family's tiling of this archetype, or null on the CPU family.</summary>
+    public GpuTilePlan? GpuPlan { get; }
+
+    /// <summary>Whether this archetype's stages run through <c>gpu_tick</c> (the GPU family, and the model's working
+    /// set fits the device's local memory).</summary>
+    public bool UsesGpuKernel => GpuPlan is { Fits: true };
+
+    /// <summary>Whether samples and results move without a layout conversion (the device layout is entity-major).</summary>
+    private bool EntityMajor => Tile == 1;
 
     /// <summary>Entities the device buffers hold: <see cref="Count"/> rounded up to whole tiles.</summary>
     public int Padded { get; }
@@ -206,7 +223,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
     private void Add(ComponentType type, bool state, bool perTick) =>
         _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0,
-            perTick ? Allocate(Count * (long)type.ByteSize) : 0)
+            perTick && !EntityMajor ? Allocate(Count * (long)type.ByteSize) : 0)
         {
             Staging = perTick ? GC.AllocateArray<float>(Count * type.ElementCount, pinned: true) : [],
         });

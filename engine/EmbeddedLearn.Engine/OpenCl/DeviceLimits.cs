@@ -4,6 +4,9 @@ namespace EmbeddedLearn.OpenCl;
 /// work-group size is chosen from (see <see cref="WorkGroupPlan"/>).</summary>
 internal sealed record DeviceLimits
 {
+    /// <summary>CL_DEVICE_TYPE, as the backend classifies it.</summary>
+    public OpenClDeviceKind DeviceKind { get; init; }
+
     /// <summary>CL_DEVICE_MAX_COMPUTE_UNITS.</summary>
     public int ComputeUnits { get; init; } = 1;
 
@@ -24,9 +27,23 @@ internal sealed record DeviceLimits
     /// runs neighbouring work-items in lockstep and one work-item per entity coalesces. Always 1, 2, 4, 8 or 16.</summary>
     public int VectorWidth { get; init; } = 1;
 
-    /// <summary>CL_DEVICE_LOCAL_MEM_SIZE in bytes. No kernel uses local memory, so it does not bound the
-    /// work-group size today; it is recorded for the report and for kernels that will.</summary>
+    /// <summary>CL_DEVICE_LOCAL_MEM_SIZE in bytes: what the GPU family's tile of entities must fit in
+    /// (<see cref="GpuTilePlan"/>).</summary>
     public long LocalMemoryBytes { get; init; }
+
+    /// <summary>The GPU family's kernel: its CL_KERNEL_WORK_GROUP_SIZE (0 when the family is not built).</summary>
+    public int GpuKernelWorkGroupSize { get; init; }
+
+    /// <summary>The GPU family's kernel: its CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE (the warp or wavefront width;
+    /// 0 when the family is not built).</summary>
+    public int GpuPreferredMultiple { get; init; }
+
+    /// <summary>The GPU family's kernel: CL_KERNEL_LOCAL_MEM_SIZE, the local memory it uses besides its arguments.</summary>
+    public long GpuKernelLocalBytes { get; init; }
+
+    /// <summary>Whether the device computes in double (cl_khr_fp64): the GPU family's reductions then take 8 bytes a
+    /// lane.</summary>
+    public bool SupportsDouble { get; init; }
 
     /// <summary>The entities per work-item for a device of <paramref name="kind"/> whose native float vector width is
     /// <paramref name="nativeFloatWidth"/> (see <see cref="VectorWidth"/>).</summary>

@@ -17,8 +17,11 @@ internal sealed unsafe class DeviceProfiler(OpenClApi api, nint queue)
     /// <summary>The slot of the layout conversion kernels (per-tick samples up, results down).</summary>
     public const int LayoutSlot = 9;
 
+    /// <summary>The slot of the GPU family's whole-tick kernel.</summary>
+    public const int GpuSlot = 10;
+
     /// <summary>Slot names, as <see cref="OpenClBackend.DeviceTimeSlots"/> reports them.</summary>
-    public static readonly string[] SlotNames = [.. KernelSource.KernelNames, "fused_tick", "layout"];
+    public static readonly string[] SlotNames = [.. KernelSource.KernelNames, KernelSource.Fused, "layout", KernelSource.GpuTick];
 
     private readonly nint[] _events = new nint[256];
     private readonly int[] _slots = new int[256];

@@ -2,7 +2,7 @@ namespace EmbeddedLearn.OpenCl;
 
 /// <summary>The OpenCL C source of the training kernels, embedded in the assembly: the header
 /// <see cref="DeviceSettingsLayout"/> generates, then Kernels/common.cl, stages.cl, optimizers.cl (one step body per
-/// optimizer unit) and kernels.cl, concatenated in that order into one program.</summary>
+/// optimizer unit), kernels.cl and gpu.cl (the GPU family), concatenated in that order into one program.</summary>
 internal static class KernelSource
 {
     /// <summary>A source that does not compile, used to drive the build-failure path in tests.</summary>
@@ -11,6 +11,10 @@ internal static class KernelSource
     /// <summary>The fused kernel (see <see cref="ArchetypeBuffers.LaunchFused"/>).</summary>
     public const string Fused = "fused_tick";
 
+    /// <summary>The GPU family's whole-tick kernel (see <see cref="OpenClKernelFamily.Gpu"/> and Kernels/gpu.cl), built
+    /// only into programs with one entity per work-item (VW = 1).</summary>
+    public const string GpuTick = "gpu_tick";
+
     /// <summary>Entity-major [n, k] to interleaved [k, stride].</summary>
     public const string ToInterleaved = "to_interleaved";
 
@@ -18,7 +22,7 @@ internal static class KernelSource
     public const string ToEntityMajor = "to_entity_major";
 
     /// <summary>The source files, in the order they are concatenated.</summary>
-    public static readonly string[] Files = ["common.cl", "stages.cl", "optimizers.cl", "kernels.cl"];
+    public static readonly string[] Files = ["common.cl", "stages.cl", "optimizers.cl", "kernels.cl", "gpu.cl"];
 
     /// <summary>The kernel names, one per stage, indexed by <see cref="OpenClStageKind"/> (the optimizer steps' are their
     /// units' <see cref="Training.Optimizers.OptimizerUnit.KernelName"/>; a test checks they agree).</summary>

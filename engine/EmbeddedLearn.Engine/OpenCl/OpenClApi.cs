@@ -126,5 +126,10 @@ internal sealed unsafe class OpenClApi
     public void Arg(nint kernel, uint index, nint buffer) =>
         Check(Cl.SetKernelArg(kernel, index, (nuint)sizeof(nint), &buffer), "clSetKernelArg");
 
+    /// <summary>Sets argument <paramref name="index"/>, a <c>__local</c> pointer, to <paramref name="bytes"/> of local
+    /// memory per work-group.</summary>
+    public void LocalArg(nint kernel, uint index, long bytes) =>
+        Check(Cl.SetKernelArg(kernel, index, (nuint)bytes, null), "clSetKernelArg");
+
     public void Finish(nint queue) => Check(Cl.Finish(queue), "clFinish");
 }

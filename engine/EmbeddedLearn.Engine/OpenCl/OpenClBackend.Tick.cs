@@ -149,9 +149,10 @@ public sealed partial class OpenClBackend
             }
 
             long ns = _device.Profiler.LastTickNanoseconds((int)KindOf(stage));
-            if (!fusedReported && _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot) > 0)
+            long fused = _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot) + _device.Profiler.LastTickNanoseconds(DeviceProfiler.GpuSlot);
+            if (!fusedReported && fused > 0)
             {
-                ns += _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot);
+                ns += fused;
                 fusedReported = true;
             }
 

@@ -46,8 +46,12 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     /// <inheritdoc/>
     public override BackendKind Backend => BackendKind.OpenCl;
 
+    /// <summary>The kernel family this backend runs (<see cref="OpenClKernelFamily"/>): chosen by device kind, or forced
+    /// by <see cref="OpenClSelection.Kernels"/> or <c>EMBEDDEDLEARN_OPENCL_KERNELS</c>.</summary>
+    public OpenClKernelFamily Kernels => _device.Family;
+
     /// <inheritdoc/>
-    public override string Description => _device.Info.ToString();
+    public override string Description => _device.Info + ", kernels: " + (Kernels == OpenClKernelFamily.Gpu ? "gpu" : "cpu");
 
     /// <inheritdoc/>
     internal override int Parallelism => 1;

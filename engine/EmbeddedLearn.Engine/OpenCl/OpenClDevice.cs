@@ -32,6 +32,9 @@ internal sealed unsafe class OpenClDevice : IDisposable
     /// <summary>The device's and kernels' work-group limits, queried after the build.</summary>
     public DeviceLimits Limits { get; private set; } = new();
 
+    /// <summary>The kernel family this device runs (see <see cref="OpenClKernelFamily"/>).</summary>
+    public OpenClKernelFamily Family { get; private set; }
+
     /// <summary>Whether archetypes fuse consecutive stages into one launch (see <see cref="ArchetypeBuffers"/>'s
     /// Launch); on by default.</summary>
     public bool FuseStages { get; set; } = true;
@@ -57,7 +60,6 @@ internal sealed unsafe class OpenClDevice : IDisposable
     {
         ArgumentNullException.ThrowIfNull(selection);
         device = null;
-        selection = selection.Resolve();
         CL cl;
         try
         {
@@ -71,6 +73,17 @@ internal sealed unsafe class OpenClDevice : IDisposable
         }
 
         var api = new OpenClApi(cl, selection.FaultInjector);
+        OpenClSelection resolved;
+        try
+        {
+            resolved = selection.Resolve();
+        }
+        catch (ArgumentException ex)
+        {
+            return Declined(ex.Message);
+        }
+
+        selection = resolved;
         var seen = new List<string>();
         try
         {
@@ -167,7 +180,15 @@ internal sealed unsafe class OpenClDevice : IDisposable
             source = KernelSource.Broken;
         }
 
-        int vectorWidth = forcedWidth ?? VectorWidthFromEnvironment() ?? DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
+        Family = selection.Kernels ?? (chosen.Kind == OpenClDeviceKind.Cpu ? OpenClKernelFamily.Cpu : OpenClKernelFamily.Gpu);
+        if (forcedWidth is > 1)
+        {
+            Family = OpenClKernelFamily.Cpu; // the GPU family runs one entity per work-item
+        }
+
+        int vectorWidth = Family == OpenClKernelFamily.Gpu
+            ? 1
+            : forcedWidth ?? VectorWidthFromEnvironment() ?? DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
         string? log = Build(source, "-D VW=" + vectorWidth.ToString(CultureInfo.InvariantCulture), out int buildError);
         if (buildError != 0)
         {
@@ -180,14 +201,14 @@ internal sealed unsafe class OpenClDevice : IDisposable
             };
         }
 
-        foreach (string name in KernelSource.AllKernels)
+        foreach (string name in Family == OpenClKernelFamily.Gpu ? [.. KernelSource.AllKernels, KernelSource.GpuTick] : KernelSource.AllKernels)
         {
             nint kernel = cl.CreateKernel(Program, name, &error);
             OpenClApi.Check(error, "clCreateKernel(" + name + ")");
             _kernels.Add(name, kernel);
         }
 
-        Limits = QueryLimits(info.ComputeUnits, vectorWidth);
+        Limits = QueryLimits(info.ComputeUnits, vectorWidth, info.SupportsDouble) with { DeviceKind = chosen.Kind };
 
         Info = info with { IsAvailable = true };
         return Info;
@@ -199,12 +220,17 @@ internal sealed unsafe class OpenClDevice : IDisposable
         int.TryParse(Environment.GetEnvironmentVariable("EMBEDDEDLEARN_OPENCL_VECTOR_WIDTH"), NumberStyles.None, CultureInfo.InvariantCulture, out int width)
             && width is 1 or 2 or 4 or 8 or 16 ? width : null;
 
-    private DeviceLimits QueryLimits(int computeUnits, int vectorWidth)
+    private DeviceLimits QueryLimits(int computeUnits, int vectorWidth, bool supportsDouble)
     {
         int kernelSize = int.MaxValue;
         int multiple = 1;
-        foreach (nint kernel in _kernels.Values)
+        foreach ((string name, nint kernel) in _kernels)
         {
+            if (name == KernelSource.GpuTick)
+            {
+                continue;
+            }
+
             kernelSize = Math.Min(kernelSize, (int)Api.KernelValue<nuint>(kernel, Device, KernelWorkGroupInfo.WorkGroupSize));
             multiple = Math.Max(multiple, (int)Api.KernelValue<nuint>(kernel, Device, KernelWorkGroupInfo.PreferredWorkGroupSizeMultiple));
         }
@@ -217,6 +243,12 @@ internal sealed unsafe class OpenClDevice : IDisposable
             KernelWorkGroupSize = kernelSize,
             PreferredMultiple = multiple,
             LocalMemoryBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.LocalMemSize),
+            SupportsDouble = supportsDouble,
+            GpuKernelWorkGroupSize = _kernels.TryGetValue(KernelSource.GpuTick, out nint gpu)
+                ? (int)Api.KernelValue<nuint>(gpu, Device, KernelWorkGroupInfo.WorkGroupSize) : 0,
+            GpuPreferredMultiple = gpu != 0
+                ? (int)Api.KernelValue<nuint>(gpu, Device, KernelWorkGroupInfo.PreferredWorkGroupSizeMultiple) : 0,
+            GpuKernelLocalBytes = gpu != 0 ? (long)Api.KernelValue<ulong>(gpu, Device, KernelWorkGroupInfo.LocalMemSize) : 0,
         };
     }
 

@@ -17,6 +17,15 @@ public sealed record OpenClSelection
     /// <summary>The environment variable naming the device (index or name substring).</summary>
     public const string DeviceVariable = "EMBEDDEDLEARN_OPENCL_DEVICE";
 
+    /// <summary>The environment variable forcing the kernel family: <c>gpu</c> or <c>cpu</c>
+    /// (<see cref="OpenClKernelFamily"/>).</summary>
+    public const string KernelsVariable = "EMBEDDEDLEARN_OPENCL_KERNELS";
+
+    /// <summary>The kernel family to run, or null to choose by device (a GPU or accelerator runs
+    /// <see cref="OpenClKernelFamily.Gpu"/>, a CPU device <see cref="OpenClKernelFamily.Cpu"/>), after
+    /// <see cref="KernelsVariable"/>.</summary>
+    public OpenClKernelFamily? Kernels { get; init; }
+
     /// <summary>A substring of the wanted platform's name, or null.</summary>
     public string? PlatformName { get; init; }
 
@@ -64,8 +73,22 @@ public sealed record OpenClSelection
             result = result with { DeviceIndex = index, DeviceName = name };
         }
 
+        if (Kernels is null && Environment.GetEnvironmentVariable(KernelsVariable) is string kernels && kernels.Length > 0)
+        {
+            result = result with { Kernels = ParseKernels(kernels) };
+        }
+
         return result;
     }
+
+    /// <summary>The family a value of <see cref="KernelsVariable"/> names.</summary>
+    /// <exception cref="ArgumentException">Neither <c>gpu</c> nor <c>cpu</c>; the message names the variable and the value.</exception>
+    public static OpenClKernelFamily ParseKernels(string value) => value.Trim().ToUpperInvariant() switch
+    {
+        "GPU" => OpenClKernelFamily.Gpu,
+        "CPU" => OpenClKernelFamily.Cpu,
+        _ => throw new ArgumentException(KernelsVariable + " must be 'gpu' or 'cpu', not '" + value + "'.", nameof(value)),
+    };
 
     /// <summary>Whether a device was named explicitly.</summary>
     internal bool NamesDevice => DeviceName is not null || DeviceIndex is not null;

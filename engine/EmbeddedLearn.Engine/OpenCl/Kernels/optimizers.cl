@@ -21,8 +21,19 @@ inline void el_end_step(long S, __global long* st, vi steps)
     ST(st, ST_STEP_DUE, TO_L(steps) ? (vl)0 : LD(st, ST_STEP_DUE));
 }
 
-// optim.SGD: g = maximize ? -grad : grad; g += wd p; with momentum m: buf = g on step 1, else
-// buf = m buf + (1 - dampening) g; g = nesterov ? g + m buf : buf; p -= lr g.
+// optim.SGD's direction for one parameter: g = maximize ? -grad : grad; g += wd p; with momentum m (useMomentum):
+// buf = g on step 1 (first), else buf = m buf + (1 - dampening) g, and g = nesterov ? g + m buf : buf. *buf is the
+// momentum element, updated on the lanes of useMomentum. Both kernel families step through this function.
+inline vf el_sgd_direction(vf pv, vf g, vf* buf, vf mu, vf damp, vf wd, vi nesterov, vi maximize, vi useMomentum, vi first)
+{
+    g = maximize ? -g : g;
+    g = wd != 0.0f ? g + (wd * pv) : g;
+    vf b = first ? g : (mu * *buf) + (damp * g);
+    *buf = useMomentum ? b : *buf;
+    return useMomentum ? (nesterov ? g + (mu * b) : b) : g;
+}
+
+// optim.SGD for the lanes of `on`: p -= lr * el_sgd_direction(...).
 inline void el_sgd_step(long S, int P, __global float* p, __global const float* gr, __global float* buf,
     int hasMomentum, __global const float* sf, __global const int* si, __global long* st, vi on)
 {
@@ -39,19 +50,54 @@ inline void el_sgd_step(long S, int P, __global float* p, __global const float* 
     for (int i = 0; i < P; i++)
     {
         vf pv = LD(p, i);
-        vf g = LD(gr, i);
-        g = maximize ? -g : g;
-        g = wd != 0.0f ? g + (wd * pv) : g;
-        if (anyMomentum)
-        {
-            vf old = LD(buf, i);
-            vf b = first ? g : (mu * old) + (damp * g);
-            ST(buf, i, (useMomentum & on) ? b : old);
-            g = useMomentum ? (nesterov ? g + (mu * b) : b) : g;
-        }
+        vf old = anyMomentum ? LD(buf, i) : (vf)0.0f;
+        vf b = old;
+        vf g = el_sgd_direction(pv, LD(gr, i), &b, mu, damp, wd, nesterov, maximize, useMomentum, first);
+        if (anyMomentum) ST(buf, i, on ? b : old);
         ST(p, i, on ? pv - (lr * g) : pv);
     }
     el_end_step(S, st, on);
+}
+
+// Adam's per-step factors at step t: sqrt(1 - beta2^t), -lr / (1 - beta1^t), 1 - beta1, 1 - beta2 (in double where
+// the device has it, as torch computes them from Python floats).
+inline void el_adam_factors(vf lr, vf beta1, vf beta2, vl t, vf* sqrtBc2, vf* negStepSize, vf* oneMinusB1, vf* oneMinusB2)
+{
+#ifdef EL_HAS_FP64
+    EL_VD b1 = TO_D(beta1), b2 = TO_D(beta2), td = TO_D(t);
+    *sqrtBc2 = TO_F(sqrt(1.0 - pow(b2, td)));
+    *negStepSize = TO_F(-(TO_D(lr) / (1.0 - pow(b1, td))));
+    *oneMinusB1 = TO_F(1.0 - b1);
+    *oneMinusB2 = TO_F(1.0 - b2);
+#else
+    *sqrtBc2 = sqrt(-expm1(TO_F(t) * log(beta2)));
+    *negStepSize = -(lr / -expm1(TO_F(t) * log(beta1)));
+    *oneMinusB1 = 1.0f - beta1;
+    *oneMinusB2 = 1.0f - beta2;
+#endif
+}
+
+// One parameter's Adam update: g = maximize ? -grad : grad; g += wd p (L2; 0 for AdamW); m = b1 m + (1 - b1) g;
+// v = b2 v + (1 - b2) g^2; p += negStepSize m / (sqrt(v) / sqrtBc2 + eps). Both kernel families step through it.
+inline vf el_adam_element(vf pv, vf g, vf* m, vf* v, vf beta1, vf beta2, vf oneMinusB1, vf oneMinusB2, vf sqrtBc2,
+    vf negStepSize, vf eps, vf wd, vi maximize)
+{
+    g = maximize ? -g : g;
+    g = wd != 0.0f ? g + (wd * pv) : g;
+    *m = (*m * beta1) + (oneMinusB1 * g);
+    *v = (*v * beta2) + (oneMinusB2 * g * g);
+    vf denom = (sqrt(*v) / sqrtBc2) + eps;
+    return pv + (negStepSize * *m / denom);
+}
+
+// AdamW's decoupled decay factor 1 - lr wd (in double where available, as torch computes it from its Python floats).
+inline vf el_adamw_decay(vf lr, vf wd)
+{
+#ifdef EL_HAS_FP64
+    return TO_F(1.0 - (TO_D(lr) * TO_D(wd)));
+#else
+    return 1.0f - (lr * wd);
+#endif
 }
 
 // The Adam update for the lanes of `on` at step t (moments m, then v at P floats on); wd as L2 (Adam) or 0 (AdamW).
@@ -60,30 +106,18 @@ inline void el_adam_update(long S, int P, __global float* p, __global const floa
 {
     vf lr = LD(sf, SF_LEARNING_RATE), beta1 = LD(sf, SF_BETA1), beta2 = LD(sf, SF_BETA2), eps = LD(sf, SF_EPSILON);
     vi maximize = LD(si, SI_MAXIMIZE) != 0;
-#ifdef EL_HAS_FP64
-    EL_VD b1 = TO_D(beta1), b2 = TO_D(beta2), td = TO_D(t);
-    vf sqrtBc2 = TO_F(sqrt(1.0 - pow(b2, td)));
-    vf negStepSize = TO_F(-(TO_D(lr) / (1.0 - pow(b1, td))));
-    vf oneMinusB1 = TO_F(1.0 - b1), oneMinusB2 = TO_F(1.0 - b2);
-#else
-    vf sqrtBc2 = sqrt(-expm1(TO_F(t) * log(beta2)));
-    vf negStepSize = -(lr / -expm1(TO_F(t) * log(beta1)));
-    vf oneMinusB1 = 1.0f - beta1, oneMinusB2 = 1.0f - beta2;
-#endif
+    vf sqrtBc2, negStepSize, oneMinusB1, oneMinusB2;
+    el_adam_factors(lr, beta1, beta2, t, &sqrtBc2, &negStepSize, &oneMinusB1, &oneMinusB2);
     __global float* v = m + (long)P * S;
     for (int i = 0; i < P; i++)
     {
         vf pv = LD(p, i);
-        vf g = LD(gr, i);
-        g = maximize ? -g : g;
-        g = wd != 0.0f ? g + (wd * pv) : g;
         vf mo = LD(m, i), vo = LD(v, i);
-        vf mv = (mo * beta1) + (oneMinusB1 * g);
-        vf vv = (vo * beta2) + (oneMinusB2 * g * g);
+        vf mv = mo, vv = vo;
+        vf np = el_adam_element(pv, LD(gr, i), &mv, &vv, beta1, beta2, oneMinusB1, oneMinusB2, sqrtBc2, negStepSize, eps, wd, maximize);
         ST(m, i, on ? mv : mo);
         ST(v, i, on ? vv : vo);
-        vf denom = (sqrt(vv) / sqrtBc2) + eps;
-        ST(p, i, on ? pv + (negStepSize * mv / denom) : pv);
+        ST(p, i, on ? np : pv);
     }
 }
 
@@ -107,11 +141,7 @@ inline void el_adamw_step(long S, int P, __global float* p, __global const float
     on = el_begin_step(S, si, st, OPTIMIZER_ADAMW, on, &t);
     if (!ANY(on)) return;
     vf lr = LD(sf, SF_LEARNING_RATE), wd = LD(sf, SF_WEIGHT_DECAY);
-#ifdef EL_HAS_FP64
-    vf decay = TO_F(1.0 - (TO_D(lr) * TO_D(wd)));
-#else
-    vf decay = 1.0f - (lr * wd);
-#endif
+    vf decay = el_adamw_decay(lr, wd);
     vi decays = on & (wd != 0.0f);
     if (ANY(decays))
     {
