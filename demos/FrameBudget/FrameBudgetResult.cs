@@ -19,6 +19,8 @@ internal sealed record FrameBudgetResult
     [JsonPropertyName("frame_p50_ms")] public double FrameP50Ms { get; init; }
     [JsonPropertyName("stage_ms")] public Dictionary<string, double> StageMs { get; init; } = [];
     [JsonPropertyName("device_ms")] public Dictionary<string, double> DeviceMs { get; init; } = [];
+    [JsonPropertyName("host_ms")] public double? HostMs { get; init; }
+    [JsonPropertyName("kernels")] public string? Kernels { get; init; }
     [JsonPropertyName("allocated_bytes_per_tick")] public double AllocatedBytesPerTick { get; init; }
     [JsonPropertyName("gc_collections")] public int GcCollections { get; init; }
     [JsonPropertyName("entities_per_second")] public double EntitiesPerSecond { get; init; }

@@ -127,6 +127,9 @@ internal static class FrameBudgetRunner
             Batch = batch,
             Threads = threads,
             Backend = backendName,
+            Kernels = device is null ? null : device.Kernels == OpenClKernelFamily.Gpu ? "gpu" : "cpu",
+            // The tick's own time beyond its device kernels: what the host adds (gathering, transfers, outcomes).
+            HostMs = device is null ? null : p50 - deviceMs.Values.Sum(),
             Ticks = ticks,
             MinMs = sorted[0],
             P50Ms = p50,
@@ -203,6 +206,12 @@ internal static class FrameBudgetRunner
         foreach ((string slot, double ms) in r.DeviceMs)
         {
             lines.Add(string.Format(CultureInfo.InvariantCulture, "  device {0,-10} {1,8:F3} ms/tick (OpenCL profiling events)", slot, ms));
+        }
+
+        if (r.Kernels is not null)
+        {
+            lines.Add(string.Format(CultureInfo.InvariantCulture, "kernels: {0}; host {1:F3} ms/tick (tick p50 - device kernel time), {2:F1} ns per entity",
+                r.Kernels, r.HostMs, r.HostMs * 1e6 / r.Entities));
         }
 
         lines.Add(string.Format(CultureInfo.InvariantCulture, "allocated {0:F1} bytes/tick, GC collections {1}", r.AllocatedBytesPerTick, r.GcCollections));
