@@ -13,13 +13,27 @@ internal sealed unsafe partial class ArchetypeBuffers
     public void FillFlags()
     {
         int index = 0;
+        bool trains = Archetype.Has(ComponentType.Of<TrainingState>());
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            var block = new ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
-            for (int r = 0; r < chunk.Count; r++)
+            Span<int> flags = HostFlags.AsSpan(index, chunk.Count);
+            if (trains)
             {
-                HostFlags[index + r] = block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0;
+                // A tight loop over the states: the host's admission already decided (ModelBlock.IsLeftOut's rule).
+                ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
+                for (int r = 0; r < flags.Length; r++)
+                {
+                    flags[r] = (int)(states[r].Outcome & TickOutcome.LeftOut);
+                }
+            }
+            else
+            {
+                var block = new ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
+                for (int r = 0; r < flags.Length; r++)
+                {
+                    flags[r] = block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0;
+                }
             }
 
             index += chunk.Count;

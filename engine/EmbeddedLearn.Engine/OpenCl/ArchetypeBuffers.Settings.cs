@@ -60,6 +60,7 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
 
         _uploadedSettings = current;
+        _elementLosses = Array.Exists(current, settings => settings.Reduction == LossReduction.None);
     }
 
     /// <summary>Uploads the host training counters (blocking).</summary>

@@ -84,7 +84,7 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
     }
 
-    /// <summary>Brings this tick's outputs, losses and element losses into chunk memory: a conversion launch per
+    /// <summary>Brings this tick's outputs, losses and (when an entity's reduction is none) element losses into chunk memory: a conversion launch per
     /// component into the transfer buffers, one read each into the staging arrays, the last one blocking (every
     /// kernel of the tick was enqueued before, so this is the tick's wait), then a scatter into the chunks.</summary>
     public void ReadResults()
@@ -95,14 +95,21 @@ internal sealed unsafe partial class ArchetypeBuffers
         if (Trainable)
         {
             DeviceColumn elements = Column(Spec.LossElements);
-            Download(elements, blocking: false);
+            if (_elementLosses)
+            {
+                Download(elements, blocking: false);
+            }
+
             fixed (float* loss = _lossStaging)
             {
                 // One float per entity: the device and entity-major layouts coincide.
                 Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
             }
 
-            Scatter(elements);
+            if (_elementLosses)
+            {
+                Scatter(elements);
+            }
         }
 
         Scatter(outputs);

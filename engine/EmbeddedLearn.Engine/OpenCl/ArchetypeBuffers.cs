@@ -21,6 +21,10 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private bool _snapshotPending;
     private TrainingSettings[] _uploadedSettings = [];
 
+    /// <summary>Whether any entity's reduction is <see cref="LossReduction.None"/>: only then does the loss write element
+    /// losses, so only then do they come back each tick.</summary>
+    private bool _elementLosses;
+
     public ArchetypeBuffers(OpenClDevice device, Archetype archetype, ModelSpec spec)
     {
         _device = device;

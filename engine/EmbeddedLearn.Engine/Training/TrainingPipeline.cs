@@ -29,6 +29,7 @@ public sealed class TrainingPipeline : IDisposable
     private readonly BlockPlan _plan = new();
     private readonly TickAccount _account = new();
     private readonly EntityBits _admitted = new();
+    private readonly ValidatedSettings _validated = new();
     private bool _firstAdmission;
     private int _sittingOut;
     private TickExecutor _executor;
@@ -265,10 +266,16 @@ public sealed class TrainingPipeline : IDisposable
     /// then leaves out the entities whose inputs or targets (as <paramref name="reads"/> names them) are not finite.</summary>
     private void CheckBlocks(World world, ModelData reads, int first, int end)
     {
+        _validated.BeginTick(world);
         for (int i = 0; i < _plan.Count; i++)
         {
             var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
-            TickAdmission.CheckSettings(block, reads);
+            if ((reads & ModelData.Settings) != 0 && block.Has(ComponentType.Of<TrainingSettings>()) && !_validated.Unchanged(block))
+            {
+                TickAdmission.CheckSettings(block, reads);
+                _validated.Remember(block);
+            }
+
             for (int s = first; s < end; s++)
             {
                 ((IBlockStage)_stages[s]).Admit(block);
