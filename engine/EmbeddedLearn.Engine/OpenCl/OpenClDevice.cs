@@ -163,6 +163,7 @@ internal sealed unsafe class OpenClDevice : IDisposable
             ComputeUnits = (int)Api.DeviceValue<uint>(Device, DeviceInfo.MaxComputeUnits),
             GlobalMemoryBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.GlobalMemSize),
             MaxAllocationBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.MaxMemAllocSize),
+            LocalMemoryBytes = (long)Api.DeviceValue<ulong>(Device, DeviceInfo.LocalMemSize),
             SupportsDouble = Api.DeviceString(Device, DeviceInfo.Extensions).Contains("cl_khr_fp64", StringComparison.Ordinal),
             DevicesSeen = seen,
         };

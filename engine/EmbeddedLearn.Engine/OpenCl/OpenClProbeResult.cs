@@ -33,6 +33,10 @@ public sealed record OpenClProbeResult
     /// <summary>The largest single buffer the device allows, bytes.</summary>
     public long MaxAllocationBytes { get; init; }
 
+    /// <summary>CL_DEVICE_LOCAL_MEM_SIZE in bytes: the GPU kernel family keeps a tile of entities' parameters and
+    /// gradients there.</summary>
+    public long LocalMemoryBytes { get; init; }
+
     /// <summary>Whether the device supports double precision (Adam's bias corrections use it when present).</summary>
     public bool SupportsDouble { get; init; }
 

@@ -15,7 +15,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 internal static class OnBackend
 {
     /// <summary>Every backend, as theory data.</summary>
-    public static TheoryData<TestBackend> All => new() { TestBackend.Cpu, TestBackend.OpenCl };
+    public static TheoryData<TestBackend> All => new() { TestBackend.Cpu, TestBackend.OpenCl, TestBackend.OpenClGpuKernels };
 
     /// <summary>A pipeline of <paramref name="stages"/> on <paramref name="backend"/>.</summary>
     public static TrainingPipeline Pipeline(TestBackend backend, IEnumerable<IPipelineStage> stages, PipelineOptions? options = null) =>
@@ -30,9 +30,14 @@ internal static class OnBackend
             return new CpuExecutor(threads);
         }
 
-        OpenClTestDevice.Require();
-        return OpenClBackend.Create(OpenClTestDevice.Selection);
+        return OpenClTestDevice.CreateBackend(Selection(backend));
     }
+
+    /// <summary>The OpenCL selection of <paramref name="backend"/> (an OpenCL one): the device's own kernel family, or
+    /// the GPU family forced.</summary>
+    public static OpenClSelection Selection(TestBackend backend) => backend == TestBackend.OpenClGpuKernels
+        ? OpenClTestDevice.Selection with { Kernels = OpenClKernelFamily.Gpu }
+        : OpenClTestDevice.Selection;
 
     /// <summary>Asserts <paramref name="actual"/> within the cross-backend tolerance of <paramref name="expected"/>:
     /// relative 1e-4 with an absolute floor of 1e-6, element by element.</summary>

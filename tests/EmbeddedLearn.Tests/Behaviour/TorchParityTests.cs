@@ -60,7 +60,12 @@ public sealed class TorchParityTests
             return;
         }
 
-        using OpenClBackend device = OpenClTestDevice.CreateBackend();
+        using OpenClBackend device = OpenClTestDevice.CreateBackend(OnBackend.Selection(backend));
+        if (backend == TestBackend.OpenClGpuKernels)
+        {
+            Assert.Equal(OpenClKernelFamily.Gpu, device.Kernels);
+        }
+
         ParityResult result = ParityRunner.Run(parityCase,
             c => new TrainingPipeline(TrainingPipeline.DefaultStages(c.ZeroGrad), new PipelineOptions { Threads = 1 }, device, ownsExecutor: false),
             device.SynchronizeToHost);

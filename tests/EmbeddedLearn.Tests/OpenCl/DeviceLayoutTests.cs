@@ -11,10 +11,12 @@ namespace EmbeddedLearn.Tests.OpenCl;
 /// launches, and device time per stage.</summary>
 public sealed class DeviceLayoutTests
 {
-    [SkippableFact]
-    public void State_of_many_chunks_and_odd_counts_comes_back_from_the_device_bit_for_bit()
+    [SkippableTheory]
+    [InlineData(OpenClKernelFamily.Cpu)]
+    [InlineData(OpenClKernelFamily.Gpu)]
+    public void State_of_many_chunks_and_odd_counts_comes_back_from_the_device_bit_for_bit(OpenClKernelFamily kernels)
     {
-        using OpenClBackend backend = OpenClTestDevice.CreateBackend();
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
         (World world, List<(ModelSpec Spec, Entity Entity)> entities) = SwarmWorld.Mixed(41, seed: 5);
         using (world)
         {

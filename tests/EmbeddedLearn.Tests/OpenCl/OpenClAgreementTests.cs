@@ -8,10 +8,12 @@ namespace EmbeddedLearn.Tests.OpenCl;
 /// <summary>The OpenCL backend against the CPU backend on random multi-entity worlds.</summary>
 public sealed class OpenClAgreementTests
 {
-    [SkippableFact]
-    public void Random_world_agrees_with_the_CPU_over_several_ticks()
+    [SkippableTheory]
+    [InlineData(OpenClKernelFamily.Cpu)]
+    [InlineData(OpenClKernelFamily.Gpu)]
+    public void Random_world_agrees_with_the_CPU_over_several_ticks(OpenClKernelFamily kernels)
     {
-        using OpenClBackend backend = OpenClTestDevice.CreateBackend();
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
         using var cpuWorld = new World();
         using var gpuWorld = new World();
         var cpuModels = new RandomWorld();
@@ -31,10 +33,12 @@ public sealed class OpenClAgreementTests
         }
     }
 
-    [SkippableFact]
-    public void Without_zero_grad_gradients_accumulate_as_on_the_CPU()
+    [SkippableTheory]
+    [InlineData(OpenClKernelFamily.Cpu)]
+    [InlineData(OpenClKernelFamily.Gpu)]
+    public void Without_zero_grad_gradients_accumulate_as_on_the_CPU(OpenClKernelFamily kernels)
     {
-        using OpenClBackend backend = OpenClTestDevice.CreateBackend();
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
         using var cpuWorld = new World();
         using var gpuWorld = new World();
         var cpuModels = new RandomWorld();
@@ -57,10 +61,12 @@ public sealed class OpenClAgreementTests
         RandomWorld.AssertSame(cpuWorld, gpuWorld, cpuModels.Entities, "after 4 ticks");
     }
 
-    [SkippableFact]
-    public void Spawn_and_despawn_between_ticks_keep_results_equal_to_the_CPU()
+    [SkippableTheory]
+    [InlineData(OpenClKernelFamily.Cpu)]
+    [InlineData(OpenClKernelFamily.Gpu)]
+    public void Spawn_and_despawn_between_ticks_keep_results_equal_to_the_CPU(OpenClKernelFamily kernels)
     {
-        using OpenClBackend backend = OpenClTestDevice.CreateBackend();
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
         using var cpuWorld = new World();
         using var gpuWorld = new World();
         var cpuModels = new RandomWorld();

@@ -10,10 +10,13 @@ namespace EmbeddedLearn.Tests.OpenCl;
 [Collection(ProcessAllocationGroup.Name)]
 public sealed class OpenClAllocationTests
 {
-    [SkippableFact]
-    public void Steady_state_OpenCL_tick_allocates_zero_bytes()
+    [SkippableTheory]
+    [InlineData(OpenClKernelFamily.Cpu)]
+    [InlineData(OpenClKernelFamily.Gpu)]
+    public void Steady_state_OpenCL_tick_allocates_zero_bytes(OpenClKernelFamily kernels)
     {
-        using OpenClBackend backend = OpenClTestDevice.CreateBackend();
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
+        Assert.Equal(kernels, backend.Kernels);
         (World world, Entity[] entities) = SwarmWorld.Uniform(256);
         using (world)
         {

@@ -33,6 +33,14 @@ public sealed class WideLayoutAccuracyTests
         AssertGradientsMatchReference(widths, activation, batch, backend);
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Layouts))]
+    public void OpenCl_gpu_kernels_gradients_match_the_double_reference(int[] widths, Activation activation, int batch)
+    {
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = OpenClKernelFamily.Gpu });
+        AssertGradientsMatchReference(widths, activation, batch, backend);
+    }
+
     private static void AssertGradientsMatchReference(int[] widths, Activation activation, int batch, OpenClBackend? device)
     {
         ModelSpec spec = ModelSpec.Get(new ModelLayout(widths, activation), batch);
