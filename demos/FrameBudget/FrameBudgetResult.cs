@@ -21,6 +21,7 @@ internal sealed record FrameBudgetResult
     [JsonPropertyName("device_ms")] public Dictionary<string, double> DeviceMs { get; init; } = [];
     [JsonPropertyName("host_ms")] public double? HostMs { get; init; }
     [JsonPropertyName("kernels")] public string? Kernels { get; init; }
+    [JsonPropertyName("backend_choice")] public string? BackendChoice { get; init; }
     [JsonPropertyName("allocated_bytes_per_tick")] public double AllocatedBytesPerTick { get; init; }
     [JsonPropertyName("gc_collections")] public int GcCollections { get; init; }
     [JsonPropertyName("entities_per_second")] public double EntitiesPerSecond { get; init; }

@@ -1,3 +1,4 @@
+using EmbeddedLearn.Backends;
 using System.Diagnostics;
 using System.Globalization;
 using EmbeddedLearn.Components;
@@ -50,14 +51,23 @@ internal static class FrameBudgetRunner
             stageList.AddRange([inferred, trainedCounter]); // per-agent service counts (custom stages run on the CPU only)
         }
 
-        using var pipeline = new TrainingPipeline(stageList, options, device); // owns the device
-        string backendName = device is null ? "cpu" : $"opencl ({device.Device.PlatformName}: {device.Device.DeviceName})";
+        // Auto: both executors timed on this world in the first ticks (within the warm-up), the faster kept.
+        using FallbackPipeline? auto = backend == "auto"
+            ? TrainingBackends.CreatePipeline(BackendKind.Auto, stageList, options, out _, new OpenClSelection { AllowCpuDevice = true })
+            : null;
+        TrainingPipeline pipeline = auto?.Pipeline ?? new TrainingPipeline(stageList, options, device); // owns the device
+        using TrainingPipeline? owned = auto is null ? pipeline : null;
+        Func<World, TickReport> run = auto is null ? pipeline.Run : auto.Run;
         for (int i = 0; i < warmup; i++)
         {
             write.Update(world);
-            pipeline.Run(world);
+            run(world);
             read.Update(world);
         }
+
+        device = auto is null ? device : auto.OpenClBackend;
+        string backendName = (auto is null ? string.Empty : "auto: ")
+            + (device is null ? "cpu" : $"opencl ({device.Device.PlatformName}: {device.Device.DeviceName})");
 
         double[] tickMs = new double[ticks];
         double[] hostMs = new double[ticks];
@@ -77,7 +87,7 @@ internal static class FrameBudgetRunner
             long frameStart = Stopwatch.GetTimestamp();
             write.Update(world);
             long tickStart = Stopwatch.GetTimestamp();
-            TickReport report = pipeline.Run(world);
+            TickReport report = run(world);
             tickMs[t] = Stopwatch.GetElapsedTime(tickStart).TotalMilliseconds;
             read.Update(world);
             frameMs[t] = Stopwatch.GetElapsedTime(frameStart).TotalMilliseconds;
@@ -132,6 +142,7 @@ internal static class FrameBudgetRunner
             Threads = threads,
             Backend = backendName,
             Kernels = device is null ? null : device.Kernels == OpenClKernelFamily.Gpu ? "gpu" : "cpu",
+            BackendChoice = auto?.Description,
             // The tick's own time beyond its device kernels, tick by tick: what the host adds (gathering, transfers,
             // outcomes, waiting on launches), the median over the measured ticks.
             HostMs = device is null ? null : Percentile([.. hostMs.Order()], 0.50),
@@ -217,6 +228,11 @@ internal static class FrameBudgetRunner
         {
             lines.Add(string.Format(CultureInfo.InvariantCulture, "kernels: {0}; host {1:F3} ms/tick (p50 of tick minus its device kernel time), {2:F1} ns per entity",
                 r.Kernels, r.HostMs, r.HostMs * 1e6 / r.Entities));
+        }
+
+        if (r.BackendChoice is not null)
+        {
+            lines.Add("backend choice: " + r.BackendChoice);
         }
 
         lines.Add(string.Format(CultureInfo.InvariantCulture, "allocated {0:F1} bytes/tick, GC collections {1}", r.AllocatedBytesPerTick, r.GcCollections));

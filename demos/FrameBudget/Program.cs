@@ -10,8 +10,8 @@ var layout = new Option<string>("--layout") { DefaultValueFactory = _ => "8,32,3
 var activation = new Option<string>("--activation") { DefaultValueFactory = _ => "tanh", Description = "Hidden activation." };
 var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 4, Description = "Samples per entity per tick." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1, Description = "CPU threads." };
-var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu or opencl (any OpenCL device, PoCL's CPU device included)." };
-backend.AcceptOnlyFromAmong("cpu", "opencl");
+var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu, opencl (any OpenCL device, PoCL's CPU device included) or auto (both timed on this world in the first ticks, the faster kept; the warm-up must cover its 22 ticks)." };
+backend.AcceptOnlyFromAmong("cpu", "opencl", "auto");
 var ticks = new Option<int>("--ticks") { DefaultValueFactory = _ => 1000, Description = "Measured ticks." };
 var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000, Description = "Ticks before measuring (long enough for tiered JIT compilation to settle)." };
 var budget = new Option<double?>("--budget-ms") { Description = "Time budget per tick, ms (PipelineOptions.TrainingBudget). CPU: covers inference and training together, serving a fair rotation of the due agents; OpenCL: inference runs for every entity, training for a rotating subset that fits." };

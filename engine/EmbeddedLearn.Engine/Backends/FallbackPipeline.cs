@@ -14,6 +14,7 @@ namespace EmbeddedLearn.Backends;
 public sealed class FallbackPipeline : IDisposable
 {
     private readonly TrainingPipeline _pipeline;
+    private AutoChoice? _auto;
 
     /// <summary>Runs <paramref name="stages"/> on <paramref name="backend"/> (taking ownership), or on the CPU when it is
     /// null, with <paramref name="reason"/> saying why.</summary>
@@ -26,6 +27,19 @@ public sealed class FallbackPipeline : IDisposable
         Description = description;
         FallbackReason = backend is null ? reason : null;
         _pipeline = new TrainingPipeline(stages, Options, backend is null ? null : backend);
+    }
+
+    /// <summary>As the public constructor; with <paramref name="chooseByMeasurement"/> (and a backend), the first ticks
+    /// time both executors on the game's world and keep the faster (<see cref="AutoChoice"/>).</summary>
+    internal FallbackPipeline(OpenClBackend? backend, IEnumerable<IPipelineStage> stages, PipelineOptions? options, string description,
+        bool chooseByMeasurement)
+        : this(backend, stages, options, description)
+    {
+        if (chooseByMeasurement && backend is not null)
+        {
+            _auto = new AutoChoice(_pipeline, backend);
+            Description = description + "; choosing between it and the CPU by timing the first ticks";
+        }
     }
 
     /// <summary>The backend running the ticks now.</summary>
@@ -52,6 +66,11 @@ public sealed class FallbackPipeline : IDisposable
     public TickReport Run(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
+        if (_auto is AutoChoice auto)
+        {
+            return RunChoosing(auto, world);
+        }
+
         if (OpenClBackend is not OpenClBackend backend)
         {
             return _pipeline.Run(world);
@@ -63,10 +82,7 @@ public sealed class FallbackPipeline : IDisposable
         }
         catch (OpenClException ex)
         {
-            bool recovered = backend.RecoverToHost(world, out string detail);
-            SwitchToCpu("OpenCL failed during a tick (" + ex.Message + "); " + detail
-                + (recovered ? "; the tick was run again on the CPU" : string.Empty), world);
-            return _pipeline.Run(world);
+            return FallBack(backend, ex, world);
         }
     }
 
@@ -91,8 +107,50 @@ public sealed class FallbackPipeline : IDisposable
         }
     }
 
-    /// <summary>Disposes the pipeline and its executor (an OpenCL one first brings the device state home).</summary>
-    public void Dispose() => _pipeline.Dispose();
+    /// <summary>Disposes the pipeline and its executors (an OpenCL one first brings the device state home, when it holds
+    /// the latest).</summary>
+    public void Dispose()
+    {
+        _pipeline.Dispose();
+        _auto?.Dispose();
+        _auto = null;
+    }
+
+    private TickReport RunChoosing(AutoChoice auto, World world)
+    {
+        try
+        {
+            if (auto.Tick(_pipeline, world, out TickReport report))
+            {
+                Description = auto.Decision!;
+                FallbackReason = ActiveBackend == BackendKind.Cpu ? auto.Decision : null;
+            }
+
+            return report;
+        }
+        catch (OpenClException ex)
+        {
+            // The device failed during a trial or after winning one: no more choosing, the CPU from now on.
+            _auto = null;
+            if (!ReferenceEquals(_pipeline.Executor, auto.Device))
+            {
+                auto.Dispose();
+                throw;
+            }
+
+            TickReport report = FallBack(auto.Device, ex, world);
+            auto.Dispose(); // the idle CPU executor of the trial (FallBack made a new one)
+            return report;
+        }
+    }
+
+    private TickReport FallBack(OpenClBackend backend, OpenClException ex, World world)
+    {
+        bool recovered = backend.RecoverToHost(world, out string detail);
+        SwitchToCpu("OpenCL failed during a tick (" + ex.Message + "); " + detail
+            + (recovered ? "; the tick was run again on the CPU" : string.Empty), world);
+        return _pipeline.Run(world);
+    }
 
     private void SwitchToCpu(string reason, World world)
     {

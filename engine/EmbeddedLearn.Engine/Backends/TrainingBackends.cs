@@ -3,8 +3,10 @@ using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.Backends;
 
-/// <summary>Picks the executor for a training pipeline: probes OpenCL (never throwing), uses it when asked for or
-/// when Auto finds a GPU or accelerator whose kernels build, and otherwise the CPU, saying what was chosen and why.</summary>
+/// <summary>Picks the executor for a training pipeline: probes OpenCL (never throwing), uses it when asked for; with
+/// Auto, when a usable device is found (a GPU or accelerator, or a CPU device where the selection allows it), times both
+/// executors on the game's own ticks and keeps the faster (<see cref="AutoChoice"/>); otherwise the CPU, saying what was
+/// chosen and why.</summary>
 public static class TrainingBackends
 {
     /// <summary>Creates a pipeline running <paramref name="stages"/> on <paramref name="kind"/>.
@@ -47,7 +49,7 @@ public static class TrainingBackends
         {
             try
             {
-                return new FallbackPipeline(backend, stages, options, probe + " (" + kind + " asked for)");
+                return new FallbackPipeline(backend, stages, options, probe + " (" + kind + " asked for)", chooseByMeasurement: kind == BackendKind.Auto);
             }
             catch (NotSupportedException refused) when (kind == BackendKind.Auto)
             {

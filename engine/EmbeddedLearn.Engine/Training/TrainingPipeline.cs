@@ -158,6 +158,18 @@ public sealed class TrainingPipeline : IDisposable
         }
     }
 
+    /// <summary>Runs the next ticks on <paramref name="next"/> (which the pipeline then owns) and returns the executor it
+    /// replaces, not disposed (the caller owns it now). The next executor takes the world over at its next tick.</summary>
+    /// <exception cref="NotSupportedException"><paramref name="next"/> cannot run a stage (nothing changed).</exception>
+    internal TickExecutor ReplaceExecutor(TickExecutor next)
+    {
+        next.CheckStages(_stages);
+        TickExecutor previous = _executor;
+        _executor = next;
+        _ownsExecutor = true;
+        return previous;
+    }
+
     /// <summary>Switches to <paramref name="next"/> (which the pipeline then owns), disposing the current executor;
     /// the stages stay as they are. Used by the fallback from a device to the CPU.</summary>
     /// <exception cref="NotSupportedException"><paramref name="next"/> cannot run a stage (nothing changed).</exception>
