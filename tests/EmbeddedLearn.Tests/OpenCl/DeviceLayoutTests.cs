@@ -17,7 +17,7 @@ public sealed class DeviceLayoutTests
     public void State_of_many_chunks_and_odd_counts_comes_back_from_the_device_bit_for_bit(OpenClKernelFamily kernels)
     {
         using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
-        (World world, List<(ModelSpec Spec, Entity Entity)> entities) = SwarmWorld.Mixed(41, seed: 5);
+        (World world, List<(ModelSpec Spec, Entity Entity)> entities) = SwarmWorld.Mixed(401, seed: 5);
         using (world)
         {
             Assert.Contains(world.Archetypes, a => a.ChunkCount > 1 && a.EntityCount % 2 == 1);
