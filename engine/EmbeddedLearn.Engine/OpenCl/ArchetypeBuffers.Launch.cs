@@ -239,6 +239,64 @@ internal sealed partial class ArchetypeBuffers
         Enqueue(kernel, DeviceProfiler.FusedSlot, VectorWidth);
     }
 
+    /// <summary>Enqueues a game's stage body over this archetype's entities (after what is pending, and the snapshot if
+    /// none was taken yet), binding the sizes and then each declared argument in order (<see cref="CustomStageKernel"/>).
+    /// Does nothing on an archetype that lacks a buffer the body takes (an inference-only one, for training data).</summary>
+    public void LaunchCustom(nint kernel, Training.DeviceBody body)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        foreach (Training.DeviceArgument argument in body.Arguments)
+        {
+            if (!Trainable && CustomStageKernel.TrainingOnly(argument))
+            {
+                return;
+            }
+        }
+
+        Flush();
+        TakeSnapshot();
+        OpenClApi api = Api;
+        uint a = 0;
+        api.Arg(kernel, a++, Count);
+        api.Arg(kernel, a++, Tile);
+        api.Arg(kernel, a++, Spec.Layout.ParameterCount);
+        api.Arg(kernel, a++, Spec.Layout.LayerCount);
+        api.Arg(kernel, a++, Widths);
+        api.Arg(kernel, a++, Spec.Batch);
+        api.Arg(kernel, a++, (int)Spec.Layout.HiddenActivation);
+        api.Arg(kernel, a++, Spec.Outputs.ElementCount);
+        foreach (Training.DeviceArgument argument in body.Arguments)
+        {
+            if (CustomStageKernel.IsBuffer(argument))
+            {
+                api.Arg(kernel, a++, BufferOf(argument));
+            }
+        }
+
+        api.Arg(kernel, a++, Flags);
+        api.Arg(kernel, a, body.Inference ? InferenceExclude : TrainingExclude);
+        Enqueue(kernel, DeviceProfiler.CustomSlot, VectorWidth);
+    }
+
+    private nint BufferOf(Training.DeviceArgument argument) => argument switch
+    {
+        Training.DeviceArgument.Parameters => Buffer(Spec.Parameters),
+        Training.DeviceArgument.Gradients => Buffer(Spec.Gradients),
+        Training.DeviceArgument.Inputs => Buffer(Spec.Inputs),
+        Training.DeviceArgument.Targets => Buffer(Spec.Targets),
+        Training.DeviceArgument.Outputs => Buffer(Spec.Outputs),
+        Training.DeviceArgument.OutputGradient => Buffer(Spec.OutputGradient),
+        Training.DeviceArgument.Loss => Loss,
+        Training.DeviceArgument.SettingsF => SettingsF,
+        Training.DeviceArgument.SettingsI => SettingsI,
+        Training.DeviceArgument.State => State,
+        _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
+    };
+
     private void Enqueue(nint kernel, int slot, int entitiesPerItem) =>
         _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, WorkGroupPlan.GlobalSize(Count, entitiesPerItem, LocalSize), LocalSize));
 

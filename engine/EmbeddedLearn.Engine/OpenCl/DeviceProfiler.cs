@@ -20,8 +20,11 @@ internal sealed unsafe class DeviceProfiler(OpenClApi api, nint queue)
     /// <summary>The slot of the GPU family's whole-tick kernel.</summary>
     public const int GpuSlot = 10;
 
+    /// <summary>The slot of games' own stages (their <see cref="Training.DeviceBody"/> kernels).</summary>
+    public const int CustomSlot = 11;
+
     /// <summary>Slot names, as <see cref="OpenClBackend.DeviceTimeSlots"/> reports them.</summary>
-    public static readonly string[] SlotNames = [.. KernelSource.KernelNames, KernelSource.Fused, "layout", KernelSource.GpuTick];
+    public static readonly string[] SlotNames = [.. KernelSource.KernelNames, KernelSource.Fused, "layout", KernelSource.GpuTick, "custom"];
 
     private readonly nint[] _events = new nint[256];
     private readonly int[] _slots = new int[256];

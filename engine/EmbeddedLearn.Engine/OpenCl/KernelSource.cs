@@ -34,21 +34,32 @@ internal static class KernelSource
 
     private static readonly Lazy<string> Text = new(Load);
 
+    private static readonly Lazy<string> PreludeText = new(() => DeviceSettingsLayout.Header() + "// ---- common.cl\n" + Read("common.cl"));
+
     /// <summary>The embedded source.</summary>
     public static string Training => Text.Value;
+
+    /// <summary>What a game's stage body is compiled after: the generated header and common.cl (LD, ST, STM, OFF, EL_ON,
+    /// the lane types, the activations).</summary>
+    public static string Prelude => PreludeText.Value;
 
     private static string Load()
     {
         var text = new System.Text.StringBuilder(DeviceSettingsLayout.Header());
         foreach (string file in Files)
         {
-            string name = "EmbeddedLearn.OpenCl." + file;
-            using Stream stream = typeof(KernelSource).Assembly.GetManifestResourceStream(name)
-                ?? throw new InvalidOperationException("Embedded resource " + name + " is missing from the engine assembly.");
-            using var reader = new StreamReader(stream);
-            text.Append("// ---- ").Append(file).Append('\n').Append(reader.ReadToEnd()).Append('\n');
+            text.Append("// ---- ").Append(file).Append('\n').Append(Read(file)).Append('\n');
         }
 
         return text.ToString();
+    }
+
+    private static string Read(string file)
+    {
+        string name = "EmbeddedLearn.OpenCl." + file;
+        using Stream stream = typeof(KernelSource).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException("Embedded resource " + name + " is missing from the engine assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

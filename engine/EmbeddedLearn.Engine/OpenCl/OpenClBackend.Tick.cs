@@ -20,11 +20,17 @@ public sealed partial class OpenClBackend
     {
         foreach (IPipelineStage stage in stages)
         {
-            if (stage is IBlockStage block && block.Kind == StageKind.Custom)
+            if (stage is IBlockStage { Kind: StageKind.Custom } block)
             {
-                throw new NotSupportedException("Stage " + stage.Name + " is a custom block stage (StageKind.Custom): the OpenCL "
-                    + "backend runs only the built-in stages on the device. Run it as an IWorldSystem (what it declares it reads "
-                    + "is synchronised to the host first, what it writes goes back to the device), or use the CPU backend.");
+                if (block.Device is not DeviceBody body)
+                {
+                    throw new NotSupportedException("Stage " + stage.Name + " is a custom block stage (StageKind.Custom) without device "
+                        + "code: the OpenCL backend runs on the device the built-in stages and the custom ones that supply "
+                        + "IBlockStage.Device (an OpenCL C body). Supply one, run it as an IWorldSystem (what it declares it reads is "
+                        + "synchronised to the host first, what it writes goes back to the device), or use the CPU backend.");
+                }
+
+                _device.CustomKernel(stage.Name, body); // built now, so a body that does not compile is refused up front
             }
 
             if (stage is OptimizerStepStage step && !_device.HasKernel(step.Optimizer.KernelName))
@@ -70,8 +76,20 @@ public sealed partial class OpenClBackend
         for (int s = first; s < end; s++)
         {
             var stage = (IBlockStage)stages[s];
-            OpenClStageKind kind = KindOf(stage);
             _kernelsEnqueued = true;
+            if (stage.Kind == StageKind.Custom)
+            {
+                // A game's stage with device code: its own launch, between the built-in ones, in pipeline order.
+                nint kernel = _device.CustomKernel(stage.Name, stage.Device!);
+                foreach (ArchetypeBuffers buffers in _archetypes)
+                {
+                    buffers.LaunchCustom(kernel, stage.Device!);
+                }
+
+                continue;
+            }
+
+            OpenClStageKind kind = KindOf(stage);
             foreach (ArchetypeBuffers buffers in _archetypes)
             {
                 buffers.Launch(kind); // consecutive stages in default order go out as one fused launch
@@ -148,7 +166,7 @@ public sealed partial class OpenClBackend
                 continue;
             }
 
-            long ns = _device.Profiler.LastTickNanoseconds((int)KindOf(stage));
+            long ns = _device.Profiler.LastTickNanoseconds(stage.Kind == StageKind.Custom ? DeviceProfiler.CustomSlot : (int)KindOf(stage));
             long fused = _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot) + _device.Profiler.LastTickNanoseconds(DeviceProfiler.GpuSlot);
             if (!fusedReported && fused > 0)
             {

@@ -15,7 +15,9 @@ namespace EmbeddedLearn.OpenCl;
 /// host edits to them reach the device after <see cref="UploadFromHost"/>. Structural changes (spawn, despawn, new
 /// archetypes) are detected through <see cref="World.StructureVersion"/>: the device state is written back to the
 /// entities it belongs to, then everything is uploaded again. A backend serves one world at a time.
-/// Custom block stages (<see cref="StageKind.Custom"/>) cannot run on the device: the pipeline refuses them.
+/// A custom block stage (<see cref="StageKind.Custom"/>) runs on the device when it supplies
+/// <see cref="IBlockStage.Device"/> (its OpenCL C body, built when the pipeline is made); without one the pipeline
+/// refuses it, naming it.
 /// </summary>
 /// <example>
 /// <code>

@@ -9,6 +9,8 @@ namespace EmbeddedLearn.OpenCl;
 internal sealed unsafe class OpenClDevice : IDisposable
 {
     private readonly Dictionary<string, nint> _kernels = [];
+    private readonly Dictionary<Training.DeviceBody, (nint Program, nint Kernel)> _custom = new(ReferenceEqualityComparer.Instance);
+    private string _buildOptions = string.Empty;
     private bool _disposed;
 
     private OpenClDevice(OpenClApi api, nint device)
@@ -134,6 +136,12 @@ internal sealed unsafe class OpenClDevice : IDisposable
             cl.ReleaseKernel(kernel);
         }
 
+        foreach ((nint program, nint kernel) in _custom.Values)
+        {
+            cl.ReleaseKernel(kernel);
+            cl.ReleaseProgram(program);
+        }
+
         if (Program != 0)
         {
             cl.ReleaseProgram(Program);
@@ -190,7 +198,8 @@ internal sealed unsafe class OpenClDevice : IDisposable
         int vectorWidth = Family == OpenClKernelFamily.Gpu
             ? 1
             : forcedWidth ?? VectorWidthFromEnvironment() ?? DeviceLimits.ChooseVectorWidth(chosen.Kind, (int)Api.DeviceValue<uint>(Device, DeviceInfo.NativeVectorWidthFloat));
-        string? log = Build(source, "-D VW=" + vectorWidth.ToString(CultureInfo.InvariantCulture), out int buildError);
+        _buildOptions = "-D VW=" + vectorWidth.ToString(CultureInfo.InvariantCulture);
+        Program = Build(source, _buildOptions, out int buildError, out string? log);
         if (buildError != 0)
         {
             return info with
@@ -253,16 +262,47 @@ internal sealed unsafe class OpenClDevice : IDisposable
         };
     }
 
-    private string? Build(string source, string options, out int buildError)
+    /// <summary>The kernel of a game's stage body (<see cref="Training.DeviceBody"/>), built on first use after
+    /// <see cref="KernelSource.Prelude"/>, with the training program's options, and kept until disposal.</summary>
+    /// <exception cref="NotSupportedException">The body does not build; the message names the stage and gives the log.</exception>
+    public nint CustomKernel(string stageName, Training.DeviceBody body)
+    {
+        if (_custom.TryGetValue(body, out (nint Program, nint Kernel) built))
+        {
+            return built.Kernel;
+        }
+
+        nint program = Build(KernelSource.Prelude + CustomStageKernel.Source(body), _buildOptions, out int error, out string? log);
+        if (error != 0)
+        {
+            Api.Cl.ReleaseProgram(program);
+            throw new NotSupportedException(string.Format(CultureInfo.InvariantCulture,
+                "Stage {0}: its OpenCL body ({1}) failed to build on '{2}' (error {3}); build log: {4}", stageName, body.Function,
+                Info.DeviceName, error, log));
+        }
+
+        nint kernel = Api.Cl.CreateKernel(program, CustomStageKernel.Name, &error);
+        if (error != 0)
+        {
+            Api.Cl.ReleaseProgram(program);
+            OpenClApi.Check(error, "clCreateKernel(" + CustomStageKernel.Name + ")");
+        }
+
+        _custom.Add(body, (program, kernel));
+        return kernel;
+    }
+
+    private nint Build(string source, string options, out int buildError, out string? buildLog)
     {
         CL cl = Api.Cl;
         byte[] bytes = Encoding.UTF8.GetBytes(source);
         int error;
+        nint program;
         fixed (byte* text = bytes)
         {
             byte* pointer = text;
             nuint length = (nuint)bytes.Length;
-            Program = cl.CreateProgramWithSource(Context, 1, &pointer, &length, &error);
+            program = cl.CreateProgramWithSource(Context, 1, &pointer, &length, &error);
         }
 
         OpenClApi.Check(error, "clCreateProgramWithSource");
@@ -270,21 +310,22 @@ internal sealed unsafe class OpenClDevice : IDisposable
         byte[] optionBytes = Encoding.ASCII.GetBytes(options + "\0");
         fixed (byte* o = optionBytes)
         {
-            buildError = cl.BuildProgram(Program, 1, &device, o, null, null);
+            buildError = cl.BuildProgram(program, 1, &device, o, null, null);
         }
 
+        buildLog = null;
         nuint size;
-        if (cl.GetProgramBuildInfo(Program, Device, ProgramBuildInfo.BuildLog, 0, null, &size) != 0)
+        if (cl.GetProgramBuildInfo(program, Device, ProgramBuildInfo.BuildLog, 0, null, &size) == 0)
         {
-            return null;
+            byte[] log = new byte[(int)size];
+            fixed (byte* p = log)
+            {
+                cl.GetProgramBuildInfo(program, Device, ProgramBuildInfo.BuildLog, size, p, null);
+            }
+
+            buildLog = Encoding.UTF8.GetString(log).TrimEnd('\0').Trim();
         }
 
-        byte[] log = new byte[(int)size];
-        fixed (byte* p = log)
-        {
-            cl.GetProgramBuildInfo(Program, Device, ProgramBuildInfo.BuildLog, size, p, null);
-        }
-
-        return Encoding.UTF8.GetString(log).TrimEnd('\0').Trim();
+        return program;
     }
 }

@@ -9,8 +9,13 @@ namespace EmbeddedLearn.Training;
 public interface IBlockStage : IPipelineStage
 {
     /// <summary>Which built-in operation this is (<see cref="StageKind.Custom"/>, the default, for a game's own
-    /// stage, which only the CPU executor can run).</summary>
+    /// stage, which runs on the CPU executor, and on a device when it supplies <see cref="Device"/>).</summary>
     StageKind Kind => StageKind.Custom;
+
+    /// <summary>The stage's device code, for executors that run block stages on a device (the OpenCL executor runs a
+    /// custom stage that has one on the device, between the built-in stages, in pipeline order); null, the default,
+    /// for a stage that runs only on the CPU.</summary>
+    DeviceBody? Device => null;
 
     /// <summary>Whether the stage also runs on blocks that do not train this tick because the pipeline's
     /// <see cref="PipelineOptions.TrainingBudget"/> left them out (true for inference, such as Forward; false, the

@@ -90,8 +90,8 @@ public sealed class GpuKernelFamilyTests
             gpu.Run(gpuWorld);
         }
 
-        int fused = IndexOf(KernelSource.Fused);
-        int gpuTick = IndexOf(KernelSource.GpuTick);
+        int fused = OpenClTestDevice.SlotIndex(KernelSource.Fused);
+        int gpuTick = OpenClTestDevice.SlotIndex(KernelSource.GpuTick);
         Assert.True(backend.LastTickDeviceNanoseconds(fused) > 0);
         Assert.Equal(0, backend.LastTickDeviceNanoseconds(gpuTick));
         backend.SynchronizeToHost(gpuWorld);
@@ -100,19 +100,6 @@ public sealed class GpuKernelFamilyTests
             OnBackend.AssertClose(cpuWorld.GetSpan<float>(cpuEntities[i], spec.Parameters), gpuWorld.GetSpan<float>(gpuEntities[i], spec.Parameters));
             OnBackend.AssertClose(cpuWorld.GetSpan<float>(cpuEntities[i], spec.Outputs), gpuWorld.GetSpan<float>(gpuEntities[i], spec.Outputs));
         }
-    }
-
-    private static int IndexOf(string slot)
-    {
-        for (int i = 0; i < OpenClBackend.DeviceTimeSlots.Count; i++)
-        {
-            if (OpenClBackend.DeviceTimeSlots[i] == slot)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException("no device time slot " + slot);
     }
 
     private static Entity[] Spawn(World world, ModelSpec spec) =>

@@ -58,6 +58,12 @@ typedef EL_CAT(long, VW) vl;
 // Offset of entity e's element 0 in a component of K elements per entity (see the layout above).
 #define OFF(e, K) ((long)((e) / S) * S * (long)(K) + ((e) % S))
 
+// Stores v at element i of p on the lanes of `on` (a lane mask in scope); the others keep their value.
+#define STM(p, i, v) ST(p, i, on ? (v) : LD(p, i))
+
+// The lanes whose flags (fl: the entity's flags, OUTCOME_* | FLAG_*) share no bit with `exclude`.
+#define EL_ON(fl, exclude) ((LD(fl, 0) & (exclude)) == 0)
+
 // Element i of one entity's component (scalar; used by the layout conversions).
 #define AT(p, i) (p)[(long)(i) * S]
 

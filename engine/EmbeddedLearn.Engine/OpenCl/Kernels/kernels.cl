@@ -6,7 +6,6 @@
 // a stage runs on the lanes whose flags share no bit with its `exclude` (for forward: an entity with bad data, or one
 // the tick does not serve; for training stages: also the entities outside the training budget's window).
 
-#define EL_ON(fl, exclude) ((LD(fl, 0) & (exclude)) == 0)
 
 __kernel void zero_grad(int n, int S, int P, __global float* grads, __global const int* si, __global const long* st,
     __global const int* flags, int exclude)

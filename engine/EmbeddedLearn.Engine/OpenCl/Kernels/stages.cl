@@ -12,8 +12,6 @@
 #define EL_AS_INT(x) EL_CAT(as_int, VW)(x)
 #endif
 
-// Stores v at element i of p on the lanes of `on` (a lane mask in scope); the others keep their value.
-#define STM(p, i, v) ST(p, i, on ? (v) : LD(p, i))
 
 // Copies count floats of the entity's state (the tick-start snapshot, taken inside the fused kernel, where the
 // state is read anyway, instead of a separate copy of whole buffers).

@@ -1,0 +1,59 @@
+namespace EmbeddedLearn.Training;
+
+/// <summary>
+/// What a <see cref="DeviceBody"/> function takes, argument by argument after the element stride <c>long S</c>: a model
+/// size (an <c>int</c>) or one of the archetype's device buffers, already offset to the work-item's first entity (read
+/// element <c>i</c> with <c>LD(p, i)</c>, store with <c>ST(p, i, v)</c>, or with <c>STM</c> on the lanes of <c>on</c>).
+/// The executor derives the kernel's parameters and their values from this list: nothing is numbered by hand.
+/// Shapes are per entity; B is the batch, P the parameter count, O the output width.
+/// </summary>
+public enum DeviceArgument
+{
+    /// <summary><c>int P</c>: parameters per entity.</summary>
+    ParameterCount,
+
+    /// <summary><c>int layers</c>: the number of dense layers.</summary>
+    LayerCount,
+
+    /// <summary><c>__global const int* widths</c>: the layer widths, input first (<c>layers + 1</c> ints, shared).</summary>
+    Widths,
+
+    /// <summary><c>int batch</c>: samples per entity per tick (B).</summary>
+    Batch,
+
+    /// <summary><c>int act</c>: the hidden activation (ACT_IDENTITY, ACT_RELU, ACT_LEAKY, ACT_TANH, ACT_SIGMOID).</summary>
+    HiddenActivation,
+
+    /// <summary><c>int count</c>: outputs per entity, <c>B x O</c>.</summary>
+    OutputCount,
+
+    /// <summary><c>__global float* p</c>: parameters, P floats (the engine's order: per layer W as [in, out], then b).</summary>
+    Parameters,
+
+    /// <summary><c>__global float* g</c>: gradients, P floats.</summary>
+    Gradients,
+
+    /// <summary><c>__global float* x</c>: this tick's inputs, <c>B x in</c> floats.</summary>
+    Inputs,
+
+    /// <summary><c>__global float* t</c>: this tick's targets, <c>B x O</c> floats.</summary>
+    Targets,
+
+    /// <summary><c>__global float* y</c>: the outputs, <c>B x O</c> floats (they come back to the host after the tick).</summary>
+    Outputs,
+
+    /// <summary><c>__global float* dy</c>: dL/d(outputs), <c>B x O</c> floats.</summary>
+    OutputGradient,
+
+    /// <summary><c>__global float* loss</c>: the entity's loss, 1 float (comes back after the tick).</summary>
+    Loss,
+
+    /// <summary><c>__global const float* sf</c>: the entity's float settings (<c>SF_*</c> offsets: learning rate ...).</summary>
+    SettingsF,
+
+    /// <summary><c>__global const int* si</c>: the entity's int settings (<c>SI_*</c> offsets: optimizer, reduction ...).</summary>
+    SettingsI,
+
+    /// <summary><c>__global long* st</c>: the entity's training counters (<c>ST_*</c> offsets).</summary>
+    State,
+}
