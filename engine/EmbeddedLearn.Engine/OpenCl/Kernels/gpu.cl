@@ -121,13 +121,7 @@ inline void gl_backward(int layers, __global const int* widths, int batch, int a
     }
 }
 
-__kernel void gpu_tick(int n, int S, int stages, int layers, __global const int* widths, int batch, int act, int P,
-    int count, int maxW, int nAct, __global float* params, __global const float* inputs, __global float* acts,
-    __global float* outputs, __global const float* targets, __global float* outGrad, __global float* elements,
-    __global float* loss, __global float* grads, __global float* scratch, __global float* momentum, int hasMomentum,
-    __global float* moments, int hasAdam, __global const float* sf, __global const int* si, __global long* st,
-    __global int* flags, __global float* snapParams, __global float* snapGrads, __global float* snapMomentum,
-    __global float* snapMoments, __global long* snapState, int trainable, int lanes, int perEntity,
+__kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     __local float* cache, __local el_acc* red, __local long* stl, __local int* ctl)
 {
     int lid = get_local_id(0);

@@ -85,13 +85,17 @@ EL_STEP_KERNEL(adamw_step, el_adamw_body, 2)
 // swapped them with the live ones): the kernel copies it into the live buffers first and changes only those, so the
 // snapshot costs one read and one write of the state, which the stages need anyway, and no separate copy. Forward
 // runs on the lanes not left out; the others also skip the lanes outside the training window.
-__kernel void fused_tick(int n, int S, int stages, int layers, __global const int* widths, int batch, int act, int P,
-    int count, int maxW, int nAct, __global float* params, __global const float* inputs, __global float* acts,
-    __global float* outputs, __global const float* targets, __global float* outGrad, __global float* elements,
-    __global float* loss, __global float* grads, __global float* scratch, __global float* momentum, int hasMomentum,
-    __global float* moments, int hasAdam, __global const float* sf, __global const int* si, __global long* st,
-    __global int* flags, __global float* snapParams, __global float* snapGrads, __global float* snapMomentum,
-    __global float* snapMoments, __global long* snapState)
+// The whole-tick kernels' parameters (fused_tick here, gpu_tick in gpu.cl), written once: the host binds them in this
+// order (ArchetypeBuffers.SetFusedArgs).
+#define EL_TICK_PARAMS int n, int S, int stages, int layers, __global const int* widths, int batch, int act, int P, \
+    int count, int maxW, int nAct, __global float* params, __global const float* inputs, __global float* acts, \
+    __global float* outputs, __global const float* targets, __global float* outGrad, __global float* elements, \
+    __global float* loss, __global float* grads, __global float* scratch, __global float* momentum, int hasMomentum, \
+    __global float* moments, int hasAdam, __global const float* sf, __global const int* si, __global long* st, \
+    __global int* flags, __global float* snapParams, __global float* snapGrads, __global float* snapMomentum, \
+    __global float* snapMoments, __global long* snapState
+
+__kernel void fused_tick(EL_TICK_PARAMS)
 {
     int e = get_global_id(0) * VW;
     if (e >= n) return;
