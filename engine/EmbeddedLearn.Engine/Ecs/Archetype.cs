@@ -13,11 +13,15 @@ public sealed unsafe class Archetype
     /// <summary>Target bytes per chunk: a block of entities that fits in a core's L2 cache with room to spare.</summary>
     public const int ChunkTargetBytes = 64 * 1024;
 
-    /// <summary>The fewest rows a chunk holds, however wide its rows: a model of a few thousand parameters has rows of
-    /// ~12 KB, and at five rows per chunk every per-chunk step of a tick (a span lookup, a small copy, a block of the
-    /// plan) was paid once per five entities (measured: about 150 ns per entity of host work per tick on the OpenCL
-    /// path at 65,536 entities).</summary>
+    /// <summary>The fewest rows a chunk holds when its rows are wide (up to <see cref="MaxChunkBytes"/>): a model of a
+    /// few thousand parameters has rows of ~12 KB, and at five rows per chunk every per-chunk step of a tick (a span
+    /// lookup, a small copy, a block of the plan) was paid once per five entities (measured: host work on the OpenCL
+    /// path at 65,536 entities went from about 190-250 to about 120 ns per entity per tick with 64 rows).</summary>
     public const int MinChunkRows = 64;
+
+    /// <summary>The most bytes <see cref="MinChunkRows"/> may make a chunk (wider rows get fewer rows, at least one), so
+    /// that an archetype of a few very large models does not reserve memory for 64.</summary>
+    public const int MaxChunkBytes = 1024 * 1024;
 
     private readonly int[] _columnOfId;
     private readonly List<Chunk> _chunks = [];
@@ -40,7 +44,7 @@ public sealed unsafe class Archetype
         }
 
         RowBytes = checked((int)rowBytes);
-        ChunkCapacity = (int)Math.Max(MinChunkRows, ChunkTargetBytes / rowBytes);
+        ChunkCapacity = (int)Math.Max(1, Math.Max(ChunkTargetBytes / rowBytes, Math.Min(MinChunkRows, MaxChunkBytes / rowBytes)));
     }
 
     /// <summary>Position of this archetype in its world's archetype list.</summary>
