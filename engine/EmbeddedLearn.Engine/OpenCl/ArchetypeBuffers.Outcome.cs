@@ -7,48 +7,6 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>The tick's per-entity outcome bits: which entities the host left out go up, what the guard did comes down.</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
-    /// <summary>Fills <see cref="HostFlags"/> with the left-out bit of every entity, by the one rule of
-    /// <see cref="ModelBlock.IsLeftOut"/> (the host's admission in <see cref="TrainingState.Outcome"/>; for
-    /// inference-only entities, whether their inputs are not all finite).</summary>
-    public void FillFlags()
-    {
-        int index = 0;
-        bool trains = Archetype.Has(ComponentType.Of<TrainingState>());
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            Span<int> flags = HostFlags.AsSpan(index, chunk.Count);
-            if (trains)
-            {
-                // A tight loop over the states: the host's admission already decided (ModelBlock.IsLeftOut's rule).
-                ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
-                for (int r = 0; r < flags.Length; r++)
-                {
-                    flags[r] = (int)(states[r].Outcome & TickOutcome.LeftOut);
-                }
-            }
-            else
-            {
-                var block = new ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
-                for (int r = 0; r < flags.Length; r++)
-                {
-                    flags[r] = block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0;
-                }
-            }
-
-            index += chunk.Count;
-        }
-    }
-
-    /// <summary>Marks every row as not served this tick (the plan's blocks then clear it with <see cref="MarkServed"/>).</summary>
-    public void MarkAllDeferred()
-    {
-        foreach (ref int flag in HostFlags.AsSpan(0, Count))
-        {
-            flag |= DeviceSettingsLayout.FlagDeferred;
-        }
-    }
-
     /// <summary>Marks rows <c>[firstRow, firstRow + rows)</c> as served this tick, and, unless
     /// <paramref name="trains"/>, as outside its training window.</summary>
     public void MarkServed(int firstRow, int rows, bool trains)

@@ -72,32 +72,33 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
     }
 
-    /// <summary>Enqueues this tick's inputs and targets: each gathered from the chunks into its pinned staging array,
-    /// one non-blocking write into the transfer buffer, then one conversion launch.</summary>
-    public void UploadSamples()
+    /// <summary>Enqueues this tick's inputs and targets: gathered from the chunks into their pinned staging arrays on
+    /// <paramref name="pool"/>'s threads (with every row's flags, see <see cref="GatherOnHost"/>), then one non-blocking
+    /// write each (and a conversion launch on the interleaved layout).</summary>
+    public void UploadSamples(WorkerPool pool)
     {
         Flush();
-        Upload(Column(Spec.Inputs));
+        GatherOnHost(pool);
+        Send(Column(Spec.Inputs));
         if (Trainable)
         {
-            Upload(Column(Spec.Targets));
+            Send(Column(Spec.Targets));
         }
     }
 
-    /// <summary>Brings this tick's outputs, losses and (when an entity's reduction is none) element losses into chunk memory: a conversion launch per
-    /// component into the transfer buffers, one read each into the staging arrays, the last one blocking (every
-    /// kernel of the tick was enqueued before, so this is the tick's wait), then a scatter into the chunks.</summary>
-    public void ReadResults()
+    /// <summary>Brings this tick's outputs, losses and (when an entity's reduction is none) element losses into chunk
+    /// memory: one read each into the staging arrays (after a conversion launch on the interleaved layout), the last one
+    /// blocking (every kernel of the tick was enqueued before, so this is the tick's wait), then a scatter into the
+    /// chunks on <paramref name="pool"/>'s threads.</summary>
+    public void ReadResults(WorkerPool pool)
     {
         Flush();
-        DeviceColumn outputs = Column(Spec.Outputs);
-        Download(outputs, blocking: !Trainable);
+        Download(Column(Spec.Outputs), blocking: !Trainable);
         if (Trainable)
         {
-            DeviceColumn elements = Column(Spec.LossElements);
             if (_elementLosses)
             {
-                Download(elements, blocking: false);
+                Download(Column(Spec.LossElements), blocking: false);
             }
 
             fixed (float* loss = _lossStaging)
@@ -105,26 +106,9 @@ internal sealed unsafe partial class ArchetypeBuffers
                 // One float per entity: the device and entity-major layouts coincide.
                 Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
             }
-
-            if (_elementLosses)
-            {
-                Scatter(elements);
-            }
         }
 
-        Scatter(outputs);
-        if (!Trainable)
-        {
-            return;
-        }
-
-        int index = 0;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            _lossStaging.AsSpan(index, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
-            index += chunk.Count;
-        }
+        ScatterOnHost(pool);
     }
 
     /// <summary>Reads the training state (from the snapshot, or the live buffers with the activations and output
@@ -177,17 +161,8 @@ internal sealed unsafe partial class ArchetypeBuffers
         return new StagedState(Rows, staged, state);
     }
 
-    private void Upload(DeviceColumn column)
+    private void Send(DeviceColumn column)
     {
-        int index = 0;
-        int k = column.Type.ElementCount;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            chunk.GetSpan<float>(column.Type).CopyTo(column.Staging.AsSpan(index * k));
-            index += chunk.Count;
-        }
-
         // The staging array is pinned and not touched again before the tick's wait, so the write may be in flight.
         fixed (float* source = column.Staging)
         {
@@ -196,7 +171,7 @@ internal sealed unsafe partial class ArchetypeBuffers
 
         if (!EntityMajor)
         {
-            Convert(KernelSource.ToInterleaved, k, column.Transfer, column.Buffer);
+            Convert(KernelSource.ToInterleaved, column.Type.ElementCount, column.Transfer, column.Buffer);
         }
     }
 
@@ -210,18 +185,6 @@ internal sealed unsafe partial class ArchetypeBuffers
         fixed (float* target = column.Staging)
         {
             Api.Read(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, target, blocking);
-        }
-    }
-
-    private void Scatter(DeviceColumn column)
-    {
-        int index = 0;
-        int k = column.Type.ElementCount;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Chunk chunk = Archetype.GetChunk(c);
-            column.Staging.AsSpan(index * k, chunk.Count * k).CopyTo(chunk.GetSpan<float>(column.Type));
-            index += chunk.Count;
         }
     }
 

@@ -99,7 +99,7 @@ public sealed partial class OpenClBackend
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
             buffers.ReadFlags();
-            buffers.ReadResults(); // the run's wait: its last read blocks
+            buffers.ReadResults(_hostPool); // the run's wait: its last read blocks
         }
     }
 
@@ -249,9 +249,7 @@ public sealed partial class OpenClBackend
 
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
-            buffers.UploadSamples();
-            buffers.FillFlags();
-            buffers.MarkAllDeferred();
+            buffers.UploadSamples(_hostPool); // the samples and every row's flags, gathered on the pool's threads
         }
 
         // The plan's blocks are the rows this tick serves (all of them unless decision periods or the budget defer some).

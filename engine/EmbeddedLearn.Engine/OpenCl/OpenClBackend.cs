@@ -31,6 +31,9 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
 {
     private readonly OpenClDevice _device;
     private readonly List<ArchetypeBuffers> _archetypes = [];
+
+    /// <summary>The threads the tick's host copies (gathering samples, scattering results) are spread over.</summary>
+    private readonly WorkerPool _hostPool = WorkerPool.Shared;
     private World? _world;
     private long _uploadedVersion = long.MinValue;
     private bool _hostDirty;

@@ -1,0 +1,113 @@
+using System.Runtime.InteropServices;
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>
+/// The tick's host copies, spread over a <see cref="WorkerPool"/> by ranges of chunks: before the launches, this tick's
+/// inputs and targets gathered from the chunks into the pinned staging arrays and every row's flags set (left out by
+/// the host's admission, and not yet served); after the wait, outputs, losses and (when an entity's reduction is none)
+/// element losses scattered back into the chunks. Row r of the device buffers is entity r of the archetype, so a range
+/// of chunks maps to a range of rows without walking the others: every piece is independent of the rest.
+/// </summary>
+internal sealed partial class ArchetypeBuffers
+{
+    private HostCopyBatch? _hostCopies;
+
+    /// <summary>Gathers this tick's samples and flags on <paramref name="pool"/>'s threads.</summary>
+    public void GatherOnHost(WorkerPool pool) => RunCopies(pool, scatter: false);
+
+    /// <summary>Scatters this tick's results into the chunks on <paramref name="pool"/>'s threads (after the wait).</summary>
+    public void ScatterOnHost(WorkerPool pool) => RunCopies(pool, scatter: true);
+
+    private void RunCopies(WorkerPool pool, bool scatter)
+    {
+        _hostCopies ??= new HostCopyBatch(this);
+        _hostCopies.Scatter = scatter;
+        int chunks = Archetype.ChunkCount;
+        _hostCopies.Pieces = Math.Min(chunks, pool.ThreadCount * 4);
+        pool.Run(_hostCopies, _hostCopies.Pieces);
+    }
+
+    private void CopyChunks(bool scatter, int piece, int pieces)
+    {
+        int chunks = Archetype.ChunkCount;
+        int first = (int)((long)chunks * piece / pieces);
+        int end = (int)((long)chunks * (piece + 1) / pieces);
+        bool trains = Archetype.Has(ComponentType.Of<TrainingState>());
+        for (int c = first; c < end; c++)
+        {
+            Chunk chunk = Archetype.GetChunk(c);
+            int row = c * Archetype.ChunkCapacity;
+            if (scatter)
+            {
+                ScatterChunk(chunk, row);
+            }
+            else
+            {
+                GatherChunk(chunk, row, trains);
+            }
+        }
+    }
+
+    private void GatherChunk(Chunk chunk, int row, bool trains)
+    {
+        CopyRows(chunk.GetSpan<float>(Spec.Inputs), Column(Spec.Inputs).Staging, row, Spec.Inputs.ElementCount);
+        if (Trainable)
+        {
+            CopyRows(chunk.GetSpan<float>(Spec.Targets), Column(Spec.Targets).Staging, row, Spec.Targets.ElementCount);
+        }
+
+        // Every row starts the tick not served (the plan's blocks clear that) and left out when the host's admission
+        // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others).
+        Span<int> flags = HostFlags.AsSpan(row, chunk.Count);
+        if (trains)
+        {
+            ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
+            for (int r = 0; r < flags.Length; r++)
+            {
+                flags[r] = (int)(states[r].Outcome & TickOutcome.LeftOut) | DeviceSettingsLayout.FlagDeferred;
+            }
+        }
+        else
+        {
+            var block = new Training.ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
+            for (int r = 0; r < flags.Length; r++)
+            {
+                flags[r] = (block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0) | DeviceSettingsLayout.FlagDeferred;
+            }
+        }
+    }
+
+    private void ScatterChunk(Chunk chunk, int row)
+    {
+        int k = Spec.Outputs.ElementCount;
+        Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k).CopyTo(chunk.GetSpan<float>(Spec.Outputs));
+        if (!Trainable)
+        {
+            return;
+        }
+
+        if (_elementLosses)
+        {
+            int e = Spec.LossElements.ElementCount;
+            Column(Spec.LossElements).Staging.AsSpan(row * e, chunk.Count * e).CopyTo(chunk.GetSpan<float>(Spec.LossElements));
+        }
+
+        _lossStaging.AsSpan(row, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
+    }
+
+    private static void CopyRows(ReadOnlySpan<float> from, float[] staging, int row, int elements) =>
+        from.CopyTo(staging.AsSpan(row * elements));
+
+    /// <summary>The pieces of one gather or scatter, handed to the pool; reused every tick.</summary>
+    private sealed class HostCopyBatch(ArchetypeBuffers owner) : WorkBatch
+    {
+        public bool Scatter { get; set; }
+
+        public int Pieces { get; set; }
+
+        public override void Execute(int index) => owner.CopyChunks(Scatter, index, Pieces);
+    }
+}
