@@ -7,7 +7,7 @@
 # (default 440 s; a step that no longer fits is skipped and noted):
 #   1. Parity over every fixture in .gpukit/fixtures on the OpenCL GPU, with the default kernel family
 #      (parity-NAME.txt) and with EMBEDDEDLEARN_OPENCL_KERNELS=cpu (parity-cpu-NAME.txt);
-#   2. FrameBudget (swarm 8-32-32-2, batch 4, one host thread) at each N in GPU_CHECK_SIZES, default kernel family
+#   2. FrameBudget (swarm 8-32-32-2, batch 4, host threads GPU_CHECK_THREADS, default nproc) at each N in GPU_CHECK_SIZES, default kernel family
 #      (framebudget-nN.json/.txt);
 #   3. the PyTorch CUDA peer (peer/cuda_peer.py, eager and CUDA graph) at the same sizes, if python3 has torch
 #      with CUDA (pytorch-cuda.json/.txt);
@@ -31,6 +31,8 @@ allow_cpu="${GPU_CHECK_ALLOW_CPU:-0}"
 step_limit="${GPU_CHECK_STEP_TIMEOUT:-240}"
 deadline="${GPU_CHECK_BUDGET_S:-440}"
 kit="${GPU_CHECK_KIT:-.gpukit}"
+# The pipeline's threads: the OpenCL executor spreads its host copies (samples up, results down) over them.
+host_threads="${GPU_CHECK_THREADS:-$(nproc)}"
 icd_dir="${OCL_ICD_VENDORS:-/etc/OpenCL/vendors}"
 parity_dll="$kit/bin/Parity/Parity.dll"
 framebudget_dll="$kit/bin/FrameBudget/FrameBudget.dll"
@@ -133,7 +135,7 @@ with open(os.path.join(out, "table.md"), "w") as f:
             "| fixture | kernels | result | kernels (forced cpu) | result (forced cpu) |\n|---|---|---|---|---|\n"
             + ("\n".join(parity_rows) or "| (no parity runs) | | | | |") + "\n\n")
     f.write("Swarm 8-32-32-2 (tanh), batch 4, SGD, ms per tick p50 (upload to synchronised download). "
-            "EmbeddedLearn: FrameBudget, one host thread; device ms = the tick's kernel time (OpenCL profiling), "
+            "EmbeddedLearn: FrameBudget, host copies on every core; device ms = the tick's kernel time (OpenCL profiling), "
             f"host ms = tick minus kernel time.{torch_line}\n\n"
             "| N | EmbeddedLearn tick p50 (gpu kernels) | device ms | host ms | cpu-family kernels tick p50 "
             "| PyTorch eager p50 | PyTorch CUDA graph p50 | EmbeddedLearn / graph | bytes allocated per tick |\n"
@@ -246,7 +248,7 @@ framebudget() {  # framebudget N SUFFIX ENV... -- EXTRA_FLAGS...
   # The forced cpu family can be several times slower at the large sizes: fewer ticks keep the budget.
   if [ "$suffix" = -cpukernels ] && [ "$n" -ge 262144 ]; then ticks=50; warmup=10; fi
   run_step "framebudget N=$n ($label)" "$out/framebudget-n$n$suffix.txt" env "${envs[@]}" \
-    dotnet "$framebudget_dll" --entities "$n" --layout 8,32,32,2 --batch 4 --threads 1 --backend opencl \
+    dotnet "$framebudget_dll" --entities "$n" --layout 8,32,32,2 --batch 4 --threads "$host_threads" --backend opencl \
     --ticks "$ticks" --warmup "$warmup" ${flags[@]+"${flags[@]}"} --json "$out/framebudget-n$n$suffix.json" || status=1
 }
 for n in "${size_list[@]}"; do framebudget "$n" "" -u EMBEDDEDLEARN_OPENCL_KERNELS --; done

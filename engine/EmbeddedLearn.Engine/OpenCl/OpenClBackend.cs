@@ -32,8 +32,9 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     private readonly OpenClDevice _device;
     private readonly List<ArchetypeBuffers> _archetypes = [];
 
-    /// <summary>The threads the tick's host copies (gathering samples, scattering results) are spread over.</summary>
-    private readonly WorkerPool _hostPool = WorkerPool.Shared;
+    /// <summary>The threads the tick's host copies (gathering samples, scattering results) are spread over: the
+    /// pipeline's <see cref="PipelineOptions.Threads"/>.</summary>
+    private WorkerPool _hostPool = new(1);
     private World? _world;
     private long _uploadedVersion = long.MinValue;
     private bool _hostDirty;
@@ -131,6 +132,17 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
         _disposed = true;
         ReleaseBuffers();
         _device.Dispose();
+        _hostPool.Dispose();
+    }
+
+    /// <inheritdoc/>
+    internal override void UseThreads(int threads)
+    {
+        if (threads != _hostPool.ThreadCount)
+        {
+            _hostPool.Dispose();
+            _hostPool = new WorkerPool(threads);
+        }
     }
 
     private void CommitAll(World world, bool fromSnapshot)

@@ -33,6 +33,12 @@ public abstract class TickExecutor : IDisposable
     /// <paramref name="stages"/>.</summary>
     internal abstract void CheckStages(IReadOnlyList<IPipelineStage> stages);
 
+    /// <summary>Told by the pipeline that runs on this executor how many threads it may use
+    /// (<see cref="PipelineOptions.Threads"/>) for the host work of its ticks. Does nothing by default.</summary>
+    internal virtual void UseThreads(int threads)
+    {
+    }
+
     /// <summary>Opens a tick over <paramref name="world"/>.</summary>
     internal abstract void BeginTick(World world);
 

@@ -66,6 +66,7 @@ public sealed class TrainingPipeline : IDisposable
         _ownsExecutor = ownsExecutor || executor is null;
         executor ??= new CpuExecutor(options.Threads, options.MeasureStages);
         executor.CheckStages(_stages);
+        executor.UseThreads(options.Threads);
         _executor = executor;
         _stageTicks = new long[_stages.Length];
         LastReport = new TickReport(_stages);
@@ -164,6 +165,7 @@ public sealed class TrainingPipeline : IDisposable
     internal TickExecutor ReplaceExecutor(TickExecutor next)
     {
         next.CheckStages(_stages);
+        next.UseThreads(Options.Threads);
         TickExecutor previous = _executor;
         _executor = next;
         _ownsExecutor = true;
