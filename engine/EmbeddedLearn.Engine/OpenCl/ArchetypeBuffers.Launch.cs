@@ -31,17 +31,18 @@ internal sealed partial class ArchetypeBuffers
     /// <see cref="OpenClDevice.FuseStages"/>).</summary>
     public bool Fuse => _device.FuseStages;
 
-    /// <summary>Enqueues <paramref name="stage"/>'s kernel over this archetype's entities, or (with
-    /// <see cref="Fuse"/>) adds it to the pending fused launch. Does nothing for stages that do not apply.</summary>
-    public void Launch(OpenClStageKind stage)
+    /// <summary>Enqueues engine stage <paramref name="index"/>'s kernel (its position in <see cref="DeviceStages"/>) over
+    /// this archetype's entities, or (with <see cref="Fuse"/>) adds it to the pending fused launch. Does nothing for a
+    /// stage that does not apply (a training stage on an archetype that only infers, an Adam step without moments).</summary>
+    public void Launch(int index)
     {
-        if (Count == 0 || (!Trainable && stage != OpenClStageKind.Forward)
-            || (stage is OpenClStageKind.AdamStep or OpenClStageKind.AdamWStep && !HasAdam))
+        Training.DeviceBody body = DeviceStages.All[index].Body;
+        if (Count == 0 || (!Trainable && !body.Inference) || !Has(body))
         {
             return;
         }
 
-        int bit = 1 << (int)stage;
+        int bit = 1 << index;
         if (_pending >= bit)
         {
             Flush(); // a repeat or a stage out of the default order: what came before goes first
@@ -71,87 +72,13 @@ internal sealed partial class ArchetypeBuffers
         else if ((stages & (stages - 1)) == 0)
         {
             TakeSnapshot();
-            LaunchStage((OpenClStageKind)System.Numerics.BitOperations.Log2((uint)stages));
+            int index = System.Numerics.BitOperations.Log2((uint)stages);
+            LaunchBody(_device.Kernel(DeviceStages.KernelName(index)), DeviceStages.All[index].Body, index);
         }
         else
         {
             LaunchFused(stages);
         }
-    }
-
-    private void LaunchStage(OpenClStageKind stage)
-    {
-        OpenClApi api = Api;
-        int p = Spec.Layout.ParameterCount;
-        nint kernel = _device.Kernel(KernelSource.KernelNames[(int)stage]);
-        uint a = 0;
-        api.Arg(kernel, a++, Count);
-        api.Arg(kernel, a++, Tile);
-        switch (stage)
-        {
-            case OpenClStageKind.ZeroGrad:
-                api.Arg(kernel, a++, p);
-                api.Arg(kernel, a++, Buffer(Spec.Gradients));
-                api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a++, State);
-                break;
-            case OpenClStageKind.Forward:
-                LayoutArgs(kernel, ref a);
-                api.Arg(kernel, a++, p);
-                api.Arg(kernel, a++, Spec.Activations.ElementCount);
-                api.Arg(kernel, a++, Buffer(Spec.Parameters));
-                api.Arg(kernel, a++, Buffer(Spec.Inputs));
-                api.Arg(kernel, a++, Buffer(Spec.Activations));
-                api.Arg(kernel, a++, Buffer(Spec.Outputs));
-                break;
-            case OpenClStageKind.MseLoss:
-                api.Arg(kernel, a++, Spec.Outputs.ElementCount);
-                api.Arg(kernel, a++, Buffer(Spec.Outputs));
-                api.Arg(kernel, a++, Buffer(Spec.Targets));
-                api.Arg(kernel, a++, Buffer(Spec.OutputGradient));
-                api.Arg(kernel, a++, Buffer(Spec.LossElements));
-                api.Arg(kernel, a++, Loss);
-                api.Arg(kernel, a++, SettingsI);
-                break;
-            case OpenClStageKind.Backward:
-                LayoutArgs(kernel, ref a);
-                api.Arg(kernel, a++, p);
-                api.Arg(kernel, a++, Spec.Activations.ElementCount);
-                api.Arg(kernel, a++, Spec.Layout.MaxWidth);
-                api.Arg(kernel, a++, Buffer(Spec.Parameters));
-                api.Arg(kernel, a++, Buffer(Spec.Inputs));
-                api.Arg(kernel, a++, Buffer(Spec.Activations));
-                api.Arg(kernel, a++, Buffer(Spec.OutputGradient));
-                api.Arg(kernel, a++, Buffer(Spec.Gradients));
-                api.Arg(kernel, a++, Scratch);
-                api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a++, State);
-                break;
-            case OpenClStageKind.Guard:
-                api.Arg(kernel, a++, p);
-                api.Arg(kernel, a++, Buffer(Spec.Gradients));
-                api.Arg(kernel, a++, SettingsF);
-                api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a++, State);
-                break;
-            default:
-                // Every optimizer unit's kernel: (n, S, P, params, grads, state, hasState, sf, si, st, flags, exclude).
-                bool sgd = stage == OpenClStageKind.SgdStep;
-                nint state = sgd ? (HasMomentum ? Buffer(Spec.Momentum) : 0) : Buffer(Spec.AdamMoments);
-                api.Arg(kernel, a++, p);
-                api.Arg(kernel, a++, Buffer(Spec.Parameters));
-                api.Arg(kernel, a++, Buffer(Spec.Gradients));
-                api.Arg(kernel, a++, state != 0 ? state : Buffer(Spec.Parameters));
-                api.Arg(kernel, a++, state != 0 ? 1 : 0);
-                api.Arg(kernel, a++, SettingsF);
-                api.Arg(kernel, a++, SettingsI);
-                api.Arg(kernel, a++, State);
-                break;
-        }
-
-        api.Arg(kernel, a++, Flags);
-        api.Arg(kernel, a, stage == OpenClStageKind.Forward ? InferenceExclude : TrainingExclude);
-        Enqueue(kernel, (int)stage, VectorWidth);
     }
 
     private void LaunchFused(int stages)
@@ -239,25 +166,41 @@ internal sealed partial class ArchetypeBuffers
         Enqueue(kernel, DeviceProfiler.FusedSlot, VectorWidth);
     }
 
-    /// <summary>Enqueues a game's stage body over this archetype's entities (after what is pending, and the snapshot if
-    /// none was taken yet), binding the sizes and then each declared argument in order (<see cref="CustomStageKernel"/>).
-    /// Does nothing on an archetype that lacks a buffer the body takes (an inference-only one, for training data).</summary>
+    /// <summary>Enqueues a game's stage body over this archetype's entities (after what is pending); does nothing on an
+    /// archetype that lacks a buffer the body takes (an inference-only one, for training data).</summary>
     public void LaunchCustom(nint kernel, Training.DeviceBody body)
     {
-        if (Count == 0)
+        if (Count == 0 || (!Trainable && !body.Inference) || !Has(body))
         {
             return;
         }
 
-        foreach (Training.DeviceArgument argument in body.Arguments)
+        Flush();
+        LaunchBody(kernel, body, DeviceProfiler.CustomSlot);
+    }
+
+    /// <summary>Whether this archetype has every buffer <paramref name="body"/> takes (the momentum buffer may be
+    /// missing: the body is told by <see cref="Training.DeviceArgument.MomentumPresent"/>).</summary>
+    private bool Has(Training.DeviceBody body)
+    {
+        IReadOnlyList<Training.DeviceArgument> arguments = body.Arguments;
+        for (int i = 0; i < arguments.Count; i++) // indexed: a foreach over the interface would allocate every tick
         {
-            if (!Trainable && CustomStageKernel.TrainingOnly(argument))
+            Training.DeviceArgument argument = arguments[i];
+            if ((!Trainable && DeviceKernelSource.TrainingOnly(argument)) || (argument == Training.DeviceArgument.AdamMoments && !HasAdam))
             {
-                return;
+                return false;
             }
         }
 
-        Flush();
+        return true;
+    }
+
+    /// <summary>Enqueues <paramref name="kernel"/>, generated around <paramref name="body"/>
+    /// (<see cref="DeviceKernelSource.Kernel"/>), taking the snapshot first if none was taken yet, binding the sizes,
+    /// then each declared buffer in order, then the flags and the exclusion mask.</summary>
+    private void LaunchBody(nint kernel, Training.DeviceBody body, int slot)
+    {
         TakeSnapshot();
         OpenClApi api = Api;
         uint a = 0;
@@ -269,9 +212,15 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, Spec.Batch);
         api.Arg(kernel, a++, (int)Spec.Layout.HiddenActivation);
         api.Arg(kernel, a++, Spec.Outputs.ElementCount);
-        foreach (Training.DeviceArgument argument in body.Arguments)
+        api.Arg(kernel, a++, Spec.Layout.MaxWidth);
+        api.Arg(kernel, a++, Spec.Activations.ElementCount);
+        api.Arg(kernel, a++, HasMomentum ? 1 : 0);
+        IReadOnlyList<Training.DeviceArgument> arguments = body.Arguments;
+        for (int i = 0; i < arguments.Count; i++)
         {
-            if (CustomStageKernel.IsBuffer(argument))
+            // Each buffer once, at its first mention, as DeviceKernelSource declares them; the flags come last.
+            Training.DeviceArgument argument = arguments[i];
+            if (argument != Training.DeviceArgument.Flags && DeviceKernelSource.IsBuffer(argument) && FirstMention(arguments, i))
             {
                 api.Arg(kernel, a++, BufferOf(argument));
             }
@@ -279,7 +228,20 @@ internal sealed partial class ArchetypeBuffers
 
         api.Arg(kernel, a++, Flags);
         api.Arg(kernel, a, body.Inference ? InferenceExclude : TrainingExclude);
-        Enqueue(kernel, DeviceProfiler.CustomSlot, VectorWidth);
+        Enqueue(kernel, slot, VectorWidth);
+    }
+
+    private static bool FirstMention(IReadOnlyList<Training.DeviceArgument> arguments, int index)
+    {
+        for (int i = 0; i < index; i++)
+        {
+            if (arguments[i] == arguments[index])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private nint BufferOf(Training.DeviceArgument argument) => argument switch
@@ -290,7 +252,12 @@ internal sealed partial class ArchetypeBuffers
         Training.DeviceArgument.Targets => Buffer(Spec.Targets),
         Training.DeviceArgument.Outputs => Buffer(Spec.Outputs),
         Training.DeviceArgument.OutputGradient => Buffer(Spec.OutputGradient),
+        Training.DeviceArgument.LossElements => Buffer(Spec.LossElements),
+        Training.DeviceArgument.Activations => Buffer(Spec.Activations),
+        Training.DeviceArgument.Momentum => HasMomentum ? Buffer(Spec.Momentum) : Buffer(Spec.Parameters),
+        Training.DeviceArgument.AdamMoments => Buffer(Spec.AdamMoments),
         Training.DeviceArgument.Loss => Loss,
+        Training.DeviceArgument.Scratch => Scratch,
         Training.DeviceArgument.SettingsF => SettingsF,
         Training.DeviceArgument.SettingsI => SettingsI,
         Training.DeviceArgument.State => State,
@@ -305,13 +272,5 @@ internal sealed partial class ArchetypeBuffers
         Api.Arg(kernel, a++, Trainable ? SettingsF : Widths);
         Api.Arg(kernel, a++, Trainable ? SettingsI : Widths);
         Api.Arg(kernel, a, Trainable ? State : Widths);
-    }
-
-    private void LayoutArgs(nint kernel, ref uint a)
-    {
-        Api.Arg(kernel, a++, Spec.Layout.LayerCount);
-        Api.Arg(kernel, a++, Widths);
-        Api.Arg(kernel, a++, Spec.Batch);
-        Api.Arg(kernel, a++, (int)Spec.Layout.HiddenActivation);
     }
 }

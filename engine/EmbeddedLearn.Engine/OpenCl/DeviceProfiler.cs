@@ -4,27 +4,28 @@ namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
 /// Device time per stage from OpenCL profiling events (the queue is created with CL_QUEUE_PROFILING_ENABLE): every
-/// launch records its event under a slot (<see cref="OpenClStageKind"/>, then <see cref="FusedSlot"/> and
-/// <see cref="LayoutSlot"/>); after the tick's wait <see cref="CompleteTick"/> sums end - start per slot and
+/// launch records its event under a slot (an engine stage's position in <see cref="DeviceStages"/>, then
+/// <see cref="FusedSlot"/>, <see cref="LayoutSlot"/>, <see cref="GpuSlot"/> and <see cref="CustomSlot"/>); after the tick's wait <see cref="CompleteTick"/> sums end - start per slot and
 /// releases the events. Event storage is preallocated: when it fills up mid-tick the queue is drained and the
 /// events collected early, so a tick never allocates.
 /// </summary>
 internal sealed unsafe class DeviceProfiler(OpenClApi api, nint queue)
 {
-    /// <summary>The slot of the fused kernel.</summary>
-    public const int FusedSlot = 8;
+    /// <summary>The slot of the fused kernel (after one slot per engine stage, <see cref="DeviceStages"/>).</summary>
+    public static readonly int FusedSlot = DeviceStages.Count;
 
     /// <summary>The slot of the layout conversion kernels (per-tick samples up, results down).</summary>
-    public const int LayoutSlot = 9;
+    public static readonly int LayoutSlot = DeviceStages.Count + 1;
 
     /// <summary>The slot of the GPU family's whole-tick kernel.</summary>
-    public const int GpuSlot = 10;
+    public static readonly int GpuSlot = DeviceStages.Count + 2;
 
     /// <summary>The slot of games' own stages (their <see cref="Training.DeviceBody"/> kernels).</summary>
-    public const int CustomSlot = 11;
+    public static readonly int CustomSlot = DeviceStages.Count + 3;
 
     /// <summary>Slot names, as <see cref="OpenClBackend.DeviceTimeSlots"/> reports them.</summary>
-    public static readonly string[] SlotNames = [.. KernelSource.KernelNames, KernelSource.Fused, "layout", KernelSource.GpuTick, "custom"];
+    public static readonly string[] SlotNames =
+        [.. Enumerable.Range(0, DeviceStages.Count).Select(DeviceStages.KernelName), KernelSource.Fused, "layout", KernelSource.GpuTick, "custom"];
 
     private readonly nint[] _events = new nint[256];
     private readonly int[] _slots = new int[256];

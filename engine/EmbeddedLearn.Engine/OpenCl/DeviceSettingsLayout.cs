@@ -126,9 +126,9 @@ internal static class DeviceSettingsLayout
 
         Define(text, "FLAG_RESTING", FlagResting);
         Define(text, "FLAG_DEFERRED", FlagDeferred);
-        foreach (OpenClStageKind stage in Enum.GetValues<OpenClStageKind>())
+        for (int i = 0; i < DeviceStages.Count; i++)
         {
-            Define(text, "STAGE_" + stage.ToString().ToUpperInvariant(), 1 << (int)stage);
+            Define(text, DeviceStages.Define(DeviceStages.All[i].Name), 1 << i);
         }
 
         Define(text, "STAGE_SNAPSHOT", StageSnapshot);

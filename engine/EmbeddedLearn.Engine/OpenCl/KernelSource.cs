@@ -1,8 +1,10 @@
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>The OpenCL C source of the training kernels, embedded in the assembly: the header
-/// <see cref="DeviceSettingsLayout"/> generates, then Kernels/common.cl, stages.cl, optimizers.cl (one step body per
-/// optimizer unit), kernels.cl and gpu.cl (the GPU family), concatenated in that order into one program.</summary>
+/// <summary>The OpenCL C source of the training kernels, one program: the header <see cref="DeviceSettingsLayout"/>
+/// generates, Kernels/common.cl, the device body of every engine stage (<see cref="DeviceStages"/>: each stage's .cl
+/// file beside it in Training/), the kernel of each stage and the fused kernels' stage calls generated from the
+/// bodies' declarations (<see cref="DeviceKernelSource"/>), then Kernels/kernels.cl (the fused kernel, the layout
+/// conversions) and gpu.cl (the GPU family).</summary>
 internal static class KernelSource
 {
     /// <summary>A source that does not compile, used to drive the build-failure path in tests.</summary>
@@ -21,16 +23,13 @@ internal static class KernelSource
     /// <summary>Interleaved [k, stride] to entity-major [n, k].</summary>
     public const string ToEntityMajor = "to_entity_major";
 
-    /// <summary>The source files, in the order they are concatenated.</summary>
-    public static readonly string[] Files = ["common.cl", "stages.cl", "optimizers.cl", "kernels.cl", "gpu.cl"];
+    /// <summary>The hand-written files after the generated kernels, in order.</summary>
+    public static readonly string[] Files = ["kernels.cl", "gpu.cl"];
 
-    /// <summary>The kernel names, one per stage, indexed by <see cref="OpenClStageKind"/> (the optimizer steps' are their
-    /// units' <see cref="Training.Optimizers.OptimizerUnit.KernelName"/>; a test checks they agree).</summary>
-    public static readonly string[] KernelNames =
-        ["zero_grad", "forward", "mse_loss", "backward", "guard", "sgd_step", "adam_step", "adamw_step"];
-
-    /// <summary>Every kernel the program defines: the stage kernels, then the fused and conversion kernels.</summary>
-    public static readonly string[] AllKernels = [.. KernelNames, Fused, ToInterleaved, ToEntityMajor];
+    /// <summary>Every kernel the program defines: the stage kernels (in <see cref="DeviceStages"/> order), then the fused
+    /// and conversion kernels.</summary>
+    public static readonly string[] AllKernels =
+        [.. Enumerable.Range(0, DeviceStages.Count).Select(DeviceStages.KernelName), Fused, ToInterleaved, ToEntityMajor];
 
     private static readonly Lazy<string> Text = new(Load);
 
@@ -45,7 +44,21 @@ internal static class KernelSource
 
     private static string Load()
     {
-        var text = new System.Text.StringBuilder(DeviceSettingsLayout.Header());
+        var text = new System.Text.StringBuilder(Prelude);
+        foreach ((string name, Training.DeviceBody body) in DeviceStages.All)
+        {
+            if (!text.ToString().Contains(body.Source, StringComparison.Ordinal)) // a body two stages share comes once
+            {
+                text.Append("// ---- ").Append(name).Append('\n').Append(body.Source).Append('\n');
+            }
+        }
+
+        for (int i = 0; i < DeviceStages.Count; i++)
+        {
+            text.Append(DeviceKernelSource.Kernel(DeviceStages.All[i].Body, DeviceStages.KernelName(i)));
+        }
+
+        text.Append(DeviceKernelSource.FusedCalls(DeviceStages.All));
         foreach (string file in Files)
         {
             text.Append("// ---- ").Append(file).Append('\n').Append(Read(file)).Append('\n');

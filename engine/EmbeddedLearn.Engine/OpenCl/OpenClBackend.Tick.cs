@@ -33,10 +33,11 @@ public sealed partial class OpenClBackend
                 _device.CustomKernel(stage.Name, body); // built now, so a body that does not compile is refused up front
             }
 
-            if (stage is OptimizerStepStage step && !_device.HasKernel(step.Optimizer.KernelName))
+            if (stage is IBlockStage { Kind: not StageKind.Custom } builtIn && DeviceStages.IndexOf(builtIn.Device) < 0)
             {
-                throw new NotSupportedException("Stage " + stage.Name + ": the OpenCL program has no kernel "
-                    + step.Optimizer.KernelName + " for optimizer " + step.Optimizer.Name + ".");
+                throw new NotSupportedException("Stage " + stage.Name + ": the OpenCL program has no kernel for it"
+                    + (stage is OptimizerStepStage step ? " (optimizer " + step.Optimizer.Name + " has no device code in the default pipeline)" : string.Empty)
+                    + ".");
             }
         }
     }
@@ -89,10 +90,10 @@ public sealed partial class OpenClBackend
                 continue;
             }
 
-            OpenClStageKind kind = KindOf(stage);
+            int index = DeviceStages.IndexOf(stage.Device);
             foreach (ArchetypeBuffers buffers in _archetypes)
             {
-                buffers.Launch(kind); // consecutive stages in default order go out as one fused launch
+                buffers.Launch(index); // consecutive stages in default order go out as one fused launch
             }
         }
 
@@ -166,7 +167,7 @@ public sealed partial class OpenClBackend
                 continue;
             }
 
-            long ns = _device.Profiler.LastTickNanoseconds(stage.Kind == StageKind.Custom ? DeviceProfiler.CustomSlot : (int)KindOf(stage));
+            long ns = _device.Profiler.LastTickNanoseconds(stage.Kind == StageKind.Custom ? DeviceProfiler.CustomSlot : DeviceStages.IndexOf(stage.Device));
             long fused = _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot) + _device.Profiler.LastTickNanoseconds(DeviceProfiler.GpuSlot);
             if (!fusedReported && fused > 0)
             {
@@ -209,22 +210,6 @@ public sealed partial class OpenClBackend
             return false;
         }
     }
-
-    private static OpenClStageKind KindOf(IBlockStage stage) => stage.Kind switch
-    {
-        StageKind.ZeroGrad => OpenClStageKind.ZeroGrad,
-        StageKind.Forward => OpenClStageKind.Forward,
-        StageKind.MseLoss => OpenClStageKind.MseLoss,
-        StageKind.Backward => OpenClStageKind.Backward,
-        StageKind.Guard => OpenClStageKind.Guard,
-        StageKind.OptimizerStep => ((OptimizerStepStage)stage).Optimizer.Kind switch
-        {
-            Components.OptimizerKind.Sgd => OpenClStageKind.SgdStep,
-            Components.OptimizerKind.Adam => OpenClStageKind.AdamStep,
-            _ => OpenClStageKind.AdamWStep,
-        },
-        _ => throw new NotSupportedException("Stage " + stage.Name + " cannot run on the OpenCL device."),
-    };
 
     /// <summary>Makes the device hold the world's current model set and this tick's samples: resynchronises after a
     /// structural change or a host edit, uploads changed settings, the inputs and targets, and (once per tick) a

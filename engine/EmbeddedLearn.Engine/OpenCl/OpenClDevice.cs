@@ -272,7 +272,9 @@ internal sealed unsafe class OpenClDevice : IDisposable
             return built.Kernel;
         }
 
-        nint program = Build(KernelSource.Prelude + CustomStageKernel.Source(body), _buildOptions, out int error, out string? log);
+        string source = KernelSource.Prelude + "// ---- " + body.Function + " (a game's stage)\n" + body.Source + "\n"
+            + DeviceKernelSource.Kernel(body, DeviceKernelSource.CustomName);
+        nint program = Build(source, _buildOptions, out int error, out string? log);
         if (error != 0)
         {
             Api.Cl.ReleaseProgram(program);
@@ -281,11 +283,11 @@ internal sealed unsafe class OpenClDevice : IDisposable
                 Info.DeviceName, error, log));
         }
 
-        nint kernel = Api.Cl.CreateKernel(program, CustomStageKernel.Name, &error);
+        nint kernel = Api.Cl.CreateKernel(program, DeviceKernelSource.CustomName, &error);
         if (error != 0)
         {
             Api.Cl.ReleaseProgram(program);
-            OpenClApi.Check(error, "clCreateKernel(" + CustomStageKernel.Name + ")");
+            OpenClApi.Check(error, "clCreateKernel(" + DeviceKernelSource.CustomName + ")");
         }
 
         _custom.Add(body, (program, kernel));

@@ -27,6 +27,16 @@ public enum DeviceArgument
     /// <summary><c>int count</c>: outputs per entity, <c>B x O</c>.</summary>
     OutputCount,
 
+    /// <summary><c>int maxW</c>: the widest layer.</summary>
+    MaxWidth,
+
+    /// <summary><c>int nAct</c>: hidden activations per entity, <c>B x</c> the sum of the hidden widths.</summary>
+    ActivationCount,
+
+    /// <summary><c>int hasMomentum</c>: 1 when the archetype has a momentum buffer (<see cref="Momentum"/>), else 0 (the
+    /// argument then points at the parameters and must not be used).</summary>
+    MomentumPresent,
+
     /// <summary><c>__global float* p</c>: parameters, P floats (the engine's order: per layer W as [in, out], then b).</summary>
     Parameters,
 
@@ -47,6 +57,24 @@ public enum DeviceArgument
 
     /// <summary><c>__global float* loss</c>: the entity's loss, 1 float (comes back after the tick).</summary>
     Loss,
+
+    /// <summary><c>__global float* elements</c>: element losses (reduction none), <c>B x O</c> floats.</summary>
+    LossElements,
+
+    /// <summary><c>__global float* acts</c>: the hidden activations Forward keeps for Backward, nAct floats.</summary>
+    Activations,
+
+    /// <summary><c>__global float* scratch</c>: backward's scratch, <c>2 x B x maxW</c> floats.</summary>
+    Scratch,
+
+    /// <summary><c>__global float* momentum</c>: SGD's momentum buffer, P floats (see <see cref="MomentumPresent"/>).</summary>
+    Momentum,
+
+    /// <summary><c>__global float* moments</c>: Adam's first then second moments, 2P floats.</summary>
+    AdamMoments,
+
+    /// <summary><c>__global int* flags</c>: the entity's tick flags (OUTCOME_* bits the guard adds, FLAG_*), 1 int.</summary>
+    Flags,
 
     /// <summary><c>__global const float* sf</c>: the entity's float settings (<c>SF_*</c> offsets: learning rate ...).</summary>
     SettingsF,

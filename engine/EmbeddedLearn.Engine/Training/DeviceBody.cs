@@ -28,4 +28,17 @@ public sealed record DeviceBody(string Function, string Source, IReadOnlyList<De
 {
     /// <summary>Whether it runs on every entity the tick serves (as Forward), not only on those that train.</summary>
     public bool Inference { get; init; }
+
+    /// <summary>The generated kernel's name, for device-time reports (default: a game's stage kernel).</summary>
+    public string? KernelName { get; init; }
+
+    /// <summary>The OpenCL C source of an engine stage's body, embedded beside the stage (Training/**/NAME.cl).</summary>
+    internal static string Embedded(string file)
+    {
+        string name = "EmbeddedLearn.Training." + file;
+        using Stream stream = typeof(DeviceBody).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException("Embedded resource " + name + " is missing from the engine assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

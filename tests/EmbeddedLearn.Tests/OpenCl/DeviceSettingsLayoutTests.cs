@@ -1,13 +1,15 @@
 using System.Text.RegularExpressions;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.OpenCl;
+using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Optimizers;
 using Xunit;
 
 namespace EmbeddedLearn.Tests.OpenCl;
 
 /// <summary>The settings reach the device through one description: the kernels use only offsets the generated header
-/// defines, every optimizer unit has its kernel, and packing puts each field where the header says.</summary>
+/// defines, every stage's bit, kernel and time slot come from the stage itself, and packing puts each field where the
+/// header says.</summary>
 public sealed partial class DeviceSettingsLayoutTests
 {
     [Fact]
@@ -23,15 +25,34 @@ public sealed partial class DeviceSettingsLayoutTests
     }
 
     [Fact]
-    public void Every_optimizer_unit_has_its_step_kernel_in_the_source()
+    public void Every_optimizer_unit_has_its_device_body_and_generated_step_kernel_in_the_source()
     {
         foreach (OptimizerUnit unit in OptimizerUnits.All)
         {
-            Assert.Contains("EL_STEP_KERNEL(" + unit.KernelName + ", ", KernelSource.Training, StringComparison.Ordinal);
-            OpenClStageKind kind = Enum.Parse<OpenClStageKind>(unit.Name + "Step");
-            Assert.Equal(unit.KernelName, KernelSource.KernelNames[(int)kind]);
+            DeviceBody body = Assert.IsType<DeviceBody>(unit.Device);
+            int index = DeviceStages.IndexOf(body);
+            Assert.True(index >= 0, unit.Name + " is not among the program's stages");
+            Assert.Equal(unit.Name + "Step", DeviceStages.All[index].Name);
+            Assert.Contains("inline void " + body.Function + "(", KernelSource.Training, StringComparison.Ordinal);
+            Assert.Contains("__kernel void " + body.KernelName + "(", KernelSource.Training, StringComparison.Ordinal);
+            Assert.Contains(" " + body.Function + "(S, ", KernelSource.Training, StringComparison.Ordinal); // called by the fused kernel
             Assert.Contains("#define OPTIMIZER_" + unit.Kind.ToString().ToUpperInvariant() + " " + (int)unit.Kind + "\n", DeviceSettingsLayout.Header(),
                 StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Every_default_stage_has_its_bit_its_kernel_and_its_device_time_slot_derived_from_it()
+    {
+        List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
+        Assert.Equal(stages.Count, DeviceStages.Count);
+        string header = DeviceSettingsLayout.Header();
+        for (int i = 0; i < stages.Count; i++)
+        {
+            Assert.Equal(stages[i].Name, DeviceStages.All[i].Name);
+            Assert.Contains("#define STAGE_" + stages[i].Name.ToUpperInvariant() + " " + (1 << i) + "\n", header, StringComparison.Ordinal);
+            Assert.Equal(DeviceStages.KernelName(i), OpenClBackend.DeviceTimeSlots[i]);
+            Assert.Contains("__kernel void " + DeviceStages.KernelName(i) + "(", KernelSource.Training, StringComparison.Ordinal);
         }
     }
 

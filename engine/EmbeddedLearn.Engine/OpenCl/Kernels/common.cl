@@ -121,3 +121,44 @@ inline int el_hidden_offset(__global const int* widths, int batch, int hidden)
     }
     return offset;
 }
+
+// The bits of a float lane as an int lane.
+#if VW == 1
+#define EL_AS_INT(x) as_int(x)
+#else
+#define EL_AS_INT(x) EL_CAT(as_int, VW)(x)
+#endif
+
+
+// Copies count floats of the entity's state (the tick-start snapshot, taken inside the fused kernel, where the
+// state is read anyway, instead of a separate copy of whole buffers).
+inline void el_copy(long S, int count, __global const float* from, __global float* to)
+{
+    for (int i = 0; i < count; i++) ST(to, i, LD(from, i));
+}
+
+// The lanes whose accumulation window starts this pass (backward passes % K == 0).
+inline vi el_window_starts(long S, __global const int* si, __global const long* st)
+{
+    vl k = max(TO_L(LD(si, SI_ACCUMULATION_STEPS)), (vl)1);
+    return TO_I(LD(st, ST_BACKWARD_PASSES) % k == 0);
+}
+
+// The optimizer units' one counter convention, as the CPU's OptimizerStepStage: an entity steps when its window ended
+// (step due) and its settings select the unit; the step count is incremented first and the update uses t = the new
+// count (1 on the first step); then the step-due flag is cleared.
+
+// The lanes that step with optimizer `kind`, and their step number t (the incremented count, stored).
+inline vi el_begin_step(long S, __global const int* si, __global long* st, int kind, vi on, vl* t)
+{
+    vi steps = TO_I(LD(st, ST_STEP_DUE) != 0) & (LD(si, SI_OPTIMIZER) == kind) & on;
+    *t = LD(st, ST_OPTIMIZER_STEPS) + 1;
+    if (ANY(steps)) ST(st, ST_OPTIMIZER_STEPS, TO_L(steps) ? *t : LD(st, ST_OPTIMIZER_STEPS));
+    return steps;
+}
+
+inline void el_end_step(long S, __global long* st, vi steps)
+{
+    ST(st, ST_STEP_DUE, TO_L(steps) ? (vl)0 : LD(st, ST_STEP_DUE));
+}
+

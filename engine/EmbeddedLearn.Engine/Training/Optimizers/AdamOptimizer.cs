@@ -17,7 +17,11 @@ public sealed class AdamOptimizer : AdamFamilyOptimizer
     public override string Name => "Adam";
 
     /// <inheritdoc/>
-    public override string KernelName => "adam_step";
+    public override DeviceBody Device => Body;
+
+    /// <summary>The device code (Adam.cl beside this file).</summary>
+    private static readonly DeviceBody Body = new("el_adam_step", DeviceBody.Embedded("Adam.cl"),
+        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.AdamMoments, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "adam_step" };
 
     /// <inheritdoc/>
     protected override void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,

@@ -17,7 +17,11 @@ public sealed class AdamWOptimizer : AdamFamilyOptimizer
     public override string Name => "AdamW";
 
     /// <inheritdoc/>
-    public override string KernelName => "adamw_step";
+    public override DeviceBody Device => Body;
+
+    /// <summary>The device code (AdamW.cl beside this file).</summary>
+    private static readonly DeviceBody Body = new("el_adamw_step", DeviceBody.Embedded("AdamW.cl"),
+        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.AdamMoments, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "adamw_step" };
 
     /// <inheritdoc/>
     protected override void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,

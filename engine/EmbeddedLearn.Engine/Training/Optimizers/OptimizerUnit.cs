@@ -5,7 +5,7 @@ namespace EmbeddedLearn.Training.Optimizers;
 
 /// <summary>
 /// One optimizer, in one place: which <see cref="OptimizerKind"/> selects it, the state component it keeps, its
-/// CPU step and the name of its OpenCL kernel (in <c>OpenCl/Kernels/optimizers.cl</c>, whose settings offsets are
+/// CPU step and its device code (<see cref="Device"/>: an OpenCL C body beside the unit, whose settings offsets are
 /// generated from <c>DeviceSettingsLayout</c>). The step stage (<see cref="Stages.OptimizerStepStage"/>) is the same
 /// for every unit and owns the counter convention: for an entity whose accumulation window just ended it first
 /// increments <see cref="TrainingState.OptimizerSteps"/>, then calls <see cref="Apply"/> with that count
@@ -20,8 +20,9 @@ public abstract class OptimizerUnit
     /// <summary>Its name, as stage names and messages use it ("Sgd", "Adam", "AdamW").</summary>
     public abstract string Name { get; }
 
-    /// <summary>The OpenCL kernel that runs the step on the device.</summary>
-    public abstract string KernelName { get; }
+    /// <summary>The step's device code (an OpenCL C body beside the unit, its arguments declared), or null for a unit
+    /// that steps only on the CPU.</summary>
+    public abstract DeviceBody? Device { get; }
 
     /// <summary>The state component an entity with <paramref name="settings"/> needs (P floats of momentum, 2P floats
     /// of Adam moments), or null when it keeps none.</summary>

@@ -18,7 +18,11 @@ public sealed class SgdOptimizer : OptimizerUnit
     public override string Name => "Sgd";
 
     /// <inheritdoc/>
-    public override string KernelName => "sgd_step";
+    public override DeviceBody Device => Body;
+
+    /// <summary>The device code (Sgd.cl beside this file).</summary>
+    private static readonly DeviceBody Body = new("el_sgd_step", DeviceBody.Embedded("Sgd.cl"),
+        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.Momentum, DeviceArgument.MomentumPresent, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "sgd_step" };
 
     /// <inheritdoc/>
     public override ComponentType? StateComponent(ModelSpec spec, in TrainingSettings settings)

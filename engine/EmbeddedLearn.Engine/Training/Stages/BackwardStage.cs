@@ -23,6 +23,13 @@ public sealed class BackwardStage : IBlockStage
     /// <inheritdoc/>
     public ModelData Writes => ModelData.Gradients | ModelData.Counters;
 
+    /// <summary>The device code (Backward.cl beside this file).</summary>
+    internal static readonly DeviceBody Body = new("el_backward", DeviceBody.Embedded("Backward.cl"),
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.HiddenActivation, DeviceArgument.MaxWidth, DeviceArgument.Parameters, DeviceArgument.Inputs, DeviceArgument.Activations, DeviceArgument.OutputGradient, DeviceArgument.Gradients, DeviceArgument.Scratch, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "backward" };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
+
     /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {

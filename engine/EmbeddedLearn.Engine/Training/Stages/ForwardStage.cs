@@ -26,6 +26,13 @@ public sealed class ForwardStage : IBlockStage
     /// <inheritdoc/>
     public ModelData Writes => ModelData.Activations | ModelData.Outputs;
 
+    /// <summary>The device code (Forward.cl beside this file).</summary>
+    internal static readonly DeviceBody Body = new("el_forward", DeviceBody.Embedded("Forward.cl"),
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.HiddenActivation, DeviceArgument.Parameters, DeviceArgument.Inputs, DeviceArgument.Activations, DeviceArgument.Outputs]) { KernelName = "forward", Inference = true };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
+
     /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {

@@ -35,6 +35,13 @@ public sealed class GuardStage : IBlockStage
     /// <inheritdoc/>
     public ModelData Writes => ModelData.Gradients | ModelData.Counters;
 
+    /// <summary>The device code (Guard.cl beside this file).</summary>
+    internal static readonly DeviceBody Body = new("el_guard", DeviceBody.Embedded("Guard.cl"),
+        [DeviceArgument.ParameterCount, DeviceArgument.Gradients, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]) { KernelName = "guard" };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
+
     /// <summary>The norm of <paramref name="gradients"/>, accumulated in double: <c>sqrt(sum g^2)</c>. The squares are
     /// summed in a fixed order (four vector accumulators of <see cref="Vector{T}"/> doubles, then the tail), so the
     /// result depends only on the values, not on threads; one serial double sum would wait on each add's latency (it

@@ -23,6 +23,13 @@ public sealed class MseLossStage : IBlockStage
     /// <inheritdoc/>
     public ModelData Writes => ModelData.OutputGradient | ModelData.Loss;
 
+    /// <summary>The device code (MseLoss.cl beside this file).</summary>
+    internal static readonly DeviceBody Body = new("el_mse_loss", DeviceBody.Embedded("MseLoss.cl"),
+        [DeviceArgument.OutputCount, DeviceArgument.Outputs, DeviceArgument.Targets, DeviceArgument.OutputGradient, DeviceArgument.LossElements, DeviceArgument.Loss, DeviceArgument.SettingsI]) { KernelName = "mse_loss" };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
+
     /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {

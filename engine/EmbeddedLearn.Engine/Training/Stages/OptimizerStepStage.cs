@@ -37,6 +37,9 @@ public sealed class OptimizerStepStage : IBlockStage
     public ModelData Writes => ModelData.Parameters | ModelData.OptimizerState | ModelData.Counters;
 
     /// <inheritdoc/>
+    public DeviceBody? Device => Optimizer.Device;
+
+    /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {
         if (!block.IsTrainable)

@@ -21,6 +21,13 @@ public sealed class ZeroGradStage : IBlockStage
     /// <inheritdoc/>
     public ModelData Writes => ModelData.Gradients;
 
+    /// <summary>The device code (ZeroGrad.cl beside this file).</summary>
+    internal static readonly DeviceBody Body = new("el_zero_grad", DeviceBody.Embedded("ZeroGrad.cl"),
+        [DeviceArgument.ParameterCount, DeviceArgument.Gradients, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "zero_grad" };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
+
     /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using EmbeddedLearn.Training;
+
+namespace EmbeddedLearn.OpenCl;
+
+/// <summary>
+/// The kernels around <see cref="DeviceBody"/> functions, generated from their declarations, so that no argument list
+/// is kept in step by hand. A stage's own kernel takes the model's sizes (<see cref="Sizes"/>), one parameter per
+/// declared buffer (named as in <see cref="BufferName"/>), then the per-entity flags and the exclusion mask, and calls
+/// the body with each buffer offset to the work-item's first entity (<c>OFF(e, K)</c>, K its elements per entity);
+/// <see cref="ArchetypeBuffers.LaunchBody"/> binds the same list in the same order. The fused kernels' stage calls
+/// (<see cref="FusedCalls"/>) are generated the same way, over the parameters of <c>EL_TICK_PARAMS</c>.
+/// </summary>
+internal static class DeviceKernelSource
+{
+    /// <summary>The kernel name of a game's stage (each is built into a program of its own).</summary>
+    public const string CustomName = "el_custom_stage";
+
+    /// <summary>Model sizes every generated kernel takes first, in order.</summary>
+    public const string Sizes = "int n, int S, int P, int layers, __global const int* widths, int batch, int act, int count, int maxW, int nAct, int hasMomentum";
+
+    /// <summary>Whether <paramref name="argument"/> is a per-entity buffer (a kernel parameter of its own).</summary>
+    public static bool IsBuffer(DeviceArgument argument) => BufferName(argument) is not null;
+
+    /// <summary>Whether <paramref name="argument"/> exists only on archetypes that train (targets, gradients, settings ...).</summary>
+    public static bool TrainingOnly(DeviceArgument argument) => IsBuffer(argument)
+        && argument is not (DeviceArgument.Parameters or DeviceArgument.Inputs or DeviceArgument.Outputs or DeviceArgument.Activations
+            or DeviceArgument.Flags);
+
+    /// <summary>A stage's own kernel, named <paramref name="kernelName"/>, around <paramref name="body"/> (whose source the
+    /// program holds before it).</summary>
+    public static string Kernel(DeviceBody body, string kernelName)
+    {
+        var text = new StringBuilder();
+        text.Append("__kernel void ").Append(kernelName).Append('(').Append(Sizes);
+        foreach (DeviceArgument argument in Distinct(body))
+        {
+            if (IsBuffer(argument))
+            {
+                text.Append(", __global ").Append(ElementType(argument)).Append("* ").Append(BufferName(argument));
+            }
+        }
+
+        text.Append(", __global int* flagsIn, int exclude)\n{\n    int e = get_global_id(0) * VW;\n    if (e >= n) return;\n    __global int* flags = flagsIn;\n    ");
+        Call(text, body, "EL_ON(flags + OFF(e, 1), exclude)");
+        text.Append("\n}\n");
+        return text.ToString();
+    }
+
+    /// <summary><c>#define EL_FUSED_STAGES</c>: for each of <paramref name="stages"/> (in order), the call of its body when
+    /// its bit is in <c>stages</c> (and, for a body that takes the Adam moments, when <c>hasAdam</c>), masked by
+    /// <c>infer</c> for inference bodies and <c>train</c> for the others.</summary>
+    public static string FusedCalls(IReadOnlyList<(string Name, DeviceBody Body)> stages)
+    {
+        var text = new StringBuilder("#define EL_FUSED_STAGES \\\n");
+        foreach ((string name, DeviceBody body) in stages)
+        {
+            text.Append("    if ((stages & ").Append(DeviceStages.Define(name)).Append(')');
+            if (body.Arguments.Contains(DeviceArgument.AdamMoments))
+            {
+                text.Append(" && hasAdam");
+            }
+
+            text.Append(") ");
+            Call(text, body, body.Inference ? "infer" : "train");
+            text.Append(" \\\n");
+        }
+
+        return text.Append('\n').ToString();
+    }
+
+    /// <summary>The name a buffer argument has in every generated kernel and in <c>EL_TICK_PARAMS</c>, or null for a size.</summary>
+    public static string? BufferName(DeviceArgument argument) => argument switch
+    {
+        DeviceArgument.Parameters => "params",
+        DeviceArgument.Gradients => "grads",
+        DeviceArgument.Inputs => "inputs",
+        DeviceArgument.Targets => "targets",
+        DeviceArgument.Outputs => "outputs",
+        DeviceArgument.OutputGradient => "outGrad",
+        DeviceArgument.Loss => "loss",
+        DeviceArgument.LossElements => "elements",
+        DeviceArgument.Activations => "acts",
+        DeviceArgument.Scratch => "scratch",
+        DeviceArgument.Momentum => "momentum",
+        DeviceArgument.AdamMoments => "moments",
+        DeviceArgument.SettingsF => "sf",
+        DeviceArgument.SettingsI => "si",
+        DeviceArgument.State => "st",
+        DeviceArgument.Flags => "flags",
+        _ => null,
+    };
+
+    private static void Call(StringBuilder text, DeviceBody body, string mask)
+    {
+        text.Append(body.Function).Append("(S");
+        foreach (DeviceArgument argument in body.Arguments)
+        {
+            text.Append(", ");
+            if (BufferName(argument) is string name)
+            {
+                text.Append(name).Append(" + OFF(e, ").Append(ElementsPerEntity(argument)).Append(')');
+            }
+            else
+            {
+                text.Append(Scalar(argument));
+            }
+        }
+
+        text.Append(", ").Append(mask).Append(");");
+    }
+
+    private static IEnumerable<DeviceArgument> Distinct(DeviceBody body) =>
+        body.Arguments.Where(a => a != DeviceArgument.Flags).Distinct();
+
+    private static string ElementType(DeviceArgument argument) => argument switch
+    {
+        DeviceArgument.SettingsI or DeviceArgument.Flags => "int",
+        DeviceArgument.State => "long",
+        _ => "float",
+    };
+
+    private static string ElementsPerEntity(DeviceArgument argument) => argument switch
+    {
+        DeviceArgument.Parameters or DeviceArgument.Gradients or DeviceArgument.Momentum => "P",
+        DeviceArgument.AdamMoments => "2 * P",
+        DeviceArgument.Inputs => "batch * widths[0]",
+        DeviceArgument.Targets or DeviceArgument.Outputs or DeviceArgument.OutputGradient or DeviceArgument.LossElements => "count",
+        DeviceArgument.Activations => "nAct",
+        DeviceArgument.Scratch => "2 * batch * maxW",
+        DeviceArgument.Loss or DeviceArgument.Flags => "1",
+        DeviceArgument.SettingsF => "SF_COUNT",
+        DeviceArgument.SettingsI => "SI_COUNT",
+        DeviceArgument.State => "ST_COUNT",
+        _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
+    };
+
+    private static string Scalar(DeviceArgument argument) => argument switch
+    {
+        DeviceArgument.ParameterCount => "P",
+        DeviceArgument.LayerCount => "layers",
+        DeviceArgument.Widths => "widths",
+        DeviceArgument.Batch => "batch",
+        DeviceArgument.HiddenActivation => "act",
+        DeviceArgument.OutputCount => "count",
+        DeviceArgument.MaxWidth => "maxW",
+        DeviceArgument.ActivationCount => "nAct",
+        DeviceArgument.MomentumPresent => "hasMomentum",
+        _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, string.Format(CultureInfo.InvariantCulture, "{0} is not a size", argument)),
+    };
+}

@@ -1,0 +1,57 @@
+// Device code of the Guard stage (GuardStage.cs): the body for the VW entities of one work-item. Pointers arrive offset by
+// the work-item's first entity (see OpenCl/Kernels/common.cl); S is the element stride; `on` holds the lanes it may change.
+// The maths mirrors the CPU code beside it; results agree within float rounding.
+
+// The guard's decision for the lanes of `due` from their gradient norm: a non-finite norm skips the step and counts a
+// failure (quarantine at `limit` in a row, when limit > 0); a finite one resets the failures and, with maxNorm > 0,
+// clips as clip_grad_norm_ (coef = maxNorm / (norm + 1e-6), applied below 1). Returns the outcome bits; *failures is
+// updated, *coef set. Both kernel families decide through this function.
+inline vi el_guard_decide(vf norm, vi due, vf maxNorm, vl limit, vl* failures, vf* coef)
+{
+    vi finite = isfinite(norm);
+    vi skip = due & (finite == 0); // masks are 1/0 (scalar) or -1/0 (vector): compare, never complement
+    vi ok = due & finite;
+    vl lskip = TO_L(skip), lok = TO_L(ok);
+    *failures = lskip ? *failures + 1 : (lok ? (vl)0 : *failures);
+    vi quarantine = skip & TO_I(limit > 0 && *failures >= limit);
+    *coef = maxNorm / (norm + 1e-6f);
+    vi clip = ok & (maxNorm > 0.0f) & (*coef < 1.0f);
+    vi f = skip ? (vi)OUTCOME_STEPSKIPPED : (vi)0;
+    f |= quarantine ? (vi)OUTCOME_QUARANTINED : (vi)0;
+    f |= clip ? (vi)OUTCOME_CLIPPED : (vi)0;
+    return f;
+}
+
+// The game-safe guard for the entities due to step: the total gradient 2-norm (summed in double where the device has
+// it) goes into the state; a non-finite norm skips the step (step due cleared), counts a failure and marks the entity
+// for quarantine at FailuresBeforeQuarantine in a row; otherwise the failures reset and, with MaxGradNorm set, the
+// gradients are clipped as clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied below 1. The outcome bits
+// go into flags for the host.
+inline void el_guard(long S, int P, __global float* g, __global const float* sf, __global const int* si, __global long* st,
+    __global int* flags, vi on)
+{
+    vi due = TO_I(LD(st, ST_STEP_DUE) != 0) & on;
+    if (!ANY(due)) return;
+#ifdef EL_HAS_FP64
+    EL_VD sum = 0.0;
+    for (int i = 0; i < P; i++) { EL_VD v = TO_D(LD(g, i)); sum += v * v; }
+    vf norm = TO_F(sqrt(sum));
+#else
+    vf sum = 0.0f;
+    for (int i = 0; i < P; i++) { vf v = LD(g, i); sum += v * v; }
+    vf norm = sqrt(sum);
+#endif
+    vl failures = LD(st, ST_CONSECUTIVE_FAILURES);
+    vf coef;
+    vi outcome = el_guard_decide(norm, due, LD(sf, SF_MAX_GRAD_NORM), TO_L(LD(si, SI_FAILURES_BEFORE_QUARANTINE)), &failures, &coef);
+    vi skip = (outcome & OUTCOME_STEPSKIPPED) != 0;
+    vi clip = (outcome & OUTCOME_CLIPPED) != 0;
+    ST(st, ST_GRADIENT_NORM, TO_L(due) ? TO_L(EL_AS_INT(norm)) : LD(st, ST_GRADIENT_NORM));
+    ST(st, ST_STEP_DUE, TO_L(skip) ? (vl)0 : LD(st, ST_STEP_DUE));
+    ST(st, ST_CONSECUTIVE_FAILURES, failures);
+    if (ANY(clip))
+    {
+        for (int i = 0; i < P; i++) ST(g, i, clip ? LD(g, i) * coef : LD(g, i));
+    }
+    ST(flags, 0, LD(flags, 0) | outcome);
+}
