@@ -67,12 +67,5 @@ internal static class KernelSource
         return text.ToString();
     }
 
-    private static string Read(string file)
-    {
-        string name = "EmbeddedLearn.OpenCl." + file;
-        using Stream stream = typeof(KernelSource).Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException("Embedded resource " + name + " is missing from the engine assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string Read(string file) => EmbeddedLearn.Training.EmbeddedText.Read("EmbeddedLearn.OpenCl." + file);
 }

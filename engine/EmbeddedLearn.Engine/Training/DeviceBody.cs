@@ -33,12 +33,5 @@ public sealed record DeviceBody(string Function, string Source, IReadOnlyList<De
     public string? KernelName { get; init; }
 
     /// <summary>The OpenCL C source of an engine stage's body, embedded beside the stage (Training/**/NAME.cl).</summary>
-    internal static string Embedded(string file)
-    {
-        string name = "EmbeddedLearn.Training." + file;
-        using Stream stream = typeof(DeviceBody).Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException("Embedded resource " + name + " is missing from the engine assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    internal static string Embedded(string file) => EmbeddedText.Read("EmbeddedLearn.Training." + file);
 }
