@@ -30,14 +30,15 @@ public sealed class FallbackPipeline : IDisposable
     }
 
     /// <summary>As the public constructor; with <paramref name="chooseByMeasurement"/> (and a backend), the first ticks
-    /// time both executors on the game's world and keep the faster (<see cref="AutoChoice"/>).</summary>
+    /// time both executors on the game's world and keep the faster (<see cref="AutoChoice"/>);
+    /// <paramref name="chooseByMeasurement"/> opens the device again for a later trial after it was released.</summary>
     internal FallbackPipeline(OpenClBackend? backend, IEnumerable<IPipelineStage> stages, PipelineOptions? options, string description,
-        bool chooseByMeasurement)
+        Func<OpenClBackend?>? chooseByMeasurement)
         : this(backend, stages, options, description)
     {
-        if (chooseByMeasurement && backend is not null)
+        if (chooseByMeasurement is not null && backend is not null)
         {
-            _auto = new AutoChoice(_pipeline, backend);
+            _auto = new AutoChoice(_pipeline, backend, chooseByMeasurement);
             Description = description + "; choosing between it and the CPU by timing the first ticks";
         }
     }
@@ -138,7 +139,7 @@ public sealed class FallbackPipeline : IDisposable
                 throw;
             }
 
-            TickReport report = FallBack(auto.Device, ex, world);
+            TickReport report = FallBack(auto.Device!, ex, world);
             auto.Dispose(); // the idle CPU executor of the trial (FallBack made a new one)
             return report;
         }

@@ -49,7 +49,8 @@ public static class TrainingBackends
         {
             try
             {
-                return new FallbackPipeline(backend, stages, options, probe + " (" + kind + " asked for)", chooseByMeasurement: kind == BackendKind.Auto);
+                return new FallbackPipeline(backend, stages, options, probe + " (" + kind + " asked for)",
+                    chooseByMeasurement: kind == BackendKind.Auto ? () => OpenClBackend.TryCreate(selection, out OpenClBackend? again, out _) ? again : null : null);
             }
             catch (NotSupportedException refused) when (kind == BackendKind.Auto)
             {
