@@ -55,11 +55,13 @@ public sealed class DeviceLayoutTests
         }
     }
 
-    [SkippableFact]
-    public void Fused_and_separate_launches_give_the_same_numbers()
+    [SkippableTheory]
+    [InlineData(OpenClKernelFamily.Cpu)]
+    [InlineData(OpenClKernelFamily.Gpu)]
+    public void Fused_and_separate_launches_give_the_same_numbers(OpenClKernelFamily kernels)
     {
-        using OpenClBackend fused = OpenClTestDevice.CreateBackend();
-        using OpenClBackend separate = OpenClTestDevice.CreateBackend();
+        using OpenClBackend fused = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
+        using OpenClBackend separate = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
         separate.FuseStages = false;
         using var fusedWorld = new World();
         using var separateWorld = new World();

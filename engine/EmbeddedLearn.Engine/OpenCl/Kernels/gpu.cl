@@ -175,6 +175,7 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
         __global const float* from = (snap ? snapGrads : grads) + ep;
         for (int k = lane; k < P; k += lanes) G[k] = clear ? 0.0f : from[k];
     }
+    GL_SYNC(); // backward adds into gradients other lanes loaded
 
     if (stages & STAGE_FORWARD)
     {
