@@ -34,7 +34,7 @@ root.SetAction(parse =>
     bool isHeadless = parse.GetValue(headless);
     double? budgetMs = parse.GetValue(budget) ?? (isHeadless ? null : 4.0);
     string? error = parse.GetValue(turrets) is < 1 or > ArenaOptions.MaxTurrets / 4 ? "--turrets must be in 1.." + (ArenaOptions.MaxTurrets / 4)
-        : parse.GetValue(threads) < 1 ? "--threads must be at least 1"
+        : parse.GetValue(threads) is < 1 or > EmbeddedLearn.Training.PipelineOptions.MaxThreads ? "--threads must be in 1.." + EmbeddedLearn.Training.PipelineOptions.MaxThreads
         : budgetMs is <= 0 ? "--budget-ms must be above 0"
         : parse.GetValue(ticks) < 1 ? "--ticks must be at least 1"
         : parse.GetValue(port) is < 0 or > 65535 ? "--port must be in 0..65535"

@@ -48,6 +48,12 @@ root.SetAction(parse =>
         return 2;
     }
 
+    if (parse.GetValue(threads) > EmbeddedLearn.Training.PipelineOptions.MaxThreads)
+    {
+        Console.Error.WriteLine("error: --threads must be at most " + EmbeddedLearn.Training.PipelineOptions.MaxThreads + ".");
+        return 2;
+    }
+
     FrameBudgetResult result = FrameBudgetRunner.Run(parse.GetValue(entities), modelLayout, parse.GetValue(batch),
         parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget),
         parse.GetValue(unfused), parse.GetValue(stages), parse.GetValue(decisionPeriod));

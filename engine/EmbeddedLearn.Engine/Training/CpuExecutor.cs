@@ -21,12 +21,12 @@ public sealed class CpuExecutor : TickExecutor
 
     /// <summary>An executor on <paramref name="threads"/> threads (the caller's included), timing each stage when
     /// <paramref name="measureStages"/> (see <see cref="PipelineOptions.MeasureStages"/>).</summary>
-    /// <exception cref="ArgumentException"><paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="threads"/> is below 1 or above <see cref="PipelineOptions.MaxThreads"/>.</exception>
     public CpuExecutor(int threads, bool measureStages = false)
     {
-        if (threads < 1)
+        if (threads is < 1 or > PipelineOptions.MaxThreads)
         {
-            throw new ArgumentException("PipelineOptions.Threads must be at least 1; got " + threads + ".", nameof(threads));
+            throw new ArgumentException("PipelineOptions.Threads must be in 1.." + PipelineOptions.MaxThreads + "; got " + threads + ".", nameof(threads));
         }
 
         _pool = new WorkerPool(threads);

@@ -3,9 +3,13 @@ namespace EmbeddedLearn.Training;
 /// <summary>How a <see cref="TrainingPipeline"/> runs.</summary>
 public sealed record PipelineOptions
 {
-    /// <summary>Threads the block stages run on, the caller included; at least 1. Results are bitwise identical
-    /// for every thread count. Default: one per processor.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The most threads a pipeline accepts (<see cref="Threads"/>): more are never faster for this work, and
+    /// the operating system may refuse to start them (30,000 aborted the process).</summary>
+    public const int MaxThreads = 256;
+
+    /// <summary>Threads the block stages run on, the caller included; 1 to <see cref="MaxThreads"/>. Results are bitwise
+    /// identical for every thread count. Default: one per processor (at most <see cref="MaxThreads"/>).</summary>
+    public int Threads { get; init; } = Math.Min(Environment.ProcessorCount, MaxThreads);
 
     /// <summary>
     /// Time the block stages may take per tick (wall clock on the CPU, device time on a device), or null (the default)
@@ -30,4 +34,12 @@ public sealed record PipelineOptions
     /// <see cref="TickReport.StageMilliseconds"/>). Default false: timing costs nothing unless asked for. (A device
     /// backend reports its kernels' device time from profiling events either way.)</summary>
     public bool MeasureStages { get; init; }
+
+    /// <summary>What is wrong with these options, naming the option and the value, or null when nothing is.</summary>
+    public string? Problem() =>
+        Threads is < 1 or > MaxThreads
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PipelineOptions.Threads must be in 1..{MaxThreads}; got {Threads}.")
+            : TrainingBudget is TimeSpan budget && budget <= TimeSpan.Zero
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PipelineOptions.TrainingBudget must be above zero (or null for none); got {budget}.")
+                : Clock is null ? "PipelineOptions.Clock must not be null (the default is StopwatchClock.Instance)." : null;
 }

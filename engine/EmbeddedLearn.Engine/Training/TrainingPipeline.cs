@@ -41,13 +41,19 @@ public sealed class TrainingPipeline : IDisposable
     /// <see cref="CpuExecutor"/> with <see cref="PipelineOptions.Threads"/> threads when null). The pipeline disposes
     /// the executor with itself unless <paramref name="ownsExecutor"/> is false (one device shared by several pipelines
     /// in turn).</summary>
-    /// <exception cref="ArgumentException">A stage is null or the thread count is below 1.</exception>
+    /// <exception cref="ArgumentException">A stage is null, or an option is out of range (<see cref="PipelineOptions.Problem"/>:
+    /// the message names the option and the value); nothing was created.</exception>
     /// <exception cref="NotSupportedException">The executor cannot run a stage (the message names it).</exception>
     public TrainingPipeline(IEnumerable<IPipelineStage> stages, PipelineOptions? options = null, TickExecutor? executor = null,
         bool ownsExecutor = true)
     {
         ArgumentNullException.ThrowIfNull(stages);
         options ??= new PipelineOptions();
+        if (options.Problem() is string problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         _stages = [.. stages];
         if (Array.IndexOf(_stages, null) >= 0)
         {
