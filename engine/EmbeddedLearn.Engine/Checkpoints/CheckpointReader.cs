@@ -192,10 +192,10 @@ internal sealed class CheckpointReader
         {
             foreach (GroupTensor tensor in tensors)
             {
-                for (int r = 0; tensor.Plain is not null && r < group.Count; r++)
+                for (int r = 0; r < group.Count; r++)
                 {
                     ReadOnlySpan<byte> row = Row(tensor, r);
-                    string? error = tensor.Plain.Check(row, group);
+                    string? error = tensor.Plain is null ? tensor.CheckValues(row) : tensor.Plain.Check(row, group);
                     if (error is null && tensor.Plain is KeyTensor && !_keys.Add(KeyTensor.Read(row)))
                     {
                         error = "ModelKey " + KeyTensor.Read(row).Value + " appears twice";

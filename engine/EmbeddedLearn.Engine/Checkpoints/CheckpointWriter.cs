@@ -117,7 +117,10 @@ internal sealed class CheckpointWriter
                 foreach (Entity entity in entities)
                 {
                     tensor.Copy(_world, entity, group.Spec.Layout, span, toRow: true);
-                    if (tensor.Plain?.Check(span, group) is string error)
+                    string? error = tensor.Plain is null
+                        ? (tensor.CheckValues(span) is string bad ? tensor.Info.Name + ", " + bad : null)
+                        : tensor.Plain.Check(span, group);
+                    if (error is not null)
                     {
                         // Every file written must load: refuse the state the loader would refuse (the old file stays).
                         throw new CheckpointException(_path, entity + " cannot be saved: " + error + ". The previous file is unchanged.");

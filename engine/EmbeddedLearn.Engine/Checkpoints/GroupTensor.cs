@@ -15,6 +15,33 @@ internal sealed record GroupTensor(TensorInfo Info, int RowBytes, VectorPart? Ve
     /// <summary>A run-time sized float component saved whole, in its own order (no vector or plain part).</summary>
     public ComponentType? Raw { get; init; }
 
+    /// <summary>What is wrong with a float row of this tensor, naming the column and the value, or null: parameters,
+    /// momentum, Adam moments, a target network and a replay ring must be finite (the engine never writes anything
+    /// else there: <c>ImportParameters</c> and <c>Record</c> refuse it, the guard never applies a non-finite step), and
+    /// <c>exp_avg_sq</c> must not be negative. Gradients may hold what a skipped step left, so they are not checked.
+    /// Plain tensors check their own rows (<see cref="PlainTensor.Check"/>).</summary>
+    public string? CheckValues(ReadOnlySpan<byte> row)
+    {
+        if (Plain is not null || Vector is { Suffix: ".grad" })
+        {
+            return null;
+        }
+
+        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(row);
+        bool secondMoment = Vector is { Suffix: ".exp_avg_sq" };
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (!float.IsFinite(v) || (secondMoment && v < 0f))
+            {
+                return string.Format(System.Globalization.CultureInfo.InvariantCulture, "column {0} holds {1}, which {2}", i, v,
+                    float.IsFinite(v) ? "a second moment (exp_avg_sq) cannot be: it is a mean of squares" : "the engine never stores here");
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Copies between <paramref name="entity"/>'s component and its <paramref name="row"/> (little-endian,
     /// PyTorch's order): into the row when <paramref name="toRow"/> (saving), else from it (loading a row that passed
     /// the checks).</summary>

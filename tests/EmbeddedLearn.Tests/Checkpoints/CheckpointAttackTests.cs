@@ -135,6 +135,51 @@ public sealed class CheckpointAttackTests : IDisposable
         Assert.NotEmpty(metadata);
     }
 
+    [Fact]
+    public void Non_finite_parameters_and_a_negative_second_moment_are_refused_naming_the_tensor_row_and_column()
+    {
+        // What ImportParameters and Record refuse, a file with a recomputed checksum must not bring in either.
+        byte[] original;
+        using (KeyedWorld adamWorld = KeyedWorld.Create(18)) // 18 models: every optimizer flavour, Adam's moments included
+        {
+            Checkpoint.Save(adamWorld.World, _folder.File("moments.safetensors"));
+            original = File.ReadAllBytes(_folder.File("moments.safetensors"));
+        }
+
+        var attack = new LoaderAttack(_folder, original);
+        var (tensors, _, _) = SafetensorsRules.Read(original);
+        string weight = tensors.Keys.First(k => k.StartsWith("model0.", StringComparison.Ordinal) && k.EndsWith(".weight", StringComparison.Ordinal));
+        string message = attack.Load(PatchData(original, weight, 2, BitConverter.GetBytes(float.NaN)))!;
+        Assert.Contains(weight + ", row 0: column 2 holds NaN, which the engine never stores here", message, StringComparison.Ordinal);
+        string secondMoment = tensors.Keys.First(k => k.EndsWith(".exp_avg_sq", StringComparison.Ordinal));
+        message = attack.Load(PatchData(original, secondMoment, 0, BitConverter.GetBytes(-1f)))!;
+        Assert.Contains(secondMoment + ", row 0: column 0 holds -1, which a second moment (exp_avg_sq) cannot be", message, StringComparison.Ordinal);
+        string gradient = tensors.Keys.First(k => k.EndsWith(".weight.grad", StringComparison.Ordinal));
+        string withGradient = _folder.File("gradient.safetensors");
+        File.WriteAllBytes(withGradient, PatchData(original, gradient, 0, BitConverter.GetBytes(float.PositiveInfinity)));
+        using var loaded = new World();
+        Assert.NotEmpty(Checkpoint.Load(loaded, withGradient).Entities); // loads: a skipped step may leave such a gradient
+    }
+
+    [Fact]
+    public void A_model_with_a_non_finite_parameter_is_not_saved_and_the_previous_file_stays()
+    {
+        using KeyedWorld world = KeyedWorld.Create(2);
+        string path = _folder.File("guarded.safetensors");
+        Checkpoint.Save(world.World, path);
+        byte[] before = File.ReadAllBytes(path);
+        (ModelSpec spec, Entity entity) = world.Models.Values.First();
+        world.World.GetSpan<float>(entity, spec.Parameters)[1] = float.PositiveInfinity;
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Save(world.World, path));
+        // Engine element 1 of layer 0 ([in, out]) is PyTorch's [out, in] element (1, 0): column `in` of the row.
+        int column = spec.Layout.LayerInput(0);
+        string infinity = float.PositiveInfinity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(entity + " cannot be saved: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(".layer0.weight, column " + column + " holds " + infinity + ", which the engine never stores here. The previous file is unchanged.",
+            error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
     [Theory]
     [InlineData("\"count\":1", "\"count\":2000000000", "claims 2000000000 models")]
     [InlineData("\"layout\":\"3,8,2\"", "\"layout\":\"3,8000,8000,2\"", "the limit is 1073741824 bytes")]
