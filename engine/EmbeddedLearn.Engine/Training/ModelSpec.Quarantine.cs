@@ -14,11 +14,18 @@ public sealed partial class ModelSpec
     /// optimizer would; without it a NaN moment left from the divergence would poison the next step. A structural
     /// change: not while a query runs.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The entity is not alive or holds no trainable model of this spec.</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive or holds no trainable model of this spec, or it is
+    /// quarantined and a query is running (removing the tag is a structural change); nothing changed.</exception>
     public void Release(World world, Entity entity, bool resetOptimizer = true)
     {
         ArgumentNullException.ThrowIfNull(world);
         RequireTrainable(world, entity);
+        if (world.IsQueryRunning && world.Has<Quarantined>(entity))
+        {
+            throw new InvalidOperationException("Release of " + entity + " removes its Quarantined tag, a structural change, and a query "
+                + "is running; call it after the query (or from a CommandBuffer's playback). Nothing changed.");
+        }
+
         if (resetOptimizer)
         {
             ResetOptimizerState(world, entity);
