@@ -50,6 +50,8 @@ root.SetAction(parse =>
         : parse.GetValue(scene) == ArenaOptions.Foragers && ParseBackend(parse.GetValue(backend)) != ArenaBackend.Cpu
             ? "the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels): use --backend cpu"
         : null;
+    error ??= isHeadless ? ArenaPaths.CannotWriteFolder(parse.GetValue(outDir)!, "--out") : null;
+    error ??= parse.GetValue(checkpoint) is string file ? ArenaPaths.CannotSaveFile(file, "--checkpoint") : null;
     if (error is not null)
     {
         Console.Error.WriteLine("error: " + error + ".");
@@ -108,7 +110,20 @@ root.SetAction(parse =>
     server.WaitForShutdown();
     return 0;
 });
-return root.Parse(args).Invoke();
+// A command line that does not parse is refused with its errors alone and exit code 2, like every other bad option.
+ParseResult parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (System.CommandLine.Parsing.ParseError parseError in parsed.Errors)
+    {
+        Console.Error.WriteLine("error: " + parseError.Message);
+    }
+
+    Console.Error.WriteLine("Run with --help to see the options.");
+    return 2;
+}
+
+return parsed.Invoke();
 
 static ArenaBackend? ParseBackend(string? name) => name?.ToUpperInvariant() switch
 {

@@ -48,6 +48,11 @@ public sealed class ProgramTests
     [InlineData("--scene foragers --foragers 0", "error: --foragers must be in 1..4096.")]
     [InlineData("--scene foragers --decision-frames 9", "error: --decision-frames must be in 1..8.")]
     [InlineData("--scene foragers --checkpoint f.safetensors", "error: --checkpoint is for the turret scene only.")]
+    [InlineData("--threads 100000", "error: --threads must be in 1..256.")]
+    [InlineData("--headless --checkpoint /nonexistent-folder-of-the-arena-tests/f.safetensors",
+        "error: --checkpoint '/nonexistent-folder-of-the-arena-tests/f.safetensors': its folder '/nonexistent-folder-of-the-arena-tests' does not exist.")]
+    [InlineData("--headless --checkpoint /", "error: --checkpoint '/' is a folder, not a file name.")]
+    [InlineData("--bogus", "error: Unrecognized command or argument '--bogus'.\nRun with --help to see the options.")]
     [InlineData("--scene foragers --backend opencl",
         "error: the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels): use --backend cpu.")]
     public async Task Bad_options_are_refused_with_the_reason(string options, string message)
@@ -59,6 +64,27 @@ public sealed class ProgramTests
 
         Assert.Equal(2, arena.ExitCode);
         Assert.Equal(message, error.Trim());
+    }
+
+    [Fact]
+    public async Task An_out_folder_that_cannot_be_written_is_refused_before_the_run()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "arena-out-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(file, "a file where the folder's parent should be");
+        try
+        {
+            using Process arena = Start("--headless", "--ticks", "5", "--out", Path.Combine(file, "sub"));
+            string error = await arena.StandardError.ReadToEndAsync();
+            string output = await arena.StandardOutput.ReadToEndAsync();
+            await arena.WaitForExitAsync();
+            Assert.Equal(2, arena.ExitCode);
+            Assert.StartsWith("error: --out '" + Path.Combine(file, "sub") + "' cannot be written: ", error, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, output); // the game never started
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private static Process Start(params string[] arguments) => ArenaProcess.Start(arguments);
