@@ -26,7 +26,8 @@ public sealed class TickReport
 
     /// <summary>Model entities the tick inferred (ran Forward on): every model entity, except on the CPU with
     /// <see cref="Components.DecisionPeriod"/>s (the due ones) or a <see cref="PipelineOptions.TrainingBudget"/> (those
-    /// the budget served).</summary>
+    /// the budget served), less those left out for bad data (<see cref="LeftOut"/>: their outputs stay those of their
+    /// last tick).</summary>
     public int EntitiesInferred { get; internal set; }
 
     /// <summary>Model entities due this tick that the training budget deferred (neither inferred nor trained; they are

@@ -370,7 +370,8 @@ public sealed class TrainingPipeline : IDisposable
 
         report.Entities = entities;
         report.EntitiesTrained = Math.Max(0, (_plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained) - _sittingOut);
-        report.EntitiesInferred = Math.Min(_plan.EntitiesInferred, entities);
+        // Entities left out for bad data were served but not inferred: their outputs stay those of their last tick.
+        report.EntitiesInferred = Math.Max(0, Math.Min(_plan.EntitiesInferred, entities) - _account.LeftOut.Items.Length);
         report.EntitiesDeferred = _plan.EntitiesDeferred;
         report.Blocks = _plan.Count;
     }

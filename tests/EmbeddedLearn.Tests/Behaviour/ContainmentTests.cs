@@ -83,14 +83,17 @@ public sealed class ContainmentTests
 
     [SkippableTheory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
-    public void Entities_left_out_are_not_counted_as_trained(TestBackend backend)
+    public void Entities_left_out_are_not_counted_as_trained_or_inferred(TestBackend backend)
     {
         ModelSpec spec = SwarmWorld.Small;
         using var world = new World();
         var entities = Enumerable.Range(0, 10).Select(i => (spec, spec.Spawn(world, TrainingSettings.Sgd(0.1f), (ulong)i))).ToList();
         using TrainingPipeline pipeline = OnBackend.Default(backend);
         SwarmWorld.WriteSamples(world, entities, 0);
-        Assert.Equal(10, pipeline.Run(world).EntitiesTrained);
+        TickReport clean = pipeline.Run(world);
+        Assert.Equal(10, clean.EntitiesTrained);
+        Assert.Equal(10, clean.EntitiesInferred);
+        float[] before = spec.ReadOutputs(world, entities[2].Item2).ToArray();
 
         world.GetSpan<float>(entities[2].Item2, spec.Inputs)[0] = float.NaN;
         world.GetSpan<float>(entities[7].Item2, spec.Targets)[0] = float.PositiveInfinity;
@@ -98,6 +101,8 @@ public sealed class ContainmentTests
 
         Assert.Equal(2, report.LeftOut.Length);
         Assert.Equal(8, report.EntitiesTrained);
+        Assert.Equal(8, report.EntitiesInferred); // the two left out keep last tick's outputs
+        Assert.Equal(before, spec.ReadOutputs(world, entities[2].Item2).ToArray());
         Assert.Equal(10, report.Entities);
     }
 
