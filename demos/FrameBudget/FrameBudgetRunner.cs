@@ -141,7 +141,7 @@ internal static class FrameBudgetRunner
             Batch = batch,
             Threads = threads,
             Backend = backendName,
-            Kernels = device is null ? null : device.Kernels == OpenClKernelFamily.Gpu ? "gpu" : "cpu",
+            Kernels = device is null ? null : OpenClSelection.KernelsName(device.Kernels),
             BackendChoice = auto?.Description,
             // The tick's own time beyond its device kernels, tick by tick: what the host adds (gathering, transfers,
             // outcomes, waiting on launches), the median over the measured ticks.

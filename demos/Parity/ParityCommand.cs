@@ -41,7 +41,7 @@ internal static class ParityCommand
             : $"backend: opencl, platform '{device.Device.PlatformName}', device '{device.Device.DeviceName}' ({device.Device.DeviceKind})");
         if (device is not null)
         {
-            output.WriteLine("kernels: " + (device.Kernels == OpenClKernelFamily.Gpu ? "gpu" : "cpu"));
+            output.WriteLine("kernels: " + OpenClSelection.KernelsName(device.Kernels));
         }
 
         int passed = 0;

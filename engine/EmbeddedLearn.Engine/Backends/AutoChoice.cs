@@ -40,7 +40,7 @@ internal sealed class AutoChoice : IDisposable
     private readonly double[] _cpuMs = new double[MeasuredTicks];
     private readonly double[] _sorted = new double[MeasuredTicks];
     private readonly Func<OpenClBackend?> _reopen;
-    private TickExecutor _idle;
+    private TickExecutor? _idle; // the executor the pipeline does not run (null once the device is released)
     private int _phaseTick; // ticks of the current executor in this trial; the first trial starts with the first tick
     private int _measured;
     private double _bestDevice = double.PositiveInfinity;
@@ -154,13 +154,7 @@ internal sealed class AutoChoice : IDisposable
     }
 
     /// <summary>Disposes the idle executor (the pipeline disposes the one it runs).</summary>
-    public void Dispose()
-    {
-        if (!ReferenceEquals(_idle, Cpu) || Device is not null)
-        {
-            _idle.Dispose();
-        }
-    }
+    public void Dispose() => _idle?.Dispose();
 
     private void Choose(TrainingPipeline pipeline, int entities)
     {
@@ -180,8 +174,8 @@ internal sealed class AutoChoice : IDisposable
             keepDevice ? "OpenCL (" + Device!.Description + ")" : "the CPU", entities, device, cpu, MeasuredTicks, ++_trials);
         if (!keepDevice && _nextTrial >= TrialTicks.Length)
         {
-            _idle.Dispose(); // the device: nothing scheduled needs it
-            _idle = Cpu;
+            _idle!.Dispose(); // the device: nothing scheduled needs it
+            _idle = null;
             Device = null;
         }
     }

@@ -36,8 +36,7 @@ internal sealed partial class ArchetypeBuffers
     /// stage that does not apply (a training stage on an archetype that only infers, an Adam step without moments).</summary>
     public void Launch(int index)
     {
-        Training.DeviceBody body = DeviceStages.All[index].Body;
-        if (Count == 0 || (!Trainable && !body.Inference) || !Has(body))
+        if (!Applies(DeviceStages.All[index].Body))
         {
             return;
         }
@@ -71,7 +70,6 @@ internal sealed partial class ArchetypeBuffers
         }
         else if ((stages & (stages - 1)) == 0)
         {
-            TakeSnapshot();
             int index = System.Numerics.BitOperations.Log2((uint)stages);
             LaunchBody(_device.Kernel(DeviceStages.KernelName(index)), DeviceStages.All[index].Body, index);
         }
@@ -170,7 +168,7 @@ internal sealed partial class ArchetypeBuffers
     /// archetype that lacks a buffer the body takes (an inference-only one, for training data).</summary>
     public void LaunchCustom(nint kernel, Training.DeviceBody body)
     {
-        if (Count == 0 || (!Trainable && !body.Inference) || !Has(body))
+        if (!Applies(body))
         {
             return;
         }
@@ -179,10 +177,16 @@ internal sealed partial class ArchetypeBuffers
         LaunchBody(kernel, body, DeviceProfiler.CustomSlot);
     }
 
-    /// <summary>Whether this archetype has every buffer <paramref name="body"/> takes (the momentum buffer may be
-    /// missing: the body is told by <see cref="Training.DeviceArgument.MomentumPresent"/>).</summary>
-    private bool Has(Training.DeviceBody body)
+    /// <summary>Whether <paramref name="body"/> runs on this archetype: it has entities, trains unless the body is an
+    /// inference one, and has every buffer the body takes (the momentum buffer may be missing: the body is told by
+    /// <see cref="Training.DeviceArgument.MomentumPresent"/>).</summary>
+    private bool Applies(Training.DeviceBody body)
     {
+        if (Count == 0 || (!Trainable && !body.Inference))
+        {
+            return false;
+        }
+
         IReadOnlyList<Training.DeviceArgument> arguments = body.Arguments;
         for (int i = 0; i < arguments.Count; i++) // indexed: a foreach over the interface would allocate every tick
         {

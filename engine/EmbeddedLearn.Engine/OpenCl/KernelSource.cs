@@ -45,9 +45,10 @@ internal static class KernelSource
     private static string Load()
     {
         var text = new System.Text.StringBuilder(Prelude);
+        var sources = new HashSet<string>(StringComparer.Ordinal);
         foreach ((string name, Training.DeviceBody body) in DeviceStages.All)
         {
-            if (!text.ToString().Contains(body.Source, StringComparison.Ordinal)) // a body two stages share comes once
+            if (sources.Add(body.Source)) // a source two stages share comes once
             {
                 text.Append("// ---- ").Append(name).Append('\n').Append(body.Source).Append('\n');
             }

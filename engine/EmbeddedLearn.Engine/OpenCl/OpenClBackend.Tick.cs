@@ -153,13 +153,15 @@ public sealed partial class OpenClBackend
     }
 
     /// <summary>Replaces the block stages' times by device time from the profiling events: a stage's own kernel, or,
-    /// for stages that went out fused, the fused launch's time on the first of them. Feeds the training budget the
+    /// for stages that went out fused, the fused launch's time on the first of them (games' stages: their shared
+    /// slot's time on the first of them). Feeds the training budget the
     /// device time of the tick per trained block.</summary>
     private void RecordDeviceTime(BlockPlan plan, IPipelineStage[] stages, long[] stageTicks)
     {
         double toTicks = Stopwatch.Frequency / 1e9;
         long total = 0;
         bool fusedReported = false;
+        bool customReported = false;
         for (int s = 0; s < stages.Length; s++)
         {
             if (stages[s] is not IBlockStage stage)
@@ -167,7 +169,12 @@ public sealed partial class OpenClBackend
                 continue;
             }
 
-            long ns = _device.Profiler.LastTickNanoseconds(stage.Kind == StageKind.Custom ? DeviceProfiler.CustomSlot : DeviceStages.IndexOf(stage.Device));
+            // Games' stages share one slot: its time goes to the first of them, as a fused launch's does.
+            bool custom = stage.Kind == StageKind.Custom;
+            long ns = custom
+                ? (customReported ? 0 : _device.Profiler.LastTickNanoseconds(DeviceProfiler.CustomSlot))
+                : _device.Profiler.LastTickNanoseconds(DeviceStages.IndexOf(stage.Device));
+            customReported |= custom;
             long fused = _device.Profiler.LastTickNanoseconds(DeviceProfiler.FusedSlot) + _device.Profiler.LastTickNanoseconds(DeviceProfiler.GpuSlot);
             if (!fusedReported && fused > 0)
             {

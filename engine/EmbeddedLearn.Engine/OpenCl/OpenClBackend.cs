@@ -57,7 +57,7 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     public OpenClKernelFamily Kernels => _device.Family;
 
     /// <inheritdoc/>
-    public override string Description => _device.Info + ", kernels: " + (Kernels == OpenClKernelFamily.Gpu ? "gpu" : "cpu");
+    public override string Description => _device.Info + ", kernels: " + OpenClSelection.KernelsName(Kernels);
 
     /// <inheritdoc/>
     internal override int Parallelism => 1;

@@ -90,6 +90,10 @@ public sealed record OpenClSelection
         _ => throw new ArgumentException(KernelsVariable + " must be 'gpu' or 'cpu', not '" + value + "'.", nameof(value)),
     };
 
+    /// <summary>The name <see cref="KernelsVariable"/> and the reports use for <paramref name="family"/>: <c>gpu</c> or
+    /// <c>cpu</c> (the inverse of <see cref="ParseKernels"/>).</summary>
+    public static string KernelsName(OpenClKernelFamily family) => family == OpenClKernelFamily.Gpu ? "gpu" : "cpu";
+
     /// <summary>Whether a device was named explicitly.</summary>
     internal bool NamesDevice => DeviceName is not null || DeviceIndex is not null;
 

@@ -183,15 +183,12 @@ public sealed class TrainingPipeline : IDisposable
     /// <exception cref="NotSupportedException"><paramref name="next"/> cannot run a stage (nothing changed).</exception>
     internal void SwitchExecutor(TickExecutor next)
     {
-        next.CheckStages(_stages);
-        TickExecutor previous = _executor;
-        _executor = next;
-        if (_ownsExecutor)
+        bool ownedPrevious = _ownsExecutor;
+        TickExecutor previous = ReplaceExecutor(next);
+        if (ownedPrevious)
         {
             previous.Dispose();
         }
-
-        _ownsExecutor = true;
     }
 
     private TickReport RunTick(World world)
