@@ -27,7 +27,7 @@ public sealed class DeviceBodyTests
         using TickExecutor device = OnBackend.Executor(backend);
         using var gpu = new TrainingPipeline(stages, null, device, ownsExecutor: false);
         var openCl = (OpenClBackend)device;
-        int custom = OpenClTestDevice.SlotIndex("custom");
+        int custom = DeviceProfiler.CustomSlot;
         for (int tick = 0; tick < 4; tick++)
         {
             cpuModels.WriteSamples(cpuWorld, tick);

@@ -90,8 +90,8 @@ public sealed class GpuKernelFamilyTests
             gpu.Run(gpuWorld);
         }
 
-        int fused = OpenClTestDevice.SlotIndex(KernelSource.Fused);
-        int gpuTick = OpenClTestDevice.SlotIndex(KernelSource.GpuTick);
+        int fused = DeviceProfiler.FusedSlot;
+        int gpuTick = DeviceProfiler.GpuSlot;
         Assert.True(backend.LastTickDeviceNanoseconds(fused) > 0);
         Assert.Equal(0, backend.LastTickDeviceNanoseconds(gpuTick));
         backend.SynchronizeToHost(gpuWorld);

@@ -34,18 +34,4 @@ internal static class OpenClTestDevice
         Require();
         return OpenClBackend.Create(selection ?? Selection);
     }
-
-    /// <summary>The index of device-time slot <paramref name="slot"/> in <see cref="OpenClBackend.DeviceTimeSlots"/>.</summary>
-    public static int SlotIndex(string slot)
-    {
-        for (int i = 0; i < OpenClBackend.DeviceTimeSlots.Count; i++)
-        {
-            if (OpenClBackend.DeviceTimeSlots[i] == slot)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException("no device time slot " + slot);
-    }
 }

@@ -66,7 +66,7 @@ public sealed class DeviceStageTests
             deviceModels.WriteSamples(deviceWorld, tick);
             cpu.Run(cpuWorld);
             gpu.Run(deviceWorld);
-            Assert.True(device.LastTickDeviceNanoseconds(OpenClTestDevice.SlotIndex("custom")) > 0);
+            Assert.True(device.LastTickDeviceNanoseconds(DeviceProfiler.CustomSlot) > 0);
         }
 
         device.SynchronizeToHost(deviceWorld);
