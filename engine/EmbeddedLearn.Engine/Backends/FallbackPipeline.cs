@@ -14,6 +14,7 @@ namespace EmbeddedLearn.Backends;
 public sealed class FallbackPipeline : IDisposable
 {
     private readonly TrainingPipeline _pipeline;
+    private readonly RunGate _gate = new("FallbackPipeline");
     private AutoChoice? _auto;
 
     /// <summary>Runs <paramref name="stages"/> on <paramref name="backend"/> (taking ownership), or on the CPU when it is
@@ -67,23 +68,17 @@ public sealed class FallbackPipeline : IDisposable
     public TickReport Run(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
-        if (_auto is AutoChoice auto)
-        {
-            return RunChoosing(auto, world);
-        }
-
-        if (OpenClBackend is not OpenClBackend backend)
-        {
-            return _pipeline.Run(world);
-        }
-
+        _gate.Enter();
         try
         {
-            return _pipeline.Run(world);
+            return RunOnce(world);
         }
-        catch (OpenClException ex)
+        finally
         {
-            return FallBack(backend, ex, world);
+            if (_gate.Exit())
+            {
+                Release(); // disposed from another thread during this tick, after its bounded wait
+            }
         }
     }
 
@@ -109,12 +104,43 @@ public sealed class FallbackPipeline : IDisposable
     }
 
     /// <summary>Disposes the pipeline and its executors (an OpenCL one first brings the device state home, when it holds
-    /// the latest).</summary>
+    /// the latest). Safe from any thread, as <see cref="TrainingPipeline.Dispose"/>: a tick in flight is waited for
+    /// (bounded), and when it outlasts the wait the executors are released as it ends.</summary>
     public void Dispose()
+    {
+        if (_gate.Close())
+        {
+            Release();
+        }
+    }
+
+    private void Release()
     {
         _pipeline.Dispose();
         _auto?.Dispose();
         _auto = null;
+    }
+
+    private TickReport RunOnce(World world)
+    {
+        if (_auto is AutoChoice auto)
+        {
+            return RunChoosing(auto, world);
+        }
+
+        if (OpenClBackend is not OpenClBackend backend)
+        {
+            return _pipeline.Run(world);
+        }
+
+        try
+        {
+            return _pipeline.Run(world);
+        }
+        catch (OpenClException ex)
+        {
+            return FallBack(backend, ex, world);
+        }
     }
 
     private TickReport RunChoosing(AutoChoice auto, World world)

@@ -39,10 +39,15 @@ public static class Checkpoint
     /// the same folder is written, flushed to disk and renamed over the old file, so a crash at any point leaves the old
     /// checkpoint or the new one. A backend holding the state on a device (<see cref="HostResidency"/>) is synchronised
     /// first. Returns the saved entities in file order (<see cref="LoadedCheckpoint.Entities"/> follows it).
+    /// Safe from any thread (an autosave thread): the world is copied between ticks, waiting for a tick in flight (at
+    /// most <see cref="World.TickWaitLimit"/>) and holding off the next tick and other threads' changes while it
+    /// copies; the file is then written on the caller's thread while the game goes on. The copy takes memory of the
+    /// file's size for the length of the save.
     /// </summary>
     /// <exception cref="CheckpointException">Two models hold the same <see cref="ModelKey"/>, a model's settings or
     /// counters are invalid (settings set directly on the world that select an optimizer state the entity lacks, say),
-    /// or writing failed; the old file is unchanged.</exception>
+    /// a tick running on another thread did not end within <see cref="World.TickWaitLimit"/>, or writing failed; the
+    /// old file is unchanged.</exception>
     public static IReadOnlyList<Entity> Save(World world, string path) => Save(world, path, wrap: null);
 
     /// <summary>
@@ -54,7 +59,8 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">The file cannot be read, or is truncated, corrupt, foreign, of a newer
     /// version, or inconsistent, or the world already holds one of its <see cref="ModelKey"/>s; the message names the
     /// file and the problem; the world and the file are unchanged.</exception>
-    /// <exception cref="InvalidOperationException">A query is running on the world (nothing changes).</exception>
+    /// <exception cref="InvalidOperationException">A query is running on the world, or a training tick runs on another
+    /// thread (nothing changes).</exception>
     public static LoadedCheckpoint Load(World world, string path)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -76,6 +82,7 @@ public static class Checkpoint
             throw new CheckpointException(path, ex.Message + ". Nothing was loaded.", ex);
         }
 
+        using WorldLock change = world.BeginChange("Checkpoint.Load");
         HostResidency.BeforeHostRead(world);
         LoadedCheckpoint loaded = reader.Apply(world);
         HostResidency.AfterHostWrite(world);
@@ -89,11 +96,31 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(path);
         RequireLittleEndian();
-        HostResidency.BeforeHostRead(world);
-        var writer = CheckpointWriter.Plan(world, path);
+        CheckpointWriter writer;
+        var image = new MemoryStream();
+        (long Offset, byte[] Bytes) checksum;
         try
         {
-            AtomicFile.Write(path, writer.Write, wrap);
+            // The copy is taken between ticks and while no other thread changes the world; the disk is written after,
+            // while the game goes on.
+            using WorldLock between = world.EnterBetweenTicks("Checkpoint.Save", World.TickWaitLimit);
+            HostResidency.BeforeHostRead(world);
+            writer = CheckpointWriter.Plan(world, path);
+            checksum = writer.Write(image);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new CheckpointException(path, ex.Message + " The previous file is unchanged.", ex);
+        }
+
+        try
+        {
+            AtomicFile.Write(path, stream =>
+            {
+                image.Position = 0;
+                image.CopyTo(stream);
+                return checksum;
+            }, wrap);
         }
         catch (Exception ex) when (ex is (IOException or UnauthorizedAccessException) and not CheckpointException)
         {

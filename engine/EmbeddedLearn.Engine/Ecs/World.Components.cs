@@ -68,7 +68,7 @@ public sealed unsafe partial class World
 
     /// <summary>Adds struct component <typeparamref name="T"/> with <paramref name="value"/>; the entity moves to
     /// the archetype with one more component.</summary>
-    /// <exception cref="InvalidOperationException">The entity is not alive, already has the component, or a query is running.</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive, already has the component, or a query is running, or a training tick runs on another thread.</exception>
     public void Add<T>(Entity entity, in T value = default)
         where T : unmanaged
     {
@@ -77,11 +77,11 @@ public sealed unsafe partial class World
     }
 
     /// <summary>Adds component <paramref name="type"/>, zero-initialised.</summary>
-    /// <exception cref="InvalidOperationException">The entity is not alive, already has the component, or a query is running.</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive, already has the component, or a query is running, or a training tick runs on another thread.</exception>
     public void Add(Entity entity, ComponentType type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        ThrowIfStructureLocked("Add");
+        using WorldLock change = LockStructure("World.Add");
         ref EntityRecord record = ref Record(entity);
         Archetype source = record.Archetype!;
         if (source.Has(type))
@@ -112,16 +112,16 @@ public sealed unsafe partial class World
     }
 
     /// <summary>Removes struct component <typeparamref name="T"/>.</summary>
-    /// <exception cref="InvalidOperationException">The entity is not alive, lacks the component, or a query is running.</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive, lacks the component, or a query is running, or a training tick runs on another thread.</exception>
     public void Remove<T>(Entity entity)
         where T : unmanaged => Remove(entity, ComponentType.Of<T>());
 
     /// <summary>Removes component <paramref name="type"/>; the entity moves to the archetype without it.</summary>
-    /// <exception cref="InvalidOperationException">The entity is not alive, lacks the component, or a query is running.</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive, lacks the component, or a query is running, or a training tick runs on another thread.</exception>
     public void Remove(Entity entity, ComponentType type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        ThrowIfStructureLocked("Remove");
+        using WorldLock change = LockStructure("World.Remove");
         ref EntityRecord record = ref Record(entity);
         Archetype source = record.Archetype!;
         if (!source.Has(type))

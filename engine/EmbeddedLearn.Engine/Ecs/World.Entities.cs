@@ -4,14 +4,14 @@ namespace EmbeddedLearn.Ecs;
 public sealed partial class World
 {
     /// <summary>Creates an entity with the given components, zero-initialised.</summary>
-    /// <exception cref="InvalidOperationException">A query is running.</exception>
+    /// <exception cref="InvalidOperationException">A query is running, or a training tick runs on another thread.</exception>
     public Entity Create(params ReadOnlySpan<ComponentType> types) => Create(new Signature(types));
 
     /// <summary>Creates an entity with the components of <paramref name="signature"/>, zero-initialised.</summary>
-    /// <exception cref="InvalidOperationException">A query is running.</exception>
+    /// <exception cref="InvalidOperationException">A query is running, or a training tick runs on another thread.</exception>
     public Entity Create(Signature signature)
     {
-        ThrowIfStructureLocked("Create");
+        using WorldLock change = LockStructure("World.Create");
         Archetype archetype = GetOrCreateArchetype(signature);
         return CreateIn(archetype);
     }
@@ -38,10 +38,10 @@ public sealed partial class World
 
     /// <summary>Creates <c>created.Length</c> entities with the components of <paramref name="signature"/>,
     /// zero-initialised, reserving storage for all of them first, and writes their handles.</summary>
-    /// <exception cref="InvalidOperationException">A query is running.</exception>
+    /// <exception cref="InvalidOperationException">A query is running, or a training tick runs on another thread.</exception>
     public void Create(Signature signature, Span<Entity> created)
     {
-        ThrowIfStructureLocked("Create");
+        using WorldLock change = LockStructure("World.Create");
         Archetype archetype = GetOrCreateArchetype(signature);
         archetype.Reserve(archetype.EntityCount + created.Length);
         ReserveRecords(Count + created.Length);
@@ -64,7 +64,7 @@ public sealed partial class World
     /// <paramref name="signature"/> can exist without allocating: growth never causes a frame spike.</summary>
     public void Reserve(Signature signature, int entities)
     {
-        ThrowIfStructureLocked("Reserve");
+        using WorldLock change = LockStructure("World.Reserve");
         ArgumentOutOfRangeException.ThrowIfNegative(entities);
         Archetype archetype = GetOrCreateArchetype(signature);
         archetype.Reserve(entities);
@@ -72,10 +72,10 @@ public sealed partial class World
     }
 
     /// <summary>Destroys <paramref name="entity"/>; its handle (and every copy) becomes stale.</summary>
-    /// <exception cref="InvalidOperationException">The entity is not alive, or a query is running.</exception>
+    /// <exception cref="InvalidOperationException">The entity is not alive, or a query is running, or a training tick runs on another thread.</exception>
     public void Destroy(Entity entity)
     {
-        ThrowIfStructureLocked("Destroy");
+        using WorldLock change = LockStructure("World.Destroy");
         ref EntityRecord record = ref Record(entity);
         Archetype archetype = record.Archetype!;
         RemoveFrom(archetype, record.Index);

@@ -8,7 +8,8 @@ namespace EmbeddedLearn.Ecs;
 /// components, stored per archetype in chunked column storage. Structural changes (create, destroy, add,
 /// remove) are refused while a query runs; use a <see cref="CommandBuffer"/> to defer them. Every misuse
 /// (stale entity, missing component, wrong element size, structural change during a query) throws before
-/// anything changes. Not thread-safe for structural changes; queries may run in parallel through
+/// anything changes. Structural changes from several threads are serialised, and refused from any thread but the one
+/// running a training tick while it runs (see <see cref="BeginChange"/>); queries may run in parallel through
 /// <see cref="ParallelChunkQuery{TJob}(QueryDescription, in TJob, WorkerPool?)"/>.
 /// </summary>
 public sealed partial class World : IDisposable
@@ -20,7 +21,6 @@ public sealed partial class World : IDisposable
     private int _freeCount;
     private int _nextId;
     private int _queryDepth;
-    private int _tickOwner;
     private bool _disposed;
 
     /// <summary>Creates an empty world.</summary>
@@ -45,17 +45,6 @@ public sealed partial class World : IDisposable
 
     /// <summary>Whether a query is running (structural changes are refused meanwhile).</summary>
     public bool IsQueryRunning => Volatile.Read(ref _queryDepth) > 0;
-
-    /// <summary>Claims the world for one training tick; false when another tick holds it (two pipelines, or two
-    /// threads, running the same world at once).</summary>
-    internal bool TryEnterTick()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return Interlocked.Exchange(ref _tickOwner, 1) == 0;
-    }
-
-    /// <summary>Releases the claim of <see cref="TryEnterTick"/>.</summary>
-    internal void ExitTick() => Volatile.Write(ref _tickOwner, 0);
 
     /// <summary>Frees all chunk memory. Handles and spans from this world must not be used afterwards.</summary>
     public void Dispose()
@@ -118,14 +107,19 @@ public sealed partial class World : IDisposable
             "{0} is not alive: {1}.", entity, why));
     }
 
-    private void ThrowIfStructureLocked(string operation)
+    /// <summary>Holds the gate for structural change <paramref name="operation"/> (<see cref="BeginChange"/>), refused
+    /// while a query runs.</summary>
+    private WorldLock LockStructure(string operation)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        WorldLock held = BeginChange(operation);
         if (Volatile.Read(ref _queryDepth) > 0)
         {
+            held.Dispose();
             throw new InvalidOperationException(
                 operation + " is a structural change and a query is running; record it in a CommandBuffer and play it back after the query.");
         }
+
+        return held;
     }
 
     private static string Describe(Entity entity, ComponentType type) =>

@@ -79,12 +79,15 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     }
 
     /// <summary>Writes the device's parameters, gradients, optimizer state, activations, output gradients and
-    /// training counters into <paramref name="world"/>'s components (waits for the device first).</summary>
+    /// training counters into <paramref name="world"/>'s components (waits for the device first). From another thread
+    /// than the one running ticks, it waits for the tick in flight (<see cref="World.EnterBetweenTicks"/>).</summary>
     /// <exception cref="OpenClException">A read failed; no component was changed.</exception>
+    /// <exception cref="TimeoutException">A tick on another thread did not end within <see cref="World.TickWaitLimit"/>.</exception>
     public void SynchronizeToHost(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        using WorldLock between = world.EnterBetweenTicks("OpenClBackend.SynchronizeToHost", World.TickWaitLimit);
         if (!ReferenceEquals(world, _world) || _hostDirty || _hostCurrent)
         {
             return;
@@ -100,6 +103,7 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     public void UploadFromHost(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("OpenClBackend.UploadFromHost");
         if (ReferenceEquals(world, _world))
         {
             _hostDirty = true;
@@ -121,9 +125,9 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
             {
                 SynchronizeToHost(_world);
             }
-            catch (Exception ex) when (ex is OpenClException or ObjectDisposedException)
+            catch (Exception ex) when (ex is OpenClException or ObjectDisposedException or TimeoutException)
             {
-                // The device failed or the world is gone: there is nothing left to bring home.
+                // The device failed, the world is gone, or another pipeline's tick holds it: nothing can be brought home.
             }
 
             HostResidency.Unregister(_world, this);

@@ -7,7 +7,8 @@ namespace EmbeddedLearn.Training;
 /// Which backend, if any, holds a world's model state away from its components. <see cref="ModelSpec"/>'s export and
 /// import methods call <see cref="BeforeHostRead"/> and <see cref="AfterHostWrite"/>, so reading parameters on the
 /// host synchronises on demand; a gameplay system that reads model components directly through the world calls
-/// <see cref="BeforeHostRead"/> first.
+/// <see cref="BeforeHostRead"/> first. From another thread than the one running ticks, a read waits for the tick in
+/// flight (<see cref="World.EnterBetweenTicks"/>) and a write is refused while one runs (<see cref="World.BeginChange"/>).
 /// </summary>
 public static class HostResidency
 {
@@ -56,6 +57,7 @@ public static class HostResidency
         ArgumentNullException.ThrowIfNull(world);
         if (Owners.TryGetValue(world, out IHostSynchronizer? owner))
         {
+            using WorldLock between = world.EnterBetweenTicks("HostResidency.BeforeHostRead", World.TickWaitLimit);
             owner.SynchronizeToHost(world);
         }
     }
@@ -66,6 +68,7 @@ public static class HostResidency
         ArgumentNullException.ThrowIfNull(world);
         if (Owners.TryGetValue(world, out IHostSynchronizer? owner))
         {
+            using WorldLock change = world.BeginChange("HostResidency.AfterHostWrite");
             owner.UploadFromHost(world);
         }
     }

@@ -18,6 +18,7 @@ public sealed partial class ModelSpec
     public Entity Spawn(World world, in TrainingSettings settings, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.Spawn");
         settings.ThrowIfInvalid();
         Entity entity = world.Create(SignatureFor(settings));
         world.Set(entity, settings);
@@ -32,6 +33,7 @@ public sealed partial class ModelSpec
     public Entity Spawn(World world, in TrainingSettings settings, ReadOnlySpan<float> torchParameters)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.Spawn");
         settings.ThrowIfInvalid();
         CheckFiniteValues(Entity.Null, Parameters, torchParameters);
         Entity entity = world.Create(SignatureFor(settings));
@@ -51,6 +53,7 @@ public sealed partial class ModelSpec
     public void ChangeSettings(World world, Entity entity, in TrainingSettings settings)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.ChangeSettings");
         settings.ThrowIfInvalid();
         TrainingSettings previous = world.Get<TrainingSettings>(entity);
         if (!world.Has(entity, Parameters))
@@ -85,6 +88,7 @@ public sealed partial class ModelSpec
     public Entity SpawnInference(World world, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.SpawnInference");
         Entity entity = world.Create(InferenceSignature);
         ParameterInit.Default(Layout, seed, world.GetSpan<float>(entity, Parameters));
         return entity;
@@ -97,6 +101,7 @@ public sealed partial class ModelSpec
     public void ImportParameters(World world, Entity entity, ReadOnlySpan<float> torchParameters)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.ImportParameters");
         Span<float> target = world.GetSpan<float>(entity, Parameters);
         CheckFiniteValues(entity, Parameters, torchParameters);
         HostResidency.BeforeHostRead(world);
@@ -107,12 +112,12 @@ public sealed partial class ModelSpec
     /// <summary>Writes <paramref name="entity"/>'s parameters in PyTorch order into <paramref name="torchParameters"/>
     /// (P floats), first synchronising from the backend that holds them (<see cref="HostResidency"/>).</summary>
     public void ExportParameters(World world, Entity entity, Span<float> torchParameters) =>
-        Export(world, entity, Parameters, torchParameters);
+        Export(world, entity, Parameters, torchParameters, "ModelSpec.ExportParameters");
 
     /// <summary>Writes <paramref name="entity"/>'s accumulated gradients in PyTorch order (P floats), first
     /// synchronising from the backend that holds them (<see cref="HostResidency"/>).</summary>
     public void ExportGradients(World world, Entity entity, Span<float> torchGradients) =>
-        Export(world, entity, Gradients, torchGradients);
+        Export(world, entity, Gradients, torchGradients, "ModelSpec.ExportGradients");
 
     /// <summary>
     /// Copies this tick's samples into <paramref name="entity"/>: <paramref name="inputs"/> <c>[B, in]</c> and
@@ -124,6 +129,7 @@ public sealed partial class ModelSpec
     public void WriteSamples(World world, Entity entity, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.WriteSamples");
         Span<float> inputSpan = world.GetSpan<float>(entity, Inputs);
         Span<float> targetSpan = world.GetSpan<float>(entity, Targets);
         CheckFiniteValues(entity, Inputs, inputs);
@@ -137,6 +143,7 @@ public sealed partial class ModelSpec
     public void WriteInputs(World world, Entity entity, ReadOnlySpan<float> inputs)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.WriteInputs");
         Span<float> inputSpan = world.GetSpan<float>(entity, Inputs);
         CheckFiniteValues(entity, Inputs, inputs);
         inputs.CopyTo(inputSpan);
@@ -168,9 +175,10 @@ public sealed partial class ModelSpec
         }
     }
 
-    private void Export(World world, Entity entity, ComponentType type, Span<float> torchOrder)
+    private void Export(World world, Entity entity, ComponentType type, Span<float> torchOrder, string operation)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock between = world.EnterBetweenTicks(operation, World.TickWaitLimit);
         ReadOnlySpan<float> source = world.GetSpan<float>(entity, type);
         if (torchOrder.Length != Layout.ParameterCount)
         {

@@ -23,6 +23,7 @@ public sealed partial class ModelSpec
     public void ResetOptimizerState(World world, Entity entity)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.ResetOptimizerState");
         if (!world.IsAlive(entity) || !world.GetArchetype(entity).Signature.ContainsAll(PlainSignature))
         {
             throw new InvalidOperationException(entity + " holds no trainable model of spec " + this + ".");

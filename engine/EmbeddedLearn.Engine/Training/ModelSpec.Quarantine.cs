@@ -19,6 +19,7 @@ public sealed partial class ModelSpec
     public void Release(World world, Entity entity, bool resetOptimizer = true)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.Release");
         RequireTrainable(world, entity);
         if (world.IsQueryRunning && world.Has<Quarantined>(entity))
         {
@@ -52,6 +53,7 @@ public sealed partial class ModelSpec
     public void Reinitialise(World world, Entity entity, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("ModelSpec.Reinitialise");
         RequireTrainable(world, entity);
         HostResidency.BeforeHostRead(world);
         ParameterInit.Default(Layout, seed, world.GetSpan<float>(entity, Parameters));

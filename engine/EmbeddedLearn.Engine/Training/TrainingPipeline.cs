@@ -17,7 +17,8 @@ namespace EmbeddedLearn.Training;
 /// stages declare they read and refuses the tick, changing nothing, when one is invalid, whatever the executor. The
 /// training budget, the per-tick report and the checks behave the same on every executor. A steady-state tick
 /// allocates nothing. One tick at a time: <see cref="Run"/> from two threads at once, or two pipelines running one
-/// world at once, throws.
+/// world at once, throws. While a tick runs the world belongs to its thread (<see cref="World.BeginChange"/>);
+/// <see cref="Dispose"/> and <c>Checkpoint.Save</c> are safe from any thread.
 /// </summary>
 public sealed class TrainingPipeline : IDisposable
 {
@@ -34,7 +35,7 @@ public sealed class TrainingPipeline : IDisposable
     private int _sittingOut;
     private TickExecutor _executor;
     private bool _ownsExecutor;
-    private int _running;
+    private readonly RunGate _gate = new("TrainingPipeline");
     private long _ticks;
 
     /// <summary>Creates a pipeline running <paramref name="stages"/> in order on <paramref name="executor"/> (a new
@@ -123,15 +124,11 @@ public sealed class TrainingPipeline : IDisposable
     /// tick (or, after a world system, before the next block stages) changed anything.</exception>
     /// <exception cref="InvalidOperationException">This pipeline, or another one, is already running a tick of
     /// <paramref name="world"/> (a call from a second thread); nothing changed.</exception>
+    /// <exception cref="ObjectDisposedException">The pipeline was disposed.</exception>
     public TickReport Run(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
-        if (Interlocked.Exchange(ref _running, 1) != 0)
-        {
-            throw new InvalidOperationException("TrainingPipeline.Run was called while this pipeline is already running a tick "
-                + "(from another thread). A pipeline runs one tick at a time; call Run from one thread (the game loop's).");
-        }
-
+        _gate.Enter();
         try
         {
             if (!world.TryEnterTick())
@@ -151,17 +148,23 @@ public sealed class TrainingPipeline : IDisposable
         }
         finally
         {
-            Volatile.Write(ref _running, 0);
+            if (_gate.Exit())
+            {
+                ReleaseExecutor(); // disposed from another thread during this tick, after its bounded wait
+            }
         }
     }
 
     /// <summary>Stops the executor (its worker threads; a device executor first brings the device state home), unless
-    /// the pipeline was created not owning it.</summary>
+    /// the pipeline was created not owning it. Safe from any thread: a tick in flight on another thread is waited for
+    /// (at most <see cref="RunGate.CloseWait"/>, 5 seconds) and the executor released after it; when the tick takes
+    /// longer, or when called from inside a tick (a game system), the executor is released as that tick ends. Later
+    /// calls to <see cref="Run"/> throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (_ownsExecutor)
+        if (_gate.Close())
         {
-            _executor.Dispose();
+            ReleaseExecutor();
         }
     }
 
@@ -188,6 +191,14 @@ public sealed class TrainingPipeline : IDisposable
         if (ownedPrevious)
         {
             previous.Dispose();
+        }
+    }
+
+    private void ReleaseExecutor()
+    {
+        if (_ownsExecutor)
+        {
+            _executor.Dispose();
         }
     }
 

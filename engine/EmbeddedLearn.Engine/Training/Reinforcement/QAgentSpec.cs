@@ -164,6 +164,7 @@ public sealed class QAgentSpec
     public Entity Spawn(World world, in TrainingSettings training, in QLearningSettings q, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("QAgentSpec.Spawn");
         training.ThrowIfInvalid();
         q.ThrowIfInvalid();
         if (CheckMinReplay(q) is string error)
@@ -195,6 +196,7 @@ public sealed class QAgentSpec
         ReadOnlySpan<float> nextObservation, bool done)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("QAgentSpec.Record");
         RequireAgent(world, entity);
         CheckLength(entity, nameof(observation), observation.Length);
         CheckLength(entity, nameof(nextObservation), nextObservation.Length);
@@ -235,6 +237,7 @@ public sealed class QAgentSpec
     public void Reinitialise(World world, Entity entity, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("QAgentSpec.Reinitialise");
         RequireAgent(world, entity);
         Model.Reinitialise(world, entity, seed);
         world.GetSpan<float>(entity, Model.Parameters).CopyTo(world.GetSpan<float>(entity, TargetParameters));
