@@ -11,8 +11,8 @@ namespace EmbeddedLearn.Training;
 /// </summary>
 internal sealed class RunGate(string owner)
 {
-    /// <summary>How long <see cref="Close"/> waits for the run in flight: 5 seconds, far above any tick.</summary>
-    public static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+    /// <summary>How long <see cref="Close"/> waits for the run in flight by default: 5 seconds, far above any tick.</summary>
+    public static readonly TimeSpan DefaultCloseWait = TimeSpan.FromSeconds(5);
 
     private readonly object _lock = new();
     private Thread? _runner;
@@ -20,8 +20,8 @@ internal sealed class RunGate(string owner)
     private bool _releaseOnExit;
     private int _closedBy;
 
-    /// <summary>Whether <see cref="Close"/> was called.</summary>
-    public bool IsClosed => Volatile.Read(ref _closed);
+    /// <summary>How long <see cref="Close"/> waits for the run in flight (tests shorten it).</summary>
+    public TimeSpan CloseWait { get; set; } = DefaultCloseWait;
 
     /// <summary>Claims the owner for a run on the calling thread.</summary>
     /// <exception cref="ObjectDisposedException">It was closed (disposed).</exception>

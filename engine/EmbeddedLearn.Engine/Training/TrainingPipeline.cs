@@ -88,6 +88,13 @@ public sealed class TrainingPipeline : IDisposable
     /// <summary>The executor running the stages now.</summary>
     public TickExecutor Executor => _executor;
 
+    /// <summary>How long <see cref="Dispose"/> waits for a tick in flight on another thread (tests shorten it).</summary>
+    internal TimeSpan DisposeWait
+    {
+        get => _gate.CloseWait;
+        set => _gate.CloseWait = value;
+    }
+
     /// <summary>The report of the last tick (the same instance every tick).</summary>
     public TickReport LastReport { get; }
 
@@ -157,7 +164,7 @@ public sealed class TrainingPipeline : IDisposable
 
     /// <summary>Stops the executor (its worker threads; a device executor first brings the device state home), unless
     /// the pipeline was created not owning it. Safe from any thread: a tick in flight on another thread is waited for
-    /// (at most <see cref="RunGate.CloseWait"/>, 5 seconds) and the executor released after it; when the tick takes
+    /// (at most 5 seconds) and the executor released after it; when the tick takes
     /// longer, or when called from inside a tick (a game system), the executor is released as that tick ends. Later
     /// calls to <see cref="Run"/> throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

@@ -17,7 +17,7 @@ public sealed class PipelineConcurrencyTests
         using var world = new World();
         ModelSpec spec = SwarmWorld.Small;
         Entity entity = spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 1);
-        using var gate = new Gate();
+        using var gate = new HeldTick();
         using TrainingPipeline pipeline = OnBackend.Pipeline(backend, [gate, .. TrainingPipeline.DefaultStages()]);
         using TrainingPipeline other = OnBackend.Default(backend);
 
@@ -37,39 +37,5 @@ public sealed class PipelineConcurrencyTests
         other.Run(world);
         HostResidency.BeforeHostRead(world);
         Assert.Equal(3, world.Get<TrainingState>(entity).OptimizerSteps);
-    }
-
-    /// <summary>A game system that holds its tick open until released.</summary>
-    private sealed class Gate : IWorldSystem, IDisposable
-    {
-        private bool _used;
-
-        public ManualResetEventSlim Entered { get; } = new();
-
-        public ManualResetEventSlim Release { get; } = new();
-
-        public string Name => "Gate";
-
-        public ModelData Reads => ModelData.None;
-
-        public ModelData Writes => ModelData.None;
-
-        public void Update(World world)
-        {
-            if (_used)
-            {
-                return;
-            }
-
-            _used = true;
-            Entered.Set();
-            Release.Wait(TimeSpan.FromSeconds(30));
-        }
-
-        public void Dispose()
-        {
-            Entered.Dispose();
-            Release.Dispose();
-        }
     }
 }
