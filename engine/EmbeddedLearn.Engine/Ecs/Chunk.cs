@@ -102,6 +102,41 @@ public sealed unsafe class Chunk
 
     internal byte* ColumnByIndex(int column) => _memory + _columnOffsets[column];
 
+    /// <summary>Bytes every component of rows <c>[start, start + length)</c> takes (the entity column aside).</summary>
+    internal long RowBytes(int length)
+    {
+        long bytes = 0;
+        foreach (ComponentType type in Archetype.Signature.Types)
+        {
+            bytes += (long)type.ByteSize * length;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Copies every component of rows <c>[start, start + length)</c> into <paramref name="backup"/>
+    /// (<see cref="RowBytes"/> long) when <paramref name="save"/>, or back from it otherwise: undoing what a failed
+    /// stage half did to a block.</summary>
+    internal void CopyRows(int start, int length, Span<byte> backup, bool save)
+    {
+        int offset = 0;
+        foreach (ComponentType type in Archetype.Signature.Types)
+        {
+            int bytes = type.ByteSize * length;
+            var rows = new Span<byte>(ColumnPointer(type, type.ElementSize) + ((long)start * type.ByteSize), bytes);
+            if (save)
+            {
+                rows.CopyTo(backup.Slice(offset, bytes));
+            }
+            else
+            {
+                backup.Slice(offset, bytes).CopyTo(rows);
+            }
+
+            offset += bytes;
+        }
+    }
+
     internal Entity* EntityColumn => (Entity*)_memory;
 
     internal void Free()

@@ -71,11 +71,7 @@ public sealed class WorkerPool : IDisposable
 
         if (_threads.Length == 0 || count == 1)
         {
-            for (int i = 0; i < count; i++)
-            {
-                batch.Execute(i);
-            }
-
+            RunHere(batch, count);
             return;
         }
 
@@ -101,6 +97,31 @@ public sealed class WorkerPool : IDisposable
             {
                 ExceptionDispatchInfo.Capture(failure).Throw();
             }
+        }
+    }
+
+    /// <summary>Every item on the calling thread; as with helpers, an item that throws does not stop the others and the
+    /// first exception is rethrown at the end (the same items run whatever the thread count).</summary>
+    private static void RunHere(WorkBatch batch, int count)
+    {
+        Exception? failure = null;
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                batch.Execute(i);
+            }
+#pragma warning disable CA1031 // The failure is rethrown below.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                failure ??= ex;
+            }
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Capture(failure).Throw();
         }
     }
 

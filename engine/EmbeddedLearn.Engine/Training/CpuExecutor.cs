@@ -9,12 +9,17 @@ namespace EmbeddedLearn.Training;
 /// The CPU backend: runs a run of block stages chunk-major (every stage of the run on one cache-sized block, then
 /// the next), blocks spread over a persistent <see cref="WorkerPool"/> of <see cref="Threads"/> threads. Results
 /// are bitwise identical for every thread count (each entity is computed from its own data alone). A tick
-/// allocates nothing.
+/// allocates nothing. When a run holds a game's own block stage (<see cref="StageKind.Custom"/>), each block is backed
+/// up before the run; a stage that throws has its block put back as it was and is named in a
+/// <see cref="StageException"/>, so every entity gets the whole run or none of it.
 /// </summary>
 public sealed class CpuExecutor : TickExecutor
 {
     [ThreadStatic]
     private static float[]? t_scratch;
+
+    [ThreadStatic]
+    private static byte[]? t_backup;
 
     private readonly WorkerPool _pool;
     private readonly SegmentBatch _batch;
@@ -77,6 +82,12 @@ public sealed class CpuExecutor : TickExecutor
         _batch.Stages = stages;
         _batch.First = first;
         _batch.End = end;
+        _batch.Undoable = false;
+        for (int s = first; s < end; s++)
+        {
+            _batch.Undoable |= ((IBlockStage)stages[s]).Kind == StageKind.Custom;
+        }
+
         _batch.StageTicks = stageTicks;
         _pool.Run(_batch, plan.Count);
         _batch.Plan = null;
@@ -119,6 +130,10 @@ public sealed class CpuExecutor : TickExecutor
         public int End;
         public bool MeasureStages;
 
+        /// <summary>Whether the run holds a game's stage: each block is then backed up first, and put back if a stage
+        /// throws, so that its entities get the whole run or none of it.</summary>
+        public bool Undoable;
+
         public override void Execute(int index)
         {
             BlockPlan plan = Plan!;
@@ -126,29 +141,69 @@ public sealed class CpuExecutor : TickExecutor
             var block = new ModelBlock(spec, plan.Range(index), ThreadScratch(spec), Account);
             bool trains = plan.Trains(index);
             long blockStart = plan.Budgeted ? plan.Clock.GetTimestamp() : 0; // no clock read unless a budget needs it
-            for (int s = First; s < End; s++)
+            if (Undoable)
             {
-                var stage = (IBlockStage)Stages![s];
-                if (!trains && !stage.RunsWhenNotTraining)
+                RunUndoable(block, trains);
+            }
+            else
+            {
+                for (int s = First; s < End; s++)
                 {
-                    continue;
+                    RunStage(block, trains, s);
                 }
-
-                if (!MeasureStages)
-                {
-                    stage.Execute(block);
-                    continue;
-                }
-
-                long t0 = Stopwatch.GetTimestamp();
-                stage.Execute(block);
-                Interlocked.Add(ref StageTicks![s], Stopwatch.GetTimestamp() - t0);
             }
 
             if (plan.Budgeted)
             {
                 plan.RecordBlock(index, trains, plan.Clock.GetTimestamp() - blockStart);
             }
+        }
+
+        /// <summary>The run on a block backed up first: if a stage throws, the block's rows are put back byte for byte
+        /// and the stage is named.</summary>
+        private void RunUndoable(in ModelBlock block, bool trains)
+        {
+            ChunkRange range = block.Range;
+            int bytes = checked((int)range.Chunk.RowBytes(range.Length));
+            if (t_backup is null || t_backup.Length < bytes)
+            {
+                t_backup = new byte[Math.Max(bytes, 1 << 16)];
+            }
+
+            Span<byte> backup = t_backup.AsSpan(0, bytes);
+            range.Chunk.CopyRows(range.Start, range.Length, backup, save: true);
+            int s = First;
+            try
+            {
+                for (; s < End; s++)
+                {
+                    RunStage(block, trains, s);
+                }
+            }
+            catch (Exception ex)
+            {
+                range.Chunk.CopyRows(range.Start, range.Length, backup, save: false);
+                throw new StageException(Stages![s].Name, range.Entities.ToArray(), ex);
+            }
+        }
+
+        private void RunStage(in ModelBlock block, bool trains, int s)
+        {
+            var stage = (IBlockStage)Stages![s];
+            if (!trains && !stage.RunsWhenNotTraining)
+            {
+                return;
+            }
+
+            if (!MeasureStages)
+            {
+                stage.Execute(block);
+                return;
+            }
+
+            long t0 = Stopwatch.GetTimestamp();
+            stage.Execute(block);
+            Interlocked.Add(ref StageTicks![s], Stopwatch.GetTimestamp() - t0);
         }
     }
 }

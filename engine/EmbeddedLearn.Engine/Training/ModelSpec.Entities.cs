@@ -46,7 +46,11 @@ public sealed partial class ModelSpec
     /// Changes <paramref name="entity"/>'s settings. A learning rate or any other option changes in place; a change of
     /// optimizer (or turning SGD momentum on) adds the state component it needs, and, as creating a new PyTorch
     /// optimizer would, starts its state afresh: zero moments or momentum buffer, step count 0. Gradients and
-    /// parameters are kept. A structural change when a component is added: not while a query runs.
+    /// parameters are kept. A change of <see cref="TrainingSettings.AccumulationSteps"/> keeps the accumulation window
+    /// true: after a finished window the next tick starts a fresh one (no gradient is applied twice); an open window
+    /// keeps the passes it holds and ends when the new count is reached (at the next pass if it already is);
+    /// <see cref="TrainingState.BackwardPasses"/> moves by less than the new count to say so. A structural change when
+    /// a component is added: not while a query runs.
     /// </summary>
     /// <exception cref="ArgumentException">The settings are invalid (nothing changes).</exception>
     /// <exception cref="InvalidOperationException">The entity is not alive or holds no trainable model of this spec.</exception>
@@ -79,8 +83,28 @@ public sealed partial class ModelSpec
             world.Get<TrainingState>(entity).OptimizerSteps = 0;
         }
 
+        if (previous.AccumulationSteps != settings.AccumulationSteps)
+        {
+            ref TrainingState counters = ref world.Get<TrainingState>(entity);
+            counters.BackwardPasses = RealignWindow(counters.BackwardPasses, previous.AccumulationSteps, settings.AccumulationSteps);
+        }
+
         world.Set(entity, settings);
         HostResidency.AfterHostWrite(world);
+    }
+
+    /// <summary>
+    /// <see cref="TrainingState.BackwardPasses"/> moved (by less than <paramref name="newSteps"/>) so that the window
+    /// position <c>BackwardPasses % K</c> stays true when K changes from <paramref name="oldSteps"/> to
+    /// <paramref name="newSteps"/>: a finished window (its gradients applied) starts a fresh one at the next tick, so no
+    /// gradient is applied twice; an open window keeps the r passes it holds and ends after <c>newSteps - r</c> more
+    /// (at the next pass when r already reaches <paramref name="newSteps"/>).
+    /// </summary>
+    internal static long RealignWindow(long backwardPasses, int oldSteps, int newSteps)
+    {
+        long held = backwardPasses % Math.Max(oldSteps, 1);
+        long position = held == 0 ? 0 : Math.Min(held, newSteps - 1);
+        return backwardPasses - (backwardPasses % newSteps) + position;
     }
 
     /// <summary>Creates an inference-only entity (parameters, inputs, outputs, activations) from

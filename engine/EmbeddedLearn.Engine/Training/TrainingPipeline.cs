@@ -132,6 +132,8 @@ public sealed class TrainingPipeline : IDisposable
     /// <exception cref="InvalidOperationException">This pipeline, or another one, is already running a tick of
     /// <paramref name="world"/> (a call from a second thread); nothing changed.</exception>
     /// <exception cref="ObjectDisposedException">The pipeline was disposed.</exception>
+    /// <exception cref="StageException">A game's stage threw (named, with its exception inside); a block stage's block was
+    /// put back as it was before the run, so each entity has the run whole or none of it.</exception>
     public TickReport Run(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -231,7 +233,15 @@ public sealed class TrainingPipeline : IDisposable
 
                 _executor.BeforeWorldSystem(world, system);
                 long t0 = Stopwatch.GetTimestamp();
-                system.Update(world);
+                try
+                {
+                    system.Update(world);
+                }
+                catch (Exception ex) when (ex is not (StageException or ModelDataException))
+                {
+                    throw StageException.FromSystem(system.Name, ex);
+                }
+
                 _stageTicks[stage] += Stopwatch.GetTimestamp() - t0;
                 _executor.AfterWorldSystem(world, system);
                 stage++;
