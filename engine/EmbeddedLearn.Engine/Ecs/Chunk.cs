@@ -77,6 +77,11 @@ public sealed unsafe class Chunk
         return new Span<T>(column + ((long)start * type.ByteSize), length * type.ElementCount);
     }
 
+    /// <summary>The live rows of <paramref name="type"/> (a float array or a struct of whole 32-bit words) as 32-bit
+    /// words, row after row, for copies that move bits, never values (the device transfers).</summary>
+    internal Span<float> Words(ComponentType type) =>
+        new(ColumnPointer(type, type.ElementSize), Count * type.ByteSize / sizeof(float));
+
     /// <summary>Whether the chunk's archetype has <paramref name="type"/>.</summary>
     public bool Has(ComponentType type) => Archetype.ColumnOf(type) >= 0;
 

@@ -59,6 +59,8 @@ internal sealed partial class ArchetypeBuffers
             CopyRows(chunk.GetSpan<float>(Spec.Targets), Column(Spec.Targets).Staging, row, Spec.Targets.ElementCount);
         }
 
+        GatherAgent(chunk, row);
+
         // Every row starts the tick not served (the plan's blocks clear that) and left out when the host's admission
         // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others).
         Span<int> flags = HostFlags.AsSpan(row, chunk.Count);
@@ -84,6 +86,7 @@ internal sealed partial class ArchetypeBuffers
     {
         int k = Spec.Outputs.ElementCount;
         Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k).CopyTo(chunk.GetSpan<float>(Spec.Outputs));
+        ScatterAgent(chunk, row);
         if (!Trainable)
         {
             return;

@@ -1,3 +1,7 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Reinforcement;
+
 namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
@@ -20,10 +24,10 @@ internal sealed partial class ArchetypeBuffers
     /// <summary>The fused kernel's flag for taking the snapshot (the generated STAGE_SNAPSHOT).</summary>
     private const int SnapshotBit = DeviceSettingsLayout.StageSnapshot;
 
-    /// <summary>The flag bits that keep an entity out of inference (bad data) and out of training (bad data, or outside
-    /// the training window).</summary>
+    /// <summary>The flag bits that keep an entity out of inference (bad data) and out of training (bad data, an agent
+    /// waiting for transitions, or outside the training window).</summary>
     private const int InferenceExclude = (int)Components.TickOutcome.LeftOut | DeviceSettingsLayout.FlagDeferred;
-    private const int TrainingExclude = InferenceExclude | DeviceSettingsLayout.FlagResting;
+    private const int TrainingExclude = (int)Components.TickOutcome.SitsOut | DeviceSettingsLayout.FlagDeferred | DeviceSettingsLayout.FlagResting;
 
     private int _pending;
 
@@ -86,6 +90,7 @@ internal sealed partial class ArchetypeBuffers
         bool carry = _snapshotPending;
         if (carry)
         {
+            CopyUncarriedState();
             SwapState();
         }
 
@@ -179,7 +184,7 @@ internal sealed partial class ArchetypeBuffers
 
     /// <summary>Whether <paramref name="body"/> runs on this archetype: it has entities, trains unless the body is an
     /// inference one, and has every buffer the body takes (the momentum buffer may be missing: the body is told by
-    /// <see cref="Training.DeviceArgument.MomentumPresent"/>).</summary>
+    /// <see cref="Training.DeviceArgument.MomentumPresent"/>; the agent's buffers exist on Q-learning agents only).</summary>
     private bool Applies(Training.DeviceBody body)
     {
         if (Count == 0 || (!Trainable && !body.Inference))
@@ -191,7 +196,8 @@ internal sealed partial class ArchetypeBuffers
         for (int i = 0; i < arguments.Count; i++) // indexed: a foreach over the interface would allocate every tick
         {
             Training.DeviceArgument argument = arguments[i];
-            if ((!Trainable && DeviceKernelSource.TrainingOnly(argument)) || (argument == Training.DeviceArgument.AdamMoments && !HasAdam))
+            if ((!Trainable && DeviceKernelSource.TrainingOnly(argument)) || (argument == Training.DeviceArgument.AdamMoments && !HasAdam)
+                || (Agent is null && DeviceKernelSource.AgentOnly(argument)))
             {
                 return false;
             }
@@ -219,6 +225,8 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, Spec.Layout.MaxWidth);
         api.Arg(kernel, a++, Spec.Activations.ElementCount);
         api.Arg(kernel, a++, HasMomentum ? 1 : 0);
+        api.Arg(kernel, a++, Agent?.Capacity ?? 0);
+        api.Arg(kernel, a++, AgentScratchFloats);
         IReadOnlyList<Training.DeviceArgument> arguments = body.Arguments;
         for (int i = 0; i < arguments.Count; i++)
         {
@@ -265,6 +273,14 @@ internal sealed partial class ArchetypeBuffers
         Training.DeviceArgument.SettingsF => SettingsF,
         Training.DeviceArgument.SettingsI => SettingsI,
         Training.DeviceArgument.State => State,
+        Training.DeviceArgument.AgentScratch => AgentScratch,
+        Training.DeviceArgument.Observation => Buffer(Agent!.Observation),
+        Training.DeviceArgument.TargetParameters => Buffer(Agent!.TargetParameters),
+        Training.DeviceArgument.ReplayBuffer => Buffer(Agent!.ReplayBuffer),
+        Training.DeviceArgument.ReplaySample => Buffer(Agent!.ReplaySample),
+        Training.DeviceArgument.QLearningSettings => Buffer(ComponentType.Of<QLearningSettings>()),
+        Training.DeviceArgument.QAgentState => Buffer(ComponentType.Of<QAgentState>()),
+        Training.DeviceArgument.ReplayState => Buffer(ComponentType.Of<ReplayState>()),
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
     };
 

@@ -38,7 +38,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     }
 
     /// <summary>After the tick's wait: writes each trainable entity's outcome into its <see cref="TrainingState"/> and
-    /// records the guard's skipped, clipped and to-be-quarantined entities in <paramref name="account"/>.</summary>
+    /// records the guard's skipped, clipped and to-be-quarantined entities and the waiting agents in <paramref name="account"/>.</summary>
     public void CollectOutcomes(TickAccount account)
     {
         if (!Trainable)
@@ -69,6 +69,11 @@ internal sealed unsafe partial class ArchetypeBuffers
                 if ((outcome & TickOutcome.Quarantined) != 0)
                 {
                     account.Quarantined.Add(entities[r]);
+                }
+
+                if ((outcome & TickOutcome.Waiting) != 0)
+                {
+                    account.Waiting.Add(entities[r]); // an agent's ReplaySample body: too few transitions yet
                 }
             }
 

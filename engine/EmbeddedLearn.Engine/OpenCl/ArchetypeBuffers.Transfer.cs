@@ -25,13 +25,18 @@ internal sealed unsafe partial class ArchetypeBuffers
 
         foreach (DeviceColumn column in _columns)
         {
-            int k = column.Type.ElementCount;
+            if (!Archetype.Has(column.Type))
+            {
+                continue; // device only (an agent's sample and scratch)
+            }
+
+            int k = column.Words;
             float[] interleaved = new float[Padded * (long)k];
             index = 0;
             for (int c = 0; c < Archetype.ChunkCount; c++)
             {
                 Chunk chunk = Archetype.GetChunk(c);
-                InterleavedLayout.Interleave<float>(chunk.GetSpan<float>(column.Type), k, Tile, index, interleaved);
+                InterleavedLayout.Interleave<float>(chunk.Words(column.Type), k, Tile, index, interleaved);
                 index += chunk.Count;
             }
 
@@ -53,6 +58,8 @@ internal sealed unsafe partial class ArchetypeBuffers
             UploadState();
             UploadLosses(); // a left-out entity's loss is read back unchanged, so the device starts from the host's
         }
+
+        RingsUploaded();
     }
 
     /// <summary>Uploads the host's <see cref="Loss"/> values (one float per entity: the layouts coincide; blocking).</summary>
@@ -84,6 +91,8 @@ internal sealed unsafe partial class ArchetypeBuffers
         {
             Send(Column(Spec.Targets));
         }
+
+        SendAgents();
     }
 
     /// <summary>Brings this tick's outputs, losses and (when an entity's reduction is none) element losses into chunk
@@ -93,6 +102,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     public void ReadResults(WorkerPool pool)
     {
         Flush();
+        DownloadAgents(); // non-blocking: the wait below covers it
         Download(Column(Spec.Outputs), blocking: !Trainable);
         if (Trainable)
         {
@@ -133,7 +143,7 @@ internal sealed unsafe partial class ArchetypeBuffers
                 continue;
             }
 
-            int k = column.Type.ElementCount;
+            int k = column.Words;
             float[] interleaved = new float[Padded * (long)k];
             fixed (float* v = interleaved)
             {
@@ -171,7 +181,7 @@ internal sealed unsafe partial class ArchetypeBuffers
 
         if (!EntityMajor)
         {
-            Convert(KernelSource.ToInterleaved, column.Type.ElementCount, column.Transfer, column.Buffer);
+            Convert(KernelSource.ToInterleaved, column.Words, column.Transfer, column.Buffer);
         }
     }
 
@@ -179,7 +189,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     {
         if (!EntityMajor)
         {
-            Convert(KernelSource.ToEntityMajor, column.Type.ElementCount, column.Buffer, column.Transfer);
+            Convert(KernelSource.ToEntityMajor, column.Words, column.Buffer, column.Transfer);
         }
 
         fixed (float* target = column.Staging)

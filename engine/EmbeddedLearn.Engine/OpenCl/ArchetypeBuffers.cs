@@ -1,6 +1,7 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Reinforcement;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -75,6 +76,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
             Scratch = Allocate(Padded * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
         }
 
+        Agent = QAgentSpec.Find(archetype);
+        AddAgentColumns();
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
         Flags = Allocate(Padded * (long)sizeof(int));
         HostFlags = GC.AllocateArray<int>(Padded, pinned: true);
@@ -183,18 +186,32 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         _snapshotPending = false;
     }
 
-    /// <summary>Exchanges the live and snapshot buffers of every state column and of the counters.</summary>
+    /// <summary>Exchanges the live and snapshot buffers of every state column the fused kernel carries and of the
+    /// counters.</summary>
     private void SwapState()
     {
         foreach (DeviceColumn column in _columns)
         {
-            if (column.IsState)
+            if (column.IsState && column.CarriedByFusedKernel)
             {
                 column.Swap();
             }
         }
 
         (State, StateSnapshot) = (StateSnapshot, State);
+    }
+
+    /// <summary>Snapshots, as device-side copies, the state columns the fused kernel does not carry (before a fused
+    /// launch that takes the snapshot).</summary>
+    private void CopyUncarriedState()
+    {
+        foreach (DeviceColumn column in _columns)
+        {
+            if (column.IsState && !column.CarriedByFusedKernel)
+            {
+                Api.Copy(Queue, column.Buffer, column.Snapshot, Bytes(column.Type));
+            }
+        }
     }
 
     /// <summary>Drops any pending launch and releases every buffer.</summary>
@@ -229,7 +246,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0,
             perTick && !EntityMajor ? Allocate(Count * (long)type.ByteSize) : 0)
         {
-            Staging = perTick ? GC.AllocateArray<float>(Count * type.ElementCount, pinned: true) : [],
+            Staging = perTick ? GC.AllocateArray<float>(Count * (type.ByteSize / sizeof(float)), pinned: true) : [],
         });
 
     private nint Allocate(long bytes)

@@ -2,7 +2,7 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.OpenCl;
 
-/// <summary>One run-time sized float component of an archetype on the device: the buffer (interleaved, element k of
+/// <summary>One component (a run-time sized float array, or a struct moved as 32-bit words) of an archetype on the device: the buffer (interleaved, element k of
 /// row e at <c>k * stride + e</c>, see <see cref="InterleavedLayout"/>), for state the tick-start snapshot copy, and
 /// for per-tick samples and results an entity-major transfer buffer that host memory is copied to or from and that
 /// a conversion kernel turns into the interleaved layout or back, with its pinned host staging array.</summary>
@@ -13,6 +13,13 @@ internal sealed class DeviceColumn(ComponentType type, nint buffer, nint snapsho
     public float[] Staging { get; init; } = [];
 
     public ComponentType Type { get; } = type;
+
+    /// <summary>32-bit words per entity: the floats of a float array, the words of a struct (moved as bits).</summary>
+    public int Words { get; } = type.ByteSize / sizeof(float);
+
+    /// <summary>For state: whether the fused kernel takes this column's snapshot itself (the model's own state), or the
+    /// snapshot is a device-side copy (state a game's or an agent's stage keeps, such as target parameters).</summary>
+    public bool CarriedByFusedKernel { get; init; } = true;
 
     public nint Buffer { get; private set; } = buffer;
 

@@ -18,15 +18,20 @@ internal static class DeviceKernelSource
     public const string CustomName = "el_custom_stage";
 
     /// <summary>Model sizes every generated kernel takes first, in order.</summary>
-    public const string Sizes = "int n, int S, int P, int layers, __global const int* widths, int batch, int act, int count, int maxW, int nAct, int hasMomentum";
+    public const string Sizes = "int n, int S, int P, int layers, __global const int* widths, int batch, int act, int count, int maxW, int nAct, int hasMomentum, int cap, int scr";
 
     /// <summary>Whether <paramref name="argument"/> is a per-entity buffer (a kernel parameter of its own).</summary>
     public static bool IsBuffer(DeviceArgument argument) => BufferName(argument) is not null;
 
+    /// <summary>Whether <paramref name="argument"/> is a Q-learning agent's buffer (it exists on agents' archetypes only).</summary>
+    public static bool AgentOnly(DeviceArgument argument) => argument is DeviceArgument.Observation or DeviceArgument.TargetParameters
+        or DeviceArgument.ReplayBuffer or DeviceArgument.ReplaySample or DeviceArgument.AgentScratch or DeviceArgument.QLearningSettings
+        or DeviceArgument.QAgentState or DeviceArgument.ReplayState;
+
     /// <summary>Whether <paramref name="argument"/> exists only on archetypes that train (targets, gradients, settings ...).</summary>
     public static bool TrainingOnly(DeviceArgument argument) => IsBuffer(argument)
         && argument is not (DeviceArgument.Parameters or DeviceArgument.Inputs or DeviceArgument.Outputs or DeviceArgument.Activations
-            or DeviceArgument.Flags);
+            or DeviceArgument.Flags) && !AgentOnly(argument);
 
     /// <summary>A stage's own kernel, named <paramref name="kernelName"/>, around <paramref name="body"/> (whose source the
     /// program holds before it).</summary>
@@ -89,6 +94,14 @@ internal static class DeviceKernelSource
         DeviceArgument.SettingsI => "si",
         DeviceArgument.State => "st",
         DeviceArgument.Flags => "flags",
+        DeviceArgument.Observation => "obs",
+        DeviceArgument.TargetParameters => "tparams",
+        DeviceArgument.ReplayBuffer => "ring",
+        DeviceArgument.ReplaySample => "sample",
+        DeviceArgument.AgentScratch => "ascr",
+        DeviceArgument.QLearningSettings => "qls",
+        DeviceArgument.QAgentState => "qas",
+        DeviceArgument.ReplayState => "rs",
         _ => null,
     };
 
@@ -116,7 +129,8 @@ internal static class DeviceKernelSource
 
     private static string ElementType(DeviceArgument argument) => argument switch
     {
-        DeviceArgument.SettingsI or DeviceArgument.Flags => "int",
+        DeviceArgument.SettingsI or DeviceArgument.Flags or DeviceArgument.QLearningSettings or DeviceArgument.QAgentState
+            or DeviceArgument.ReplayState => "int",
         DeviceArgument.State => "long",
         _ => "float",
     };
@@ -133,6 +147,14 @@ internal static class DeviceKernelSource
         DeviceArgument.SettingsF => "SF_COUNT",
         DeviceArgument.SettingsI => "SI_COUNT",
         DeviceArgument.State => "ST_COUNT",
+        DeviceArgument.Observation => "widths[0]",
+        DeviceArgument.TargetParameters => "P",
+        DeviceArgument.ReplayBuffer => "cap * (2 * widths[0] + 3)",
+        DeviceArgument.ReplaySample => "batch * (widths[0] + 3)",
+        DeviceArgument.AgentScratch => "scr",
+        DeviceArgument.QLearningSettings => "QLEARNINGSETTINGS_WORDS",
+        DeviceArgument.QAgentState => "QAGENTSTATE_WORDS",
+        DeviceArgument.ReplayState => "REPLAYSTATE_WORDS",
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
     };
 
@@ -147,6 +169,7 @@ internal static class DeviceKernelSource
         DeviceArgument.MaxWidth => "maxW",
         DeviceArgument.ActivationCount => "nAct",
         DeviceArgument.MomentumPresent => "hasMomentum",
+        DeviceArgument.ReplayCapacity => "cap",
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, string.Format(CultureInfo.InvariantCulture, "{0} is not a size", argument)),
     };
 }

@@ -147,7 +147,7 @@ internal static class DeviceSettingsLayout
             Define(text, "REDUCTION_" + reduction.ToString().ToUpperInvariant(), (int)reduction);
         }
 
-        return text.ToString();
+        return text.Append(DeviceStructLayout.Header()).ToString();
     }
 
     private static void Define(StringBuilder text, string name, int value) =>

@@ -84,4 +84,36 @@ public enum DeviceArgument
 
     /// <summary><c>__global long* st</c>: the entity's training counters (<c>ST_*</c> offsets).</summary>
     State,
+
+    /// <summary><c>int cap</c>: the replay ring's capacity C in transitions (Q-learning agents; 0 on other archetypes).</summary>
+    ReplayCapacity,
+
+    /// <summary><c>__global float* obs</c>: a Q-learning agent's current observation, n floats (up every tick).</summary>
+    Observation,
+
+    /// <summary><c>__global float* tp</c>: a Q-learning agent's target parameters, P floats (resident, as the parameters).</summary>
+    TargetParameters,
+
+    /// <summary><c>__global const float* ring</c>: a Q-learning agent's replay ring, <c>C x (2n + 3)</c> floats (the host
+    /// records, the device only reads: new transitions go up before the tick).</summary>
+    ReplayBuffer,
+
+    /// <summary><c>__global float* sample</c>: a Q-learning agent's sampled <c>[a, r, done, s']</c>, <c>B x (n + 3)</c> floats
+    /// (stays on the device).</summary>
+    ReplaySample,
+
+    /// <summary><c>__global float* ascr</c>: the Q-learning stages' scratch, <c>scr</c> floats per agent (device only).</summary>
+    AgentScratch,
+
+    /// <summary><c>__global int* qls</c>: a Q-learning agent's <see cref="Components.QLearningSettings"/> as 32-bit words
+    /// (fields at the byte offsets <c>QLEARNINGSETTINGS_*</c>; up every tick).</summary>
+    QLearningSettings,
+
+    /// <summary><c>__global int* qas</c>: a Q-learning agent's <see cref="Components.QAgentState"/> as 32-bit words
+    /// (<c>QAGENTSTATE_*</c>; up before and down after every tick).</summary>
+    QAgentState,
+
+    /// <summary><c>__global int* rs</c>: a Q-learning agent's <see cref="Components.ReplayState"/> as 32-bit words
+    /// (<c>REPLAYSTATE_*</c>; up every tick).</summary>
+    ReplayState,
 }

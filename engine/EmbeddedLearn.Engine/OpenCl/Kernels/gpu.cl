@@ -151,7 +151,7 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     __global const int* siE = si + ((long)(live ? e : 0) * SI_COUNT);
     int flag = live ? flags[e] : OUTCOME_LEFTOUT;
     int infer = live && (flag & (OUTCOME_LEFTOUT | FLAG_DEFERRED)) == 0;
-    int train = trainable && infer && (flag & FLAG_RESTING) == 0;
+    int train = trainable && infer && (flag & (FLAG_RESTING | OUTCOME_WAITING)) == 0;
 
     // Load: state and control (lane 0), parameters and this tick's samples (all lanes, coalesced).
     if (live && lane == 0)

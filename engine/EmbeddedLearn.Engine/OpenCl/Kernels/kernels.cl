@@ -34,7 +34,7 @@ __kernel void fused_tick(EL_TICK_PARAMS)
     long ot = OFF(e, ST_COUNT);
     __global int* fl = flags + OFF(e, 1);
     vi infer = EL_ON(fl, OUTCOME_LEFTOUT | FLAG_DEFERRED);
-    vi train = EL_ON(fl, OUTCOME_LEFTOUT | FLAG_DEFERRED | FLAG_RESTING);
+    vi train = EL_ON(fl, OUTCOME_SITSOUT | FLAG_DEFERRED | FLAG_RESTING); // SITSOUT: left out, or an agent waiting
     if (stages & STAGE_SNAPSHOT)
     {
         for (int k = 0; k < ST_COUNT; k++) ST(st + ot, k, LD(snapState + ot, k));

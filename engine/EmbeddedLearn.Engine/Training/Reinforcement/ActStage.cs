@@ -12,7 +12,8 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// <see cref="QAgentState.ActionValue"/>, <see cref="QAgentState.Explored"/> and <see cref="QAgentState.Epsilon"/>, and
 /// counts the decision. Runs on every agent, also those not training this tick or quarantined (inference keeps going);
 /// an agent whose observation holds NaN or infinity keeps its last action and takes no decision. Each agent draws from
-/// its own random stream, so the choice does not depend on threads or other agents. CPU only.
+/// its own random stream, so the choice does not depend on threads or other agents.
+/// On a device it runs as its <see cref="Device"/> body (Act.cl).
 /// </summary>
 public sealed class ActStage : IBlockStage
 {
@@ -21,6 +22,17 @@ public sealed class ActStage : IBlockStage
 
     /// <summary>Acting goes on whether or not the agent trains this tick.</summary>
     public bool RunsWhenNotTraining => true;
+
+    /// <summary>The device code: Act.cl after QAgent.cl and Forward.cl.</summary>
+    internal static readonly DeviceBody Body = QAgentBlock.Body("el_q_act", "Act.cl",
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.HiddenActivation, DeviceArgument.Parameters,
+            DeviceArgument.Observation, DeviceArgument.QLearningSettings, DeviceArgument.QAgentState, DeviceArgument.AgentScratch]) with
+    {
+        Inference = true,
+    };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Parameters;

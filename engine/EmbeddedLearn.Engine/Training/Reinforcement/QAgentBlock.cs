@@ -4,7 +4,8 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Training.Reinforcement;
 
-/// <summary>What the Q-learning stages share: finding a block's agent spec and admitting its agents' settings.</summary>
+/// <summary>What the Q-learning stages share: finding a block's agent spec, admitting its agents' settings, building
+/// their device bodies.</summary>
 internal static class QAgentBlock
 {
     /// <summary>The agent spec of <paramref name="block"/>'s entities, or null when they are not Q-learning agents
@@ -40,6 +41,11 @@ internal static class QAgentBlock
             }
         }
     }
+
+    /// <summary>A Q-learning stage's device body: <paramref name="file"/> (beside the stage) after the shared helpers
+    /// (QAgent.cl) and the forward pass (Stages/Forward.cl), which the decision and the targets run.</summary>
+    public static DeviceBody Body(string function, string file, IReadOnlyList<DeviceArgument> arguments) =>
+        new(function, DeviceBody.Embedded("QAgent.cl") + "\n" + DeviceBody.Embedded("Forward.cl") + "\n" + DeviceBody.Embedded(file), arguments);
 
     private static void Throw(Entity entity, string component, string problem) =>
         throw new ModelDataException(entity, component, string.Format(CultureInfo.InvariantCulture,

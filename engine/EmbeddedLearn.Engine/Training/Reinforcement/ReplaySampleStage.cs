@@ -16,6 +16,15 @@ public sealed class ReplaySampleStage : IBlockStage
     /// <inheritdoc/>
     public string Name => "ReplaySample";
 
+    /// <summary>The device code: ReplaySample.cl after QAgent.cl.</summary>
+    internal static readonly DeviceBody Body = QAgentBlock.Body("el_q_sample", "ReplaySample.cl",
+        [DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.ReplayCapacity, DeviceArgument.ReplayBuffer, DeviceArgument.Inputs,
+            DeviceArgument.ReplaySample, DeviceArgument.QLearningSettings, DeviceArgument.ReplayState, DeviceArgument.QAgentState,
+            DeviceArgument.Flags]);
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
+
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Counters;
 

@@ -10,12 +10,21 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// <c>theta_target = lerp(theta_target, theta, tau) = theta_target + tau (theta - theta_target)</c> (as
 /// <c>torch.lerp_</c>). Counts updates in <see cref="QAgentState.TargetSyncs"/>. An agent whose step was skipped (guard)
 /// or that sat the tick out took no step, so its target stays. When the step counter starts afresh (a release from
-/// quarantine, a new optimizer), the period counts from step 0 again. CPU only.
+/// quarantine, a new optimizer), the period counts from step 0 again.
+/// On a device it runs as its <see cref="Device"/> body (TargetSync.cl).
 /// </summary>
 public sealed class TargetSyncStage : IBlockStage
 {
     /// <inheritdoc/>
     public string Name => "TargetSync";
+
+    /// <summary>The device code: TargetSync.cl after QAgent.cl.</summary>
+    internal static readonly DeviceBody Body = QAgentBlock.Body("el_q_target_sync", "TargetSync.cl",
+        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.TargetParameters, DeviceArgument.QLearningSettings,
+            DeviceArgument.QAgentState, DeviceArgument.State]);
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Parameters | ModelData.Counters;

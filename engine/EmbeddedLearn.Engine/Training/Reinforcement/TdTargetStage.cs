@@ -14,12 +14,22 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// taken action's error a gradient: <c>dL/dQ(s_j, a_j) = 2 (Q(s_j, a_j) - y_j) / N</c> (N = B A for reduction mean),
 /// 0 for the other actions. Computed in float, per agent from its own data. A sampled action that is not an integer in
 /// <c>[0, A)</c> (a ring the game wrote past <see cref="QAgentSpec.Record"/>) gives that row NaN targets, so the guard
-/// skips the agent's step as for any non-finite gradient. CPU only.
+/// skips the agent's step as for any non-finite gradient.
+/// On a device it runs as its <see cref="Device"/> body (TdTarget.cl).
 /// </summary>
 public sealed class TdTargetStage : IBlockStage
 {
     /// <inheritdoc/>
     public string Name => "TdTarget";
+
+    /// <summary>The device code: TdTarget.cl after QAgent.cl and Forward.cl.</summary>
+    internal static readonly DeviceBody Body = QAgentBlock.Body("el_q_td_target", "TdTarget.cl",
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.HiddenActivation,
+            DeviceArgument.Parameters, DeviceArgument.TargetParameters, DeviceArgument.ReplaySample, DeviceArgument.Outputs,
+            DeviceArgument.Targets, DeviceArgument.QLearningSettings, DeviceArgument.AgentScratch]);
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Outputs | ModelData.Parameters | ModelData.Counters;
