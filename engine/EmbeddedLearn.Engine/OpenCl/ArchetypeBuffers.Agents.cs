@@ -183,4 +183,30 @@ internal sealed unsafe partial class ArchetypeBuffers
             Download(Column(ComponentType.Of<QAgentState>()), blocking: false);
         }
     }
+
+    /// <summary>After a run's wait: marks the agents that waited for transitions (the ReplaySample body's outcome) in
+    /// their <see cref="TrainingState"/> at once, as the CPU stage does, so that the run's count of entities sitting out
+    /// sees them (the tick's end writes every outcome again).</summary>
+    public void MarkWaiting()
+    {
+        if (Agent is null || !Trainable)
+        {
+            return;
+        }
+
+        int index = 0;
+        for (int c = 0; c < Archetype.ChunkCount; c++)
+        {
+            Span<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
+            for (int r = 0; r < states.Length; r++)
+            {
+                if ((HostFlags[index + r] & (int)TickOutcome.Waiting) != 0)
+                {
+                    states[r].Outcome |= TickOutcome.Waiting;
+                }
+            }
+
+            index += states.Length;
+        }
+    }
 }

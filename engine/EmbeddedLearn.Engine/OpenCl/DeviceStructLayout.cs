@@ -63,10 +63,10 @@ internal static class DeviceStructLayout
     }
 
     private static object AllBits(Type type) => type == typeof(bool) ? true
-        : type == typeof(int) ? -1
-        : type == typeof(long) ? -1L
-        : type == typeof(ulong) ? ulong.MaxValue
-        : type == typeof(float) ? BitConverter.Int32BitsToSingle(-1)
+        : type == typeof(int) ? (object)(-1)
+        : type == typeof(long) ? (object)(-1L)
+        : type == typeof(ulong) ? (object)ulong.MaxValue
+        : type == typeof(float) ? (object)BitConverter.Int32BitsToSingle(-1)
         : throw new NotSupportedException("A device struct field of type " + type.Name + " is not supported.");
 
     private static void Append(StringBuilder text, string name, int value) =>

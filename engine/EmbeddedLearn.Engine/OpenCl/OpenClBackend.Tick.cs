@@ -101,6 +101,7 @@ public sealed partial class OpenClBackend
         {
             buffers.ReadFlags();
             buffers.ReadResults(_hostPool); // the run's wait: its last read blocks
+            buffers.MarkWaiting();
         }
     }
 

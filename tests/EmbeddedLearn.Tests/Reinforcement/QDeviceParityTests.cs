@@ -1,0 +1,97 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.Behaviour;
+using EmbeddedLearn.Tests.Kernels;
+using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Reinforcement;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Reinforcement;
+
+/// <summary>The Q-learning stages on the OpenCL device (both kernel families) against the CPU: the same agents, the same
+/// observations and recorded transitions, tick after tick: the same actions, random streams and counters, parameters
+/// and target parameters within the cross-backend tolerance. Skips without a device.</summary>
+public sealed class QDeviceParityTests
+{
+    public static TheoryData<TestBackend, int, bool> Cases => new()
+    {
+        { TestBackend.OpenCl, 0, false }, { TestBackend.OpenCl, 1, true }, { TestBackend.OpenCl, 2, false },
+        { TestBackend.OpenCl, 3, true }, { TestBackend.OpenCl, 4, false },
+        { TestBackend.OpenClGpuKernels, 0, true }, { TestBackend.OpenClGpuKernels, 1, false }, { TestBackend.OpenClGpuKernels, 2, true },
+        { TestBackend.OpenClGpuKernels, 3, false }, { TestBackend.OpenClGpuKernels, 4, true },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void The_device_decides_and_learns_as_the_cpu(TestBackend backend, int seed, bool doubleDqn)
+    {
+        using var cpu = new QAgentCase(seed, doubleDqn, agents: 11, recorded: 5);
+        using var device = new QAgentCase(seed, doubleDqn, agents: 11, recorded: 5);
+        Vary(cpu);
+        Vary(device);
+        using TrainingPipeline onCpu = OnBackend.Pipeline(TestBackend.Cpu, QAgentSpec.Stages());
+        using TrainingPipeline onDevice = OnBackend.Pipeline(backend, QAgentSpec.Stages());
+        var gameCpu = new Random(seed + 100);
+        var gameDevice = new Random(seed + 100);
+        for (int tick = 0; tick < 12; tick++)
+        {
+            TickReport expected = onCpu.Run(cpu.World);
+            TickReport actual = onDevice.Run(device.World);
+            Assert.Equal(expected.Waiting.ToArray(), actual.Waiting.ToArray());
+            Assert.Equal(expected.EntitiesTrained, actual.EntitiesTrained);
+            HostResidency.BeforeHostRead(device.World);
+            for (int a = 0; a < cpu.Agents.Count; a++)
+            {
+                string when = $"{cpu}, tick {tick}, agent {a}";
+                QAgentState want = cpu.World.Get<QAgentState>(cpu.Agents[a]);
+                QAgentState got = device.World.Get<QAgentState>(device.Agents[a]);
+                OnBackend.AssertClose([want.ActionValue], [got.ActionValue]);
+                Assert.True(want with { ActionValue = 0f } == got with { ActionValue = 0f }, when + ": " + want + " != " + got);
+                Assert.Equal(cpu.World.Get<ReplayState>(cpu.Agents[a]), device.World.Get<ReplayState>(device.Agents[a]));
+                OnBackend.AssertSameCounters(cpu.World.Get<TrainingState>(cpu.Agents[a]), device.World.Get<TrainingState>(device.Agents[a]), when);
+                foreach (ComponentType type in (ComponentType[])[cpu.Spec.Model.Parameters, cpu.Spec.TargetParameters])
+                {
+                    OnBackend.AssertClose(cpu.World.GetSpan<float>(cpu.Agents[a], type), device.World.GetSpan<float>(device.Agents[a], type));
+                }
+            }
+
+            Play(cpu, gameCpu);
+            Play(device, gameDevice);
+        }
+    }
+
+    /// <summary>Settings that cover the paths: an agent that waits for experience a few ticks, hard copies every few
+    /// steps, Polyak averaging, a greedy agent, and one whose exploration decays fast.</summary>
+    internal static void Vary(QAgentCase c)
+    {
+        c.World.Set(c.Agents[0], c.Q with { MinReplay = 8 });
+        c.World.Set(c.Agents[1], c.Q with { TargetSyncPeriod = 3 });
+        c.World.Set(c.Agents[2], c.Q with { TargetSyncPeriod = 0, Tau = 0.25f });
+        c.World.Set(c.Agents[3], c.Q with { Greedy = true, TargetSyncPeriod = 2 });
+        c.World.Set(c.Agents[4], c.Q with { EpsilonDecayDecisions = 7, EpsilonStart = 0.9f, EpsilonEnd = 0.2f });
+    }
+
+    /// <summary>The game's turn: every agent records the transition its action gave and sees a new observation (one
+    /// in five records nothing this tick; one observation in the run holds NaN, so that agent keeps its last action).</summary>
+    internal static void Play(QAgentCase c, Random game)
+    {
+        for (int a = 0; a < c.Agents.Count; a++)
+        {
+            Entity e = c.Agents[a];
+            float[] next = KernelAssert.RandomFloats(game, c.Spec.ObservationWidth, 2);
+            Span<float> observation = c.World.GetSpan<float>(e, c.Spec.Observation);
+            if (game.Next(5) != 0 && FiniteCheck.FirstNonFinite(observation) < 0)
+            {
+                c.Spec.Record(c.World, e, observation, c.World.Get<QAgentState>(e).Action, (float)((game.NextDouble() * 2) - 1), next,
+                    game.Next(6) == 0);
+            }
+
+            if (game.Next(40) == 0)
+            {
+                next[0] = float.NaN;
+            }
+
+            next.CopyTo(observation);
+        }
+    }
+}
