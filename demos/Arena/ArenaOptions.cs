@@ -50,11 +50,11 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
         }
     }
 
-    /// <summary>Creates the forager scene these options describe, on <see cref="ForagerGroupSpec.Defaults"/> (CPU
-    /// backend: the Q-learning stages have no OpenCL kernels).</summary>
-    public ForagersScene CreateForagers()
+    /// <summary>Creates the forager scene these options describe, on <see cref="ForagerGroupSpec.Defaults"/>, training on
+    /// <see cref="Backend"/> (<paramref name="log"/> hears how it was chosen).</summary>
+    public ForagersScene CreateForagers(Action<string>? log = null)
     {
-        var learning = new ForagerLearning(Threads, ForagerBudgetMs);
+        var learning = new ForagerLearning(Threads, ForagerBudgetMs, Backend, log);
         try
         {
             return new ForagersScene(ForagerGroupSpec.Defaults, ForagersPerGroup, Seed, DecisionFrames, learning);
@@ -70,7 +70,7 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
     /// turret scene saves <see cref="Checkpoint"/> only when it is the <paramref name="primary"/> scene.</summary>
     /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">As <see cref="CreateScene"/>.</exception>
     public ILiveScene CreateLive(string name, bool primary, Action<string>? log) => name == Foragers
-        ? new ForagerLive(CreateForagers())
+        ? new ForagerLive(CreateForagers(log))
         : new TurretLive(CreateScene(log), primary ? CreateCheckpoint() : null);
 
     /// <summary>The periodic saver of <see cref="Checkpoint"/>, or null when there is none.</summary>

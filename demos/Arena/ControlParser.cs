@@ -72,7 +72,7 @@ internal static class ControlParser
         if (foragers && kind is "addTurrets" or "backend")
         {
             throw new FormatException(kind == "backend"
-                ? "backend: the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels)"
+                ? "backend: the foragers scene keeps the backend it started on (start it with --backend opencl or auto)"
                 : "addTurrets: the foragers scene has no turrets");
         }
 

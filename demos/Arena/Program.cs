@@ -47,8 +47,6 @@ root.SetAction(parse =>
         : parse.GetValue(foragers) is < 1 or > ArenaOptions.MaxForagersPerGroup ? "--foragers must be in 1.." + ArenaOptions.MaxForagersPerGroup
         : parse.GetValue(decisionFrames) is < 1 or > 8 ? "--decision-frames must be in 1..8"
         : parse.GetValue(scene) == ArenaOptions.Foragers && parse.GetValue(checkpoint) is not null ? "--checkpoint is for the turret scene only"
-        : parse.GetValue(scene) == ArenaOptions.Foragers && ParseBackend(parse.GetValue(backend)) != ArenaBackend.Cpu
-            ? "the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels): use --backend cpu"
         : null;
     error ??= isHeadless ? ArenaPaths.CannotWriteFolder(parse.GetValue(outDir)!, "--out") : null;
     error ??= parse.GetValue(checkpoint) is string file ? ArenaPaths.CannotSaveFile(file, "--checkpoint") : null;
@@ -64,7 +62,7 @@ root.SetAction(parse =>
         parse.GetValue(budget) ?? (isHeadless ? null : 8.0));
     if (isHeadless && options.Scene == ArenaOptions.Foragers)
     {
-        using ForagersScene field = options.CreateForagers();
+        using ForagersScene field = options.CreateForagers(log: null);
         ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out);
         return 0;
     }

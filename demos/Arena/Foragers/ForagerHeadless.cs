@@ -15,8 +15,8 @@ internal static class ForagerHeadless
     {
         Directory.CreateDirectory(outDirectory);
         var history = new ForagerHistory(scene.Groups.Count);
-        output?.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} foragers in {1} groups ({2} learning), a decision every {3} frame(s); CPU backend",
-            scene.Groups.Sum(g => g.Count), scene.Groups.Count, scene.LearningAgents, scene.DecisionFrames));
+        output?.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} foragers in {1} groups ({2} learning), a decision every {3} frame(s); {4}",
+            scene.Groups.Sum(g => g.Count), scene.Groups.Count, scene.LearningAgents, scene.DecisionFrames, scene.Learning.BackendDescription));
         for (int f = 1; f <= frames; f++)
         {
             scene.Frame();

@@ -1,3 +1,4 @@
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
@@ -10,8 +11,8 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// group (its layout, batch <see cref="Batch"/>, replay capacity <see cref="Capacity"/>), agents spawned with Adam and
 /// the DQN settings below, the observation written before a decision, the action read after it, each transition
 /// recorded, and the pipeline of <see cref="QAgentSpec.Stages"/> run once per decision (only the Act stage while
-/// learning is paused: agents still act, nothing trains). CPU only: the engine's Q-learning stages have no OpenCL
-/// kernels.
+/// learning is paused: agents still act, nothing trains), on the backend asked for (the Q-learning stages run on an
+/// OpenCL device too; while paused, acting runs on the CPU and the device takes the agents back when training resumes).
 /// </summary>
 internal sealed class ForagerLearning : IDisposable
 {
@@ -23,12 +24,16 @@ internal sealed class ForagerLearning : IDisposable
 
     private readonly int _threads;
     private readonly TrainingPipeline _acting;
-    private TrainingPipeline _training;
+    private readonly ArenaBackend _backend;
+    private readonly Action<string>? _log;
+    private FallbackPipeline _training;
 
-    public ForagerLearning(int threads, double? budgetMs)
+    public ForagerLearning(int threads, double? budgetMs, ArenaBackend backend = ArenaBackend.Cpu, Action<string>? log = null)
     {
         _threads = threads;
         BudgetMs = budgetMs;
+        _backend = backend;
+        _log = log;
         _acting = new TrainingPipeline([new ActStage()], new PipelineOptions { Threads = threads });
         _training = Create();
     }
@@ -47,6 +52,12 @@ internal sealed class ForagerLearning : IDisposable
 
     /// <summary>Agents the last decision trained (0 while paused).</summary>
     public int LastTrained { get; private set; }
+
+    /// <summary>The backend training runs on: "OpenCL" or "CPU".</summary>
+    public string ActiveBackend => _training.ActiveBackend == BackendKind.OpenCl ? "OpenCL" : "CPU";
+
+    /// <summary>How the backend was chosen (the device, or why the CPU).</summary>
+    public string BackendDescription => _training.Description;
 
     /// <summary>The spec of <paramref name="group"/>'s agents.</summary>
     public static QAgentSpec SpecOf(ForagerGroup group) =>
@@ -106,10 +117,15 @@ internal sealed class ForagerLearning : IDisposable
         _acting.Dispose();
     }
 
-    private TrainingPipeline Create() => new(QAgentSpec.Stages(), new PipelineOptions
+    private FallbackPipeline Create() => TrainingBackends.CreatePipeline(_backend switch
+    {
+        ArenaBackend.OpenCl => BackendKind.OpenCl,
+        ArenaBackend.Auto => BackendKind.Auto,
+        _ => BackendKind.Cpu,
+    }, QAgentSpec.Stages(), new PipelineOptions
     {
         Threads = _threads,
         MeasureStages = true, // the page charts the time per stage
         TrainingBudget = BudgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
-    });
+    }, out _, log: _log);
 }

@@ -12,7 +12,6 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// </summary>
 internal sealed class ForagerLive(ForagersScene scene) : ILiveScene
 {
-    private const string Backend = "CPU: the Q-learning stages run on the CPU backend only (no OpenCL kernels)";
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly DrawList _drawing = new();
     private readonly ForagerStats _stats = new();
@@ -116,7 +115,7 @@ internal sealed class ForagerLive(ForagersScene scene) : ILiveScene
         using (var json = new Utf8JsonWriter(_buffer))
         {
             json.WriteStartObject();
-            SnapshotWriter.WriteStateHeader(json, ArenaOptions.Foragers, point, scene.Frames, _stats.FrameMs, _stats.Entities, ("CPU", Backend), notice);
+            SnapshotWriter.WriteStateHeader(json, ArenaOptions.Foragers, point, scene.Frames, _stats.FrameMs, _stats.Entities, (scene.Learning.ActiveBackend, scene.Learning.BackendDescription), notice);
             json.WriteStartArray("groups");
             foreach (ForagerGroup group in scene.Groups)
             {

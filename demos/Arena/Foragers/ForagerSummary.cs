@@ -27,7 +27,7 @@ internal static class ForagerSummary
         json.WriteNumber("decisions", history.Reward[0].Count);
         json.WriteNumber("decision_frames", scene.DecisionFrames);
         json.WriteNumber("learning_agents", scene.LearningAgents);
-        json.WriteString("backend", "CPU");
+        json.WriteString("backend", scene.Learning.ActiveBackend);
         json.WriteString("learning_group", learning.Spec.Name);
         WriteFigures(json, history.Reward[learning.Index], random);
         json.WriteNumber("p50_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.50));
