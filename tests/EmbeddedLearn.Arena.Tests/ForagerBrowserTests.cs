@@ -45,7 +45,7 @@ public sealed class ForagerBrowserTests
 
         // Malformed and refused messages: an error reply, nothing changes.
         await session.SendAsync("'{not json'", "error: not JSON");
-        await session.SendAsync("JSON.stringify({ type: 'backend', kind: 'opencl' })", "error: backend: the foragers scene runs on the CPU backend only");
+        await session.SendAsync("JSON.stringify({ type: 'backend', kind: 'opencl' })", "error: backend: the foragers scene keeps the backend it started on");
         await session.SendAsync("JSON.stringify({ type: 'learningRate', group: 1, value: 0 })", "error: learningRate: \"value\" must be a number in [1E-06, 1]; got 0");
         states = await session.Page.EvaluateAsync<int>("window.arena.states");
         await session.WaitForAsync("window.arena.states >= " + (states + 2));

@@ -139,7 +139,7 @@ public sealed class ForagerSceneTests
     }
 
     [Theory]
-    [InlineData("{\"type\":\"backend\",\"kind\":\"opencl\"}", "backend: the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels)")]
+    [InlineData("{\"type\":\"backend\",\"kind\":\"opencl\"}", "backend: the foragers scene keeps the backend it started on (start it with --backend opencl or auto)")]
     [InlineData("{\"type\":\"addTurrets\",\"group\":0,\"count\":4}", "addTurrets: the foragers scene has no turrets")]
     [InlineData("{\"type\":\"greedy\",\"value\":1}", "greedy: \"value\" must be true or false; got 1")]
     [InlineData("{\"type\":\"greedy\"}", "greedy: field \"value\" is missing")]

@@ -53,8 +53,6 @@ public sealed class ProgramTests
         "error: --checkpoint '/nonexistent-folder-of-the-arena-tests/f.safetensors': its folder '/nonexistent-folder-of-the-arena-tests' does not exist.")]
     [InlineData("--headless --checkpoint /", "error: --checkpoint '/' is a folder, not a file name.")]
     [InlineData("--bogus", "error: Unrecognized command or argument '--bogus'.\nRun with --help to see the options.")]
-    [InlineData("--scene foragers --backend opencl",
-        "error: the foragers scene runs on the CPU backend only (the Q-learning stages have no OpenCL kernels): use --backend cpu.")]
     public async Task Bad_options_are_refused_with_the_reason(string options, string message)
     {
         using Process arena = Start(options.Split(' '));

@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.Checkpoints;
 
 /// <summary>Q-learning agents in checkpoints (format version 2): the target network, the replay ring and the agents'
 /// settings and state survive a save, a loaded world continues bit for bit, bad rows are refused, and version 1 files
-/// still load.</summary>
+/// still load; agents trained on an OpenCL device save what the device learned and continue there.</summary>
 public sealed class AgentCheckpointTests : IDisposable
 {
     private static readonly QAgentSpec Small = QAgentSpec.Get(ModelSpec.Get(ModelLayout.Parse("3,8,4", Activation.Tanh), 4), 32);
@@ -51,6 +51,63 @@ public sealed class AgentCheckpointTests : IDisposable
             Decide(loadedWorld, pipeline2, copies, gameB);
         }
 
+        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
+        {
+            Assert.Equal(Saved(world, spec, original), Saved(loadedWorld, spec, copy));
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(TestBackend.OpenCl)]
+    [InlineData(TestBackend.OpenClGpuKernels)]
+    public void Agents_trained_on_the_device_round_trip_and_continue_there_bit_for_bit(TestBackend backend)
+    {
+        using var world = new World();
+        List<(QAgentSpec Spec, Entity Entity)> agents = Spawn(world);
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, QAgentSpec.Stages());
+        using var reference = new World();
+        List<(QAgentSpec Spec, Entity Entity)> onCpu = Spawn(reference);
+        using var cpu = new TrainingPipeline(QAgentSpec.Stages());
+        var game = new Random(5);
+        var gameCpu = new Random(5);
+        for (int decision = 0; decision < 40; decision++)
+        {
+            Decide(world, pipeline, agents, game);
+            Decide(reference, cpu, onCpu, gameCpu);
+        }
+
+        // The file holds what the device learned (brought home by the save), as the CPU learned it.
+        string path = _folder.File("device-agents.safetensors");
+        IReadOnlyList<Entity> saved = Checkpoint.Save(world, path);
+        using var loadedWorld = new World();
+        LoadedCheckpoint loaded = Checkpoint.Load(loadedWorld, path);
+        var copies = agents.Select(a => (a.Spec, loaded.Entities[IndexOf(saved, a.Entity)])).ToList();
+        foreach (((QAgentSpec spec, Entity copy), (_, Entity expected)) in copies.Zip(onCpu))
+        {
+            Assert.Equal(reference.Get<QAgentState>(expected) with { ActionValue = 0f }, loadedWorld.Get<QAgentState>(copy) with { ActionValue = 0f });
+            Assert.Equal(reference.Get<TrainingState>(expected).OptimizerSteps, loadedWorld.Get<TrainingState>(copy).OptimizerSteps);
+            Assert.True(loadedWorld.Get<TrainingState>(copy).OptimizerSteps > 0);
+            OnBackend.AssertClose(reference.GetSpan<float>(expected, spec.Model.Parameters), loadedWorld.GetSpan<float>(copy, spec.Model.Parameters));
+            OnBackend.AssertClose(reference.GetSpan<float>(expected, spec.TargetParameters), loadedWorld.GetSpan<float>(copy, spec.TargetParameters));
+        }
+
+        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
+        {
+            Assert.Equal(Saved(world, spec, original), Saved(loadedWorld, spec, copy));
+        }
+
+        // The same game from here on, each world on a device pipeline of its own: they stay identical, bit for bit.
+        using TrainingPipeline pipeline2 = OnBackend.Pipeline(backend, QAgentSpec.Stages());
+        var gameA = new Random(9);
+        var gameB = new Random(9);
+        for (int decision = 0; decision < 30; decision++)
+        {
+            Decide(world, pipeline, agents, gameA);
+            Decide(loadedWorld, pipeline2, copies, gameB);
+        }
+
+        HostResidency.BeforeHostRead(world);
+        HostResidency.BeforeHostRead(loadedWorld);
         foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
         {
             Assert.Equal(Saved(world, spec, original), Saved(loadedWorld, spec, copy));

@@ -1,4 +1,5 @@
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.Behaviour;
 using EmbeddedLearn.Tests.Training;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
@@ -6,7 +7,8 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Reinforcement;
 
-/// <summary>A steady-state Q-learning tick, the game's Record calls included, allocates nothing on any thread.</summary>
+/// <summary>A steady-state Q-learning tick, the game's Record calls included, allocates nothing on any thread, on the CPU
+/// and on the OpenCL device (both kernel families).</summary>
 [Collection(ProcessAllocationGroup.Name)]
 public sealed class QAllocationTests
 {
@@ -31,6 +33,32 @@ public sealed class QAllocationTests
         Action decision = Decision;
         long threadBefore = GC.GetAllocatedBytesForCurrentThread();
         long process = ProcessAllocations.QuietestWindow(decision, repeats: 2, windows: 100);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
+        Assert.Equal(0, process);
+        Assert.Equal(256, pipeline.LastReport.EntitiesTrained);
+    }
+
+    [SkippableTheory]
+    [InlineData(TestBackend.OpenCl)]
+    [InlineData(TestBackend.OpenClGpuKernels)]
+    public void A_steady_state_decision_on_the_device_allocates_zero_bytes(TestBackend backend)
+    {
+        using var corridor = new Corridor(agents: 256, seed: 9);
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, QAgentSpec.Stages(), new PipelineOptions { Threads = 1 });
+        void Decision()
+        {
+            pipeline.Run(corridor.World);
+            corridor.Step(); // reads the actions, records a transition per agent (uploaded slot by slot next tick)
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            Decision();
+        }
+
+        Action decision = Decision;
+        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
+        long process = ProcessAllocations.QuietestWindow(decision, repeats: 2, windows: 50);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
         Assert.Equal(0, process);
         Assert.Equal(256, pipeline.LastReport.EntitiesTrained);
