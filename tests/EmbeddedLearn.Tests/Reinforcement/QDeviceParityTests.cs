@@ -9,7 +9,7 @@ using Xunit;
 namespace EmbeddedLearn.Tests.Reinforcement;
 
 /// <summary>The Q-learning stages on the OpenCL device (both kernel families) against the CPU: the same agents, the same
-/// observations and recorded transitions, tick after tick: the same actions, random streams and counters, parameters
+/// observations and recorded transitions (bursts that send a ring round, a reinitialised agent), tick after tick: the same actions, random streams and counters, parameters
 /// and target parameters within the cross-backend tolerance. Skips without a device.</summary>
 public sealed class QDeviceParityTests
 {
@@ -57,8 +57,35 @@ public sealed class QDeviceParityTests
 
             Play(cpu, gameCpu);
             Play(device, gameDevice);
+            if (tick == 5)
+            {
+                Disrupt(cpu);
+                Disrupt(device);
+            }
         }
     }
+
+    /// <summary>What the game may do between two ticks besides its turn: one agent records more transitions than its ring
+    /// holds (the ring goes round), another several at once, and a third starts afresh (<see cref="QAgentSpec.Reinitialise"/>).</summary>
+    internal static void Disrupt(QAgentCase c)
+    {
+        var game = new Random(77);
+        for (int t = 0; t < c.Spec.Capacity + 3; t++)
+        {
+            Record(c, c.Agents[6], game);
+        }
+
+        for (int t = 0; t < 3; t++)
+        {
+            Record(c, c.Agents[7], game);
+        }
+
+        c.Spec.Reinitialise(c.World, c.Agents[8], 1234);
+    }
+
+    private static void Record(QAgentCase c, Entity e, Random game) =>
+        c.Spec.Record(c.World, e, KernelAssert.RandomFloats(game, c.Spec.ObservationWidth, 2), game.Next(c.Spec.ActionCount),
+            (float)game.NextDouble(), KernelAssert.RandomFloats(game, c.Spec.ObservationWidth, 2), game.Next(3) == 0);
 
     /// <summary>Settings that cover the paths: an agent that waits for experience a few ticks, hard copies every few
     /// steps, Polyak averaging, a greedy agent, and one whose exploration decays fast.</summary>
