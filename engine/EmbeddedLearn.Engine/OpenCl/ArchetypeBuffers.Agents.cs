@@ -8,8 +8,9 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>
 /// The device columns of Q-learning agents (<see cref="QAgentSpec"/>), on archetypes that hold them. Resident: the
 /// target parameters (state, in the tick-start snapshot, brought home with the model's state), the replay ring and the
-/// sampled transitions. The host records transitions into the ring between ticks; only the slots written since the
-/// last upload go up (found from <see cref="ReplayState.Added"/>), one slot of one tile per write. Up every tick (small,
+/// sampled transitions (which stay on the device: the host's ReplaySample, and the model's inputs and targets, are not
+/// brought home). The host records transitions into the ring between ticks; only the slots written since the last
+/// upload go up (found from <see cref="ReplayState.Added"/>), all of them in one write and one launch. Up every tick (small,
 /// written by the game): the observation, <see cref="QLearningSettings"/> and <see cref="ReplayState"/>; up before and
 /// down after every tick: <see cref="QAgentState"/> (the decision the game reads, the random streams the device
 /// advances). Struct components move as 32-bit words, bit for bit (<see cref="DeviceStructLayout"/>).
@@ -19,8 +20,13 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <summary><see cref="ReplayState.Added"/> of each row when its ring was last uploaded.</summary>
     private long[] _ringAdded = [];
 
-    /// <summary>Pinned staging of one ring slot of one tile, <c>(2n + 3) x Tile</c> floats in the device layout.</summary>
-    private float[] _ringSlot = [];
+    /// <summary>Pinned staging of the transitions going up this tick: <c>(row, slot)</c> pairs and their floats, entity-major,
+    /// room for <see cref="_appendCapacity"/> of them (one per agent to start with; grown when a tick needs more).</summary>
+    private int[] _appendWhere = [];
+    private float[] _appendValues = [];
+    private int _appendCapacity;
+    private nint _appendWhereBuffer;
+    private nint _appendValuesBuffer;
 
     /// <summary>The agent spec of this archetype's entities, or null when they are not Q-learning agents.</summary>
     public QAgentSpec? Agent { get; }
@@ -51,7 +57,7 @@ internal sealed unsafe partial class ArchetypeBuffers
         Add(ComponentType.Of<QAgentState>(), state: false, perTick: true);
         AgentScratch = Allocate(Padded * (long)AgentScratchFloats * sizeof(float));
         _ringAdded = new long[Count];
-        _ringSlot = GC.AllocateArray<float>(agent.TransitionWidth * Tile, pinned: true);
+        GrowAppend(agent, Math.Max(1, Count));
     }
 
     /// <summary>Records every row's ring as uploaded (after a whole upload).</summary>
@@ -118,60 +124,98 @@ internal sealed unsafe partial class ArchetypeBuffers
         DeviceColumn replay = Column(ComponentType.Of<ReplayState>());
         Send(replay);
         Send(Column(ComponentType.Of<QAgentState>()));
-        ReadOnlySpan<ReplayState> states = MemoryMarshal.Cast<float, ReplayState>(replay.Staging.AsSpan(0, Count * replay.Words));
-        int capacity = agent.Capacity;
-        for (int row = 0; row < Count; row++)
-        {
-            long added = states[row].Added;
-            long delta = added - _ringAdded[row];
-            if (delta == 0)
-            {
-                continue;
-            }
-
-            // The newest slots, back from Next; all of them when the ring went round since (or the count went back).
-            int slots = delta < 0 || delta >= capacity ? capacity : (int)delta;
-            for (int s = 0; s < slots; s++)
-            {
-                WriteRingSlot(agent, row, ((((states[row].Next - 1 - s) % capacity) + capacity) % capacity));
-            }
-
-            _ringAdded[row] = added;
-        }
+        SendTransitions(agent, MemoryMarshal.Cast<float, ReplayState>(replay.Staging.AsSpan(0, Count * replay.Words)));
     }
 
-    /// <summary>Writes ring slot <paramref name="slot"/> of the tile holding <paramref name="row"/> (every lane's, in the
-    /// device layout: contiguous there) from the chunks, blocking (the staging array is reused at once).</summary>
-    private void WriteRingSlot(QAgentSpec agent, int row, int slot)
+    /// <summary>Sends the ring slots recorded since the last upload (found from <see cref="ReplayState.Added"/>: the newest
+    /// slots back from <c>Next</c>, all of them when the ring went round since): gathered into the pinned staging, one
+    /// non-blocking write each of slots and floats, and one launch that puts them into the rings.</summary>
+    private void SendTransitions(QAgentSpec agent, ReadOnlySpan<ReplayState> states)
     {
+        int capacity = agent.Capacity;
+        int total = 0;
+        for (int row = 0; row < Count; row++)
+        {
+            total += Slots(states[row].Added - _ringAdded[row], capacity);
+        }
+
+        if (total == 0)
+        {
+            return;
+        }
+
+        if (total > _appendCapacity)
+        {
+            GrowAppend(agent, Math.Max(total, 2 * _appendCapacity));
+        }
+
         int width = agent.TransitionWidth;
         int ring = agent.ReplayBuffer.ElementCount;
-        int first = row / Tile * Tile;
-        for (int lane = 0; lane < Tile; lane++)
+        int entry = 0;
+        for (int row = 0; row < Count; row++)
         {
-            int r = first + lane;
-            if (r >= Count)
+            int slots = Slots(states[row].Added - _ringAdded[row], capacity);
+            if (slots == 0)
             {
-                for (int k = 0; k < width; k++)
-                {
-                    _ringSlot[(k * Tile) + lane] = 0f;
-                }
-
                 continue;
             }
 
-            ReadOnlySpan<float> transition = Archetype.GetChunk(r / Archetype.ChunkCapacity).GetSpan<float>(agent.ReplayBuffer)
-                .Slice(((r % Archetype.ChunkCapacity) * ring) + (slot * width), width);
-            for (int k = 0; k < width; k++)
+            ReadOnlySpan<float> rings = Archetype.GetChunk(row / Archetype.ChunkCapacity).GetSpan<float>(agent.ReplayBuffer)
+                .Slice(row % Archetype.ChunkCapacity * ring, ring);
+            for (int s = 0; s < slots; s++)
             {
-                _ringSlot[(k * Tile) + lane] = transition[k];
+                int slot = (((states[row].Next - 1 - s) % capacity) + capacity) % capacity;
+                _appendWhere[2 * entry] = row;
+                _appendWhere[(2 * entry) + 1] = slot;
+                rings.Slice(slot * width, width).CopyTo(_appendValues.AsSpan(entry * width, width));
+                entry++;
             }
+
+            _ringAdded[row] = states[row].Added;
         }
 
-        long offset = (((long)first * ring) + ((long)slot * width * Tile)) * sizeof(float);
-        fixed (float* source = _ringSlot)
+        // The staging arrays are pinned and not touched again before the tick's wait, so the writes may be in flight.
+        fixed (int* where = _appendWhere)
+        fixed (float* values = _appendValues)
         {
-            Api.Write(Queue, Buffer(agent.ReplayBuffer), offset, width * Tile * (long)sizeof(float), source, blocking: true);
+            Api.Write(Queue, _appendWhereBuffer, 0, 2L * total * sizeof(int), where, blocking: false);
+            Api.Write(Queue, _appendValuesBuffer, 0, (long)total * width * sizeof(float), values, blocking: false);
+        }
+
+        nint kernel = _device.Kernel(KernelSource.RingAppend);
+        Api.Arg(kernel, 0, total);
+        Api.Arg(kernel, 1, Tile);
+        Api.Arg(kernel, 2, ring);
+        Api.Arg(kernel, 3, width);
+        Api.Arg(kernel, 4, _appendWhereBuffer);
+        Api.Arg(kernel, 5, _appendValuesBuffer);
+        Api.Arg(kernel, 6, Buffer(agent.ReplayBuffer));
+        int global = (total + LocalSize - 1) / LocalSize * LocalSize;
+        _device.Profiler.Add(DeviceProfiler.LayoutSlot, Api.Launch(Queue, kernel, global, LocalSize));
+    }
+
+    /// <summary>Slots to send for a row whose <see cref="ReplayState.Added"/> moved by <paramref name="delta"/>: that many,
+    /// or the whole ring when it went round (or the count went back, a game's own write).</summary>
+    private static int Slots(long delta, int capacity) => delta == 0 ? 0 : delta < 0 || delta >= capacity ? capacity : (int)delta;
+
+    /// <summary>Makes room for <paramref name="entries"/> transitions in the staging (host, pinned, and device). Only
+    /// between ticks' waits: the old arrays' writes have completed.</summary>
+    private void GrowAppend(QAgentSpec agent, int entries)
+    {
+        Release(_appendWhereBuffer);
+        Release(_appendValuesBuffer);
+        _appendCapacity = entries;
+        _appendWhere = GC.AllocateArray<int>(2 * entries, pinned: true);
+        _appendValues = GC.AllocateArray<float>(entries * agent.TransitionWidth, pinned: true);
+        _appendWhereBuffer = Allocate(2L * entries * sizeof(int));
+        _appendValuesBuffer = Allocate((long)entries * agent.TransitionWidth * sizeof(float));
+    }
+
+    private void Release(nint buffer)
+    {
+        if (buffer != 0 && _owned.Remove(buffer))
+        {
+            Api.Cl.ReleaseMemObject(buffer);
         }
     }
 

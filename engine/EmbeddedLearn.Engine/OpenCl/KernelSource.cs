@@ -4,7 +4,7 @@ namespace EmbeddedLearn.OpenCl;
 /// generates, Kernels/common.cl, the device body of every engine stage (<see cref="DeviceStages"/>: each stage's .cl
 /// file beside it in Training/), the kernel of each stage and the fused kernels' stage calls generated from the
 /// bodies' declarations (<see cref="DeviceKernelSource"/>), then Kernels/kernels.cl (the fused kernel, the layout
-/// conversions) and gpu.cl (the GPU family).</summary>
+/// conversions), gpu.cl (the GPU family) and agents.cl (Q-learning agents' transfers).</summary>
 internal static class KernelSource
 {
     /// <summary>A source that does not compile, used to drive the build-failure path in tests.</summary>
@@ -23,13 +23,16 @@ internal static class KernelSource
     /// <summary>Interleaved [k, stride] to entity-major [n, k].</summary>
     public const string ToEntityMajor = "to_entity_major";
 
+    /// <summary>Recorded transitions into the replay rings (Kernels/agents.cl).</summary>
+    public const string RingAppend = "ring_append";
+
     /// <summary>The hand-written files after the generated kernels, in order.</summary>
-    public static readonly string[] Files = ["kernels.cl", "gpu.cl"];
+    public static readonly string[] Files = ["kernels.cl", "gpu.cl", "agents.cl"];
 
     /// <summary>Every kernel the program defines: the stage kernels (in <see cref="DeviceStages"/> order), then the fused
     /// and conversion kernels.</summary>
     public static readonly string[] AllKernels =
-        [.. Enumerable.Range(0, DeviceStages.Count).Select(DeviceStages.KernelName), Fused, ToInterleaved, ToEntityMajor];
+        [.. Enumerable.Range(0, DeviceStages.Count).Select(DeviceStages.KernelName), Fused, ToInterleaved, ToEntityMajor, RingAppend];
 
     private static readonly Lazy<string> Text = new(Load);
 
