@@ -10,8 +10,9 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <c>{"type":"learningRate","group":G,"value":LR}</c> (0 &lt; LR &lt;= 1),
 /// <c>{"type":"addTurrets","group":G,"count":N}</c> (1..64, at most <see cref="ArenaOptions.MaxTurrets"/> in all),
 /// <c>{"type":"budget","ms":M}</c> (0.1..16.6, or null for none), <c>{"type":"backend","kind":"cpu"|"opencl"}</c>.
-/// The foragers scene takes pause, resume, reset, learningRate and budget, and <c>{"type":"greedy","value":true|false}</c>
-/// (learning agents act greedily, or epsilon-greedily again); it refuses addTurrets and backend with the reason.
+/// The foragers scene takes pause, resume, reset, learningRate, budget and backend, and
+/// <c>{"type":"greedy","value":true|false}</c> (learning agents act greedily, or epsilon-greedily again); it refuses
+/// addTurrets with the reason.
 /// </summary>
 internal static class ControlParser
 {
@@ -69,11 +70,9 @@ internal static class ControlParser
             "greedy" when foragers => ["value"],
             _ => throw new FormatException("unknown control type \"" + kind + "\""),
         };
-        if (foragers && kind is "addTurrets" or "backend")
+        if (foragers && kind == "addTurrets")
         {
-            throw new FormatException(kind == "backend"
-                ? "backend: the foragers scene keeps the backend it started on (start it with --backend opencl or auto)"
-                : "addTurrets: the foragers scene has no turrets");
+            throw new FormatException("addTurrets: the foragers scene has no turrets");
         }
 
         foreach (JsonProperty property in root.EnumerateObject())

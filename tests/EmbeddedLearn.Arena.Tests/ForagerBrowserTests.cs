@@ -24,7 +24,7 @@ public sealed class ForagerBrowserTests
         await session.WaitForAsync("location.search === '?scene=foragers' && window.arena && window.arena.states >= 3");
         Assert.Equal("foragers", await session.Page.EvaluateAsync<string>("window.arena.last.scene"));
         Assert.Equal(3, await session.Page.EvaluateAsync<int>("window.arena.last.groups.length"));
-        Assert.True(await session.Page.IsDisabledAsync("#switchBackend"));
+        Assert.False(await session.Page.IsDisabledAsync("#switchBackend"));
         string before = await session.CanvasAsync();
         int states = await session.Page.EvaluateAsync<int>("window.arena.states");
         await session.WaitForAsync("window.arena.states >= " + (states + 2));
@@ -45,7 +45,11 @@ public sealed class ForagerBrowserTests
 
         // Malformed and refused messages: an error reply, nothing changes.
         await session.SendAsync("'{not json'", "error: not JSON");
-        await session.SendAsync("JSON.stringify({ type: 'backend', kind: 'opencl' })", "error: backend: the foragers scene keeps the backend it started on");
+        // The backend: to OpenCL (the device, or the CPU saying why not) and back.
+        await session.SendAsync("JSON.stringify({ type: 'backend', kind: 'opencl' })", "ok: Backend");
+        await session.WaitForAsync("window.arena.last.backendDescription.includes('(OpenCl asked for')");
+        await session.SendAsync("JSON.stringify({ type: 'backend', kind: 'cpu' })", "ok: Backend");
+        await session.WaitForAsync("window.arena.last.backendDescription === 'CPU backend (asked for)'");
         await session.SendAsync("JSON.stringify({ type: 'learningRate', group: 1, value: 0 })", "error: learningRate: \"value\" must be a number in [1E-06, 1]; got 0");
         states = await session.Page.EvaluateAsync<int>("window.arena.states");
         await session.WaitForAsync("window.arena.states >= " + (states + 2));

@@ -3,12 +3,13 @@ using EmbeddedLearn.Components;
 using EmbeddedLearn.Demos.Arena;
 using EmbeddedLearn.Demos.Arena.Foragers;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
 
 namespace EmbeddedLearn.Arena.Tests;
 
-/// <summary>The foragers scene frame by frame: what each control does, the field's rules, zero allocation, and the
-/// controls the scene refuses.</summary>
+/// <summary>The foragers scene frame by frame: what each control does (switching to OpenCL and back among them), the
+/// field's rules, zero allocation, and the controls the scene refuses.</summary>
 public sealed class ForagerSceneTests
 {
     [Fact]
@@ -139,7 +140,6 @@ public sealed class ForagerSceneTests
     }
 
     [Theory]
-    [InlineData("{\"type\":\"backend\",\"kind\":\"opencl\"}", "backend: the foragers scene keeps the backend it started on (start it with --backend opencl or auto)")]
     [InlineData("{\"type\":\"addTurrets\",\"group\":0,\"count\":4}", "addTurrets: the foragers scene has no turrets")]
     [InlineData("{\"type\":\"greedy\",\"value\":1}", "greedy: \"value\" must be true or false; got 1")]
     [InlineData("{\"type\":\"greedy\"}", "greedy: field \"value\" is missing")]
@@ -166,6 +166,47 @@ public sealed class ForagerSceneTests
         using var learning = new ForagerLearning(threads: 1, budgetMs: null);
         var refused = Assert.Throws<ArgumentOutOfRangeException>(() => new ForagersScene(ForagerGroupSpec.Defaults, 4, seed: 1, decisionFrames: 9, learning));
         Assert.Equal("decisionFrames", refused.ParamName);
+    }
+
+    [SkippableFact]
+    public void Switching_to_OpenCL_mid_run_and_back_keeps_what_was_learned_and_every_count()
+    {
+        using ForagersScene scene = Scene();
+        Run(scene, 120);
+        float[] learned = Parameters(scene);
+        scene.Learning.SwitchBackend(scene.World, ArenaBackend.OpenCl);
+        if (scene.Learning.ActiveBackend != "OpenCL" && Environment.GetEnvironmentVariable("EMBEDDEDLEARN_REQUIRE_OPENCL") == "1")
+        {
+            Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but OpenCL is unavailable: " + scene.Learning.BackendDescription);
+        }
+
+        Skip.If(scene.Learning.ActiveBackend != "OpenCL", scene.Learning.BackendDescription);
+        Assert.Equal(learned, Parameters(scene));
+        Run(scene, 60);
+        Assert.Equal(180, Decisions(scene));
+        Assert.Equal(scene.LearningAgents, scene.Learning.LastTrained);
+        HostResidency.BeforeHostRead(scene.World); // a read of resident state: the device's weights come home
+        Assert.NotEqual(learned, Parameters(scene));
+
+        // Paused (acting on the CPU): the device's weights come home and stay; resumed, the device trains again.
+        scene.Learning.Paused = true;
+        Run(scene, 1);
+        float[] paused = Parameters(scene);
+        Run(scene, 5);
+        Assert.Equal(paused, Parameters(scene));
+        scene.Learning.Paused = false;
+        Run(scene, 30);
+        Assert.Equal(216, Decisions(scene));
+        HostResidency.BeforeHostRead(scene.World);
+        Assert.NotEqual(paused, Parameters(scene));
+        Assert.Equal(scene.LearningAgents, scene.Learning.LastTrained);
+
+        scene.Learning.SwitchBackend(scene.World, ArenaBackend.Cpu);
+        Assert.Equal("CPU", scene.Learning.ActiveBackend);
+        float[] fromDevice = Parameters(scene);
+        Run(scene, 1);
+        Assert.Equal(217, Decisions(scene));
+        Assert.NotEqual(fromDevice, Parameters(scene));
     }
 
     private static ForagersScene Scene() =>

@@ -12,7 +12,8 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// the DQN settings below, the observation written before a decision, the action read after it, each transition
 /// recorded, and the pipeline of <see cref="QAgentSpec.Stages"/> run once per decision (only the Act stage while
 /// learning is paused: agents still act, nothing trains), on the backend asked for (the Q-learning stages run on an
-/// OpenCL device too; while paused, acting runs on the CPU and the device takes the agents back when training resumes).
+/// OpenCL device too; while paused, acting runs on the CPU and the device takes the agents back when training resumes;
+/// <see cref="SwitchBackend"/> moves them mid-run).
 /// </summary>
 internal sealed class ForagerLearning : IDisposable
 {
@@ -24,7 +25,7 @@ internal sealed class ForagerLearning : IDisposable
 
     private readonly int _threads;
     private readonly TrainingPipeline _acting;
-    private readonly ArenaBackend _backend;
+    private ArenaBackend _backend;
     private readonly Action<string>? _log;
     private FallbackPipeline _training;
 
@@ -104,6 +105,16 @@ internal sealed class ForagerLearning : IDisposable
     }
 
     /// <summary>Rebuilds the training pipeline with a new budget (the pipeline's options are fixed at creation).</summary>
+    /// <summary>Moves training to <paramref name="backend"/>; what the agents learned on the previous one (a device's
+    /// state included) is brought to the host first.</summary>
+    public void SwitchBackend(World world, ArenaBackend backend)
+    {
+        _training.SynchronizeToHost(world);
+        _training.Dispose();
+        _backend = backend;
+        _training = Create();
+    }
+
     public void SetBudget(double? budgetMs)
     {
         BudgetMs = budgetMs;

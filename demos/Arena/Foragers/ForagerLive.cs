@@ -49,11 +49,15 @@ internal sealed class ForagerLive(ForagersScene scene) : ILiveScene
             case ControlKind.Budget:
                 scene.Learning.SetBudget(command.Value);
                 break;
+            case ControlKind.Backend:
+                scene.Learning.SwitchBackend(scene.World, command.Backend);
+                break;
             default:
                 throw new InvalidOperationException("The foragers scene has no control " + command.Kind + ".");
         }
 
-        return command.Kind + " applied at frame " + (scene.Frames + 1);
+        return command.Kind + " applied at frame " + (scene.Frames + 1)
+            + (command.Kind == ControlKind.Backend ? ": " + scene.Learning.BackendDescription : string.Empty);
     }
 
     public string? Frame(Action<string>? log)

@@ -109,7 +109,6 @@ function showScene(name) { // the heading, the legend and the controls that appl
     ? 'Yellow dots: food; red: hunters (ring: catch radius; dark while resting). Agents coloured by group; the last group moves at random.'
     : 'Turret colour: its loss (green low, red high). Rings: targets; yellow dots: shells in flight; green / red flash: hit / miss.';
   $('greedy').hidden = !foragers;
-  $('backend').disabled = $('switchBackend').disabled = foragers;
 }
 
 function onReply(m) {
