@@ -66,7 +66,8 @@ public sealed class QDeviceParityTests
     }
 
     /// <summary>What the game may do between two ticks besides its turn: one agent records more transitions than its ring
-    /// holds (the ring goes round), another several at once, and a third starts afresh (<see cref="QAgentSpec.Reinitialise"/>).</summary>
+    /// holds (the ring goes round), another several at once, a third starts afresh (<see cref="QAgentSpec.Reinitialise"/>), and
+    /// a fourth is quarantined.</summary>
     internal static void Disrupt(QAgentCase c)
     {
         var game = new Random(77);
@@ -81,6 +82,7 @@ public sealed class QDeviceParityTests
         }
 
         c.Spec.Reinitialise(c.World, c.Agents[8], 1234);
+        c.World.Add(c.Agents[9], new Quarantined { SinceTick = 5 }); // acts on, trains no more (an archetype that only infers)
     }
 
     private static void Record(QAgentCase c, Entity e, Random game) =>
