@@ -10,15 +10,21 @@ namespace EmbeddedLearn.OpenCl;
 /// target parameters (state, in the tick-start snapshot, brought home with the model's state), the replay ring and the
 /// sampled transitions (which stay on the device: the host's ReplaySample, and the model's inputs and targets, are not
 /// brought home). The host records transitions into the ring between ticks; only the slots written since the last
-/// upload go up (found from <see cref="ReplayState.Added"/>), all of them in one write and one launch. Up every tick (small,
-/// written by the game): the observation, <see cref="QLearningSettings"/> and <see cref="ReplayState"/>; up before and
-/// down after every tick: <see cref="QAgentState"/> (the decision the game reads, the random streams the device
-/// advances). Struct components move as 32-bit words, bit for bit (<see cref="DeviceStructLayout"/>).
+/// upload go up (found from <see cref="ReplayState.Added"/>), all of them in one write and one launch. Up every tick:
+/// the observation and <see cref="ReplayState"/> (small, written by the game); <see cref="QLearningSettings"/> when the
+/// game changed them. Down after every tick: <see cref="QAgentState"/> (the decision the game reads; the device advances
+/// its random streams and counters, so it is resident state the host only reads, as the parameters are: a game that
+/// writes it itself calls <see cref="OpenClBackend.UploadFromHost"/>). Struct components move as 32-bit words, bit for
+/// bit (<see cref="DeviceStructLayout"/>).
 /// </summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
     /// <summary><see cref="ReplayState.Added"/> of each row when its ring was last uploaded.</summary>
     private long[] _ringAdded = [];
+
+    /// <summary>The <see cref="QLearningSettings"/> words the device holds (entity-major), to send them only when the game
+    /// changed them; empty until the first send after a whole upload.</summary>
+    private float[] _sentSettings = [];
 
     /// <summary>Pinned staging of the transitions going up this tick: <c>(row, slot)</c> pairs and their floats, entity-major,
     /// room for <see cref="_appendCapacity"/> of them (one per agent to start with; grown when a tick needs more).</summary>
@@ -89,7 +95,6 @@ internal sealed unsafe partial class ArchetypeBuffers
         GatherWords(chunk, agent.Observation, row);
         GatherWords(chunk, ComponentType.Of<QLearningSettings>(), row);
         GatherWords(chunk, ComponentType.Of<ReplayState>(), row);
-        GatherWords(chunk, ComponentType.Of<QAgentState>(), row);
     }
 
     private void GatherWords(Chunk chunk, ComponentType type, int row)
@@ -110,8 +115,8 @@ internal sealed unsafe partial class ArchetypeBuffers
         column.Staging.AsSpan(row * column.Words, chunk.Count * column.Words).CopyTo(chunk.Words(column.Type));
     }
 
-    /// <summary>Enqueues the agents' per-tick uploads (after <see cref="GatherOnHost"/>) and the ring slots recorded since
-    /// the last upload.</summary>
+    /// <summary>Enqueues the agents' per-tick uploads (after <see cref="GatherOnHost"/>): observations, replay states, the
+    /// settings when they changed, and the ring slots recorded since the last upload.</summary>
     private void SendAgents()
     {
         if (Agent is not QAgentSpec agent)
@@ -120,10 +125,18 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
 
         Send(Column(agent.Observation));
-        Send(Column(ComponentType.Of<QLearningSettings>()));
+        DeviceColumn settings = Column(ComponentType.Of<QLearningSettings>());
+        ReadOnlySpan<float> current = settings.Staging.AsSpan(0, Count * settings.Words);
+        if (!MemoryMarshal.Cast<float, int>(current).SequenceEqual(MemoryMarshal.Cast<float, int>(_sentSettings.AsSpan())))
+        {
+            // Compared as bits (the words of a struct, not float values): a changed setting always goes up.
+            _sentSettings = _sentSettings.Length == current.Length ? _sentSettings : new float[current.Length];
+            current.CopyTo(_sentSettings);
+            Send(settings);
+        }
+
         DeviceColumn replay = Column(ComponentType.Of<ReplayState>());
         Send(replay);
-        Send(Column(ComponentType.Of<QAgentState>()));
         SendTransitions(agent, MemoryMarshal.Cast<float, ReplayState>(replay.Staging.AsSpan(0, Count * replay.Words)));
     }
 

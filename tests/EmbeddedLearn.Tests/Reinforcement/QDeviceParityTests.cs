@@ -62,6 +62,15 @@ public sealed class QDeviceParityTests
                 Disrupt(cpu);
                 Disrupt(device);
             }
+
+            if (tick == 8)
+            {
+                // New settings written straight into the world, as a game may, on a tick that uploads nothing else anew.
+                foreach (QAgentCase c in (QAgentCase[])[cpu, device])
+                {
+                    c.World.Set(c.Agents[10], c.World.Get<QLearningSettings>(c.Agents[10]) with { Greedy = true, Gamma = 0.3f, TargetSyncPeriod = 1 });
+                }
+            }
         }
     }
 
