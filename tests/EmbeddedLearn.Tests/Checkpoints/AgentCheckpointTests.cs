@@ -30,31 +30,12 @@ public sealed class AgentCheckpointTests : IDisposable
             Decide(world, pipeline, agents, game);
         }
 
-        string path = _folder.File("agents.safetensors");
-        IReadOnlyList<Entity> saved = Checkpoint.Save(world, path);
         using var loadedWorld = new World();
-        LoadedCheckpoint loaded = Checkpoint.Load(loadedWorld, path);
-        var copies = agents.Select(a => (a.Spec, loaded.Entities[IndexOf(saved, a.Entity)])).ToList();
-        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
-        {
-            Assert.Equal(Saved(world, spec, original), Saved(loadedWorld, spec, copy));
-            Assert.True(loadedWorld.Has(copy, spec.Observation)); // an agent again, not a bare model
-        }
+        List<(QAgentSpec Spec, Entity Entity)> copies = RoundTrip(world, agents, loadedWorld, "agents.safetensors");
 
         // The same game from here on, in both worlds: they stay identical, bit for bit.
         using var pipeline2 = new TrainingPipeline(QAgentSpec.Stages(), new PipelineOptions { Threads = 1 });
-        var gameA = new Random(9);
-        var gameB = new Random(9);
-        for (int decision = 0; decision < 30; decision++)
-        {
-            Decide(world, pipeline, agents, gameA);
-            Decide(loadedWorld, pipeline2, copies, gameB);
-        }
-
-        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
-        {
-            Assert.Equal(Saved(world, spec, original), Saved(loadedWorld, spec, copy));
-        }
+        ContinueAlike((world, pipeline, agents), (loadedWorld, pipeline2, copies));
     }
 
     [SkippableTheory]
@@ -77,11 +58,8 @@ public sealed class AgentCheckpointTests : IDisposable
         }
 
         // The file holds what the device learned (brought home by the save), as the CPU learned it.
-        string path = _folder.File("device-agents.safetensors");
-        IReadOnlyList<Entity> saved = Checkpoint.Save(world, path);
         using var loadedWorld = new World();
-        LoadedCheckpoint loaded = Checkpoint.Load(loadedWorld, path);
-        var copies = agents.Select(a => (a.Spec, loaded.Entities[IndexOf(saved, a.Entity)])).ToList();
+        List<(QAgentSpec Spec, Entity Entity)> copies = RoundTrip(world, agents, loadedWorld, "device-agents.safetensors");
         foreach (((QAgentSpec spec, Entity copy), (_, Entity expected)) in copies.Zip(onCpu))
         {
             Assert.Equal(reference.Get<QAgentState>(expected) with { ActionValue = 0f }, loadedWorld.Get<QAgentState>(copy) with { ActionValue = 0f });
@@ -91,27 +69,9 @@ public sealed class AgentCheckpointTests : IDisposable
             OnBackend.AssertClose(reference.GetSpan<float>(expected, spec.TargetParameters), loadedWorld.GetSpan<float>(copy, spec.TargetParameters));
         }
 
-        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
-        {
-            Assert.Equal(Saved(world, spec, original), Saved(loadedWorld, spec, copy));
-        }
-
         // The same game from here on, each world on a device pipeline of its own: they stay identical, bit for bit.
         using TrainingPipeline pipeline2 = OnBackend.Pipeline(backend, QAgentSpec.Stages());
-        var gameA = new Random(9);
-        var gameB = new Random(9);
-        for (int decision = 0; decision < 30; decision++)
-        {
-            Decide(world, pipeline, agents, gameA);
-            Decide(loadedWorld, pipeline2, copies, gameB);
-        }
-
-        HostResidency.BeforeHostRead(world);
-        HostResidency.BeforeHostRead(loadedWorld);
-        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
-        {
-            Assert.Equal(Saved(world, spec, original), Saved(loadedWorld, spec, copy));
-        }
+        ContinueAlike((world, pipeline, agents), (loadedWorld, pipeline2, copies));
     }
 
     [Theory]
@@ -200,6 +160,45 @@ public sealed class AgentCheckpointTests : IDisposable
 
         world.Add(agents[4].Item2, new ModelKey(7));
         return agents;
+    }
+
+    /// <summary>Saves <paramref name="world"/> to <paramref name="file"/> and loads it into <paramref name="into"/>; checks
+    /// that every agent came back whole, an agent again; returns the copies in the order of <paramref name="agents"/>.</summary>
+    private List<(QAgentSpec Spec, Entity Entity)> RoundTrip(World world, List<(QAgentSpec Spec, Entity Entity)> agents, World into, string file)
+    {
+        string path = _folder.File(file);
+        IReadOnlyList<Entity> saved = Checkpoint.Save(world, path);
+        LoadedCheckpoint loaded = Checkpoint.Load(into, path);
+        var copies = agents.Select(a => (a.Spec, loaded.Entities[IndexOf(saved, a.Entity)])).ToList();
+        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in agents.Zip(copies))
+        {
+            Assert.Equal(Saved(world, spec, original), Saved(into, spec, copy));
+            Assert.True(into.Has(copy, spec.Observation)); // an agent again, not a bare model
+        }
+
+        return copies;
+    }
+
+    /// <summary>Plays the same 30 decisions in both worlds, then checks they are identical, bit for bit (the state a device
+    /// holds brought home first).</summary>
+    private static void ContinueAlike(
+        (World World, TrainingPipeline Pipeline, List<(QAgentSpec Spec, Entity Entity)> Agents) a,
+        (World World, TrainingPipeline Pipeline, List<(QAgentSpec Spec, Entity Entity)> Agents) b)
+    {
+        var gameA = new Random(9);
+        var gameB = new Random(9);
+        for (int decision = 0; decision < 30; decision++)
+        {
+            Decide(a.World, a.Pipeline, a.Agents, gameA);
+            Decide(b.World, b.Pipeline, b.Agents, gameB);
+        }
+
+        HostResidency.BeforeHostRead(a.World);
+        HostResidency.BeforeHostRead(b.World);
+        foreach (((QAgentSpec spec, Entity original), (_, Entity copy)) in a.Agents.Zip(b.Agents))
+        {
+            Assert.Equal(Saved(a.World, spec, original), Saved(b.World, spec, copy));
+        }
     }
 
     /// <summary>One decision of a toy game: fresh observations, the tick, a reward for the chosen action, a record.</summary>

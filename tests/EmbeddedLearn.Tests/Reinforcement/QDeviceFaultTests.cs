@@ -12,16 +12,15 @@ namespace EmbeddedLearn.Tests.Reinforcement;
 /// the start of that tick (target networks, agent states and counters included), wherever the failure struck.</summary>
 public sealed class QDeviceFaultTests
 {
+    /// <summary>Where the fault strikes: the n-th enqueue (uploads, the snapshot's copies, each stage's launch) or read.</summary>
+    public static TheoryData<string, int> Faults => new()
+    {
+        { "Enqueue", 0 }, { "Enqueue", 6 }, { "Enqueue", 12 }, { "Enqueue", 20 }, { "Enqueue", 22 }, { "Enqueue", 24 },
+        { "Read", 0 }, { "Read", 1 }, { "Read", 2 },
+    };
+
     [SkippableTheory]
-    [InlineData("Enqueue", 0)]
-    [InlineData("Enqueue", 6)]
-    [InlineData("Enqueue", 12)]
-    [InlineData("Enqueue", 20)]
-    [InlineData("Enqueue", 22)]
-    [InlineData("Enqueue", 24)]
-    [InlineData("Read", 0)]
-    [InlineData("Read", 1)]
-    [InlineData("Read", 2)]
+    [MemberData(nameof(Faults))]
     public void A_fault_during_a_tick_restores_the_agents_tick_start_state_exactly(string operationName, int after)
     {
         var plan = new FaultPlan();
