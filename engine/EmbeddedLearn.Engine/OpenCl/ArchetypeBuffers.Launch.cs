@@ -1,6 +1,5 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
-using EmbeddedLearn.Training.Reinforcement;
 
 namespace EmbeddedLearn.OpenCl;
 

@@ -5,7 +5,7 @@ inline void el_q_act(long S, int layers, __global const int* widths, int act, __
 {
     int n = widths[0];
     int actions = widths[layers];
-    int hidden = el_hidden_units(widths, layers);
+    int hidden = max(1, el_hidden_units(widths, layers)); // the scratch's layout: as ActStage.cs's
     vi decide = on;
     for (int i = 0; i < n; i++) decide = decide & isfinite(LD(obs, i)); // a NaN observation keeps the last action
     if (!ANY(decide)) return;

@@ -92,10 +92,10 @@ inline int el_argmax(long S, __global const float* q, int first, int count, int 
     return best;
 }
 
-// Hidden units of the model (the sum of the hidden widths), at least 1.
+// Hidden units of the model (the sum of the hidden widths; 0 without a hidden layer).
 inline int el_hidden_units(__global const int* widths, int layers)
 {
     int units = 0;
     for (int h = 1; h < layers; h++) units += widths[h];
-    return max(units, 1);
+    return units;
 }

@@ -10,7 +10,7 @@ inline void el_q_td_target(long S, int layers, __global const int* widths, int b
     int actions = widths[layers];
     int sampleWidth = n + 3;
     int rows = batch * actions;
-    int hidden = max(1, batch * el_hidden_units(widths, layers));
+    int hidden = max(1, batch * el_hidden_units(widths, layers)); // as TdTargetStage.ScratchLength
     __global float* next = ascr;
     __global float* acts = next + (long)(batch * n) * S;
     __global float* targetQ = acts + (long)hidden * S;
