@@ -61,15 +61,17 @@ internal sealed partial class ArchetypeBuffers
 
         GatherAgent(chunk, row);
 
-        // Every row starts the tick not served (the plan's blocks clear that) and left out when the host's admission
-        // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others).
+        // Every row starts the tick not served (the plan's blocks clear that) with its outcome so far: for the rows served,
+        // what the host's admission said (left out or not: ModelBlock.IsLeftOut's rule, the outcome for entities that
+        // train, finite inputs for the others), or an earlier run of the tick (an agent waiting); the rows not served keep
+        // theirs, as on the CPU.
         Span<int> flags = HostFlags.AsSpan(row, chunk.Count);
         if (trains)
         {
             ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
             for (int r = 0; r < flags.Length; r++)
             {
-                flags[r] = (int)(states[r].Outcome & TickOutcome.LeftOut) | DeviceSettingsLayout.FlagDeferred;
+                flags[r] = (int)states[r].Outcome | DeviceSettingsLayout.FlagDeferred;
             }
         }
         else

@@ -54,8 +54,14 @@ internal sealed unsafe partial class ArchetypeBuffers
             ReadOnlySpan<Entity> entities = chunk.Entities;
             for (int r = 0; r < states.Length; r++)
             {
-                var outcome = (TickOutcome)(HostFlags[index + r] & 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred));
+                int flag = HostFlags[index + r];
+                var outcome = (TickOutcome)(flag & 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred));
                 states[r].Outcome = outcome;
+                if ((flag & DeviceSettingsLayout.FlagDeferred) != 0)
+                {
+                    continue; // not served this tick: it keeps its last outcome, which this tick's account does not list
+                }
+
                 if ((outcome & TickOutcome.StepSkipped) != 0)
                 {
                     account.StepSkipped.Add(entities[r]);

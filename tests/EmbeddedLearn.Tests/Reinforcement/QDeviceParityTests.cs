@@ -9,7 +9,8 @@ using Xunit;
 namespace EmbeddedLearn.Tests.Reinforcement;
 
 /// <summary>The Q-learning stages on the OpenCL device (both kernel families) against the CPU: the same agents, the same
-/// observations and recorded transitions (bursts that send a ring round, a reinitialised agent), tick after tick: the same actions, random streams and counters, parameters
+/// observations and recorded transitions (bursts that send a ring round, a reinitialised agent; decision periods on odd
+/// seeds), tick after tick: the same actions, random streams and counters, parameters
 /// and target parameters within the cross-backend tolerance. Skips without a device.</summary>
 public sealed class QDeviceParityTests
 {
@@ -29,6 +30,18 @@ public sealed class QDeviceParityTests
         using var device = new QAgentCase(seed, doubleDqn, agents: 11, recorded: 5);
         Vary(cpu);
         Vary(device);
+        if (seed % 2 == 1)
+        {
+            // Decision periods: a third of the agents decide and train each tick; the others are not served.
+            foreach (QAgentCase c in (QAgentCase[])[cpu, device])
+            {
+                for (int a = 0; a < c.Agents.Count; a++)
+                {
+                    c.World.Add(c.Agents[a], new DecisionPeriod { Period = 3, Phase = a * 3 / c.Agents.Count });
+                }
+            }
+        }
+
         using TrainingPipeline onCpu = OnBackend.Pipeline(TestBackend.Cpu, QAgentSpec.Stages());
         using TrainingPipeline onDevice = OnBackend.Pipeline(backend, QAgentSpec.Stages());
         var gameCpu = new Random(seed + 100);
