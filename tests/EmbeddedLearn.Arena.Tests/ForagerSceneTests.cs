@@ -199,13 +199,21 @@ public sealed class ForagerSceneTests
         Assert.Equal(216, Decisions(scene));
         HostResidency.BeforeHostRead(scene.World);
         Assert.NotEqual(paused, Parameters(scene));
+
+        // A training budget on the device (measured in device time): the pipeline is made anew on the same backend.
+        scene.Learning.SetBudget(50);
+        Assert.Equal("OpenCL", scene.Learning.ActiveBackend);
+        Run(scene, 4);
+        Assert.Equal(220, Decisions(scene));
+        Assert.True(scene.Learning.LastTrained > 0);
+        scene.Learning.SetBudget(null);
         Assert.Equal(scene.LearningAgents, scene.Learning.LastTrained);
 
         scene.Learning.SwitchBackend(scene.World, ArenaBackend.Cpu);
         Assert.Equal("CPU", scene.Learning.ActiveBackend);
         float[] fromDevice = Parameters(scene);
         Run(scene, 1);
-        Assert.Equal(217, Decisions(scene));
+        Assert.Equal(221, Decisions(scene));
         Assert.NotEqual(fromDevice, Parameters(scene));
     }
 

@@ -21,6 +21,12 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// <c>[a, r, done, s' (n)]</c> (the sampled <c>s</c> go to the model's inputs <c>[B, n]</c>); <see cref="TargetParameters"/>
 /// P floats in engine order; and the struct components <see cref="QLearningSettings"/>, <see cref="QAgentState"/> and
 /// <see cref="ReplayState"/>.
+/// <para>On an OpenCL device (the stages' device bodies) the target parameters, the replay ring and
+/// <see cref="QAgentState"/> are resident: the host uploads what the game writes (observations every tick, transitions
+/// <see cref="Record"/> stored since the last tick, settings when they change) and gets <see cref="QAgentState"/> back
+/// after every tick; read the rest through the engine (checkpoints, exports) or after
+/// <see cref="HostResidency.BeforeHostRead"/>. <see cref="ReplaySample"/>, and the model's inputs and targets, stay on the
+/// device.</para>
 /// </remarks>
 public sealed class QAgentSpec
 {
