@@ -123,6 +123,31 @@ inline void gl_backward(int layers, __global const int* widths, int batch, int a
     }
 }
 
+// One pass of the optimizer step over the lane's share of the entity's parameters (inside gpu_tick, its variables in
+// scope): computes each new parameter and state value when `run`, collects in `finite` whether all are finite, and
+// stores them when `store`. gpu_tick runs it once to check and once to store (two passes with a barrier between,
+// not a loop around a barrier: a CPU device's compiler builds those much more slowly).
+#define GL_STEP_PASS(run, store) \
+    for (int k = lane; (run) && sgdSteps && k < P; k += lanes) \
+    { \
+        float b = useMomentum ? fromBuf[k] : 0.0f; \
+        float np = W[k] - (lr * el_sgd_direction(W[k], G[k], &b, mu, damp, wd, nesterov, maximize, useMomentum, t == 1)); \
+        finite &= isfinite(np) && isfinite(b); \
+        if (store) W[k] = np; \
+        if ((store) && useMomentum) momentum[ep + k] = b; \
+    } \
+    for (int k = lane; (run) && adamSteps && k < P; k += lanes) \
+    { \
+        float pv = decoupled && wd != 0.0f ? W[k] * decay : W[k]; \
+        float m = fromMoments[k], v = fromMoments[P + k]; \
+        float np = el_adam_element(pv, G[k], &m, &v, beta1, beta2, oneMinusB1, oneMinusB2, sqrtBc2, negStepSize, eps, \
+            decoupled ? 0.0f : wd, maximize); \
+        finite &= isfinite(np) && isfinite(m) && isfinite(v); \
+        if (store) W[k] = np; \
+        if (store) moments[em + k] = m; \
+        if (store) moments[em + P + k] = v; \
+    }
+
 __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     __local float* cache, __local el_acc* red, __local long* stl, __local int* ctl)
 {
@@ -291,39 +316,20 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
         if (adamSteps) el_adam_factors(lr, beta1, beta2, t, &sqrtBc2, &negStepSize, &oneMinusB1, &oneMinusB2);
         long em = 2 * ep;
         __global const float* fromMoments = (snap ? snapMoments : moments) + em;
-        for (int pass = 0; pass < 2; pass++)
-        {
-            int store = pass == 1 && !c[CT_REJECTED];
-            int finite = 1;
-            for (int k = lane; sgdSteps && (pass == 0 || store) && k < P; k += lanes)
-            {
-                float b = useMomentum ? fromBuf[k] : 0.0f;
-                float np = W[k] - (lr * el_sgd_direction(W[k], G[k], &b, mu, damp, wd, nesterov, maximize, useMomentum, t == 1));
-                finite &= isfinite(np) && isfinite(b);
-                if (store) W[k] = np;
-                if (store && useMomentum) momentum[ep + k] = b;
-            }
-            for (int k = lane; adamSteps && (pass == 0 || store) && k < P; k += lanes)
-            {
-                float pv = decoupled && wd != 0.0f ? W[k] * decay : W[k];
-                float m = fromMoments[k], v = fromMoments[P + k];
-                float np = el_adam_element(pv, G[k], &m, &v, beta1, beta2, oneMinusB1, oneMinusB2, sqrtBc2, negStepSize, eps,
-                    decoupled ? 0.0f : wd, maximize);
-                finite &= isfinite(np) && isfinite(m) && isfinite(v);
-                if (store) W[k] = np;
-                if (store) moments[em + k] = m;
-                if (store) moments[em + P + k] = v;
-            }
-            if (pass == 0 && !finite) atomic_or(c + CT_REJECTED, 1);
-            GL_SYNC();
-        }
+        int finite = 1;
+        GL_STEP_PASS(1, 0); // check: no store
+        if (!finite) atomic_or(c + CT_REJECTED, 1);
+        GL_SYNC();
+        int store = !c[CT_REJECTED];
+        GL_STEP_PASS(store, store);
         if ((sgdSteps || adamSteps) && lane == 0)
         {
-            long count = sl[ST_OPTIMIZER_STEPS], failures = sl[ST_CONSECUTIVE_FAILURES], due = sl[ST_STEP_DUE];
-            flag |= el_step_result(1, !c[CT_REJECTED], t, (long)siE[SI_FAILURES_BEFORE_QUARANTINE], &count, &failures, &due);
-            sl[ST_OPTIMIZER_STEPS] = count;
-            sl[ST_CONSECUTIVE_FAILURES] = failures;
-            sl[ST_STEP_DUE] = due;
+            long stepCount = sl[ST_OPTIMIZER_STEPS], stepFailures = sl[ST_CONSECUTIVE_FAILURES], stepDue = sl[ST_STEP_DUE];
+            long limit = siE[SI_FAILURES_BEFORE_QUARANTINE];
+            flag |= el_step_result(1, !c[CT_REJECTED], t, limit, &stepCount, &stepFailures, &stepDue);
+            sl[ST_OPTIMIZER_STEPS] = stepCount;
+            sl[ST_CONSECUTIVE_FAILURES] = stepFailures;
+            sl[ST_STEP_DUE] = stepDue;
             flags[e] = flag;
         }
     }
