@@ -26,5 +26,5 @@ internal static class FiniteCheck
     }
 
     /// <summary>Whether every value of <paramref name="values"/> is finite (true for an empty span).</summary>
-    public static bool AllFinite(ReadOnlySpan<float> values) => FirstNonFinite(values) < 0;
+    public static bool AllFinite(ReadOnlySpan<float> values) => values.IsEmpty || TensorPrimitives.IsFiniteAll(values);
 }
