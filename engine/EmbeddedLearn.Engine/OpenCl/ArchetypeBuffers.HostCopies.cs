@@ -7,8 +7,8 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>
 /// The tick's host copies, spread over a <see cref="WorkerPool"/> by ranges of chunks: before the launches, this tick's
 /// inputs and targets gathered from the chunks into the pinned staging arrays and every row's flags set (left out by
-/// the host's admission, and not yet served); after the wait, outputs (of the rows inferred), losses and (when an
-/// entity's reduction is none) element losses scattered back into the chunks. Row r of the device buffers is entity r of the archetype, so a range
+/// the host's admission, and not yet served); after the wait, outputs, losses and (when an entity's reduction is none)
+/// element losses scattered back into the chunks. Row r of the device buffers is entity r of the archetype, so a range
 /// of chunks maps to a range of rows without walking the others: every piece is independent of the rest.
 /// </summary>
 internal sealed partial class ArchetypeBuffers
@@ -60,15 +60,14 @@ internal sealed partial class ArchetypeBuffers
         }
 
         // Every row starts the tick not served (the plan's blocks clear that) and left out when the host's admission
-        // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others); an
-        // entity that sits out (an earlier run of this tick held its outputs) stays out of training.
+        // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others).
         Span<int> flags = HostFlags.AsSpan(row, chunk.Count);
         if (trains)
         {
             ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
             for (int r = 0; r < flags.Length; r++)
             {
-                flags[r] = (int)(states[r].Outcome & TickOutcome.SitsOut) | DeviceSettingsLayout.FlagDeferred;
+                flags[r] = (int)(states[r].Outcome & TickOutcome.LeftOut) | DeviceSettingsLayout.FlagDeferred;
             }
         }
         else
@@ -83,23 +82,8 @@ internal sealed partial class ArchetypeBuffers
 
     private void ScatterChunk(Chunk chunk, int row)
     {
-        // Only the rows inferred this tick: the others (left out, not served, outputs held) keep their last outputs.
         int k = Spec.Outputs.ElementCount;
-        ReadOnlySpan<float> staging = Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k);
-        Span<float> outputs = chunk.GetSpan<float>(Spec.Outputs);
-        ReadOnlySpan<int> flags = HostFlags.AsSpan(row, chunk.Count);
-        for (int r = 0; r < flags.Length;)
-        {
-            int first = r;
-            while (r < flags.Length && Inferred(flags[r]))
-            {
-                r++;
-            }
-
-            staging[(first * k)..(r * k)].CopyTo(outputs[(first * k)..]);
-            r++; // past the row not inferred (or the end)
-        }
-
+        Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k).CopyTo(chunk.GetSpan<float>(Spec.Outputs));
         if (!Trainable)
         {
             return;

@@ -50,8 +50,7 @@ internal static class DeviceKernelSource
 
     /// <summary><c>#define EL_FUSED_STAGES</c>: for each of <paramref name="stages"/> (in order), the call of its body when
     /// its bit is in <c>stages</c> (and, for a body that takes the Adam moments, when <c>hasAdam</c>), masked by
-    /// <c>infer</c> for inference bodies and, for the others, <c>EL_TRAINS</c> (the flags read at the call, so that an
-    /// entity whose outputs forward held sits out the training stages after it).</summary>
+    /// <c>infer</c> for inference bodies and <c>train</c> for the others.</summary>
     public static string FusedCalls(IReadOnlyList<(string Name, DeviceBody Body)> stages)
     {
         var text = new StringBuilder("#define EL_FUSED_STAGES \\\n");
@@ -64,7 +63,7 @@ internal static class DeviceKernelSource
             }
 
             text.Append(") ");
-            Call(text, body, body.Inference ? "infer" : "EL_TRAINS");
+            Call(text, body, body.Inference ? "infer" : "train");
             text.Append(" \\\n");
         }
 

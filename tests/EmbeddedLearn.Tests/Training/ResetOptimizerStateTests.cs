@@ -10,10 +10,8 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Training;
 
-/// <summary>Repairing an entity whose optimizer state is not finite: a step never makes it so (the step stage rejects a
-/// step with non-finite results), but a game can write it. ImportParameters alone does not help (every step from the NaN
-/// state is rejected, so the entity never trains again); with ResetOptimizerState it trains exactly as a fresh entity on
-/// the repaired parameters.</summary>
+/// <summary>Repairing a diverged entity: ImportParameters alone is undone by its NaN optimizer state; with
+/// ResetOptimizerState it trains exactly as a fresh entity on the repaired parameters.</summary>
 public sealed class ResetOptimizerStateTests
 {
     public static TheoryData<string> Optimizers => ["momentum", "adam"];
@@ -26,7 +24,8 @@ public sealed class ResetOptimizerStateTests
         TrainingSettings settings = optimizer == "adam" ? TrainingSettings.Adam(0.01f) : TrainingSettings.Sgd(0.05f, momentum: 0.9f);
         using var world = new World();
         using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
-        // Without the guard stage, the step stage alone keeps the state finite.
+        // The divergence needs a pipeline without the guard stage: the guard skips non-finite steps, so it would keep
+        // the optimizer state finite (the repair path matters for games that drop the guard, or diverge another way).
         List<IPipelineStage> unguarded = TrainingPipeline.DefaultStages();
         unguarded.RemoveAll(s => s is GuardStage);
         using var withoutGuard = new TrainingPipeline(unguarded, new PipelineOptions { Threads = 1 });
@@ -34,28 +33,25 @@ public sealed class ResetOptimizerStateTests
         float[] good = new float[spec.Layout.ParameterCount];
         spec.ExportParameters(world, diverged, good);
 
-        // A huge learning rate on huge targets: every step would make the parameters or the state non-finite; none is
-        // applied.
+        // Diverge: one step on huge targets with a huge learning rate makes the optimizer state non-finite.
         spec.ChangeSettings(world, diverged, settings with { LearningRate = 1e30f });
         Write(world, spec, diverged, target: 1e30f);
         for (int t = 0; t < 3; t++)
         {
-            Assert.Equal([diverged], withoutGuard.Run(world).StepsSkipped.ToArray());
+            withoutGuard.Run(world);
         }
 
         ComponentType state = optimizer == "adam" ? spec.AdamMoments : spec.Momentum;
-        Assert.All(world.GetSpan<float>(diverged, state).ToArray(), v => Assert.Equal(0f, v));
-        Assert.Equal(good, Export(world, spec, diverged));
+        Assert.Contains(world.GetSpan<float>(diverged, state).ToArray(), v => !float.IsFinite(v));
         spec.ChangeSettings(world, diverged, settings);
-        Write(world, spec, diverged, target: 0.5f);
-        Assert.Empty(pipeline.Run(world).StepsSkipped.ToArray()); // a first step (SGD's ignores the old momentum)
 
-        // The game corrupts the state. Without the reset: import good parameters; every step is rejected.
-        world.GetSpan<float>(diverged, state).Fill(float.NaN);
+        // Without the reset: import good parameters, one step, NaN again.
         spec.ImportParameters(world, diverged, good);
         Write(world, spec, diverged, target: 0.5f);
-        Assert.Equal([diverged], pipeline.Run(world).StepsSkipped.ToArray());
-        Assert.Equal(good, Export(world, spec, diverged));
+        pipeline.Run(world);
+        float[] after = new float[good.Length];
+        spec.ExportParameters(world, diverged, after);
+        Assert.Contains(after, v => !float.IsFinite(v));
 
         // With the reset: the repaired entity and a fresh entity on the same parameters stay bit-identical.
         spec.ImportParameters(world, diverged, good);
@@ -87,29 +83,24 @@ public sealed class ResetOptimizerStateTests
         TrainingSettings settings = TrainingSettings.Sgd(0.05f, momentum: 0.9f);
         using var world = new World();
         using var cpuWorld = new World();
-        using FallbackPipeline device = TrainingBackends.CreatePipeline(BackendKind.OpenCl, TrainingPipeline.DefaultStages(),
+        List<IPipelineStage> unguarded = TrainingPipeline.DefaultStages(); // without the guard, so the momentum can diverge
+        unguarded.RemoveAll(s => s is GuardStage);
+        using FallbackPipeline device = TrainingBackends.CreatePipeline(BackendKind.OpenCl, unguarded,
             new PipelineOptions { Threads = 1 }, out _, OpenClTestDevice.Selection);
         using TrainingPipeline cpu = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
-        Entity diverged = spec.Spawn(world, settings, seed: 4);
+        Entity diverged = spec.Spawn(world, settings with { LearningRate = 1e30f }, seed: 4);
         float[] good = new float[spec.Layout.ParameterCount];
         spec.ExportParameters(world, diverged, good);
-        Write(world, spec, diverged, target: 0.5f);
-        Assert.Empty(device.Run(world).StepsSkipped.ToArray()); // a first step (SGD's ignores the old momentum)
-        float[] stepped = Export(world, spec, diverged);
-
-        // The game corrupts the momentum (host write, sent to the device).
-        HostResidency.BeforeHostRead(world);
-        world.GetSpan<float>(diverged, spec.Momentum).Fill(float.NaN);
-        HostResidency.AfterHostWrite(world);
-        for (int t = 0; t < 2; t++)
+        Write(world, spec, diverged, target: 1e30f);
+        for (int t = 0; t < 3; t++)
         {
-            Assert.Equal([diverged], device.Run(world).StepsSkipped.ToArray()); // every step from it is rejected
+            device.Run(world); // momentum diverges on the device
         }
 
         HostResidency.BeforeHostRead(world);
-        Assert.All(world.GetSpan<float>(diverged, spec.Momentum).ToArray(), v => Assert.True(float.IsNaN(v)));
-        Assert.Equal(stepped, Export(world, spec, diverged));
+        Assert.Contains(world.GetSpan<float>(diverged, spec.Momentum).ToArray(), v => !float.IsFinite(v));
 
+        spec.ChangeSettings(world, diverged, settings);
         spec.ImportParameters(world, diverged, good);
         spec.ResetOptimizerState(world, diverged);
         Entity fresh = spec.Spawn(cpuWorld, settings, good);
@@ -144,13 +135,6 @@ public sealed class ResetOptimizerStateTests
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => spec.ResetOptimizerState(world, inference));
         Assert.Contains("holds no trainable model of spec", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, world.GetSpan<float>(inference, spec.Parameters).ToArray());
-    }
-
-    private static float[] Export(World world, ModelSpec spec, Entity entity)
-    {
-        float[] parameters = new float[spec.Layout.ParameterCount];
-        spec.ExportParameters(world, entity, parameters);
-        return parameters;
     }
 
     private static void Write(World world, ModelSpec spec, Entity entity, float target)
