@@ -9,4 +9,6 @@ namespace EmbeddedLearn.Demos.Soak;
 /// <param name="ReportEvery">Ticks between memory samples.</param>
 /// <param name="Folder">Folder of the checkpoint file.</param>
 /// <param name="Seed">Seed of every random choice.</param>
-internal sealed record SoakOptions(int Ticks, int Entities, int Churn, double BadFraction, int CheckpointEvery, int ReportEvery, string Folder, int Seed);
+/// <param name="AutosaveEvery">Ticks between background autosaves of the run without checkpoints.</param>
+internal sealed record SoakOptions(int Ticks, int Entities, int Churn, double BadFraction, int CheckpointEvery, int ReportEvery, string Folder, int Seed,
+    int AutosaveEvery = 100);

@@ -18,6 +18,18 @@ internal sealed record SoakResult(
     /// <summary>Working-set growth over the same span, in MiB.</summary>
     public double WorkingSetGrowthMiB => Memory.Count < 3 ? 0 : Memory[^1].WorkingSetMiB - Memory[1].WorkingSetMiB;
 
-    /// <summary>No exception and identical models.</summary>
-    public bool Passed => Exceptions == 0 && ModelsDiffering == 0 && ModelsCompared > 0;
+    /// <summary>Models found, at a memory sample, with a non-finite output, or quarantined with a non-finite parameter.</summary>
+    public long UnsafeModels { get; init; }
+
+    /// <summary>Background autosaves written and loaded back.</summary>
+    public int Autosaves { get; init; }
+
+    /// <summary>Exceptions on the other threads other than the documented refusal of a change during a tick.</summary>
+    public int ThreadFailures { get; init; }
+
+    /// <summary>Changes from another thread refused because a tick was running.</summary>
+    public long Refused { get; init; }
+
+    /// <summary>No exception on any thread, nothing unsafe handed out, and identical models.</summary>
+    public bool Passed => Exceptions == 0 && ThreadFailures == 0 && UnsafeModels == 0 && ModelsDiffering == 0 && ModelsCompared > 0;
 }

@@ -6,9 +6,12 @@ namespace EmbeddedLearn.Demos.Soak;
 
 /// <summary>
 /// The soak: two worlds fed the same calls tick after tick, with entities despawned and spawned every tick and bad data
-/// for a share of them; one of them is saved to a checkpoint every few ticks and continued from a fresh world loaded
-/// from it. It samples memory as it goes, counts exceptions (there should be none: bad data and divergence are
-/// contained, not thrown), and at the end compares every model of the two worlds bit for bit.
+/// for a share of them (NaN or infinity); one of them
+/// is saved to a checkpoint every few ticks and continued from a fresh world loaded from it. Meanwhile other threads do
+/// what a game's do (<see cref="SoakThreads"/>): autosave the other world and read and poke at it during its ticks. It
+/// samples memory as it goes, counts exceptions (there should be none: bad data and divergence are contained, not
+/// thrown), checks at every sample that no output is non-finite and that every quarantined model holds finite
+/// parameters, and at the end compares every model of the two worlds bit for bit.
 /// </summary>
 internal static class SoakRun
 {
@@ -27,31 +30,41 @@ internal static class SoakRun
         string path = Path.Combine(options.Folder, "soak.safetensors");
         var memory = new List<MemorySample>();
         int exceptions = 0, checkpoints = 0;
-        long leftOut = 0, skipped = 0;
+        long leftOut = 0, skipped = 0, unsafeModels = 0;
         long badSeed = options.Seed * 31L;
         bool Bad(long key, int tick) => new SoakRandom((ulong)(badSeed ^ (key * 131) ^ ((long)tick << 32))).NextSingle() < options.BadFraction;
         var keys = new List<long>(checkpointed.ByKey.Keys);
         var clock = Stopwatch.StartNew();
+        using var threads = new SoakThreads(reference, Path.Combine(options.Folder, "autosave.safetensors"), options.Entities);
         for (int tick = 1; tick <= options.Ticks; tick++)
         {
             try
             {
-                for (int c = 0; c < options.Churn; c++)
+                lock (threads.Turn)
                 {
-                    int slot = random.Next(keys.Count);
-                    checkpointed.Despawn(keys[slot]);
-                    reference.Despawn(keys[slot]);
-                    checkpointed.Spawn(nextKey);
-                    reference.Spawn(nextKey);
-                    keys[slot] = nextKey++;
+                    for (int c = 0; c < options.Churn; c++)
+                    {
+                        int slot = random.Next(keys.Count);
+                        checkpointed.Despawn(keys[slot]);
+                        reference.Despawn(keys[slot]);
+                        checkpointed.Spawn(nextKey);
+                        reference.Spawn(nextKey);
+                        keys[slot] = nextKey++;
+                    }
+
+                    checkpointed.WriteSamples(tick, Bad);
+                    reference.WriteSamples(tick, Bad);
                 }
 
-                checkpointed.WriteSamples(tick, Bad);
-                reference.WriteSamples(tick, Bad);
                 var report = checkpointed.Run();
                 leftOut += report.LeftOut.Length;
                 skipped += report.StepsSkipped.Length;
-                reference.Run();
+                reference.Run(); // while the other threads save, read and poke at it
+
+                if (tick % options.AutosaveEvery == 0)
+                {
+                    threads.Autosave();
+                }
                 if (tick % options.CheckpointEvery == 0)
                 {
                     checkpointed.SaveAndReload(path);
@@ -66,6 +79,7 @@ internal static class SoakRun
 
             if (tick % options.ReportEvery == 0 || tick == options.Ticks)
             {
+                unsafeModels += checkpointed.CountUnsafe();
                 var sample = new MemorySample(tick, GC.GetTotalMemory(forceFullCollection: true) / 1048576.0,
                     Environment.WorkingSet / 1048576.0, checkpointed.ByKey.Count,
                     checkpointed.World.CountEntities(new QueryDescription().WithAll<Quarantined>()));
@@ -74,7 +88,14 @@ internal static class SoakRun
             }
         }
 
+        threads.Stop();
         int differing = reference.ByKey.Keys.Count(key => !checkpointed.SameModel(reference, key));
-        return new SoakResult(memory, exceptions, leftOut, skipped, checkpoints, reference.ByKey.Count, differing, clock.Elapsed.TotalSeconds);
+        return new SoakResult(memory, exceptions, leftOut, skipped, checkpoints, reference.ByKey.Count, differing, clock.Elapsed.TotalSeconds)
+        {
+            UnsafeModels = unsafeModels,
+            Autosaves = threads.Autosaves,
+            ThreadFailures = threads.Failures,
+            Refused = threads.Refused,
+        };
     }
 }

@@ -74,6 +74,34 @@ internal sealed class SoakWorld : IDisposable
 
     public TickReport Run() => _pipeline.Run(World);
 
+    /// <summary>Models holding a non-finite output, or quarantined with a non-finite parameter: what the game must never
+    /// be handed.</summary>
+    public int CountUnsafe()
+    {
+        int found = 0;
+        foreach (Entity entity in ByKey.Values)
+        {
+            bool badOutput = !IsFinite(World.GetSpan<float>(entity, Spec.Outputs));
+            bool badQuarantine = World.Has<Quarantined>(entity) && !IsFinite(World.GetSpan<float>(entity, Spec.Parameters));
+            found += badOutput || badQuarantine ? 1 : 0;
+        }
+
+        return found;
+    }
+
+    private static bool IsFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Saves to <paramref name="path"/>, then continues from a fresh world loaded from it.</summary>
     public void SaveAndReload(string path)
     {

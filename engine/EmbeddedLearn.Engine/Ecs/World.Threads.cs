@@ -39,6 +39,12 @@ public sealed partial class World
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Monitor.Enter(_gate);
+        if (_disposed)
+        {
+            Monitor.Exit(_gate);
+            throw new ObjectDisposedException(nameof(World), operation + ": the world was disposed.");
+        }
+
         Thread? owner = _tickThread;
         if (owner is not null && owner != Thread.CurrentThread)
         {
@@ -78,6 +84,12 @@ public sealed partial class World
                     "{0} waited {1:0.###} s for the training tick running on thread {2} to end, and it has not; nothing was done.",
                     operation, wait.TotalSeconds, _tickThread?.ManagedThreadId));
             }
+        }
+
+        if (_disposed)
+        {
+            Monitor.Exit(_gate);
+            throw new ObjectDisposedException(nameof(World), operation + ": the world was disposed.");
         }
 
         return new WorldLock(_gate);

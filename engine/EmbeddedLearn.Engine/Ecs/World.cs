@@ -47,6 +47,7 @@ public sealed partial class World : IDisposable
     public bool IsQueryRunning => Volatile.Read(ref _queryDepth) > 0;
 
     /// <summary>Frees all chunk memory. Handles and spans from this world must not be used afterwards.</summary>
+    /// <exception cref="InvalidOperationException">A training tick runs on another thread (nothing was freed).</exception>
     public void Dispose()
     {
         if (_disposed)
@@ -54,6 +55,17 @@ public sealed partial class World : IDisposable
             return;
         }
 
+        WorldLock change;
+        try
+        {
+            change = BeginChange("World.Dispose"); // waits for a snapshot copying from another thread
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // another thread disposed it meanwhile
+        }
+
+        using WorldLock held = change;
         _disposed = true;
         foreach (Archetype archetype in _archetypes)
         {

@@ -3,8 +3,9 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Soak;
 
-/// <summary>The soak command's run, short: churn every tick, bad data, a checkpoint (save, load into a fresh world, go
-/// on) every 50 ticks; nothing throws, bad data and divergence are contained, and every model ends bit for bit equal to
+/// <summary>The soak command's run, short: churn every tick, bad data and spikes, a checkpoint (save, load into a fresh
+/// world, go on) every 50 ticks, autosaves and readers on other threads; nothing throws on any thread, bad data and
+/// divergence are contained, no output or quarantined model is non-finite, and every model ends bit for bit equal to
 /// the run without checkpoints. (`dotnet run -c Release --project demos/Soak` runs the long one.)</summary>
 public sealed class ShortSoakTests
 {
@@ -15,9 +16,12 @@ public sealed class ShortSoakTests
         try
         {
             SoakResult result = SoakRun.Run(new SoakOptions(Ticks: 400, Entities: 64, Churn: 2, BadFraction: 0.05,
-                CheckpointEvery: 50, ReportEvery: 100, Folder: folder, Seed: 7));
+                CheckpointEvery: 50, ReportEvery: 100, Folder: folder, Seed: 7, AutosaveEvery: 20));
 
             Assert.Equal(0, result.Exceptions);
+            Assert.Equal(0, result.ThreadFailures);
+            Assert.Equal(0, result.UnsafeModels);
+            Assert.True(result.Autosaves > 0, "no autosave completed");
             Assert.Equal(8, result.Checkpoints);
             Assert.True(result.LeftOut > 0, "no bad data was contained");
             Assert.True(result.StepsSkipped > 0, "no divergence was contained");
