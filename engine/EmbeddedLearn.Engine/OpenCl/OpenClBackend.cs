@@ -123,7 +123,12 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
         {
             try
             {
+                // Home and unregistered under the world's gate: a save or read on another thread sees either this
+                // backend holding the state or the world holding it, never a backend half disposed.
+                using WorldLock between = _world.EnterBetweenTicks("OpenClBackend.Dispose", World.TickWaitLimit);
                 SynchronizeToHost(_world);
+                HostResidency.Unregister(_world, this);
+                _disposed = true;
             }
             catch (Exception ex) when (ex is OpenClException or ObjectDisposedException or TimeoutException)
             {

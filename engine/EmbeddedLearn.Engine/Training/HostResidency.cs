@@ -55,9 +55,16 @@ public static class HostResidency
     public static void BeforeHostRead(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
+        if (!Owners.TryGetValue(world, out _))
+        {
+            return;
+        }
+
+        // The owner is looked up again under the gate: a backend disposed meanwhile (from another thread) has handed
+        // its state home and unregistered under the same gate.
+        using WorldLock between = world.EnterBetweenTicks("HostResidency.BeforeHostRead", World.TickWaitLimit);
         if (Owners.TryGetValue(world, out IHostSynchronizer? owner))
         {
-            using WorldLock between = world.EnterBetweenTicks("HostResidency.BeforeHostRead", World.TickWaitLimit);
             owner.SynchronizeToHost(world);
         }
     }
@@ -66,9 +73,14 @@ public static class HostResidency
     public static void AfterHostWrite(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
+        if (!Owners.TryGetValue(world, out _))
+        {
+            return;
+        }
+
+        using WorldLock change = world.BeginChange("HostResidency.AfterHostWrite");
         if (Owners.TryGetValue(world, out IHostSynchronizer? owner))
         {
-            using WorldLock change = world.BeginChange("HostResidency.AfterHostWrite");
             owner.UploadFromHost(world);
         }
     }
