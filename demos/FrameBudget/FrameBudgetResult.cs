@@ -21,6 +21,9 @@ internal sealed record FrameBudgetResult
     [JsonPropertyName("device_ms")] public Dictionary<string, double> DeviceMs { get; init; } = [];
     [JsonPropertyName("host_ms")] public double? HostMs { get; init; }
     [JsonPropertyName("kernels")] public string? Kernels { get; init; }
+    [JsonPropertyName("simd")] public string Simd { get; init; } = "";
+    [JsonPropertyName("optimizer")] public string Optimizer { get; init; } = "";
+    [JsonPropertyName("fingerprint")] public string? Fingerprint { get; init; }
     [JsonPropertyName("backend_choice")] public string? BackendChoice { get; init; }
     [JsonPropertyName("allocated_bytes_per_tick")] public double AllocatedBytesPerTick { get; init; }
     [JsonPropertyName("gc_collections")] public int GcCollections { get; init; }

@@ -12,14 +12,15 @@ namespace EmbeddedLearn.Demos.FrameBudget;
 internal static class FrameBudgetRunner
 {
     public static FrameBudgetResult Run(int entities, ModelLayout layout, int batch, int threads, string backend, int ticks, int warmup, double? budgetMs,
-        bool unfused, bool measureStages, int decisionPeriod = 1)
+        bool unfused, bool measureStages, int decisionPeriod = 1, string optimizer = "sgd", bool fingerprint = false)
     {
+        TrainingSettings settings = Settings(optimizer);
         ModelSpec spec = ModelSpec.Get(layout, batch);
         using var world = new World();
         world.Reserve(spec.PlainSignature, entities);
         for (int i = 0; i < entities; i++)
         {
-            Entity entity = spec.Spawn(world, TrainingSettings.Sgd(0.01f), (ulong)i);
+            Entity entity = spec.Spawn(world, settings, (ulong)i);
             if (decisionPeriod > 1)
             {
                 // Phases in contiguous groups, so each tick's due agents are long runs of rows.
@@ -142,6 +143,9 @@ internal static class FrameBudgetRunner
             Threads = threads,
             Backend = backendName,
             Kernels = device is null ? null : OpenClSelection.KernelsName(device.Kernels),
+            Simd = CpuExecutor.SimdPath,
+            Optimizer = optimizer,
+            Fingerprint = fingerprint ? ModelFingerprint.Of(world) : null,
             BackendChoice = auto?.Description,
             // The tick's own time beyond its device kernels, tick by tick: what the host adds (gathering, transfers,
             // outcomes, waiting on launches), the median over the measured ticks.
@@ -172,6 +176,16 @@ internal static class FrameBudgetRunner
             TrainedPerAgent = counting ? [trainedCounter.Counts.Min(), trainedCounter.Counts.Max()] : [],
         };
     }
+
+    /// <summary>The settings of every entity for <c>--optimizer</c>: SGD lr 0.01, Adam or AdamW lr 0.001 (PyTorch's
+    /// defaults otherwise).</summary>
+    public static TrainingSettings Settings(string optimizer) => optimizer switch
+    {
+        "sgd" => TrainingSettings.Sgd(0.01f),
+        "adam" => TrainingSettings.Adam(0.001f),
+        "adamw" => TrainingSettings.AdamW(0.001f),
+        _ => throw new ArgumentException("--optimizer must be sgd, adam or adamw; got '" + optimizer + "'.", nameof(optimizer)),
+    };
 
     /// <summary>FLOPs of one training tick of one entity: forward <c>2 B M</c>, weight gradients <c>2 B M</c>,
     /// input gradients of every layer but the first, biases, and the SGD update (2 per parameter), where M is the

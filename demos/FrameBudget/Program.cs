@@ -20,7 +20,10 @@ var unfused = new Option<bool>("--unfused") { Description = "OpenCL: one launch 
 var stages = new Option<bool>("--stages") { Description = "Also time each stage (two clock reads per stage per block, which the tick then includes)." };
 var peakOnly = new Option<bool>("--fma-peak") { Description = "Only measure and print the FMA peak of one core (GFLOP/s), then exit." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, decisionPeriod, unfused, stages, peakOnly, json };
+var optimizer = new Option<string>("--optimizer") { DefaultValueFactory = _ => "sgd", Description = "sgd (lr 0.01), adam or adamw (lr 0.001)." };
+optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+var fingerprint = new Option<bool>("--fingerprint") { Description = "After the run, print a last line 'fingerprint <sha256 hex>' over every entity's parameters and optimizer state, in entity order (ModelFingerprint)." };
+var root = new RootCommand("EmbeddedLearn frame-budget runner") { entities, layout, activation, batch, threads, backend, ticks, warmup, budget, decisionPeriod, unfused, stages, peakOnly, json, optimizer, fingerprint };
 root.SetAction(parse =>
 {
     if (parse.GetValue(peakOnly))
@@ -56,11 +59,16 @@ root.SetAction(parse =>
 
     FrameBudgetResult result = FrameBudgetRunner.Run(parse.GetValue(entities), modelLayout, parse.GetValue(batch),
         parse.GetValue(threads), parse.GetValue(backend)!, parse.GetValue(ticks), parse.GetValue(warmup), parse.GetValue(budget),
-        parse.GetValue(unfused), parse.GetValue(stages), parse.GetValue(decisionPeriod));
+        parse.GetValue(unfused), parse.GetValue(stages), parse.GetValue(decisionPeriod), parse.GetValue(optimizer)!, parse.GetValue(fingerprint));
     Console.WriteLine(FrameBudgetRunner.Table(result));
     if (parse.GetValue(json) is FileInfo file)
     {
         File.WriteAllText(file.FullName, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    if (result.Fingerprint is string digest)
+    {
+        Console.WriteLine("fingerprint " + digest);
     }
 
     return 0;

@@ -38,6 +38,10 @@ public sealed class CpuExecutor : TickExecutor
         _batch = new SegmentBatch { MeasureStages = measureStages };
     }
 
+    /// <summary>The vector path the dense kernels take on this machine: <c>Vector512</c> (AVX2, FMA and 512-bit vectors),
+    /// <c>Vector256</c> (AVX2 and FMA) or <c>scalar</c> (anything else, ARM64 included).</summary>
+    public static string SimdPath => SimdSupport.Wide ? "Vector512" : SimdSupport.Vector ? "Vector256" : "scalar";
+
     /// <summary>Threads the block stages run on.</summary>
     public int Threads => _pool.ThreadCount;
 
