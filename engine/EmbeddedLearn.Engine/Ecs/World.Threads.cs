@@ -37,14 +37,7 @@ public sealed partial class World
     /// <exception cref="ObjectDisposedException">The world was disposed.</exception>
     public WorldLock BeginChange(string operation)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        Monitor.Enter(_gate);
-        if (_disposed)
-        {
-            Monitor.Exit(_gate);
-            throw new ObjectDisposedException(nameof(World), operation + ": the world was disposed.");
-        }
-
+        EnterGate(operation);
         Thread? owner = _tickThread;
         if (owner is not null && owner != Thread.CurrentThread)
         {
@@ -66,33 +59,42 @@ public sealed partial class World
     /// <exception cref="TimeoutException">The tick did not end within <paramref name="wait"/> (nothing was held).</exception>
     public WorldLock EnterBetweenTicks(string operation, TimeSpan wait)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         long deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
-        Monitor.Enter(_gate);
+        EnterGate(operation);
         while (_tickThread is not null && _tickThread != Thread.CurrentThread)
         {
             long left = deadline - Environment.TickCount64;
-            if (left <= 0 || !Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left)))
+            if (left <= 0)
             {
-                if (_tickThread is null)
-                {
-                    break;
-                }
-
                 Monitor.Exit(_gate);
                 throw new TimeoutException(string.Format(CultureInfo.InvariantCulture,
                     "{0} waited {1:0.###} s for the training tick running on thread {2} to end, and it has not; nothing was done.",
-                    operation, wait.TotalSeconds, _tickThread?.ManagedThreadId));
+                    operation, wait.TotalSeconds, _tickThread.ManagedThreadId));
             }
+
+            Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left)); // woken when the tick ends, or at the deadline
         }
 
+        ReleaseIfDisposed(operation); // disposed by another thread while this one waited
+        return new WorldLock(_gate);
+    }
+
+    /// <summary>Takes the gate; refused (released again) when the world was disposed, before or while waiting for it.</summary>
+    private void EnterGate(string operation)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Monitor.Enter(_gate);
+        ReleaseIfDisposed(operation);
+    }
+
+    /// <summary>With the gate held: releases it and throws when the world was disposed.</summary>
+    private void ReleaseIfDisposed(string operation)
+    {
         if (_disposed)
         {
             Monitor.Exit(_gate);
             throw new ObjectDisposedException(nameof(World), operation + ": the world was disposed.");
         }
-
-        return new WorldLock(_gate);
     }
 
     /// <summary>Claims the world for one training tick on the calling thread; false when a tick already holds it (two

@@ -133,9 +133,8 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
             catch (Exception ex) when (ex is OpenClException or ObjectDisposedException or TimeoutException)
             {
                 // The device failed, the world is gone, or another pipeline's tick holds it: nothing can be brought home.
+                HostResidency.Unregister(_world, this);
             }
-
-            HostResidency.Unregister(_world, this);
         }
 
         _disposed = true;

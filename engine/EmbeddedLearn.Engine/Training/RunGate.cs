@@ -79,11 +79,13 @@ internal sealed class RunGate(string owner)
             while (_runner is not null)
             {
                 long left = deadline - Environment.TickCount64;
-                if (_runner == Thread.CurrentThread || left <= 0 || (!Monitor.Wait(_lock, TimeSpan.FromMilliseconds(left)) && _runner is not null))
+                if (_runner == Thread.CurrentThread || left <= 0)
                 {
                     _releaseOnExit = true;
                     return false;
                 }
+
+                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(left)); // woken when the run ends, or at the deadline
             }
 
             return true;
