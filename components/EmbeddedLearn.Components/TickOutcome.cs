@@ -10,8 +10,11 @@ public enum TickOutcome : byte
     /// <summary>Left out of the tick: its inputs or targets held NaN or infinity. Nothing of it changed.</summary>
     LeftOut = 1,
 
-    /// <summary>Its gradients were not finite, so its optimizer step was skipped (parameters and optimizer state kept),
-    /// as PyTorch's GradScaler skips <c>optimizer.step()</c>. Counts as a failure.</summary>
+    /// <summary>Its optimizer step was not applied, as PyTorch's GradScaler skips <c>optimizer.step()</c>: its gradient
+    /// norm was not finite (the guard skipped the step), or the step would have made a new parameter or a new optimizer
+    /// state value (momentum buffer, Adam's <c>exp_avg</c> or <c>exp_avg_sq</c>) NaN or infinite (the step stage
+    /// rejected it). Its parameters, optimizer state and <see cref="TrainingState.OptimizerSteps"/> stay exactly as
+    /// before the step. Counts as a failure.</summary>
     StepSkipped = 2,
 
     /// <summary>Its gradients were clipped to <see cref="TrainingSettings.MaxGradNorm"/> before the step.</summary>
@@ -26,6 +29,12 @@ public enum TickOutcome : byte
     /// <see cref="LeftOut"/>, but it is not bad data and counts as no failure.</summary>
     Waiting = 16,
 
-    /// <summary>Either reason a training stage leaves an entity untouched: <see cref="LeftOut"/> or <see cref="Waiting"/>.</summary>
-    SitsOut = LeftOut | Waiting,
+    /// <summary>Its forward pass produced a NaN or infinite output (a huge finite input overflowing, say): its outputs
+    /// keep the finite values of its last tick, and it sits out this tick's training stages (no loss, backward or step),
+    /// as for <see cref="LeftOut"/>; not a failure.</summary>
+    OutputsHeld = 32,
+
+    /// <summary>Any reason a training stage leaves an entity untouched: <see cref="LeftOut"/>, <see cref="Waiting"/> or
+    /// <see cref="OutputsHeld"/>.</summary>
+    SitsOut = LeftOut | Waiting | OutputsHeld,
 }

@@ -18,14 +18,15 @@ public record struct TrainingState
     /// <summary>Optimizer steps taken so far (PyTorch's per-parameter <c>step</c>).</summary>
     public long OptimizerSteps { get; set; }
 
-    /// <summary>Whether the optimizer is to step at the end of this tick (set by backward, cleared by the step, or by the
-    /// guard when the gradients are not finite).</summary>
+    /// <summary>Whether the optimizer is to step at the end of this tick (set by backward, cleared by the step stage
+    /// whether it applied the step or rejected it, or by the guard when the gradients are not finite).</summary>
     public bool StepDue { get; set; }
 
     /// <summary>What happened to the entity in its last tick.</summary>
     public TickOutcome Outcome { get; set; }
 
-    /// <summary>Optimizer steps the guard skipped in a row (non-finite gradients); 0 after a finite step.</summary>
+    /// <summary>Optimizer steps not applied in a row (<see cref="TickOutcome.StepSkipped"/>: non-finite gradients, or a
+    /// step whose new parameters or optimizer state were not finite); 0 after an applied step.</summary>
     public int ConsecutiveFailures { get; set; }
 
     /// <summary>The total 2-norm of the gradients over all parameters the guard measured before its last step

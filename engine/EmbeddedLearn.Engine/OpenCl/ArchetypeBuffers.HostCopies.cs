@@ -7,8 +7,8 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>
 /// The tick's host copies, spread over a <see cref="WorkerPool"/> by ranges of chunks: before the launches, this tick's
 /// inputs and targets gathered from the chunks into the pinned staging arrays and every row's flags set (left out by
-/// the host's admission, and not yet served); after the wait, outputs, losses and (when an entity's reduction is none)
-/// element losses scattered back into the chunks. Row r of the device buffers is entity r of the archetype, so a range
+/// the host's admission, and not yet served); after the wait, outputs (of the rows inferred), losses and (when an
+/// entity's reduction is none) element losses scattered back into the chunks. Row r of the device buffers is entity r of the archetype, so a range
 /// of chunks maps to a range of rows without walking the others: every piece is independent of the rest.
 /// </summary>
 internal sealed partial class ArchetypeBuffers
@@ -61,17 +61,17 @@ internal sealed partial class ArchetypeBuffers
 
         GatherAgent(chunk, row);
 
-        // Every row starts the tick not served (the plan's blocks clear that) with its outcome so far: for the rows served,
-        // what the host's admission said (left out or not: ModelBlock.IsLeftOut's rule, the outcome for entities that
-        // train, finite inputs for the others), or an earlier run of the tick (an agent waiting); the rows not served keep
-        // theirs, as on the CPU.
+        // Every row starts the tick not served (the plan's blocks clear that) and left out when the host's admission
+        // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others); an
+        // entity that sits out (an earlier run of this tick held its outputs, or an agent waits for transitions) stays out
+        // of training.
         Span<int> flags = HostFlags.AsSpan(row, chunk.Count);
         if (trains)
         {
             ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
             for (int r = 0; r < flags.Length; r++)
             {
-                flags[r] = (int)states[r].Outcome | DeviceSettingsLayout.FlagDeferred;
+                flags[r] = (int)(states[r].Outcome & TickOutcome.SitsOut) | DeviceSettingsLayout.FlagDeferred;
             }
         }
         else
@@ -86,8 +86,23 @@ internal sealed partial class ArchetypeBuffers
 
     private void ScatterChunk(Chunk chunk, int row)
     {
+        // Only the rows inferred this tick: the others (left out, not served, outputs held) keep their last outputs.
         int k = Spec.Outputs.ElementCount;
-        Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k).CopyTo(chunk.GetSpan<float>(Spec.Outputs));
+        ReadOnlySpan<float> staging = Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k);
+        Span<float> outputs = chunk.GetSpan<float>(Spec.Outputs);
+        ReadOnlySpan<int> flags = HostFlags.AsSpan(row, chunk.Count);
+        for (int r = 0; r < flags.Length;)
+        {
+            int first = r;
+            while (r < flags.Length && Inferred(flags[r]))
+            {
+                r++;
+            }
+
+            staging[(first * k)..(r * k)].CopyTo(outputs[(first * k)..]);
+            r++; // past the row not inferred (or the end)
+        }
+
         ScatterAgent(chunk, row);
         if (!Trainable)
         {

@@ -23,11 +23,6 @@ internal sealed partial class ArchetypeBuffers
     /// <summary>The fused kernel's flag for taking the snapshot (the generated STAGE_SNAPSHOT).</summary>
     private const int SnapshotBit = DeviceSettingsLayout.StageSnapshot;
 
-    /// <summary>The flag bits that keep an entity out of inference (bad data) and out of training (bad data, an agent
-    /// waiting for transitions, or outside the training window).</summary>
-    private const int InferenceExclude = (int)Components.TickOutcome.LeftOut | DeviceSettingsLayout.FlagDeferred;
-    private const int TrainingExclude = (int)Components.TickOutcome.SitsOut | DeviceSettingsLayout.FlagDeferred | DeviceSettingsLayout.FlagResting;
-
     private int _pending;
 
     /// <summary>Whether consecutive stages in default order are fused into one launch (the device's setting,
@@ -238,7 +233,7 @@ internal sealed partial class ArchetypeBuffers
         }
 
         api.Arg(kernel, a++, Flags);
-        api.Arg(kernel, a, body.Inference ? InferenceExclude : TrainingExclude);
+        api.Arg(kernel, a, body.Inference ? DeviceSettingsLayout.InferenceExclude : DeviceSettingsLayout.TrainingExclude);
         Enqueue(kernel, slot, VectorWidth);
     }
 

@@ -37,53 +37,69 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
     }
 
-    /// <summary>After the tick's wait: writes each trainable entity's outcome into its <see cref="TrainingState"/> and
-    /// records the guard's skipped, clipped and to-be-quarantined entities and the waiting agents in <paramref name="account"/>.</summary>
+    /// <summary>After a run's wait: adds what the device found (the guard's skipped, clipped and to-be-quarantined
+    /// entities, the steps it rejected, the outputs forward held, the agents waiting for transitions) to each entity's <see cref="TrainingState.Outcome"/>
+    /// (where it has one) and records what is new in <paramref name="account"/> (what the host's admission found is
+    /// already there).</summary>
     public void CollectOutcomes(TickAccount account)
     {
-        if (!Trainable)
-        {
-            return;
-        }
-
+        const int outcomeBits = 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred);
+        bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            Span<TrainingState> states = chunk.GetSpan<TrainingState>();
+            Span<TrainingState> states = hasStates ? chunk.GetSpan<TrainingState>() : default;
             ReadOnlySpan<Entity> entities = chunk.Entities;
-            for (int r = 0; r < states.Length; r++)
+            for (int r = 0; r < entities.Length; r++)
             {
-                int flag = HostFlags[index + r];
-                var outcome = (TickOutcome)(flag & 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred));
-                states[r].Outcome = outcome;
-                if ((flag & DeviceSettingsLayout.FlagDeferred) != 0)
+                var outcome = (TickOutcome)(HostFlags[index + r] & outcomeBits & ~(int)TickOutcome.LeftOut);
+                if (hasStates)
                 {
-                    continue; // not served this tick: it keeps its last outcome, which this tick's account does not list
+                    outcome &= ~states[r].Outcome; // found by an earlier run of this tick: already recorded
+                    states[r].Outcome |= outcome;
                 }
 
-                if ((outcome & TickOutcome.StepSkipped) != 0)
+                if (outcome != TickOutcome.None)
                 {
-                    account.StepSkipped.Add(entities[r]);
-                }
-
-                if ((outcome & TickOutcome.Clipped) != 0)
-                {
-                    account.Clipped.Add(entities[r]);
-                }
-
-                if ((outcome & TickOutcome.Quarantined) != 0)
-                {
-                    account.Quarantined.Add(entities[r]);
-                }
-
-                if ((outcome & TickOutcome.Waiting) != 0)
-                {
-                    account.Waiting.Add(entities[r]); // an agent's ReplaySample body: too few transitions yet
+                    Record(account, outcome, entities[r]);
                 }
             }
 
             index += chunk.Count;
+        }
+    }
+
+    /// <summary>Whether the row with <paramref name="flags"/> was inferred this tick: served, not left out, and its
+    /// outputs finite (not <see cref="TickOutcome.OutputsHeld"/>). Only those rows' outputs come back to the host.</summary>
+    private static bool Inferred(int flags) =>
+        (flags & (DeviceSettingsLayout.InferenceExclude | (int)TickOutcome.OutputsHeld)) == 0;
+
+    private static void Record(TickAccount account, TickOutcome outcome, Entity entity)
+    {
+        if ((outcome & TickOutcome.StepSkipped) != 0)
+        {
+            account.StepSkipped.Add(entity);
+        }
+
+        if ((outcome & TickOutcome.Clipped) != 0)
+        {
+            account.Clipped.Add(entity);
+        }
+
+        if ((outcome & TickOutcome.Quarantined) != 0)
+        {
+            account.Quarantined.Add(entity);
+        }
+
+        if ((outcome & TickOutcome.OutputsHeld) != 0)
+        {
+            account.OutputsHeld.Add(entity);
+        }
+
+        if ((outcome & TickOutcome.Waiting) != 0)
+        {
+            account.Waiting.Add(entity); // an agent's ReplaySample body: too few transitions yet
         }
     }
 }

@@ -44,8 +44,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
             : VectorWidth > 1 ? VectorWidth : InterleavedLayout.Stride(Count, WorkGroupPlan.StrideAlignment(device.Limits));
         Padded = InterleavedLayout.PaddedCount(Count, Tile);
         Trainable = spec.Trains(archetype); // quarantined entities only infer
-        HasMomentum = archetype.Has(spec.Momentum);
-        HasAdam = archetype.Has(spec.AdamMoments);
+        HasMomentum = Trainable && archetype.Has(spec.Momentum); // a quarantined entity's state stays on the host
+        HasAdam = Trainable && archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];
         _lossStaging = GC.AllocateArray<float>(Trainable ? Count : 0, pinned: true);
         Add(spec.Parameters, state: true, perTick: false);

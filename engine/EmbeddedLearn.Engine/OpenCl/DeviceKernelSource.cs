@@ -55,7 +55,8 @@ internal static class DeviceKernelSource
 
     /// <summary><c>#define EL_FUSED_STAGES</c>: for each of <paramref name="stages"/> (in order), the call of its body when
     /// its bit is in <c>stages</c> (and, for a body that takes the Adam moments, when <c>hasAdam</c>), masked by
-    /// <c>infer</c> for inference bodies and <c>train</c> for the others.</summary>
+    /// <c>infer</c> for inference bodies and, for the others, <c>EL_TRAINS</c> (the flags read at the call, so that an
+    /// entity whose outputs forward held sits out the training stages after it).</summary>
     public static string FusedCalls(IReadOnlyList<(string Name, DeviceBody Body)> stages)
     {
         var text = new StringBuilder("#define EL_FUSED_STAGES \\\n");
@@ -68,7 +69,7 @@ internal static class DeviceKernelSource
             }
 
             text.Append(") ");
-            Call(text, body, body.Inference ? "infer" : "train");
+            Call(text, body, body.Inference ? "infer" : "EL_TRAINS");
             text.Append(" \\\n");
         }
 

@@ -49,6 +49,15 @@ internal static class DeviceSettingsLayout
     /// deferred by the budget): no stage touches it, inference included.</summary>
     public const int FlagDeferred = 1 << 6;
 
+    /// <summary>The flag bits that keep an entity out of inference: bad data, or not served this tick
+    /// (<c>EL_INFER_EXCLUDE</c> on the device).</summary>
+    public const int InferenceExclude = (int)TickOutcome.LeftOut | FlagDeferred;
+
+    /// <summary>The flag bits that keep an entity out of the training stages: out of inference, sitting the tick out
+    /// (<see cref="TickOutcome.SitsOut"/>, which includes outputs the forward pass held), or outside the training window
+    /// (<c>EL_TRAIN_EXCLUDE</c> on the device).</summary>
+    public const int TrainingExclude = InferenceExclude | (int)TickOutcome.SitsOut | FlagResting;
+
     /// <summary>The fused kernel's bit for taking the tick-start snapshot (after the stage bits).</summary>
     public const int StageSnapshot = 1 << 8;
 
@@ -126,6 +135,8 @@ internal static class DeviceSettingsLayout
 
         Define(text, "FLAG_RESTING", FlagResting);
         Define(text, "FLAG_DEFERRED", FlagDeferred);
+        Define(text, "EL_INFER_EXCLUDE", InferenceExclude);
+        Define(text, "EL_TRAIN_EXCLUDE", TrainingExclude);
         for (int i = 0; i < DeviceStages.Count; i++)
         {
             Define(text, DeviceStages.Define(DeviceStages.All[i].Name), 1 << i);

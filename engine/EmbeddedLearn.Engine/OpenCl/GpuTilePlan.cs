@@ -47,7 +47,7 @@ internal sealed record GpuTilePlan
     public const int WarpsPerGroup = 4;
 
     /// <summary>The control slots per entity (CT_COUNT in Kernels/gpu.cl).</summary>
-    public const int ControlSlots = 4;
+    public const int ControlSlots = 7;
 
     /// <summary>The plan for <paramref name="spec"/>'s model on a device with <paramref name="limits"/>.</summary>
     public static GpuTilePlan For(DeviceLimits limits, ModelSpec spec)

@@ -7,8 +7,8 @@ namespace EmbeddedLearn.OpenCl;
 
 /// <summary>The tick on the device: stage checks, the explicit begin (resynchronise on structural change), each run of
 /// block stages (upload samples and the per-entity flags: left out for bad data, resting outside the training window;
-/// snapshot; one launch per stage per archetype, consecutive ones fused; read results and flags, one wait), game
-/// systems on the host, the end (outcomes into the account, device time into the report), and recovery after a fault.</summary>
+/// snapshot; one launch per stage per archetype, consecutive ones fused; read results and flags, one wait; outcomes
+/// into the account), game systems on the host, the end (device time into the report), and recovery after a fault.</summary>
 public sealed partial class OpenClBackend
 {
     private bool _tickOpen;
@@ -101,7 +101,7 @@ public sealed partial class OpenClBackend
         {
             buffers.ReadFlags();
             buffers.ReadResults(_hostPool); // the run's wait: its last read blocks
-            buffers.MarkWaiting();
+            buffers.CollectOutcomes(account); // before the next run's stages, and before the pipeline counts who sat out
         }
     }
 
@@ -142,11 +142,6 @@ public sealed partial class OpenClBackend
         {
             _device.Api.Finish(_device.Queue);
             _device.Profiler.CompleteTick();
-            foreach (ArchetypeBuffers buffers in _archetypes)
-            {
-                buffers.CollectOutcomes(account);
-            }
-
             RecordDeviceTime(plan, stages, stageTicks);
         }
 

@@ -24,4 +24,7 @@ internal static class FiniteCheck
 
         return -1;
     }
+
+    /// <summary>Whether every value of <paramref name="values"/> is finite (true for an empty span).</summary>
+    public static bool AllFinite(ReadOnlySpan<float> values) => FirstNonFinite(values) < 0;
 }

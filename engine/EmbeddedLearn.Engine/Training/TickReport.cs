@@ -21,13 +21,14 @@ public sealed class TickReport
     public int Entities { get; internal set; }
 
     /// <summary>Trainable entities the tick trained (with a training budget, those the budget fitted), less those that
-    /// sat it out (<see cref="Components.TickOutcome.SitsOut"/>: left out for bad data, or <see cref="Waiting"/>).</summary>
+    /// sat it out (<see cref="Components.TickOutcome.SitsOut"/>: left out for bad data, <see cref="Waiting"/>, or
+    /// <see cref="OutputsHeld"/>).</summary>
     public int EntitiesTrained { get; internal set; }
 
     /// <summary>Model entities the tick inferred (ran Forward on): every model entity, except on the CPU with
     /// <see cref="Components.DecisionPeriod"/>s (the due ones) or a <see cref="PipelineOptions.TrainingBudget"/> (those
-    /// the budget served), less those left out for bad data (<see cref="LeftOut"/>: their outputs stay those of their
-    /// last tick).</summary>
+    /// the budget served), less those left out for bad data (<see cref="LeftOut"/>) and those whose forward pass gave a
+    /// non-finite output (<see cref="OutputsHeld"/>): the outputs of both stay those of their last tick.</summary>
     public int EntitiesInferred { get; internal set; }
 
     /// <summary>Model entities due this tick that the training budget deferred (neither inferred nor trained; they are
@@ -47,7 +48,9 @@ public sealed class TickReport
     /// changed; <see cref="Components.TickOutcome.LeftOut"/>).</summary>
     public ReadOnlySpan<Ecs.Entity> LeftOut => Account is null ? default : Account.LeftOut.Items;
 
-    /// <summary>Entities whose optimizer step the guard skipped because their gradients were not finite.</summary>
+    /// <summary>Entities whose optimizer step was not applied (<see cref="Components.TickOutcome.StepSkipped"/>): the guard
+    /// skipped it because their gradient norm was not finite, or the step stage rejected it because a new parameter or
+    /// optimizer state value would have been NaN or infinite.</summary>
     public ReadOnlySpan<Ecs.Entity> StepsSkipped => Account is null ? default : Account.StepSkipped.Items;
 
     /// <summary>Entities whose gradients the guard clipped to their <see cref="Components.TrainingSettings.MaxGradNorm"/>.</summary>
@@ -60,6 +63,10 @@ public sealed class TickReport
     /// <summary>Entities that sat this tick out without fault, waiting for data (a Q-learning agent whose replay ring holds
     /// fewer transitions than its <see cref="Components.QLearningSettings.MinReplay"/>; <see cref="Components.TickOutcome.Waiting"/>).</summary>
     public ReadOnlySpan<Ecs.Entity> Waiting => Account is null ? default : Account.Waiting.Items;
+
+    /// <summary>Entities whose forward pass produced a NaN or infinite output this tick: their outputs keep the finite
+    /// values of their last tick and they sat out its training stages (<see cref="Components.TickOutcome.OutputsHeld"/>).</summary>
+    public ReadOnlySpan<Ecs.Entity> OutputsHeld => Account is null ? default : Account.OutputsHeld.Items;
 
     /// <summary>Stage names, in pipeline order.</summary>
     public IReadOnlyList<string> StageNames { get; }

@@ -119,11 +119,13 @@ public sealed class TrainingPipeline : IDisposable
     public static TrainingPipeline CreateInference(PipelineOptions? options = null) => new([new ForwardStage()], options);
 
     /// <summary>Scratch floats one thread needs to run the built-in stages on entities of <paramref name="spec"/>: the
-    /// larger of backward's and the Q-learning stages' (two extra forward passes of the batch).</summary>
+    /// largest of backward's, the Q-learning stages' (two extra forward passes of the batch), the step's (the entity's
+    /// pre-step parameters and optimizer state) and the forward pass's (its outputs until they are known finite).</summary>
     public static int ScratchLength(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return Math.Max(DenseBackward.ScratchLength(spec.Layout, spec.Batch), TdTargetStage.ScratchLength(spec));
+        return Math.Max(Math.Max(DenseBackward.ScratchLength(spec.Layout, spec.Batch), TdTargetStage.ScratchLength(spec)),
+            Math.Max(OptimizerStepStage.ScratchLength(spec), spec.Outputs.ElementCount));
     }
 
     /// <summary>Runs one tick over <paramref name="world"/> and returns its report (<see cref="LastReport"/>).</summary>
@@ -395,8 +397,9 @@ public sealed class TrainingPipeline : IDisposable
 
         report.Entities = entities;
         report.EntitiesTrained = Math.Max(0, (_plan.EntitiesTrained >= 0 ? _plan.EntitiesTrained : trained) - _sittingOut);
-        // Entities left out for bad data were served but not inferred: their outputs stay those of their last tick.
-        report.EntitiesInferred = Math.Max(0, Math.Min(_plan.EntitiesInferred, entities) - _account.LeftOut.Items.Length);
+        // Entities left out for bad data or with held outputs were served but not inferred: their outputs stay those of
+        // their last tick.
+        report.EntitiesInferred = Math.Max(0, Math.Min(_plan.EntitiesInferred, entities) - _account.LeftOut.Items.Length - _account.OutputsHeld.Items.Length);
         report.EntitiesDeferred = _plan.EntitiesDeferred;
         report.Blocks = _plan.Count;
     }

@@ -75,7 +75,8 @@ internal sealed class KeyedWorld : IDisposable
 
     /// <summary>The learning state of every model in key order, as bytes: parameters, gradients, momentum, Adam moments,
     /// then counters, settings and key field by field (struct padding holds no state; it may differ between worlds), with
-    /// per-tick values such as samples, outputs and loss left out.</summary>
+    /// per-tick values such as samples, outputs, loss and the last tick's outcome left out (a checkpoint does not hold
+    /// them: a loaded model's first tick sets them anew).</summary>
     public byte[] State()
     {
         HostResidency.BeforeHostRead(World);
@@ -87,7 +88,11 @@ internal sealed class KeyedWorld : IDisposable
                 bytes.AddRange(World.Has(entity, type) ? World.GetBytes(entity, type).ToArray() : [0xEE]);
             }
 
-            foreach (ComponentType type in (ComponentType[])[ComponentType.Of<TrainingState>(), ComponentType.Of<TrainingSettings>(), ComponentType.Of<ModelKey>()])
+            bytes.AddRange(World.Has<TrainingState>(entity)
+                ? ComponentBytes.Fields(World.Get<TrainingState>(entity) with { Outcome = TickOutcome.None })
+                : [0xEE]);
+
+            foreach (ComponentType type in (ComponentType[])[ComponentType.Of<TrainingSettings>(), ComponentType.Of<ModelKey>()])
             {
                 bytes.AddRange(World.Has(entity, type) ? ComponentBytes.Of(World, entity, type) : [0xEE]);
             }

@@ -10,8 +10,10 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Training;
 
-/// <summary>Repairing a diverged entity: ImportParameters alone is undone by its NaN optimizer state; with
-/// ResetOptimizerState it trains exactly as a fresh entity on the repaired parameters.</summary>
+/// <summary>Repairing an entity whose optimizer state is not finite: a step never makes it so (the step stage rejects a
+/// step with non-finite results), but a game can write it. ImportParameters alone does not help (every step from the NaN
+/// state is rejected, so the entity never trains again); with ResetOptimizerState it trains exactly as a fresh entity on
+/// the repaired parameters.</summary>
 public sealed class ResetOptimizerStateTests
 {
     public static TheoryData<string> Optimizers => ["momentum", "adam"];
@@ -21,11 +23,12 @@ public sealed class ResetOptimizerStateTests
     public void A_repaired_entity_trains_as_a_fresh_one_only_after_its_optimizer_state_is_reset(string optimizer)
     {
         ModelSpec spec = SwarmWorld.Small;
-        TrainingSettings settings = optimizer == "adam" ? TrainingSettings.Adam(0.01f) : TrainingSettings.Sgd(0.05f, momentum: 0.9f);
+        // Never quarantined, so that the rejected steps below do not stop it training.
+        TrainingSettings settings = (optimizer == "adam" ? TrainingSettings.Adam(0.01f) : TrainingSettings.Sgd(0.05f, momentum: 0.9f))
+            with { FailuresBeforeQuarantine = 0 };
         using var world = new World();
         using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
-        // The divergence needs a pipeline without the guard stage: the guard skips non-finite steps, so it would keep
-        // the optimizer state finite (the repair path matters for games that drop the guard, or diverge another way).
+        // Without the guard stage, the step stage alone keeps the state finite.
         List<IPipelineStage> unguarded = TrainingPipeline.DefaultStages();
         unguarded.RemoveAll(s => s is GuardStage);
         using var withoutGuard = new TrainingPipeline(unguarded, new PipelineOptions { Threads = 1 });
@@ -33,25 +36,29 @@ public sealed class ResetOptimizerStateTests
         float[] good = new float[spec.Layout.ParameterCount];
         spec.ExportParameters(world, diverged, good);
 
-        // Diverge: one step on huge targets with a huge learning rate makes the optimizer state non-finite.
+        // A huge learning rate on huge targets: every step would make the parameters or the state non-finite; none is
+        // applied.
         spec.ChangeSettings(world, diverged, settings with { LearningRate = 1e30f });
         Write(world, spec, diverged, target: 1e30f);
         for (int t = 0; t < 3; t++)
         {
-            withoutGuard.Run(world);
+            Assert.Equal([diverged], withoutGuard.Run(world).StepsSkipped.ToArray());
         }
 
         ComponentType state = optimizer == "adam" ? spec.AdamMoments : spec.Momentum;
-        Assert.Contains(world.GetSpan<float>(diverged, state).ToArray(), v => !float.IsFinite(v));
+        Assert.All(world.GetSpan<float>(diverged, state).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal(good, Export(world, spec, diverged));
         spec.ChangeSettings(world, diverged, settings);
+        Write(world, spec, diverged, target: 0.5f);
+        Assert.Empty(pipeline.Run(world).StepsSkipped.ToArray()); // a first step (SGD's ignores the old momentum)
+        Assert.Equal(1, world.Get<TrainingState>(diverged).OptimizerSteps);
 
-        // Without the reset: import good parameters, one step, NaN again.
+        // The game corrupts the state. Without the reset: import good parameters; every step is rejected.
+        world.GetSpan<float>(diverged, state).Fill(float.NaN);
         spec.ImportParameters(world, diverged, good);
         Write(world, spec, diverged, target: 0.5f);
-        pipeline.Run(world);
-        float[] after = new float[good.Length];
-        spec.ExportParameters(world, diverged, after);
-        Assert.Contains(after, v => !float.IsFinite(v));
+        Assert.Equal([diverged], pipeline.Run(world).StepsSkipped.ToArray());
+        Assert.Equal(good, Export(world, spec, diverged));
 
         // With the reset: the repaired entity and a fresh entity on the same parameters stay bit-identical.
         spec.ImportParameters(world, diverged, good);
@@ -83,24 +90,29 @@ public sealed class ResetOptimizerStateTests
         TrainingSettings settings = TrainingSettings.Sgd(0.05f, momentum: 0.9f);
         using var world = new World();
         using var cpuWorld = new World();
-        List<IPipelineStage> unguarded = TrainingPipeline.DefaultStages(); // without the guard, so the momentum can diverge
-        unguarded.RemoveAll(s => s is GuardStage);
-        using FallbackPipeline device = TrainingBackends.CreatePipeline(BackendKind.OpenCl, unguarded,
+        using FallbackPipeline device = TrainingBackends.CreatePipeline(BackendKind.OpenCl, TrainingPipeline.DefaultStages(),
             new PipelineOptions { Threads = 1 }, out _, OpenClTestDevice.Selection);
         using TrainingPipeline cpu = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = 1 });
-        Entity diverged = spec.Spawn(world, settings with { LearningRate = 1e30f }, seed: 4);
+        Entity diverged = spec.Spawn(world, settings, seed: 4);
         float[] good = new float[spec.Layout.ParameterCount];
         spec.ExportParameters(world, diverged, good);
-        Write(world, spec, diverged, target: 1e30f);
-        for (int t = 0; t < 3; t++)
+        Write(world, spec, diverged, target: 0.5f);
+        Assert.Empty(device.Run(world).StepsSkipped.ToArray()); // a first step (SGD's ignores the old momentum)
+        float[] stepped = Export(world, spec, diverged);
+
+        // The game corrupts the momentum (host write, sent to the device).
+        HostResidency.BeforeHostRead(world);
+        world.GetSpan<float>(diverged, spec.Momentum).Fill(float.NaN);
+        HostResidency.AfterHostWrite(world);
+        for (int t = 0; t < 2; t++)
         {
-            device.Run(world); // momentum diverges on the device
+            Assert.Equal([diverged], device.Run(world).StepsSkipped.ToArray()); // every step from it is rejected
         }
 
         HostResidency.BeforeHostRead(world);
-        Assert.Contains(world.GetSpan<float>(diverged, spec.Momentum).ToArray(), v => !float.IsFinite(v));
+        Assert.All(world.GetSpan<float>(diverged, spec.Momentum).ToArray(), v => Assert.True(float.IsNaN(v)));
+        Assert.Equal(stepped, Export(world, spec, diverged));
 
-        spec.ChangeSettings(world, diverged, settings);
         spec.ImportParameters(world, diverged, good);
         spec.ResetOptimizerState(world, diverged);
         Entity fresh = spec.Spawn(cpuWorld, settings, good);
@@ -135,6 +147,13 @@ public sealed class ResetOptimizerStateTests
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => spec.ResetOptimizerState(world, inference));
         Assert.Contains("holds no trainable model of spec", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, world.GetSpan<float>(inference, spec.Parameters).ToArray());
+    }
+
+    private static float[] Export(World world, ModelSpec spec, Entity entity)
+    {
+        float[] parameters = new float[spec.Layout.ParameterCount];
+        spec.ExportParameters(world, entity, parameters);
+        return parameters;
     }
 
     private static void Write(World world, ModelSpec spec, Entity entity, float target)

@@ -144,21 +144,49 @@ inline vi el_window_starts(long S, __global const int* si, __global const long* 
     return TO_I(LD(st, ST_BACKWARD_PASSES) % k == 0);
 }
 
+// A step not applied, for the lanes of `fail`: one more failure in a row, and quarantine at `limit` in a row (when
+// limit > 0). Returns the failing lanes' outcome bits (OUTCOME_STEPSKIPPED, OUTCOME_QUARANTINED). The guard (a
+// non-finite gradient norm) and the step (non-finite new values) count failures through it, in both kernel families.
+inline vi el_fail(vi fail, vl limit, vl* failures)
+{
+    *failures = TO_L(fail) ? *failures + 1 : *failures;
+    vi quarantine = fail & TO_I(limit > 0 && *failures >= limit);
+    vi f = fail ? (vi)OUTCOME_STEPSKIPPED : (vi)0;
+    return f | (quarantine ? (vi)OUTCOME_QUARANTINED : (vi)0);
+}
+
 // The optimizer units' one counter convention, as the CPU's OptimizerStepStage: an entity steps when its window ended
-// (step due) and its settings select the unit; the step count is incremented first and the update uses t = the new
-// count (1 on the first step); then the step-due flag is cleared.
+// (step due) and its settings select the unit, with t = the step count + 1 (1 on the first step); the step is
+// applied only on the lanes whose new parameters and optimizer state are all finite (a first pass checks, a second
+// stores): those take t as their count and reset their failures; the others keep everything as it was and count a
+// failure (el_fail). Step due is cleared on every stepping lane.
 
-// The lanes that step with optimizer `kind`, and their step number t (the incremented count, stored).
-inline vi el_begin_step(long S, __global const int* si, __global long* st, int kind, vi on, vl* t)
+// The lanes that step with optimizer `kind`, and their step number t (not stored yet: el_end_step does).
+inline vi el_begin_step(long S, __global const int* si, __global const long* st, int kind, vi on, vl* t)
 {
-    vi steps = TO_I(LD(st, ST_STEP_DUE) != 0) & (LD(si, SI_OPTIMIZER) == kind) & on;
     *t = LD(st, ST_OPTIMIZER_STEPS) + 1;
-    if (ANY(steps)) ST(st, ST_OPTIMIZER_STEPS, TO_L(steps) ? *t : LD(st, ST_OPTIMIZER_STEPS));
-    return steps;
+    return TO_I(LD(st, ST_STEP_DUE) != 0) & (LD(si, SI_OPTIMIZER) == kind) & on;
 }
 
-inline void el_end_step(long S, __global long* st, vi steps)
+// The counters after a step of the lanes of `steps`, `ok` those whose new values were all finite (applied): the
+// step count becomes t and the failures 0 where applied, a failure is counted where not, step due is cleared on all.
+// Returns the outcome bits. Both kernel families end a step through it.
+inline vi el_step_result(vi steps, vi ok, vl t, vl limit, vl* count, vl* failures, vl* due)
 {
-    ST(st, ST_STEP_DUE, TO_L(steps) ? (vl)0 : LD(st, ST_STEP_DUE));
+    vl applied = TO_L(steps & ok);
+    *count = applied ? t : *count;
+    *failures = applied ? (vl)0 : *failures;
+    *due = TO_L(steps) ? (vl)0 : *due;
+    return el_fail(steps & (ok == 0), limit, failures);
 }
 
+// Ends the step of the lanes of `steps` (el_step_result on the entity's state; the outcome bits into its flags).
+inline void el_end_step(long S, __global const int* si, __global long* st, __global int* flags, vi steps, vi ok, vl t)
+{
+    vl count = LD(st, ST_OPTIMIZER_STEPS), failures = LD(st, ST_CONSECUTIVE_FAILURES), due = LD(st, ST_STEP_DUE);
+    vi outcome = el_step_result(steps, ok, t, TO_L(LD(si, SI_FAILURES_BEFORE_QUARANTINE)), &count, &failures, &due);
+    ST(st, ST_OPTIMIZER_STEPS, count);
+    ST(st, ST_CONSECUTIVE_FAILURES, failures);
+    ST(st, ST_STEP_DUE, due);
+    ST(flags, 0, LD(flags, 0) | outcome);
+}

@@ -22,7 +22,10 @@ typedef float el_acc;
 #define CT_STEPPED_ADAM 1
 #define CT_CLIP 2
 #define CT_COEF 3
-#define CT_COUNT 4
+#define CT_HELD 4     // forward gave a non-finite output (set by any lane)
+#define CT_REJECTED 5 // the step gave a non-finite parameter or state value (set by any lane)
+#define CT_OUTCOME 6  // the outcome bits this launch found (lane 0 only; into the flags once, at the end)
+#define CT_COUNT 7
 
 // Sums each lane's partial (in r[lane]) in lane order on lane 0; callers synchronise around it.
 inline el_acc gl_total(__local const el_acc* r, int lanes)
@@ -121,6 +124,31 @@ inline void gl_backward(int layers, __global const int* widths, int batch, int a
     }
 }
 
+// One pass of the optimizer step over the lane's share of the entity's parameters (inside gpu_tick, its variables in
+// scope): computes each new parameter and state value when `run`, collects in `finite` whether all are finite, and
+// stores them when `store`. gpu_tick runs it once to check and once to store (two passes with a barrier between,
+// not a loop around a barrier: a CPU device's compiler builds those much more slowly).
+#define GL_STEP_PASS(run, store) \
+    for (int k = lane; (run) && sgdSteps && k < P; k += lanes) \
+    { \
+        float b = useMomentum ? fromBuf[k] : 0.0f; \
+        float np = W[k] - (lr * el_sgd_direction(W[k], G[k], &b, mu, damp, wd, nesterov, maximize, useMomentum, t == 1)); \
+        finite &= isfinite(np) && isfinite(b); \
+        if (store) W[k] = np; \
+        if ((store) && useMomentum) momentum[ep + k] = b; \
+    } \
+    for (int k = lane; (run) && adamSteps && k < P; k += lanes) \
+    { \
+        float pv = decoupled && wd != 0.0f ? W[k] * decay : W[k]; \
+        float m = fromMoments[k], v = fromMoments[P + k]; \
+        float np = el_adam_element(pv, G[k], &m, &v, beta1, beta2, oneMinusB1, oneMinusB2, sqrtBc2, negStepSize, eps, \
+            decoupled ? 0.0f : wd, maximize); \
+        finite &= isfinite(np) && isfinite(m) && isfinite(v); \
+        if (store) W[k] = np; \
+        if (store) moments[em + k] = m; \
+        if (store) moments[em + P + k] = v; \
+    }
+
 __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     __local float* cache, __local el_acc* red, __local long* stl, __local int* ctl)
 {
@@ -150,8 +178,8 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     __global const float* sfE = sf + ((long)(live ? e : 0) * SF_COUNT);
     __global const int* siE = si + ((long)(live ? e : 0) * SI_COUNT);
     int flag = live ? flags[e] : OUTCOME_LEFTOUT;
-    int infer = live && (flag & (OUTCOME_LEFTOUT | FLAG_DEFERRED)) == 0;
-    int train = trainable && infer && (flag & (FLAG_RESTING | OUTCOME_WAITING)) == 0;
+    int infer = live && (flag & EL_INFER_EXCLUDE) == 0;
+    int train = trainable && live && (flag & EL_TRAIN_EXCLUDE) == 0;
 
     // Load: state and control (lane 0), parameters and this tick's samples (all lanes, coalesced).
     if (live && lane == 0)
@@ -180,7 +208,15 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     if (stages & STAGE_FORWARD)
     {
         gl_forward(layers, widths, batch, act, W, X, A, Y, lane, lanes, infer);
-        for (int j = lane; infer && j < count; j += lanes) outputs[ey + j] = Y[j];
+        // Outputs that are not all finite are not written: the entity keeps its last ones and sits out training.
+        int finite = 1;
+        for (int j = lane; infer && j < count; j += lanes) finite &= isfinite(Y[j]);
+        if (!finite) atomic_or(c + CT_HELD, 1);
+        GL_SYNC();
+        int held = infer && c[CT_HELD];
+        train = train && !held;
+        if (held && lane == 0) c[CT_OUTCOME] |= OUTCOME_OUTPUTSHELD;
+        for (int j = lane; infer && !held && j < count; j += lanes) outputs[ey + j] = Y[j];
         for (int j = lane; infer && j < nAct; j += lanes) acts[eh + j] = A[j];
     }
 
@@ -235,8 +271,7 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
             sl[ST_GRADIENT_NORM] = (long)as_int(norm);
             if (outcome & OUTCOME_STEPSKIPPED) sl[ST_STEP_DUE] = 0;
             sl[ST_CONSECUTIVE_FAILURES] = failures;
-            flag |= outcome;
-            flags[e] = flag;
+            c[CT_OUTCOME] |= outcome;
             c[CT_CLIP] = (outcome & OUTCOME_CLIPPED) != 0;
             c[CT_COEF] = as_int(coef);
         }
@@ -246,8 +281,10 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
         for (int k = lane; clip && k < P; k += lanes) G[k] *= coef;
     }
 
-    // The optimizer units: the entity steps with the one its settings select, when its window ended (step due). The
-    // step count goes up first, then the update uses t = the new count, and step due is cleared (as the CPU).
+    // The optimizer units: the entity steps with the one its settings select, when its window ended (step due), with
+    // t = the step count + 1. A first pass checks that every new parameter and state value is finite (any lane sets
+    // CT_REJECTED otherwise), a second stores them when all are; then the counters as the CPU (el_step_result): the
+    // count becomes t and the failures 0, or the step is rejected and counts a failure; step due is cleared.
     if (steps)
     {
         if (train && lane == 0 && sl[ST_STEP_DUE] != 0)
@@ -255,18 +292,13 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
             int kind = siE[SI_OPTIMIZER];
             int sgd = kind == OPTIMIZER_SGD && (stages & STAGE_SGDSTEP);
             int adam = hasAdam && ((kind == OPTIMIZER_ADAM && (stages & STAGE_ADAMSTEP)) || (kind == OPTIMIZER_ADAMW && (stages & STAGE_ADAMWSTEP)));
-            if (sgd || adam)
-            {
-                sl[ST_OPTIMIZER_STEPS] += 1;
-                sl[ST_STEP_DUE] = 0;
-            }
             c[CT_STEPPED_SGD] = sgd;
             c[CT_STEPPED_ADAM] = adam ? (kind == OPTIMIZER_ADAMW ? 2 : 1) : 0; // 1 Adam, 2 AdamW
         }
         GL_SYNC();
         // Per-entity conditions gate the loops themselves (not an if around them): a CPU device's compiler runs the
         // lanes of a group as loops between barriers and must see each lane's own condition.
-        long t = sl[ST_OPTIMIZER_STEPS];
+        long t = sl[ST_OPTIMIZER_STEPS] + 1;
         int sgdSteps = train && c[CT_STEPPED_SGD];
         float lr = sfE[SF_LEARNING_RATE], wd = sfE[SF_WEIGHT_DECAY];
         int maximize = train && siE[SI_MAXIMIZE] != 0;
@@ -274,13 +306,6 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
         int nesterov = sgdSteps && siE[SI_NESTEROV] != 0;
         int useMomentum = sgdSteps && hasMomentum && mu != 0.0f;
         __global const float* fromBuf = (snap ? snapMomentum : momentum) + ep;
-        for (int k = lane; sgdSteps && k < P; k += lanes)
-        {
-            float b = useMomentum ? fromBuf[k] : 0.0f;
-            float g = el_sgd_direction(W[k], G[k], &b, mu, damp, wd, nesterov, maximize, useMomentum, t == 1);
-            W[k] -= lr * g;
-            if (useMomentum) momentum[ep + k] = b;
-        }
         int adamSteps = train && c[CT_STEPPED_ADAM];
         int decoupled = adamSteps && c[CT_STEPPED_ADAM] == 2;
         float beta1 = adamSteps ? sfE[SF_BETA1] : 0.0f, beta2 = adamSteps ? sfE[SF_BETA2] : 0.0f;
@@ -290,14 +315,20 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
         if (adamSteps) el_adam_factors(lr, beta1, beta2, t, &sqrtBc2, &negStepSize, &oneMinusB1, &oneMinusB2);
         long em = 2 * ep;
         __global const float* fromMoments = (snap ? snapMoments : moments) + em;
-        for (int k = lane; adamSteps && k < P; k += lanes)
+        int finite = 1;
+        GL_STEP_PASS(1, 0); // check: no store
+        if (!finite) atomic_or(c + CT_REJECTED, 1);
+        GL_SYNC();
+        int store = !c[CT_REJECTED];
+        GL_STEP_PASS(store, store);
+        if ((sgdSteps || adamSteps) && lane == 0)
         {
-            float pv = decoupled && wd != 0.0f ? W[k] * decay : W[k];
-            float m = fromMoments[k], v = fromMoments[P + k];
-            W[k] = el_adam_element(pv, G[k], &m, &v, beta1, beta2, oneMinusB1, oneMinusB2, sqrtBc2, negStepSize, eps,
-                decoupled ? 0.0f : wd, maximize);
-            moments[em + k] = m;
-            moments[em + P + k] = v;
+            long stepCount = sl[ST_OPTIMIZER_STEPS], stepFailures = sl[ST_CONSECUTIVE_FAILURES], stepDue = sl[ST_STEP_DUE];
+            long limit = siE[SI_FAILURES_BEFORE_QUARANTINE];
+            c[CT_OUTCOME] |= el_step_result(1, !c[CT_REJECTED], t, limit, &stepCount, &stepFailures, &stepDue);
+            sl[ST_OPTIMIZER_STEPS] = stepCount;
+            sl[ST_CONSECUTIVE_FAILURES] = stepFailures;
+            sl[ST_STEP_DUE] = stepDue;
         }
     }
 
@@ -305,17 +336,21 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     // live buffers are new then).
     if (live)
     {
-        int stepped = c[CT_STEPPED_SGD] || c[CT_STEPPED_ADAM];
-        int momentumWritten = c[CT_STEPPED_SGD] && hasMomentum && sfE[SF_MOMENTUM] != 0.0f;
+        int applied = !c[CT_REJECTED]; // a rejected step changed nothing: the entity keeps what it had
+        int stepped = applied && (c[CT_STEPPED_SGD] || c[CT_STEPPED_ADAM]);
+        int momentumWritten = applied && c[CT_STEPPED_SGD] && hasMomentum && sfE[SF_MOMENTUM] != 0.0f;
         for (int k = lane; (snap || stepped) && k < P; k += lanes) params[ep + k] = W[k];
         int gradsChanged = clear || (train && (stages & STAGE_BACKWARD)) || c[CT_CLIP];
         for (int k = lane; needGrads && (snap || gradsChanged) && k < P; k += lanes) grads[ep + k] = G[k];
         for (int k = lane; snap && hasMomentum && !momentumWritten && k < P; k += lanes) momentum[ep + k] = snapMomentum[ep + k];
-        for (int k = lane; snap && hasAdam && !c[CT_STEPPED_ADAM] && k < 2 * P; k += lanes)
+        for (int k = lane; snap && hasAdam && !(applied && c[CT_STEPPED_ADAM]) && k < 2 * P; k += lanes)
         {
             moments[(2 * ep) + k] = snapMoments[(2 * ep) + k];
         }
         for (int k = 0; trainable && lane == 0 && k < ST_COUNT; k++) st[((long)e * ST_COUNT) + k] = sl[k];
+        // The outcome bits (forward's, the guard's, the step's) go into the flags once, here: lane 0 gathered them in
+        // local memory, not in a private variable carried across the barriers since.
+        if (lane == 0) flags[e] = flags[e] | c[CT_OUTCOME];
     }
 }
 

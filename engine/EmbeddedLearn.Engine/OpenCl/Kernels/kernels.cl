@@ -33,8 +33,8 @@ __kernel void fused_tick(EL_TICK_PARAMS)
     long oi = OFF(e, SI_COUNT);
     long ot = OFF(e, ST_COUNT);
     __global int* fl = flags + OFF(e, 1);
-    vi infer = EL_ON(fl, OUTCOME_LEFTOUT | FLAG_DEFERRED);
-    vi train = EL_ON(fl, OUTCOME_SITSOUT | FLAG_DEFERRED | FLAG_RESTING); // SITSOUT: left out, or an agent waiting
+    vi infer = EL_ON(fl, EL_INFER_EXCLUDE);
+    vi train = EL_ON(fl, EL_TRAIN_EXCLUDE); // at the start; the training stages' calls read the flags anew (EL_TRAINS)
     if (stages & STAGE_SNAPSHOT)
     {
         for (int k = 0; k < ST_COUNT; k++) ST(st + ot, k, LD(snapState + ot, k));
@@ -47,7 +47,9 @@ __kernel void fused_tick(EL_TICK_PARAMS)
         if (hasMomentum) el_copy(S, P, snapMomentum + op, momentum + op);
         if (hasAdam) el_copy(S, 2 * P, snapMoments + oa, moments + oa);
     }
-    // The stages' calls, generated from their device bodies' declarations (DeviceKernelSource.FusedCalls), in order.
+    // The stages' calls, generated from their device bodies' declarations (DeviceKernelSource.FusedCalls), in order. The
+    // training stages run on EL_TRAINS, the flags read at their call: forward may have held an entity's outputs since.
+#define EL_TRAINS EL_ON(fl, EL_TRAIN_EXCLUDE)
     EL_FUSED_STAGES
 }
 // Entity-major [n, k] (as the host holds a component) to the device layout.

@@ -43,34 +43,47 @@ inline vf el_adamw_decay(vf lr, vf wd)
 #endif
 }
 
-// The Adam update for the lanes of `on` at step t (moments m, then v at P floats on); wd as L2 (Adam) or 0 (AdamW).
-inline void el_adam_update(long S, int P, __global float* p, __global const float* gr, __global float* m,
-    __global const float* sf, __global const int* si, vf wd, vl t, vi on)
+// The Adam update for the lanes of `on` at step t (moments m, then v at P floats on); wd as L2 (Adam) or 0 (AdamW);
+// each parameter is first multiplied by `decay` (AdamW's 1 - lr wd; 1 for Adam). A first pass checks that every new
+// parameter and moment is finite, a second stores them on the lanes where all are; returns those lanes.
+inline vi el_adam_update(long S, int P, __global float* p, __global const float* gr, __global float* m,
+    __global const float* sf, __global const int* si, vf wd, vf decay, vl t, vi on)
 {
     vf lr = LD(sf, SF_LEARNING_RATE), beta1 = LD(sf, SF_BETA1), beta2 = LD(sf, SF_BETA2), eps = LD(sf, SF_EPSILON);
     vi maximize = LD(si, SI_MAXIMIZE) != 0;
     vf sqrtBc2, negStepSize, oneMinusB1, oneMinusB2;
     el_adam_factors(lr, beta1, beta2, t, &sqrtBc2, &negStepSize, &oneMinusB1, &oneMinusB2);
     __global float* v = m + (long)P * S;
-    for (int i = 0; i < P; i++)
+    vi ok = on;
+    for (int pass = 0; pass < 2 && ANY(ok); pass++)
     {
-        vf pv = LD(p, i);
-        vf mo = LD(m, i), vo = LD(v, i);
-        vf mv = mo, vv = vo;
-        vf np = el_adam_element(pv, LD(gr, i), &mv, &vv, beta1, beta2, oneMinusB1, oneMinusB2, sqrtBc2, negStepSize, eps, wd, maximize);
-        ST(m, i, on ? mv : mo);
-        ST(v, i, on ? vv : vo);
-        ST(p, i, on ? np : pv);
+        for (int i = 0; i < P; i++)
+        {
+            vf pv = LD(p, i);
+            vf mo = LD(m, i), vo = LD(v, i);
+            vf mv = mo, vv = vo;
+            vf np = el_adam_element(pv * decay, LD(gr, i), &mv, &vv, beta1, beta2, oneMinusB1, oneMinusB2, sqrtBc2,
+                negStepSize, eps, wd, maximize);
+            if (pass == 0)
+            {
+                ok &= isfinite(np) & isfinite(mv) & isfinite(vv);
+                continue;
+            }
+            ST(m, i, ok ? mv : mo);
+            ST(v, i, ok ? vv : vo);
+            ST(p, i, ok ? np : pv);
+        }
     }
+    return ok;
 }
 
 // optim.Adam (amsgrad off), weight decay as L2 added to the gradient.
 inline void el_adam_step(long S, int P, __global float* p, __global const float* gr, __global float* m,
-    __global const float* sf, __global const int* si, __global long* st, vi on)
+    __global const float* sf, __global const int* si, __global long* st, __global int* flags, vi on)
 {
     vl t;
     on = el_begin_step(S, si, st, OPTIMIZER_ADAM, on, &t);
     if (!ANY(on)) return;
-    el_adam_update(S, P, p, gr, m, sf, si, LD(sf, SF_WEIGHT_DECAY), t, on);
-    el_end_step(S, st, on);
+    vi ok = el_adam_update(S, P, p, gr, m, sf, si, LD(sf, SF_WEIGHT_DECAY), (vf)1.0f, t, on);
+    el_end_step(S, si, st, flags, on, ok, t);
 }

@@ -21,7 +21,7 @@ public sealed class AdamOptimizer : AdamFamilyOptimizer
 
     /// <summary>The device code (Adam.cl beside this file).</summary>
     private static readonly DeviceBody Body = new("el_adam_step", DeviceBody.Embedded("Adam.cl"),
-        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.AdamMoments, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "adam_step" };
+        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.AdamMoments, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]) { KernelName = "adam_step" };
 
     /// <inheritdoc/>
     protected override void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,

@@ -21,7 +21,7 @@ public sealed class AdamWOptimizer : AdamFamilyOptimizer
 
     /// <summary>The device code (AdamW.cl beside this file).</summary>
     private static readonly DeviceBody Body = new("el_adamw_step", DeviceBody.Embedded("AdamW.cl"),
-        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.AdamMoments, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "adamw_step" };
+        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.AdamMoments, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]) { KernelName = "adamw_step" };
 
     /// <inheritdoc/>
     protected override void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,

@@ -14,9 +14,10 @@ inline vf el_sgd_direction(vf pv, vf g, vf* buf, vf mu, vf damp, vf wd, vi neste
     return useMomentum ? (nesterov ? g + (mu * b) : b) : g;
 }
 
-// optim.SGD for the lanes of `on`: p -= lr * el_sgd_direction(...).
+// optim.SGD for the lanes of `on`: p -= lr * el_sgd_direction(...). A first pass checks that every new parameter and
+// momentum value is finite, a second stores them on the lanes where all are (el_end_step counts the others' failure).
 inline void el_sgd_step(long S, int P, __global float* p, __global const float* gr, __global float* buf,
-    int hasMomentum, __global const float* sf, __global const int* si, __global long* st, vi on)
+    int hasMomentum, __global const float* sf, __global const int* si, __global long* st, __global int* flags, vi on)
 {
     vl t;
     on = el_begin_step(S, si, st, OPTIMIZER_SGD, on, &t);
@@ -28,14 +29,23 @@ inline void el_sgd_step(long S, int P, __global float* p, __global const float* 
     if (hasMomentum == 0) useMomentum = (vi)0;
     vi first = TO_I(t == 1);
     int anyMomentum = ANY(useMomentum & on);
-    for (int i = 0; i < P; i++)
+    vi ok = on;
+    for (int pass = 0; pass < 2 && ANY(ok); pass++)
     {
-        vf pv = LD(p, i);
-        vf old = anyMomentum ? LD(buf, i) : (vf)0.0f;
-        vf b = old;
-        vf g = el_sgd_direction(pv, LD(gr, i), &b, mu, damp, wd, nesterov, maximize, useMomentum, first);
-        if (anyMomentum) ST(buf, i, on ? b : old);
-        ST(p, i, on ? pv - (lr * g) : pv);
+        for (int i = 0; i < P; i++)
+        {
+            vf pv = LD(p, i);
+            vf old = anyMomentum ? LD(buf, i) : (vf)0.0f;
+            vf b = old;
+            vf np = pv - (lr * el_sgd_direction(pv, LD(gr, i), &b, mu, damp, wd, nesterov, maximize, useMomentum, first));
+            if (pass == 0)
+            {
+                ok &= isfinite(np) & (isfinite(b) | (useMomentum == 0));
+                continue;
+            }
+            if (anyMomentum) ST(buf, i, ok ? b : old);
+            ST(p, i, ok ? np : pv);
+        }
     }
-    el_end_step(S, st, on);
+    el_end_step(S, si, st, flags, on, ok, t);
 }

@@ -22,7 +22,7 @@ public sealed class SgdOptimizer : OptimizerUnit
 
     /// <summary>The device code (Sgd.cl beside this file).</summary>
     private static readonly DeviceBody Body = new("el_sgd_step", DeviceBody.Embedded("Sgd.cl"),
-        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.Momentum, DeviceArgument.MomentumPresent, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State]) { KernelName = "sgd_step" };
+        [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.Momentum, DeviceArgument.MomentumPresent, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]) { KernelName = "sgd_step" };
 
     /// <inheritdoc/>
     public override ComponentType? StateComponent(ModelSpec spec, in TrainingSettings settings)

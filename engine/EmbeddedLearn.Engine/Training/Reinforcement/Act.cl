@@ -9,7 +9,7 @@ inline void el_q_act(long S, int layers, __global const int* widths, int act, __
     vi decide = on;
     for (int i = 0; i < n; i++) decide = decide & isfinite(LD(obs, i)); // a NaN observation keeps the last action
     if (!ANY(decide)) return;
-    el_forward(S, layers, widths, 1, act, p, obs, ascr, ascr + (long)hidden * S, decide);
+    el_dense_forward(S, layers, widths, 1, act, p, obs, ascr, ascr + (long)hidden * S, decide);
     int lanes[VW];
     EL_LANES(decide, lanes);
     for (int l = 0; l < VW; l++)

@@ -43,7 +43,7 @@ internal static class QAgentBlock
     }
 
     /// <summary>A Q-learning stage's device body: <paramref name="file"/> (beside the stage) after the shared helpers
-    /// (QAgent.cl) and the forward pass (Stages/Forward.cl), which the decision and the targets run.</summary>
+    /// (QAgent.cl) and the forward pass (Stages/Forward.cl's el_dense_forward), which the decision and the targets run.</summary>
     public static DeviceBody Body(string function, string file, IReadOnlyList<DeviceArgument> arguments) =>
         new(function, DeviceBody.Embedded("QAgent.cl") + "\n" + DeviceBody.Embedded("Forward.cl") + "\n" + DeviceBody.Embedded(file), arguments);
 

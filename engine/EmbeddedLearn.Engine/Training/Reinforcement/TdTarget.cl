@@ -19,13 +19,13 @@ inline void el_q_td_target(long S, int layers, __global const int* widths, int b
     {
         for (int k = 0; k < n; k++) STM(next, (j * n) + k, LD(sample, (j * sampleWidth) + 3 + k));
     }
-    el_forward(S, layers, widths, batch, act, tp, next, acts, targetQ, on);
+    el_dense_forward(S, layers, widths, batch, act, tp, next, acts, targetQ, on);
     int lanes[VW];
     int doubles[VW];
     EL_LANES(on, lanes);
     for (int l = 0; l < VW; l++) doubles[l] = lanes[l] && EL_GET_B(qls, l, QLEARNINGSETTINGS_DOUBLEDQN) ? -1 : 0;
     vi online = EL_MASK(doubles);
-    el_forward(S, layers, widths, batch, act, p, next, acts, onlineQ, online); // returns at once when no lane has it
+    el_dense_forward(S, layers, widths, batch, act, p, next, acts, onlineQ, online); // returns at once when no lane has it
     for (int i = 0; i < rows; i++) STM(t, i, LD(y, i));
     for (int l = 0; l < VW; l++)
     {

@@ -17,8 +17,18 @@
         STM(dst, (bs) * outW + (o), el_activate(hidden, LD(bias, (o)) + s)); \
     }
 
-// z = x W^T + b per layer; hidden activations kept; outputs = last z.
-inline void el_forward(long S, int layers, __global const int* widths, int batch, int act,
+// Marks the lanes of `on` whose outputs y (count per entity) are not all finite with OUTCOME_OUTPUTSHELD in their
+// flags: the host keeps their last outputs and the training stages after forward leave them alone.
+inline void el_hold_outputs(long S, int count, __global const float* y, __global int* flags, vi on)
+{
+    vi finite = on;
+    for (int i = 0; i < count; i++) finite &= isfinite(LD(y, i));
+    vi held = on & (finite == 0);
+    if (ANY(held)) ST(flags, 0, held ? LD(flags, 0) | OUTCOME_OUTPUTSHELD : LD(flags, 0));
+}
+
+// z = x W^T + b per layer; hidden activations kept; outputs = last z (the pass alone: the Q-learning stages run it too).
+inline void el_dense_forward(long S, int layers, __global const int* widths, int batch, int act,
     __global const float* p, __global const float* x, __global float* a, __global float* y, vi on)
 {
     if (!ANY(on)) return;
@@ -75,4 +85,14 @@ inline void el_forward(long S, int layers, __global const int* widths, int batch
         }
         woff += inW * outW + outW;
     }
+}
+
+// The Forward stage: the pass, then entities whose outputs are not all finite are marked OUTCOME_OUTPUTSHELD
+// (el_hold_outputs).
+inline void el_forward(long S, int layers, __global const int* widths, int batch, int act,
+    __global const float* p, __global const float* x, __global float* a, __global float* y, __global int* flags, vi on)
+{
+    if (!ANY(on)) return;
+    el_dense_forward(S, layers, widths, batch, act, p, x, a, y, on);
+    el_hold_outputs(S, batch * widths[layers], y, flags, on);
 }

@@ -7,7 +7,11 @@ namespace EmbeddedLearn.Training.Stages;
 /// <summary>
 /// The forward pass: for every entity, <c>a_0 = inputs [B, in]</c>, <c>z_l = a_l W_l^T + b_l</c>,
 /// <c>a_{l+1} = act(z_l)</c> for hidden layers, outputs <c>[B, out] = z_last</c>. Keeps the hidden activations
-/// backward needs. Runs on trainable and inference-only entities alike.
+/// backward needs. Runs on trainable and inference-only entities alike. The game is never handed a non-finite output:
+/// when any of an entity's new outputs is NaN or infinite (a huge finite input overflowing, say), its
+/// <c>Outputs</c> keep the finite values of its last tick, it sits out this tick's training stages and is reported
+/// (<see cref="TickOutcome.OutputsHeld"/>, <see cref="TickReport.OutputsHeld"/>); not a failure. On the CPU the outputs
+/// are computed into the thread's scratch and copied over only when all are finite.
 /// </summary>
 public sealed class ForwardStage : IBlockStage
 {
@@ -24,11 +28,11 @@ public sealed class ForwardStage : IBlockStage
     public ModelData Reads => ModelData.Parameters | ModelData.Inputs | ModelData.Counters;
 
     /// <inheritdoc/>
-    public ModelData Writes => ModelData.Activations | ModelData.Outputs;
+    public ModelData Writes => ModelData.Activations | ModelData.Outputs | ModelData.Counters;
 
     /// <summary>The device code (Forward.cl beside this file).</summary>
     internal static readonly DeviceBody Body = new("el_forward", DeviceBody.Embedded("Forward.cl"),
-        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.HiddenActivation, DeviceArgument.Parameters, DeviceArgument.Inputs, DeviceArgument.Activations, DeviceArgument.Outputs]) { KernelName = "forward", Inference = true };
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.HiddenActivation, DeviceArgument.Parameters, DeviceArgument.Inputs, DeviceArgument.Activations, DeviceArgument.Outputs, DeviceArgument.Flags]) { KernelName = "forward", Inference = true };
 
     /// <inheritdoc/>
     public DeviceBody Device => Body;
@@ -46,7 +50,7 @@ public sealed class ForwardStage : IBlockStage
         Span<float> activations = block.Floats(spec.Activations);
         Span<float> outputs = block.Floats(spec.Outputs);
         bool trainable = block.Has(ComponentType.Of<TrainingState>());
-        ReadOnlySpan<TrainingState> states = trainable ? block.States : default;
+        Span<TrainingState> states = trainable ? block.States : default;
         for (int i = 0; i < block.Count; i++)
         {
             if (trainable ? (states[i].Outcome & TickOutcome.LeftOut) != 0 : block.IsLeftOut(i))
@@ -54,8 +58,21 @@ public sealed class ForwardStage : IBlockStage
                 continue; // bad data: its outputs and activations keep the values of its last tick
             }
 
+            Span<float> fresh = block.Scratch.AsSpan(0, nOut);
             DenseForward.Run(spec.Layout, spec.Batch, parameters.Slice(i * p, p), inputs.Slice(i * nIn, nIn),
-                activations.Slice(i * nAct, nAct), outputs.Slice(i * nOut, nOut));
+                activations.Slice(i * nAct, nAct), fresh);
+            if (FiniteCheck.AllFinite(fresh))
+            {
+                fresh.CopyTo(outputs.Slice(i * nOut, nOut));
+                continue;
+            }
+
+            if (trainable)
+            {
+                states[i].Outcome |= TickOutcome.OutputsHeld; // the training stages leave it alone this tick
+            }
+
+            block.Account?.OutputsHeld.Add(block.Entities[i]);
         }
     }
 }

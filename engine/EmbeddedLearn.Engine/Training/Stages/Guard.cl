@@ -3,29 +3,24 @@
 // The maths mirrors the CPU code beside it; results agree within float rounding.
 
 // The guard's decision for the lanes of `due` from their gradient norm: a non-finite norm skips the step and counts a
-// failure (quarantine at `limit` in a row, when limit > 0); a finite one resets the failures and, with maxNorm > 0,
-// clips as clip_grad_norm_ (coef = maxNorm / (norm + 1e-6), applied below 1). Returns the outcome bits; *failures is
-// updated, *coef set. Both kernel families decide through this function.
+// failure (el_fail: quarantine at `limit` in a row, when limit > 0); a finite one leaves the failures as they are
+// (only an applied step resets them) and, with maxNorm > 0, clips as clip_grad_norm_ (coef = maxNorm / (norm + 1e-6),
+// applied below 1). Returns the outcome bits; *failures is updated, *coef set. Both kernel families decide through
+// this function.
 inline vi el_guard_decide(vf norm, vi due, vf maxNorm, vl limit, vl* failures, vf* coef)
 {
     vi finite = isfinite(norm);
     vi skip = due & (finite == 0); // masks are 1/0 (scalar) or -1/0 (vector): compare, never complement
     vi ok = due & finite;
-    vl lskip = TO_L(skip), lok = TO_L(ok);
-    *failures = lskip ? *failures + 1 : (lok ? (vl)0 : *failures);
-    vi quarantine = skip & TO_I(limit > 0 && *failures >= limit);
     *coef = maxNorm / (norm + 1e-6f);
     vi clip = ok & (maxNorm > 0.0f) & (*coef < 1.0f);
-    vi f = skip ? (vi)OUTCOME_STEPSKIPPED : (vi)0;
-    f |= quarantine ? (vi)OUTCOME_QUARANTINED : (vi)0;
-    f |= clip ? (vi)OUTCOME_CLIPPED : (vi)0;
-    return f;
+    return el_fail(skip, limit, failures) | (clip ? (vi)OUTCOME_CLIPPED : (vi)0);
 }
 
 // The game-safe guard for the entities due to step: the total gradient 2-norm (summed in double where the device has
 // it) goes into the state; a non-finite norm skips the step (step due cleared), counts a failure and marks the entity
-// for quarantine at FailuresBeforeQuarantine in a row; otherwise the failures reset and, with MaxGradNorm set, the
-// gradients are clipped as clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied below 1. The outcome bits
+// for quarantine at FailuresBeforeQuarantine in a row; otherwise, with MaxGradNorm set, the gradients are
+// clipped as clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied below 1. The outcome bits
 // go into flags for the host.
 inline void el_guard(long S, int P, __global float* g, __global const float* sf, __global const int* si, __global long* st,
     __global int* flags, vi on)

@@ -10,12 +10,14 @@ namespace EmbeddedLearn.Training.Stages;
 /// <list type="bullet">
 /// <item>when <c>n</c> is not finite it skips the entity's step (clears <see cref="TrainingState.StepDue"/>, so its
 /// parameters and optimizer state stay as they were, as PyTorch's GradScaler skips <c>optimizer.step()</c>) and counts
-/// a failure; the pipeline quarantines an entity after <see cref="TrainingSettings.FailuresBeforeQuarantine"/> in a
-/// row;</item>
-/// <item>otherwise it resets the failure count and, when <see cref="TrainingSettings.MaxGradNorm"/> is set, clips as
+/// a failure (<see cref="CountFailure"/>); the entity is quarantined after
+/// <see cref="TrainingSettings.FailuresBeforeQuarantine"/> failures in a row;</item>
+/// <item>otherwise, when <see cref="TrainingSettings.MaxGradNorm"/> is set, it clips as
 /// <c>torch.nn.utils.clip_grad_norm_(params, max_norm)</c>: <c>coef = max_norm / (n + 1e-6)</c> (float), and when
 /// <c>coef &lt; 1</c> every gradient is multiplied by it.</item>
 /// </list>
+/// A finite norm does not end a run of failures: only an applied step does (<see cref="OptimizerStepStage"/>, which
+/// also rejects a step whose new parameters or optimizer state are not finite, a failure counted the same way).
 /// The sum of squares is accumulated in double, in a fixed order per entity (identical for every thread count).
 /// </summary>
 public sealed class GuardStage : IBlockStage
@@ -101,20 +103,10 @@ public sealed class GuardStage : IBlockStage
             if (!float.IsFinite(norm))
             {
                 state.StepDue = false;
-                state.ConsecutiveFailures++;
-                state.Outcome |= TickOutcome.StepSkipped;
-                block.Account?.StepSkipped.Add(block.Entities[i]);
-                int limit = settings[i].FailuresBeforeQuarantine;
-                if (limit > 0 && state.ConsecutiveFailures >= limit)
-                {
-                    state.Outcome |= TickOutcome.Quarantined; // the pipeline adds the Quarantined tag after the tick
-                    block.Account?.Quarantined.Add(block.Entities[i]);
-                }
-
+                CountFailure(block, i, ref state);
                 continue;
             }
 
-            state.ConsecutiveFailures = 0;
             float maxNorm = settings[i].MaxGradNorm;
             if (maxNorm > 0f)
             {
@@ -126,6 +118,24 @@ public sealed class GuardStage : IBlockStage
                     block.Account?.Clipped.Add(block.Entities[i]);
                 }
             }
+        }
+    }
+
+    /// <summary>Counts a step of entity <paramref name="index"/> that was not applied (non-finite gradients, or a
+    /// rejected step): <see cref="TrainingState.ConsecutiveFailures"/> goes up by one,
+    /// <see cref="TickOutcome.StepSkipped"/> is recorded, and when the count reaches
+    /// <see cref="TrainingSettings.FailuresBeforeQuarantine"/> (when above 0) the entity is marked
+    /// <see cref="TickOutcome.Quarantined"/> (the pipeline adds the <see cref="Quarantined"/> tag after the tick).</summary>
+    internal static void CountFailure(in ModelBlock block, int index, ref TrainingState state)
+    {
+        state.ConsecutiveFailures++;
+        state.Outcome |= TickOutcome.StepSkipped;
+        block.Account?.StepSkipped.Add(block.Entities[index]);
+        int limit = block.Settings[index].FailuresBeforeQuarantine;
+        if (limit > 0 && state.ConsecutiveFailures >= limit)
+        {
+            state.Outcome |= TickOutcome.Quarantined;
+            block.Account?.Quarantined.Add(block.Entities[index]);
         }
     }
 }

@@ -7,9 +7,17 @@ namespace EmbeddedLearn.Training.Stages;
 /// <summary>
 /// <c>optimizer.step()</c> of one <see cref="OptimizerUnit"/>, for the entities whose settings select it and whose
 /// accumulation window just ended (<see cref="TrainingState.StepDue"/>). The one counter convention for every
-/// optimizer: <c>OptimizerSteps</c> is incremented first, the unit steps with <c>t = OptimizerSteps</c> (1 on the
-/// first step), then <c>StepDue</c> is cleared. The default pipeline has one such stage per unit
-/// (named "SgdStep", "AdamStep", "AdamWStep").
+/// optimizer: the unit steps with <c>t = OptimizerSteps + 1</c> (1 on the first step); the step is applied only when
+/// every new parameter and every new optimizer state value (momentum buffer; Adam's <c>exp_avg</c> and
+/// <c>exp_avg_sq</c>) is finite: then <c>OptimizerSteps</c> becomes <c>t</c> and
+/// <see cref="TrainingState.ConsecutiveFailures"/> 0. Otherwise (Adam's <c>g^2</c> overflowing float after an input
+/// spike, <c>eps = 0</c> giving <c>0/0</c>, ...) the step is rejected: the entity keeps its exact pre-step parameters,
+/// optimizer state and <c>OptimizerSteps</c> (so a later step uses the right bias correction) and counts a failure as
+/// the guard does for non-finite gradients (<see cref="TickOutcome.StepSkipped"/>, quarantine after
+/// <see cref="TrainingSettings.FailuresBeforeQuarantine"/> in a row). Either way <c>StepDue</c> is cleared. On the CPU
+/// the pre-step values are copied into the thread's scratch and copied back on rejection (identical for every thread
+/// count); the device kernels check the new values in a first pass and store them only where all are finite. The
+/// default pipeline has one such stage per unit (named "SgdStep", "AdamStep", "AdamWStep").
 /// </summary>
 public sealed class OptimizerStepStage : IBlockStage
 {
@@ -64,9 +72,28 @@ public sealed class OptimizerStepStage : IBlockStage
 
             ComponentType? stateType = Optimizer.StateComponent(spec, settings[i]);
             Span<float> entityState = stateType is null ? [] : block.Floats(stateType).Slice(i * stateType.ElementCount, stateType.ElementCount);
-            state.OptimizerSteps++;
-            Optimizer.Apply(settings[i], state.OptimizerSteps, parameters.Slice(i * p, p), gradients.Slice(i * p, p), entityState);
+            Span<float> entityParameters = parameters.Slice(i * p, p);
+            Span<float> backup = block.Scratch.AsSpan(0, p + entityState.Length);
+            entityParameters.CopyTo(backup);
+            entityState.CopyTo(backup[p..]);
+            Optimizer.Apply(settings[i], state.OptimizerSteps + 1, entityParameters, gradients.Slice(i * p, p), entityState);
+            if (FiniteCheck.AllFinite(entityParameters) && FiniteCheck.AllFinite(entityState))
+            {
+                state.OptimizerSteps++;
+                state.ConsecutiveFailures = 0;
+            }
+            else
+            {
+                backup[..p].CopyTo(entityParameters);
+                backup[p..].CopyTo(entityState);
+                GuardStage.CountFailure(block, i, ref state);
+            }
+
             state.StepDue = false;
         }
     }
+
+    /// <summary>Scratch floats the stage needs per thread for entities of <paramref name="spec"/>: one entity's
+    /// parameters and its largest optimizer state (Adam's moments, 2P floats).</summary>
+    internal static int ScratchLength(ModelSpec spec) => spec.Parameters.ElementCount + spec.AdamMoments.ElementCount;
 }
