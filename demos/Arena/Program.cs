@@ -23,11 +23,12 @@ var checkpointEvery = new Option<double>("--checkpoint-every") { DefaultValueFac
 var badSensors = new Option<double>("--bad-sensors") { DefaultValueFactory = _ => 0.0, Description = "Share of each group's turrets (0..1) whose sensors feed NaN every frame." };
 var scene = new Option<string>("--scene") { DefaultValueFactory = _ => ArenaOptions.Turrets, Description = "turrets or foragers." };
 var foragers = new Option<int>("--foragers") { DefaultValueFactory = _ => 500, Description = "Foragers per group (two learning groups and a random baseline)." };
+var exportOnnx = new Option<string?>("--export-onnx") { Description = "Folder: at the end of a headless run, write each group's best model there as <group-name>.onnx." };
 var decisionFrames = new Option<int>("--decision-frames") { DefaultValueFactory = _ => 1, Description = "Frames between two forager decisions (1..8)." };
 var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets, or foragers that learn to act, while you watch.")
 {
     turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir, checkpoint, checkpointEvery, badSensors, scene, foragers,
-    decisionFrames,
+    decisionFrames, exportOnnx,
 };
 root.SetAction(parse =>
 {
@@ -50,6 +51,9 @@ root.SetAction(parse =>
         : null;
     error ??= isHeadless ? ArenaPaths.CannotWriteFolder(parse.GetValue(outDir)!, "--out") : null;
     error ??= parse.GetValue(checkpoint) is string file ? ArenaPaths.CannotSaveFile(file, "--checkpoint") : null;
+    string? onnxFolder = parse.GetValue(exportOnnx);
+    error ??= onnxFolder is null ? null : !isHeadless ? "--export-onnx needs --headless"
+        : onnxFolder.Length == 0 ? "--export-onnx needs a folder" : ArenaPaths.CannotWriteFolder(onnxFolder, "--export-onnx");
     if (error is not null)
     {
         Console.Error.WriteLine("error: " + error + ".");
@@ -63,7 +67,7 @@ root.SetAction(parse =>
     if (isHeadless && options.Scene == ArenaOptions.Foragers)
     {
         using ForagersScene field = options.CreateForagers(log: null);
-        ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out);
+        ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, onnxFolder);
         return 0;
     }
 
@@ -82,7 +86,7 @@ root.SetAction(parse =>
 
         using (scene)
         {
-            HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, options.CreateCheckpoint(), Console.Error);
+            HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, options.CreateCheckpoint(), Console.Error, onnxFolder);
         }
 
         return 0;
