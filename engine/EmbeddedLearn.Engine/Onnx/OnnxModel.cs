@@ -29,10 +29,13 @@ namespace EmbeddedLearn.Onnx;
 /// </remarks>
 public static class OnnxModel
 {
-    /// <summary>The opset of the default ONNX domain an export declares (ONNX 1.12 and later, ONNX Runtime 1.12 and later).</summary>
-    public const int Opset = 17;
+    /// <summary>The opset of the default ONNX domain an export declares: 15 (ONNX 1.10), the newest Unity Sentis
+    /// (Inference Engine) lists as supported (7 to 15); ONNX Runtime reads it from 1.10 on, Unreal NNE through its ONNX
+    /// Runtime. Every operator an export uses (Gemm, MatMul, Add, Tanh, Relu, LeakyRelu, Sigmoid) means the same from
+    /// opset 13 to the newest.</summary>
+    public const int Opset = 15;
 
-    /// <summary>The ONNX IR version an export declares: 8, the version of opset 17's release.</summary>
+    /// <summary>The ONNX IR version an export declares: 8, the version of opset 15's release (ONNX 1.10).</summary>
     public const long IrVersion = 8;
 
     /// <summary>The name of the graph input.</summary>

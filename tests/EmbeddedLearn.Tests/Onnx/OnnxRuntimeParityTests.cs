@@ -47,7 +47,14 @@ public sealed class OnnxRuntimeParityTests
         ModelSpec spec = ModelSpec.Get(layout, Batch);
         using var world = new World();
         Entity entity = spec.Spawn(world, TrainingSettings.Sgd(learningRate: 0.1f), 5UL);
-        using var session = new InferenceSession(OnnxHarness.Export(world, entity));
+        byte[] bytes = OnnxHarness.Export(world, entity);
+        var proto = OnnxModelProto.Parse(bytes);
+        Assert.Equal(8, proto.IrVersion);
+        Assert.Equal([(string.Empty, 15L)], proto.Opsets);
+        Assert.Equal(["Gemm", "LeakyRelu", "Gemm"], proto.Graph!.Nodes.Select(n => n.OpType));
+        Assert.Equal(["layer0.weight", "layer0.bias", "layer1.weight", "layer1.bias"], proto.Graph.Initializers.Select(t => t.Name));
+        Assert.Equal([[8L, 3L], [8L], [2L, 8L], [2L]], proto.Graph.Initializers.Select(t => t.Dims.ToArray()));
+        using var session = new InferenceSession(bytes);
 
         NodeMetadata input = session.InputMetadata["input"];
         Assert.Equal([-1, 3], input.Dimensions);
