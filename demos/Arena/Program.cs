@@ -3,11 +3,13 @@ using System.Net;
 using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Demos.Arena;
 using EmbeddedLearn.Demos.Arena.Foragers;
+using EmbeddedLearn.Onnx;
 
 // The real-time scenes: turrets learn to lead moving targets (--scene turrets, the default), or foragers learn from
 // rewards to reach food and avoid hunters (--scene foragers), while the game runs. By default a live view in the
 // browser; --headless runs flat out and writes a snapshot, a chart and summary.json. Exit codes: 0 done, 1 the live view
-// cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged).
+// cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged),
+// 4 a model file of --export-onnx cannot be written at the end of the run (the message names it).
 var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
 var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless)." };
@@ -67,7 +69,16 @@ root.SetAction(parse =>
     if (isHeadless && options.Scene == ArenaOptions.Foragers)
     {
         using ForagersScene field = options.CreateForagers(log: null);
-        ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, onnxFolder);
+        try
+        {
+            ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, onnxFolder);
+        }
+        catch (OnnxException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message + ".");
+            return 4;
+        }
+
         return 0;
     }
 
@@ -86,7 +97,15 @@ root.SetAction(parse =>
 
         using (scene)
         {
-            HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, options.CreateCheckpoint(), Console.Error, onnxFolder);
+            try
+            {
+                HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, options.CreateCheckpoint(), Console.Error, onnxFolder);
+            }
+            catch (OnnxException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message + ".");
+                return 4;
+            }
         }
 
         return 0;

@@ -8,7 +8,7 @@ namespace EmbeddedLearn.Onnx;
 /// Reads an ONNX file of the form <see cref="OnnxModel"/> writes back into a layout and parameters: one graph input
 /// (<c>[N, in]</c>, or <c>[K, N, in]</c> for a stack), then a single chain of dense layers, each a <c>Gemm</c> (alpha 1,
 /// beta 1, transA 0, transB 0 or 1, constant weight and optional constant bias) or a <c>MatMul</c> by a constant weight
-/// (<c>[in, out]</c>, or <c>[K, in, out]</c>) with an optional <c>Add</c> of a constant bias, with one activation (Tanh,
+/// (<c>[in, out]</c>, or <c>[K, in, out]</c>), a layer without bias followed by an optional <c>Add</c> of a constant bias, with one activation (Tanh,
 /// Relu, LeakyRelu with alpha 0.01, Sigmoid, or none) after every hidden layer and none after the last, ending at the one
 /// graph output. Identity nodes are skipped. Anything else is an <see cref="OnnxException"/> naming the file, the node
 /// by position and operator, and what is wrong.
@@ -184,7 +184,6 @@ internal sealed class OnnxChainReader
             layer.Bias = Bias(node, n, node.Inputs[2], outW);
         }
 
-        layer.Closed = true;
     }
 
     private void MatMul(OnnxNodeProto node, int n)
@@ -216,14 +215,13 @@ internal sealed class OnnxChainReader
 
     private void Add(OnnxNodeProto node, int n, string biasName)
     {
-        Layer? open = _layers.Count > 0 && !_layers[^1].Closed ? _layers[^1] : null;
+        Layer? open = _layers.Count > 0 && _layers[^1].Bias is null && _layers[^1].Activation is null ? _layers[^1] : null;
         if (open is null || node.Inputs.Count != 2)
         {
-            throw NodeError(node, n, "an Add is supported only as the bias of the MatMul just before it");
+            throw NodeError(node, n, "an Add is supported only as the bias of the MatMul (or Gemm without bias) just before it");
         }
 
         open.Bias = Bias(node, n, biasName, open.Out);
-        open.Closed = true;
     }
 
     private void Activate(OnnxNodeProto node, int n)
@@ -256,7 +254,6 @@ internal sealed class OnnxChainReader
             }
         }
 
-        layer.Closed = true; // a MatMul without Add has no bias
         (layer.Activation, layer.ActivationNode, layer.ActivationOp) = (activation, n, node.OpType);
     }
 
@@ -266,11 +263,6 @@ internal sealed class OnnxChainReader
         {
             string from = _layers.Count == 0 ? "the graph's input is" : "the previous layer gives";
             throw NodeError(node, n, Text($"weight '{weight.Name}' has shape {Shape(weight.Dims)}, so the layer takes {inW} inputs, but {from} {width} wide"));
-        }
-
-        if (_layers.Count > 0 && _layers[^1].Activation is null && !_layers[^1].Closed)
-        {
-            _layers[^1].Closed = true; // a MatMul without Add
         }
 
         var layer = new Layer { In = inW, Out = outW, Node = n, Op = node.OpType };
@@ -463,7 +455,6 @@ internal sealed class OnnxChainReader
         public string Op = string.Empty;
         public float[] Weights = [];
         public float[]? Bias;
-        public bool Closed;
         public Activation? Activation;
         public int ActivationNode;
         public string ActivationOp = string.Empty;

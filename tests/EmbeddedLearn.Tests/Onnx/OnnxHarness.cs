@@ -58,15 +58,15 @@ internal static class OnnxHarness
 
     /// <summary>Runs <paramref name="model"/> (ONNX bytes) in ONNX Runtime on <paramref name="inputs"/> of shape
     /// <paramref name="shape"/>; returns the output's values and shape.</summary>
-    public static (float[] Values, int[] Shape) Run(byte[] model, float[] inputs, int[] shape)
+    public static (float[] Values, int[] Shape) Run(byte[] model, float[] inputs, int[] shape, string input = "input", string output = "output")
     {
         using var session = new InferenceSession(model);
         var tensor = new DenseTensor<float>(inputs, shape);
         using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results =
-            session.Run([NamedOnnxValue.CreateFromTensor("input", tensor)]);
-        DisposableNamedOnnxValue output = Assert.Single(results);
-        Assert.Equal("output", output.Name);
-        Tensor<float> values = output.AsTensor<float>();
+            session.Run([NamedOnnxValue.CreateFromTensor(input, tensor)]);
+        DisposableNamedOnnxValue result = Assert.Single(results);
+        Assert.Equal(output, result.Name);
+        Tensor<float> values = result.AsTensor<float>();
         return (values.ToArray(), values.Dimensions.ToArray());
     }
 

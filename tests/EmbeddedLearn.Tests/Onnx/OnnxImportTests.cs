@@ -115,6 +115,37 @@ public sealed class OnnxImportTests : IDisposable
         OnnxHarness.AssertClose(OnnxHarness.Forward(world, spec, entity, inputs), results[0].AsTensor<float>().ToArray(), "MatMul + Add");
     }
 
+    [Fact]
+    public void GemmWithoutTransposeAndASeparateBiasImports()
+    {
+        // x [N, 2] -> Gemm(W0 [2, 3], transB 0) -> Add(b0 [3]) -> Relu -> Gemm(W1 [3, 1], b1 [1], transB 0) -> y
+        float[] w0 = OnnxHarness.Uniform(new Random(7), 6, 1), b0 = OnnxHarness.Uniform(new Random(8), 3, 1);
+        float[] w1 = OnnxHarness.Uniform(new Random(9), 3, 1), b1 = [0.25f];
+        var graph = new ProtoMessage()
+            .Message(OnnxField.GraphNode, OnnxModelWriter.Node("Gemm", "g0", ["x", "W0"], ["h0"], OnnxModelWriter.IntAttribute("transB", 0)))
+            .Message(OnnxField.GraphNode, OnnxModelWriter.Node("Add", "a0", ["h0", "b0"], ["z0"]))
+            .Message(OnnxField.GraphNode, OnnxModelWriter.Node("Relu", "r0", ["z0"], ["r0"]))
+            .Message(OnnxField.GraphNode, OnnxModelWriter.Node("Gemm", "g1", ["r0", "W1", "b1"], ["y"],
+                OnnxModelWriter.FloatAttribute("alpha", 1f), OnnxModelWriter.FloatAttribute("beta", 1f)))
+            .Message(OnnxField.GraphInitializer, OnnxModelWriter.Tensor("W0", [2, 3], w0))
+            .Message(OnnxField.GraphInitializer, OnnxModelWriter.Tensor("b0", [3], b0))
+            .Message(OnnxField.GraphInitializer, OnnxModelWriter.Tensor("W1", [3, 1], w1))
+            .Message(OnnxField.GraphInitializer, OnnxModelWriter.Tensor("b1", [1], b1))
+            .Message(OnnxField.GraphInput, OnnxModelWriter.ValueInfo("x", ["N", "2"]))
+            .Message(OnnxField.GraphOutput, OnnxModelWriter.ValueInfo("y", ["N", "1"]));
+        byte[] bytes = Bytes(OnnxModelWriter.Model(graph, "hand-written", layout: null, models: 1));
+
+        OnnxNetwork network = OnnxModel.Import(new MemoryStream(bytes), "gemm.onnx");
+
+        Assert.Equal(new ModelLayout([2, 3, 1], Activation.Relu), network.Layout);
+        ModelSpec spec = ModelSpec.Get(network.Layout, 4);
+        using var world = new World();
+        Entity entity = spec.Spawn(world, TrainingSettings.Adam(), network.GetParameters());
+        float[] inputs = OnnxHarness.Uniform(new Random(10), 8, 2);
+        (float[] values, _) = OnnxHarness.Run(bytes, inputs, [4, 2], "x", "y");
+        OnnxHarness.AssertClose(OnnxHarness.Forward(world, spec, entity, inputs), values, "Gemm transB 0 + Add");
+    }
+
     internal static byte[] Bytes(ProtoMessage model)
     {
         using var stream = new MemoryStream();
