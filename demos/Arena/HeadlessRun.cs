@@ -5,15 +5,17 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <summary>
 /// <c>--headless</c>: runs the scene flat out without a server for a number of frames and writes <c>arena.png</c>
 /// (the last frame, drawn by <see cref="SkiaRenderer"/> from <see cref="ArenaPainter"/>'s list, as the page draws it),
-/// <c>learning.png</c> (<see cref="LearningChart"/>) and <c>summary.json</c> (<see cref="SummaryWriter"/>).
+/// <c>learning.png</c> (<see cref="LearningChart"/>) and <c>summary.json</c> (<see cref="SummaryWriter"/>), and with
+/// <c>--export-onnx</c> each group's best model as an ONNX file (<see cref="ArenaOnnxExport"/>).
 /// </summary>
 internal static class HeadlessRun
 {
     /// <summary>Runs <paramref name="frames"/> frames; returns the history. Prints a line per simulated second to
     /// <paramref name="output"/> when given. With <paramref name="checkpoint"/>, saves it every few seconds of game time
-    /// and at the end (a failed save is printed to <paramref name="errors"/> and the run goes on).</summary>
+    /// and at the end (a failed save is printed to <paramref name="errors"/> and the run goes on). With
+    /// <paramref name="onnxFolder"/>, writes each group's best model there at the end.</summary>
     public static MetricsHistory Run(ArenaScene scene, int frames, string outDirectory, TextWriter? output,
-        ArenaCheckpoint? checkpoint = null, TextWriter? errors = null)
+        ArenaCheckpoint? checkpoint = null, TextWriter? errors = null, string? onnxFolder = null)
     {
         Directory.CreateDirectory(outDirectory);
         var history = new MetricsHistory(scene.Groups.Count);
@@ -57,6 +59,13 @@ internal static class HeadlessRun
         LearningChart.Save(scene, history, Path.Combine(outDirectory, "learning.png"));
         SummaryWriter.Write(scene, history, scene.Seed, Path.Combine(outDirectory, "summary.json"));
         output?.WriteLine("wrote arena.png, learning.png and summary.json to " + Path.GetFullPath(outDirectory));
+        if (onnxFolder is not null)
+        {
+            IReadOnlyList<string> files = ArenaOnnxExport.Write(scene.World, scene.Groups.Select(g =>
+                (g.Spec.Name, g.Turrets.Where(t => !t.BadSensor).Select(t => t.Learner))), onnxFolder);
+            output?.WriteLine("wrote " + string.Join(", ", files.Select(Path.GetFileName)) + " to " + Path.GetFullPath(onnxFolder));
+        }
+
         return history;
     }
 }

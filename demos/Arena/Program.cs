@@ -3,11 +3,13 @@ using System.Net;
 using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Demos.Arena;
 using EmbeddedLearn.Demos.Arena.Foragers;
+using EmbeddedLearn.Onnx;
 
 // The real-time scenes: turrets learn to lead moving targets (--scene turrets, the default), or foragers learn from
 // rewards to reach food and avoid hunters (--scene foragers), while the game runs. By default a live view in the
 // browser; --headless runs flat out and writes a snapshot, a chart and summary.json. Exit codes: 0 done, 1 the live view
-// cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged).
+// cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged),
+// 4 a model file of --export-onnx cannot be written at the end of the run (the message names it).
 var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
 var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless)." };
@@ -23,11 +25,12 @@ var checkpointEvery = new Option<double>("--checkpoint-every") { DefaultValueFac
 var badSensors = new Option<double>("--bad-sensors") { DefaultValueFactory = _ => 0.0, Description = "Share of each group's turrets (0..1) whose sensors feed NaN every frame." };
 var scene = new Option<string>("--scene") { DefaultValueFactory = _ => ArenaOptions.Turrets, Description = "turrets or foragers." };
 var foragers = new Option<int>("--foragers") { DefaultValueFactory = _ => 500, Description = "Foragers per group (two learning groups and a random baseline)." };
+var exportOnnx = new Option<string?>("--export-onnx") { Description = "Folder: at the end of a headless run, write each group's best model there as <group-name>.onnx." };
 var decisionFrames = new Option<int>("--decision-frames") { DefaultValueFactory = _ => 1, Description = "Frames between two forager decisions (1..8)." };
 var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets, or foragers that learn to act, while you watch.")
 {
     turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir, checkpoint, checkpointEvery, badSensors, scene, foragers,
-    decisionFrames,
+    decisionFrames, exportOnnx,
 };
 root.SetAction(parse =>
 {
@@ -50,6 +53,9 @@ root.SetAction(parse =>
         : null;
     error ??= isHeadless ? ArenaPaths.CannotWriteFolder(parse.GetValue(outDir)!, "--out") : null;
     error ??= parse.GetValue(checkpoint) is string file ? ArenaPaths.CannotSaveFile(file, "--checkpoint") : null;
+    string? onnxFolder = parse.GetValue(exportOnnx);
+    error ??= onnxFolder is null ? null : !isHeadless ? "--export-onnx needs --headless"
+        : onnxFolder.Length == 0 ? "--export-onnx needs a folder" : ArenaPaths.CannotWriteFolder(onnxFolder, "--export-onnx");
     if (error is not null)
     {
         Console.Error.WriteLine("error: " + error + ".");
@@ -63,7 +69,16 @@ root.SetAction(parse =>
     if (isHeadless && options.Scene == ArenaOptions.Foragers)
     {
         using ForagersScene field = options.CreateForagers(log: null);
-        ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out);
+        try
+        {
+            ForagerHeadless.Run(field, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, onnxFolder);
+        }
+        catch (OnnxException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message + ".");
+            return 4;
+        }
+
         return 0;
     }
 
@@ -82,7 +97,15 @@ root.SetAction(parse =>
 
         using (scene)
         {
-            HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, options.CreateCheckpoint(), Console.Error);
+            try
+            {
+                HeadlessRun.Run(scene, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out, options.CreateCheckpoint(), Console.Error, onnxFolder);
+            }
+            catch (OnnxException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message + ".");
+                return 4;
+            }
         }
 
         return 0;

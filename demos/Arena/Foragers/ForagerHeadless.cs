@@ -5,13 +5,15 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// <summary>
 /// <c>--scene foragers --headless</c>: runs the scene flat out for a number of frames and writes <c>foragers.png</c>
 /// (the last frame, drawn by <see cref="SkiaRenderer"/> from <see cref="ForagerPainter"/>'s list, as the page draws
-/// it), <c>reward.png</c> (<see cref="RewardChart"/>) and <c>summary.json</c> (<see cref="ForagerSummary"/>).
+/// it), <c>reward.png</c> (<see cref="RewardChart"/>) and <c>summary.json</c> (<see cref="ForagerSummary"/>), and with
+/// <c>--export-onnx</c> each learning group's best Q-network as an ONNX file (<see cref="ArenaOnnxExport"/>).
 /// </summary>
 internal static class ForagerHeadless
 {
     /// <summary>Runs <paramref name="frames"/> frames; returns the history. Prints a line per simulated 5 seconds to
-    /// <paramref name="output"/> when given.</summary>
-    public static ForagerHistory Run(ForagersScene scene, int frames, string outDirectory, TextWriter? output)
+    /// <paramref name="output"/> when given. With <paramref name="onnxFolder"/>, writes each learning group's best model
+    /// there at the end.</summary>
+    public static ForagerHistory Run(ForagersScene scene, int frames, string outDirectory, TextWriter? output, string? onnxFolder = null)
     {
         Directory.CreateDirectory(outDirectory);
         var history = new ForagerHistory(scene.Groups.Count);
@@ -35,6 +37,13 @@ internal static class ForagerHeadless
         RewardChart.Save(scene, history, Path.Combine(outDirectory, "reward.png"));
         ForagerSummary.Write(scene, history, Path.Combine(outDirectory, "summary.json"));
         output?.WriteLine("wrote foragers.png, reward.png and summary.json to " + Path.GetFullPath(outDirectory));
+        if (onnxFolder is not null)
+        {
+            IReadOnlyList<string> files = ArenaOnnxExport.Write(scene.World,
+                scene.Groups.Where(g => g.Spec.Learns).Select(g => (g.Spec.Name, (IEnumerable<EmbeddedLearn.Ecs.Entity>)g.Agents)), onnxFolder);
+            output?.WriteLine("wrote " + string.Join(", ", files.Select(Path.GetFileName)) + " to " + Path.GetFullPath(onnxFolder));
+        }
+
         return history;
     }
 }
