@@ -57,6 +57,19 @@ internal static class FastActivation
         _ => z,
     };
 
+    /// <summary><c>f(z)</c> lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Apply(Activation activation, Vector128<float> z) => activation switch
+    {
+        Activation.Tanh => Tanh(z),
+        Activation.Relu => Vector128.Max(z, Vector128<float>.Zero),
+        Activation.LeakyRelu => Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z,
+            z * ActivationNames.LeakyReluSlope),
+        Activation.Sigmoid => Vector128<float>.One / (Vector128<float>.One + Exp(-Vector128.Min(Vector128.Max(z,
+            Vector128.Create(-SigmoidClamp)), Vector128.Create(SigmoidClamp)))),
+        _ => z,
+    };
+
     /// <summary><c>f(z)</c> for one float: the reference the vector forms equal bitwise.</summary>
     public static float Apply(Activation activation, float z) => activation switch
     {
@@ -97,6 +110,22 @@ internal static class FastActivation
         Vector256<float> large = Vector256<float>.One - (Vector256.Create(2f) / (e + Vector256<float>.One));
         Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(SmallTanh)), small, large);
         return Vector256.ConditionalSelect(Vector256.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
+    }
+
+    /// <summary>tanh, lane-wise (see the class remarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x)
+    {
+        Vector128<float> ax = Vector128.Abs(x);
+        Vector128<float> z = x * x;
+        Vector128<float> p = Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(
+            Vector128.FusedMultiplyAdd(Vector128.Create(T0), z, Vector128.Create(T1)), z, Vector128.Create(T2)), z,
+            Vector128.Create(T3)), z, Vector128.Create(T4));
+        Vector128<float> small = Vector128.FusedMultiplyAdd(x * z, p, x);
+        Vector128<float> e = Exp(Vector128.Min(ax, Vector128.Create(TanhClamp)) * 2f);
+        Vector128<float> large = Vector128<float>.One - (Vector128.Create(2f) / (e + Vector128<float>.One));
+        Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(SmallTanh)), small, large);
+        return Vector128.ConditionalSelect(Vector128.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
     }
 
     /// <summary>tanh of one float (see the class remarks).</summary>
@@ -144,6 +173,22 @@ internal static class FastActivation
             Vector256.Create(E2)), r, Vector256.Create(E3)), r, Vector256.Create(E4)), r, Vector256.Create(E5));
         Vector256<float> y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
         Vector256<int> scale = (shifted.AsInt32() - Vector256.Create(RoundMagic).AsInt32() + Vector256.Create(127)) << 23;
+        return y * scale.AsSingle();
+    }
+
+    /// <summary><c>e^t</c> for <c>t</c> in [-87, 87] (Cephes expf), lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Exp(Vector128<float> t)
+    {
+        Vector128<float> shifted = Vector128.FusedMultiplyAdd(t, Vector128.Create(Log2E), Vector128.Create(RoundMagic));
+        Vector128<float> n = shifted - Vector128.Create(RoundMagic);
+        Vector128<float> r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low),
+            Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), t));
+        Vector128<float> p = Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(
+            Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.Create(E0), r, Vector128.Create(E1)), r,
+            Vector128.Create(E2)), r, Vector128.Create(E3)), r, Vector128.Create(E4)), r, Vector128.Create(E5));
+        Vector128<float> y = Vector128.FusedMultiplyAdd(p, r * r, r) + Vector128<float>.One;
+        Vector128<int> scale = (shifted.AsInt32() - Vector128.Create(RoundMagic).AsInt32() + Vector128.Create(127)) << 23;
         return y * scale.AsSingle();
     }
 
