@@ -12,7 +12,8 @@ namespace EmbeddedLearn.Training.Cpu;
 /// output layer).
 /// </summary>
 /// <remarks>
-/// The canonical order, the same on every path: one accumulator per output, started from <c>bias[o]</c>, then
+/// Layers of one or two outputs take <see cref="LayerForwardNarrow"/>. For the others, the canonical order, the same
+/// on every path: one accumulator per output, started from <c>bias[o]</c>, then
 /// <c>acc = fma(x[b, i], wT[i, o], acc)</c> for <c>i = 0, 1, ...</c>, then <c>f(acc)</c>. The vector paths hold
 /// different outputs in different lanes, so the vector width never changes what a lane computes: four samples by 32
 /// or 16 outputs (Vector512, <see cref="LayerForwardWide"/>), by sixteen or eight outputs (Vector256), by eight or
@@ -25,6 +26,20 @@ internal static unsafe class LayerForward
     public static void Run(KernelPath path, int batch, int inW, int outW, float* wT, float* bias, float* x, float* y,
         Activation activation)
     {
+        if (outW <= 2)
+        {
+            if (path == KernelPath.Scalar)
+            {
+                LayerForwardNarrow.Scalar(batch, inW, outW, wT, bias, x, y, activation);
+            }
+            else
+            {
+                LayerForwardNarrow.Vector(batch, inW, outW, wT, bias, x, y, activation);
+            }
+
+            return;
+        }
+
         switch (path)
         {
             case KernelPath.Vector512:
@@ -40,7 +55,8 @@ internal static unsafe class LayerForward
         }
     }
 
-    /// <summary>The reference: samples <c>b0..b1</c> by outputs <c>o0..o1</c>, each a plain fma chain.</summary>
+    /// <summary>The reference for three outputs or more: samples <c>b0..b1</c> by outputs <c>o0..o1</c>, each a plain
+    /// fma chain.</summary>
     public static void Scalar(int b0, int b1, int o0, int o1, int inW, int outW, float* wT, float* bias, float* x, float* y,
         Activation activation)
     {
