@@ -118,10 +118,10 @@ internal static class FastActivation
     {
         Vector128<float> ax = Vector128.Abs(x);
         Vector128<float> z = x * x;
-        Vector128<float> p = Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(
-            Vector128.FusedMultiplyAdd(Vector128.Create(T0), z, Vector128.Create(T1)), z, Vector128.Create(T2)), z,
+        Vector128<float> p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(Vector128.Create(T0), z, Vector128.Create(T1)), z, Vector128.Create(T2)), z,
             Vector128.Create(T3)), z, Vector128.Create(T4));
-        Vector128<float> small = Vector128.FusedMultiplyAdd(x * z, p, x);
+        Vector128<float> small = ExactMath.Fma(x * z, p, x);
         Vector128<float> e = Exp(Vector128.Min(ax, Vector128.Create(TanhClamp)) * 2f);
         Vector128<float> large = Vector128<float>.One - (Vector128.Create(2f) / (e + Vector128<float>.One));
         Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(SmallTanh)), small, large);
@@ -133,11 +133,11 @@ internal static class FastActivation
     {
         float ax = Math.Abs(x);
         float z = x * x;
-        float p = MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(
-            MathF.FusedMultiplyAdd(T0, z, T1), z, T2), z, T3), z, T4);
+        float p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(T0, z, T1), z, T2), z, T3), z, T4);
         if (ax < SmallTanh)
         {
-            return MathF.CopySign(MathF.FusedMultiplyAdd(x * z, p, x), x);
+            return MathF.CopySign(ExactMath.Fma(x * z, p, x), x);
         }
 
         float e = Exp(Math.Min(ax, TanhClamp) * 2f);
@@ -180,14 +180,14 @@ internal static class FastActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Exp(Vector128<float> t)
     {
-        Vector128<float> shifted = Vector128.FusedMultiplyAdd(t, Vector128.Create(Log2E), Vector128.Create(RoundMagic));
+        Vector128<float> shifted = ExactMath.Fma(t, Vector128.Create(Log2E), Vector128.Create(RoundMagic));
         Vector128<float> n = shifted - Vector128.Create(RoundMagic);
-        Vector128<float> r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low),
-            Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), t));
-        Vector128<float> p = Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(
-            Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.Create(E0), r, Vector128.Create(E1)), r,
+        Vector128<float> r = ExactMath.Fma(n, Vector128.Create(-Ln2Low),
+            ExactMath.Fma(n, Vector128.Create(-Ln2High), t));
+        Vector128<float> p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(ExactMath.Fma(Vector128.Create(E0), r, Vector128.Create(E1)), r,
             Vector128.Create(E2)), r, Vector128.Create(E3)), r, Vector128.Create(E4)), r, Vector128.Create(E5));
-        Vector128<float> y = Vector128.FusedMultiplyAdd(p, r * r, r) + Vector128<float>.One;
+        Vector128<float> y = ExactMath.Fma(p, r * r, r) + Vector128<float>.One;
         Vector128<int> scale = (shifted.AsInt32() - Vector128.Create(RoundMagic).AsInt32() + Vector128.Create(127)) << 23;
         return y * scale.AsSingle();
     }
@@ -195,12 +195,12 @@ internal static class FastActivation
     /// <summary><c>e^t</c> for one float in [-87, 87] (Cephes expf).</summary>
     private static float Exp(float t)
     {
-        float shifted = MathF.FusedMultiplyAdd(t, Log2E, RoundMagic);
+        float shifted = ExactMath.Fma(t, Log2E, RoundMagic);
         float n = shifted - RoundMagic;
-        float r = MathF.FusedMultiplyAdd(n, -Ln2Low, MathF.FusedMultiplyAdd(n, -Ln2High, t));
-        float p = MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(
-            MathF.FusedMultiplyAdd(E0, r, E1), r, E2), r, E3), r, E4), r, E5);
-        float y = MathF.FusedMultiplyAdd(p, r * r, r) + 1f;
+        float r = ExactMath.Fma(n, -Ln2Low, ExactMath.Fma(n, -Ln2High, t));
+        float p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(E0, r, E1), r, E2), r, E3), r, E4), r, E5);
+        float y = ExactMath.Fma(p, r * r, r) + 1f;
         int scale = (BitConverter.SingleToInt32Bits(shifted) - BitConverter.SingleToInt32Bits(RoundMagic) + 127) << 23;
         return y * BitConverter.Int32BitsToSingle(scale);
     }

@@ -6,7 +6,8 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </summary>
 internal enum KernelPath
 {
-    /// <summary>Plain float code with <see cref="MathF.FusedMultiplyAdd"/>: the reference the others equal.</summary>
+    /// <summary>Plain float code with fused multiply-adds (<see cref="ExactMath.Fma(float, float, float)"/>): the reference
+    /// the others equal.</summary>
     Scalar,
 
     /// <summary>Portable <see cref="System.Runtime.Intrinsics.Vector128{T}"/> code: ARM64 (AdvSimd), x86-64 without

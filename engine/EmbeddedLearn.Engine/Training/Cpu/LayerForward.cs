@@ -68,7 +68,7 @@ internal static unsafe class LayerForward
                 float s = bias[o];
                 for (int i = 0; i < inW; i++)
                 {
-                    s = MathF.FusedMultiplyAdd(xb[i], wT[(i * outW) + o], s);
+                    s = ExactMath.Fma(xb[i], wT[(i * outW) + o], s);
                 }
 
                 y[(b * outW) + o] = FastActivation.Apply(activation, s);
@@ -220,7 +220,7 @@ internal static unsafe class LayerForward
                 float* xr = x + (r * inW), w = wT + j;
                 for (int i = 0; i < inW; i++, w += outW)
                 {
-                    a = Vector128.FusedMultiplyAdd(Vector128.Create(xr[i]), Vector128.Load(w), a);
+                    a = ExactMath.Fma(Vector128.Create(xr[i]), Vector128.Load(w), a);
                 }
 
                 FastActivation.Apply(activation, a).Store(y + (r * outW) + j);
@@ -241,17 +241,17 @@ internal static unsafe class LayerForward
         {
             Vector128<float> w0 = Vector128.Load(w), w1 = Vector128.Load(w + 4);
             Vector128<float> s = Vector128.Create(x[i]);
-            a00 = Vector128.FusedMultiplyAdd(s, w0, a00);
-            a01 = Vector128.FusedMultiplyAdd(s, w1, a01);
+            a00 = ExactMath.Fma(s, w0, a00);
+            a01 = ExactMath.Fma(s, w1, a01);
             s = Vector128.Create(x1[i]);
-            a10 = Vector128.FusedMultiplyAdd(s, w0, a10);
-            a11 = Vector128.FusedMultiplyAdd(s, w1, a11);
+            a10 = ExactMath.Fma(s, w0, a10);
+            a11 = ExactMath.Fma(s, w1, a11);
             s = Vector128.Create(x2[i]);
-            a20 = Vector128.FusedMultiplyAdd(s, w0, a20);
-            a21 = Vector128.FusedMultiplyAdd(s, w1, a21);
+            a20 = ExactMath.Fma(s, w0, a20);
+            a21 = ExactMath.Fma(s, w1, a21);
             s = Vector128.Create(x3[i]);
-            a30 = Vector128.FusedMultiplyAdd(s, w0, a30);
-            a31 = Vector128.FusedMultiplyAdd(s, w1, a31);
+            a30 = ExactMath.Fma(s, w0, a30);
+            a31 = ExactMath.Fma(s, w1, a31);
         }
 
         FastActivation.Apply(activation, a00).Store(y);
@@ -276,10 +276,10 @@ internal static unsafe class LayerForward
         for (int i = 0; i < inW; i++, w += outW)
         {
             Vector128<float> w0 = Vector128.Load(w);
-            a0 = Vector128.FusedMultiplyAdd(Vector128.Create(x[i]), w0, a0);
-            a1 = Vector128.FusedMultiplyAdd(Vector128.Create(x1[i]), w0, a1);
-            a2 = Vector128.FusedMultiplyAdd(Vector128.Create(x2[i]), w0, a2);
-            a3 = Vector128.FusedMultiplyAdd(Vector128.Create(x3[i]), w0, a3);
+            a0 = ExactMath.Fma(Vector128.Create(x[i]), w0, a0);
+            a1 = ExactMath.Fma(Vector128.Create(x1[i]), w0, a1);
+            a2 = ExactMath.Fma(Vector128.Create(x2[i]), w0, a2);
+            a3 = ExactMath.Fma(Vector128.Create(x3[i]), w0, a3);
         }
 
         FastActivation.Apply(activation, a0).Store(y);

@@ -30,10 +30,10 @@ internal static unsafe class LayerForwardNarrow
                 float p0 = 0f, p1 = 0f, p2 = 0f, p3 = 0f;
                 for (int i = 0; i < n4; i += 4)
                 {
-                    p0 = MathF.FusedMultiplyAdd(xb[i], wT[(i * outW) + o], p0);
-                    p1 = MathF.FusedMultiplyAdd(xb[i + 1], wT[((i + 1) * outW) + o], p1);
-                    p2 = MathF.FusedMultiplyAdd(xb[i + 2], wT[((i + 2) * outW) + o], p2);
-                    p3 = MathF.FusedMultiplyAdd(xb[i + 3], wT[((i + 3) * outW) + o], p3);
+                    p0 = ExactMath.Fma(xb[i], wT[(i * outW) + o], p0);
+                    p1 = ExactMath.Fma(xb[i + 1], wT[((i + 1) * outW) + o], p1);
+                    p2 = ExactMath.Fma(xb[i + 2], wT[((i + 2) * outW) + o], p2);
+                    p3 = ExactMath.Fma(xb[i + 3], wT[((i + 3) * outW) + o], p3);
                 }
 
                 y[(b * outW) + o] = Finish(inW, outW, n4, (p0 + p1) + (p2 + p3), o, wT, bias, xb, activation);
@@ -53,7 +53,7 @@ internal static unsafe class LayerForwardNarrow
                 Vector128<float> a = Vector128<float>.Zero;
                 for (int i = 0; i < n4; i += 4)
                 {
-                    a = Vector128.FusedMultiplyAdd(Vector128.Load(xb + i), Vector128.Load(wT + i), a);
+                    a = ExactMath.Fma(Vector128.Load(xb + i), Vector128.Load(wT + i), a);
                 }
 
                 Vector128<float> u = a + Vector128.Shuffle(a, Vector128.Create(1, 0, 3, 2)); // p0 + p1 in lane 0, p2 + p3 in lane 2
@@ -65,8 +65,8 @@ internal static unsafe class LayerForwardNarrow
                 for (int i = 0; i < n4; i += 4)
                 {
                     Vector128<float> xv = Vector128.Load(xb + i);
-                    lo = Vector128.FusedMultiplyAdd(Vector128.Shuffle(xv, Vector128.Create(0, 0, 1, 1)), Vector128.Load(wT + (2 * i)), lo);
-                    hi = Vector128.FusedMultiplyAdd(Vector128.Shuffle(xv, Vector128.Create(2, 2, 3, 3)), Vector128.Load(wT + (2 * i) + 4), hi);
+                    lo = ExactMath.Fma(Vector128.Shuffle(xv, Vector128.Create(0, 0, 1, 1)), Vector128.Load(wT + (2 * i)), lo);
+                    hi = ExactMath.Fma(Vector128.Shuffle(xv, Vector128.Create(2, 2, 3, 3)), Vector128.Load(wT + (2 * i) + 4), hi);
                 }
 
                 // lo holds (p0, o) in lanes 0..1 and (p1, o) in 2..3; hi the same for p2, p3.
@@ -84,7 +84,7 @@ internal static unsafe class LayerForwardNarrow
     {
         for (int i = n4; i < inW; i++)
         {
-            s = MathF.FusedMultiplyAdd(xb[i], wT[(i * outW) + o], s);
+            s = ExactMath.Fma(xb[i], wT[(i * outW) + o], s);
         }
 
         return FastActivation.Apply(activation, bias[o] + s);

@@ -63,7 +63,7 @@ internal static unsafe class LayerInputGradient
                     s = w[0] * d[0];
                     for (int o = 1; o < outW; o++)
                     {
-                        s = MathF.FusedMultiplyAdd(w[o], d[o], s);
+                        s = ExactMath.Fma(w[o], d[o], s);
                     }
                 }
                 else
@@ -75,7 +75,7 @@ internal static unsafe class LayerInputGradient
 
                     for (int o = 0; o < padded; o++)
                     {
-                        p[o & 7] = o < outW ? MathF.FusedMultiplyAdd(w[o], d[o], p[o & 7]) : MathF.FusedMultiplyAdd(0f, 0f, p[o & 7]);
+                        p[o & 7] = o < outW ? ExactMath.Fma(w[o], d[o], p[o & 7]) : ExactMath.Fma(0f, 0f, p[o & 7]);
                     }
 
                     s = SimdSupport.Sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
@@ -102,14 +102,14 @@ internal static unsafe class LayerInputGradient
                 for (int j = 0; j < outW; j += 8)
                 {
                     Vector128<float> dl = Vector128.Load(d + j), dh = Vector128.Load(d + j + 4);
-                    l0 = Vector128.FusedMultiplyAdd(Vector128.Load(w0 + j), dl, l0);
-                    h0 = Vector128.FusedMultiplyAdd(Vector128.Load(w0 + j + 4), dh, h0);
-                    l1 = Vector128.FusedMultiplyAdd(Vector128.Load(w1 + j), dl, l1);
-                    h1 = Vector128.FusedMultiplyAdd(Vector128.Load(w1 + j + 4), dh, h1);
-                    l2 = Vector128.FusedMultiplyAdd(Vector128.Load(w2 + j), dl, l2);
-                    h2 = Vector128.FusedMultiplyAdd(Vector128.Load(w2 + j + 4), dh, h2);
-                    l3 = Vector128.FusedMultiplyAdd(Vector128.Load(w3 + j), dl, l3);
-                    h3 = Vector128.FusedMultiplyAdd(Vector128.Load(w3 + j + 4), dh, h3);
+                    l0 = ExactMath.Fma(Vector128.Load(w0 + j), dl, l0);
+                    h0 = ExactMath.Fma(Vector128.Load(w0 + j + 4), dh, h0);
+                    l1 = ExactMath.Fma(Vector128.Load(w1 + j), dl, l1);
+                    h1 = ExactMath.Fma(Vector128.Load(w1 + j + 4), dh, h1);
+                    l2 = ExactMath.Fma(Vector128.Load(w2 + j), dl, l2);
+                    h2 = ExactMath.Fma(Vector128.Load(w2 + j + 4), dh, h2);
+                    l3 = ExactMath.Fma(Vector128.Load(w3 + j), dl, l3);
+                    h3 = ExactMath.Fma(Vector128.Load(w3 + j + 4), dh, h3);
                 }
 
                 Vector128<float> r = SimdSupport.Sum8(l0, h0, l1, h1, l2, h2, l3, h3);
@@ -133,7 +133,7 @@ internal static unsafe class LayerInputGradient
 
                     for (int o = 0; o < outW; o++)
                     {
-                        p[o & 7] = MathF.FusedMultiplyAdd(w[o], d[o], p[o & 7]);
+                        p[o & 7] = ExactMath.Fma(w[o], d[o], p[o & 7]);
                     }
 
                     float s = SimdSupport.Sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);

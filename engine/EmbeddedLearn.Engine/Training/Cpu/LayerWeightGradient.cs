@@ -55,7 +55,7 @@ internal static unsafe class LayerWeightGradient
                 float s = x[i] * dy[o];
                 for (int b = 1; b < batch; b++)
                 {
-                    s = MathF.FusedMultiplyAdd(x[(b * inW) + i], dy[(b * outW) + o], s);
+                    s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
                 }
 
                 gW[(i * outW) + o] += s;
@@ -88,7 +88,7 @@ internal static unsafe class LayerWeightGradient
                 for (int b = 1; b < batch; b++)
                 {
                     d += outW;
-                    s = Vector128.FusedMultiplyAdd(Vector128.Create(x[(b * inW) + i]), Vector128.Load(d), s);
+                    s = ExactMath.Fma(Vector128.Create(x[(b * inW) + i]), Vector128.Load(d), s);
                 }
 
                 (Vector128.Load(g + j) + s).Store(g + j);
@@ -99,7 +99,7 @@ internal static unsafe class LayerWeightGradient
                 float s = x[i] * dy[o];
                 for (int b = 1; b < batch; b++)
                 {
-                    s = MathF.FusedMultiplyAdd(x[(b * inW) + i], dy[(b * outW) + o], s);
+                    s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
                 }
 
                 g[o] += s;
