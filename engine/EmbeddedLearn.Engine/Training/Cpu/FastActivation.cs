@@ -6,7 +6,9 @@ namespace EmbeddedLearn.Training.Cpu;
 
 /// <summary>
 /// Hidden activations in float arithmetic, for the kernels' tile epilogues: the same operations in the same order
-/// for Vector512, Vector256 and scalars, so every path gives bitwise the same value for the same input.
+/// for Vector512, Vector256, Vector128 and scalars, so every path gives bitwise the same value for the same input on
+/// every CPU. Only IEEE-exact operations (+, -, *, /, fused multiply-add: <see cref="ExactMath.Fma(float, float, float)"/>
+/// in the scalar and Vector128 forms), never libm.
 /// </summary>
 /// <remarks>
 /// <para>tanh: for <c>|x| &lt; 0.625</c> the odd polynomial <c>x + x z P(z)</c>, <c>z = x^2</c> (Cephes tanhf);
