@@ -28,15 +28,7 @@ internal static unsafe class LayerForward
     {
         if (outW <= 2)
         {
-            if (path == KernelPath.Scalar)
-            {
-                LayerForwardNarrow.Scalar(batch, inW, outW, wT, bias, x, y, activation);
-            }
-            else
-            {
-                LayerForwardNarrow.Vector(batch, inW, outW, wT, bias, x, y, activation);
-            }
-
+            LayerForwardNarrow.Run(path, batch, inW, outW, wT, bias, x, y, activation);
             return;
         }
 
