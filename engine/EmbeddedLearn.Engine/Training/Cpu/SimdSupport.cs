@@ -38,12 +38,6 @@ internal static unsafe class SimdSupport
         Vector256.LoadUnsafe(ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(MaskTable), 8 - count))
             .AsSingle();
 
-    /// <summary>A Vector128 mask whose first <paramref name="count"/> lanes (0..4) are all ones and the rest zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> LeadingMask128(int count) =>
-        Vector128.LoadUnsafe(ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(MaskTable), 8 - count))
-            .AsSingle();
-
     /// <summary>Sums each of eight vectors: lane <c>k</c> of the result is <c>T(a_k)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sum8(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
