@@ -43,6 +43,34 @@ public sealed class ExactMathTests
         }
     }
 
+    /// <summary>The classic double-rounding trap: <c>c + ulp(c) / 2 - tiny</c>, whose double sum is exactly the float
+    /// midpoint and would round up to even, while the exact sum rounds down (and the mirror cases).</summary>
+    [Fact]
+    public void Sums_a_hair_from_a_float_midpoint_round_as_the_fused_instruction()
+    {
+        var random = new Random(61);
+        int trapped = 0;
+        for (int n = 0; n < 200_000; n++)
+        {
+            float c = Value(random);
+            if (c == 0 || !float.IsNormal(c))
+            {
+                continue;
+            }
+
+            float halfUlp = (MathF.BitIncrement(Math.Abs(c)) - Math.Abs(c)) / 2;
+            int j = random.Next(1, 1 << 12);
+            float a = halfUlp * (1f - (j * MathF.Pow(2f, -23))) * (random.Next(2) == 0 ? 1 : -1);
+            float b = 1f + (j * MathF.Pow(2f, -23) * (random.Next(2) == 0 ? 1 : -1));
+            float expected = MathF.FusedMultiplyAdd(a, b, c);
+            trapped += (float)(((double)a * b) + c) != expected ? 1 : 0; // the plain double sum gets it wrong
+            Same(expected, ExactMath.FmaEmulated(a, b, c), a, b, c, "scalar");
+            Same(expected, ExactMath.FmaEmulated(Vector128.Create(a), Vector128.Create(b), Vector128.Create(c))[1], a, b, c, "Vector128");
+        }
+
+        Assert.True(trapped > 1000, $"only {trapped} cases where rounding twice differs");
+    }
+
     [Fact]
     public void Special_values_pass_through_as_the_fused_instruction_gives_them()
     {

@@ -51,20 +51,26 @@ internal static class ExactMath
         HardwareFma ? Vector128.FusedMultiplyAdd(a, b, c) : FmaEmulated(a, b, c);
 
     /// <summary>
-    /// <c>a * b + c</c> correctly rounded, from double operations only: the product of two floats is exact in double;
-    /// the double sum <c>s</c> and its exact error <c>e</c> (TwoSum) give the sum rounded to odd (<c>s</c>, moved one
-    /// unit in the last place towards <c>e</c> when <c>e != 0</c> and <c>s</c> is even), and rounding that to float
-    /// is the correctly rounded result (53 bits &gt;= 24 + 2). Infinities and NaN pass through as the fused
-    /// instruction gives them.
+    /// <c>a * b + c</c> correctly rounded, from double operations only: the product of two floats is exact in double,
+    /// and the double sum <c>s</c> rounds to the right float unless it lands exactly on a float rounding boundary (rare:
+    /// <see cref="NeedsRoundToOdd"/>). Then <c>s</c> and its exact error <c>e</c> (TwoSum) give the sum rounded to odd
+    /// (<c>s</c>, moved one unit in the last place towards <c>e</c> when <c>e != 0</c> and <c>s</c> is even), and
+    /// rounding that to float is the correctly rounded result (53 bits &gt;= 24 + 2). Infinities and NaN pass through
+    /// as the fused instruction gives them.
     /// </summary>
     public static float FmaEmulated(float a, float b, float c)
     {
         double p = (double)a * b;
         double d = c;
         double s = p + d;
+        long bits = BitConverter.DoubleToInt64Bits(s);
+        if (!NeedsRoundToOdd(bits, s))
+        {
+            return (float)s; // s is no float rounding boundary, so it rounds to float as the exact sum does
+        }
+
         double t = s - p;
         double e = (p - (s - t)) + (d - t);
-        long bits = BitConverter.DoubleToInt64Bits(s);
         if (e != 0 && (bits & 1) == 0 && double.IsFinite(s))
         {
             bits += (e > 0) == (s > 0) ? 1 : -1;
@@ -73,13 +79,36 @@ internal static class ExactMath
         return (float)BitConverter.Int64BitsToDouble(bits);
     }
 
+    /// <summary>The double <paramref name="s"/> (with <paramref name="bits"/>) sits exactly halfway between two
+    /// normal floats (its low 29 mantissa bits are 1 then zeros), or in the float subnormal range: only there can the
+    /// rounded double sum round to another float than the exact sum, since no double lies between the exact sum and
+    /// <paramref name="s"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NeedsRoundToOdd(long bits, double s) =>
+        (bits & HalfwayMask) == HalfwayBits || Math.Abs(s) < SmallestNormalFloat;
+
+    private const long HalfwayMask = 0x1FFF_FFFF;
+    private const long HalfwayBits = 0x1000_0000;
+    private const double SmallestNormalFloat = 1.1754943508222875e-38; // 2^-126
+
     /// <summary><see cref="FmaEmulated(float, float, float)"/> lane-wise, two lanes at a time in double.</summary>
     public static Vector128<float> FmaEmulated(Vector128<float> a, Vector128<float> b, Vector128<float> c)
     {
         (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(a);
         (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(b);
         (Vector128<double> c0, Vector128<double> c1) = Vector128.Widen(c);
-        return Vector128.Narrow(RoundToOdd(a0 * b0, c0), RoundToOdd(a1 * b1, c1));
+        Vector128<double> p0 = a0 * b0, p1 = a1 * b1;
+        Vector128<double> s0 = p0 + c0, s1 = p1 + c1;
+        Vector128<long> mask = Vector128.Create(HalfwayMask), halfway = Vector128.Create(HalfwayBits);
+        Vector128<double> small = Vector128.Create(SmallestNormalFloat);
+        Vector128<long> slow = Vector128.Equals(s0.AsInt64() & mask, halfway) | Vector128.LessThan(Vector128.Abs(s0), small).AsInt64()
+            | Vector128.Equals(s1.AsInt64() & mask, halfway) | Vector128.LessThan(Vector128.Abs(s1), small).AsInt64();
+        if (slow == Vector128<long>.Zero)
+        {
+            return Vector128.Narrow(s0, s1); // see NeedsRoundToOdd
+        }
+
+        return Vector128.Narrow(RoundToOdd(p0, c0), RoundToOdd(p1, c1));
     }
 
     /// <summary><c>p + d</c> rounded to odd (see <see cref="FmaEmulated(float, float, float)"/>).</summary>
