@@ -5,7 +5,9 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <summary>Writes a headless run's <c>summary.json</c>. Every figure but <c>p50_frame_ms</c> and <c>p99_frame_ms</c>
 /// (wall-clock times) is a function of the seed and the options alone (and of the checkpoint resumed from). Hit rates
 /// and losses cover the turrets whose sensors work; <c>contained_per_frame</c> is the mean number of entities the
-/// pipeline left out of a tick for NaN or infinite data (a broken sensor's learner and aimer: two per turret).</summary>
+/// pipeline left out of a tick for NaN or infinite data (a broken sensor's learner and aimer: two per turret);
+/// <c>fingerprint</c> is <see cref="EmbeddedLearn.Training.ModelFingerprint"/> of everything learned (the same on
+/// every CPU).</summary>
 internal static class SummaryWriter
 {
     public static void Write(ArenaScene scene, MetricsHistory history, int seed, string path)
@@ -22,6 +24,7 @@ internal static class SummaryWriter
         json.WriteNumber("contained_per_frame", history.LeftOut.Count == 0 ? 0 : history.LeftOut.Average());
         json.WriteNumber("steps_skipped_per_frame", history.StepsSkipped.Count == 0 ? 0 : history.StepsSkipped.Average());
         json.WriteNumber("quarantined", scene.QuarantinedCount);
+        json.WriteString("fingerprint", EmbeddedLearn.Training.ModelFingerprint.Of(scene.World));
         WriteFigures(json, history.HitRate, history.MeanLoss);
         json.WriteNumber("p50_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.50));
         json.WriteNumber("p99_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.99));

@@ -9,7 +9,8 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// food eaten and agents caught. At the top: the same three figures for the first learning group (the DQN group),
 /// <c>frames</c>, <c>decisions</c>, <c>p50_frame_ms</c> / <c>p99_frame_ms</c> and <c>p50_tick_ms</c> (the learning tick
 /// alone; the rest of a frame is the field's simulation). Every figure but these three wall-clock times is a function of
-/// the seed and the options alone.
+/// the seed and the options alone; <c>fingerprint</c> (<see cref="ForagersScene.Fingerprint"/>) tells whether two runs
+/// learned the same bits (the same on every CPU).
 /// </summary>
 internal static class ForagerSummary
 {
@@ -29,6 +30,7 @@ internal static class ForagerSummary
         json.WriteNumber("learning_agents", scene.LearningAgents);
         json.WriteString("backend", scene.Learning.ActiveBackend);
         json.WriteString("learning_group", learning.Spec.Name);
+        json.WriteString("fingerprint", scene.Fingerprint);
         WriteFigures(json, history.Reward[learning.Index], random);
         json.WriteNumber("p50_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.50));
         json.WriteNumber("p99_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.99));

@@ -74,6 +74,10 @@ internal sealed partial class ForagersScene : IDisposable
 
     public ForagerLearning Learning { get; }
 
+    /// <summary>What the agents have learned, as <see cref="ModelFingerprint.Of"/> (64 hex digits): equal on every CPU
+    /// for the same seed and frames.</summary>
+    public string Fingerprint => ModelFingerprint.Of(_world);
+
     public int Seed { get; }
 
     /// <summary>Frames between two decisions (an agent repeats its move in between).</summary>

@@ -39,8 +39,15 @@ public sealed class CpuExecutor : TickExecutor
     }
 
     /// <summary>The vector path the dense kernels take on this machine: <c>Vector512</c> (AVX2, FMA and 512-bit vectors),
-    /// <c>Vector256</c> (AVX2 and FMA) or <c>scalar</c> (anything else, ARM64 included).</summary>
-    public static string SimdPath => SimdSupport.Wide ? "Vector512" : SimdSupport.Vector ? "Vector256" : "scalar";
+    /// <c>Vector256</c> (AVX2 and FMA), <c>Vector128</c> (ARM64's AdvSimd, or x86-64 without AVX2) or <c>scalar</c>.
+    /// Every path gives the same bits.</summary>
+    public static string SimdPath => SimdSupport.Best switch
+    {
+        KernelPath.Vector512 => "Vector512",
+        KernelPath.Vector256 => "Vector256",
+        KernelPath.Vector128 => "Vector128",
+        _ => "scalar",
+    };
 
     /// <summary>Threads the block stages run on.</summary>
     public int Threads => _pool.ThreadCount;

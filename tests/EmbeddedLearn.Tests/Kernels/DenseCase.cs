@@ -47,11 +47,11 @@ internal sealed class DenseCase
     public override string ToString() => $"{Layout} batch {Batch}";
 
     /// <summary>Runs the engine's forward pass and returns (activations, outputs).</summary>
-    public (float[] Activations, float[] Outputs) Forward(bool vector)
+    internal (float[] Activations, float[] Outputs) Forward(KernelPath path)
     {
         var act = new float[Batch * Layout.HiddenUnitCount];
         var outputs = new float[Batch * Layout.OutputWidth];
-        DenseForward.Run(Layout, Batch, Engine, Inputs, act, outputs, vector);
+        DenseForward.Run(Layout, Batch, Engine, Inputs, act, outputs, path);
         return (act, outputs);
     }
 

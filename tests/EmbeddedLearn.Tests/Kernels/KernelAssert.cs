@@ -22,6 +22,23 @@ internal static class KernelAssert
         }
     }
 
+    /// <summary>Passes when every float has the same bits (a NaN too).</summary>
+    public static void Bitwise(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what = "")
+    {
+        if (expected.Length != actual.Length)
+        {
+            throw new XunitException($"{what}: length {actual.Length}, expected {expected.Length}");
+        }
+
+        for (int k = 0; k < expected.Length; k++)
+        {
+            if (BitConverter.SingleToInt32Bits(expected[k]) != BitConverter.SingleToInt32Bits(actual[k]))
+            {
+                throw new XunitException($"{what}[{k}]: {actual[k]:R}, expected bitwise {expected[k]:R}");
+            }
+        }
+    }
+
     public static float[] RandomFloats(Random random, int n, double scale = 1)
     {
         var values = new float[n];

@@ -8,10 +8,13 @@ namespace EmbeddedLearn.Tests.Kernels;
 public class SeedExampleTests
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Seed_example_matches_pytorch(bool vector)
+    [InlineData("Scalar")]
+    [InlineData("Vector128")]
+    [InlineData("Vector256")]
+    [InlineData("Vector512")]
+    public void Seed_example_matches_pytorch(string pathName)
     {
+        KernelPath vector = Enum.Parse<KernelPath>(pathName);
         var layout = ModelLayout.Parse("1,1", Activation.Identity);
         float[] p = [0.5f, 0.1f];
         float[] x = [1, 2, 3];

@@ -1,3 +1,4 @@
+using EmbeddedLearn.Training.Cpu;
 using EmbeddedLearn.Training.Stages;
 using Xunit;
 
@@ -25,6 +26,23 @@ public class GradientNormTests
 
         Assert.True(Math.Abs(actual - expected) <= 1e-14 * expected, $"length {length}: {actual:R}, expected {expected:R}");
         Assert.Equal((float)expected, (float)actual); // the float the guard records and clips with
+    }
+
+    /// <summary>The canonical order: every vector path gives the scalar code's bits.</summary>
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(100)]
+    [InlineData(1410)]
+    public void Every_path_gives_the_same_bits(int length)
+    {
+        var random = new Random(length + 1);
+        float[] g = Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 6)))).ToArray();
+        double scalar = GradientNorm.SumOfSquares(g, KernelPath.Scalar);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(GradientNorm.SumOfSquares(g, KernelPath.Vector128)));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(GradientNorm.SumOfSquares(g, KernelPath.Vector256)));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(Math.Sqrt(scalar)), BitConverter.DoubleToInt64Bits(GuardStage.Norm(g)));
     }
 
     [Fact]

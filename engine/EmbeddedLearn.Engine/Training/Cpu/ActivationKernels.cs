@@ -37,6 +37,18 @@ internal static class ActivationKernels
         _ => g,
     };
 
+    /// <summary><c>g f'(y)</c> lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Backward(Activation activation, Vector128<float> y, Vector128<float> g) => activation switch
+    {
+        Activation.Relu => Vector128.ConditionalSelect(Vector128.GreaterThan(y, Vector128<float>.Zero), g, Vector128<float>.Zero),
+        Activation.LeakyRelu => g * Vector128.ConditionalSelect(Vector128.GreaterThan(y, Vector128<float>.Zero),
+            Vector128<float>.One, Vector128.Create(ActivationNames.LeakyReluSlope)),
+        Activation.Tanh => g * (Vector128<float>.One - (y * y)),
+        Activation.Sigmoid => g * (y * (Vector128<float>.One - y)),
+        _ => g,
+    };
+
     /// <summary><c>g f'(y)</c> for one float.</summary>
     public static float Backward(Activation activation, float y, float g) => activation switch
     {

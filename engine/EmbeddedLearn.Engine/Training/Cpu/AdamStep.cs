@@ -10,6 +10,8 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <c>g = maximize ? -grad : grad</c>; <c>g = g + wd p</c> when <c>wd != 0</c>; <c>m = b1 m + (1 - b1) g</c>;
 /// <c>v = b2 v + (1 - b2) g^2</c>; with <c>bc1 = 1 - b1^t</c>, <c>bc2 = 1 - b2^t</c> (double):
 /// <c>denom = sqrt(v) / sqrt(bc2) + eps</c>, <c>p = p - (lr / bc1) m / denom</c>. All spans hold <c>P</c> floats.
+/// <c>b^t</c> is <see cref="ExactMath.Pow"/> (not libm's pow), and the vector and scalar loops do the same float
+/// operations in the same order (no fused multiply-add), so every machine gives the same bits.
 /// </summary>
 internal static class AdamStep
 {
@@ -22,8 +24,8 @@ internal static class AdamStep
         KernelArguments.AtLeast(m.Length, n, nameof(m));
         KernelArguments.AtLeast(v.Length, n, nameof(v));
         double b1 = s.Beta1, b2 = s.Beta2;
-        float sqrtBc2 = (float)Math.Sqrt(1.0 - Math.Pow(b2, step));
-        float negStepSize = (float)-(s.LearningRate / (1.0 - Math.Pow(b1, step)));
+        float sqrtBc2 = (float)Math.Sqrt(1.0 - ExactMath.Pow(b2, step));
+        float negStepSize = (float)-(s.LearningRate / (1.0 - ExactMath.Pow(b1, step)));
         float beta1 = s.Beta1, beta2 = s.Beta2, oneMinusB1 = (float)(1.0 - b1), oneMinusB2 = (float)(1.0 - b2);
         float wd = s.WeightDecay, eps = s.Epsilon;
         bool maximize = s.Maximize;

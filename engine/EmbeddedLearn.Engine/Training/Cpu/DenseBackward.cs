@@ -25,13 +25,13 @@ internal static unsafe class DenseBackward
     /// <summary>Runs the backward pass on the fastest path available.</summary>
     public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
         ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, Span<float> gradients, Span<float> scratch) =>
-        Run(layout, batch, parameters, inputs, activations, outputGradient, gradients, scratch, SimdSupport.Vector);
+        Run(layout, batch, parameters, inputs, activations, outputGradient, gradients, scratch, SimdSupport.Best);
 
-    /// <summary>Runs the backward pass on the vector path (<paramref name="vector"/>, needs
-    /// <see cref="SimdSupport.Vector"/>) or the scalar path.</summary>
+    /// <summary>Runs the backward pass on <paramref name="path"/>, or on this machine's fastest path when that is
+    /// narrower; every path gives the same bits.</summary>
     public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
         ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, Span<float> gradients, Span<float> scratch,
-        bool vector)
+        KernelPath path)
     {
         ArgumentNullException.ThrowIfNull(layout);
         KernelArguments.Batch(batch);
@@ -41,7 +41,7 @@ internal static unsafe class DenseBackward
         KernelArguments.AtLeast(outputGradient.Length, (long)batch * layout.OutputWidth, nameof(outputGradient));
         KernelArguments.AtLeast(gradients.Length, layout.ParameterCount, nameof(gradients));
         KernelArguments.AtLeast(scratch.Length, 2L * batch * layout.MaxWidth, nameof(scratch));
-        vector &= SimdSupport.Vector;
+        path = SimdSupport.Limit(path);
 
         fixed (float* p = parameters, xIn = inputs, act = activations, dOut = outputGradient, g = gradients, s = scratch)
         {
@@ -54,14 +54,7 @@ internal static unsafe class DenseBackward
                 hiddenOffset -= l > 0 ? batch * inW : 0;
                 float* x = l == 0 ? xIn : act + hiddenOffset;
                 float* gW = g + layout.WeightOffset(l), gB = g + layout.BiasOffset(l);
-                if (vector)
-                {
-                    LayerWeightGradient.Vector(batch, inW, outW, x, dz, gW, gB);
-                }
-                else
-                {
-                    LayerWeightGradient.Scalar(batch, inW, outW, x, dz, gW, gB);
-                }
+                LayerWeightGradient.Run(path, batch, inW, outW, x, dz, gW, gB);
 
                 if (l == 0)
                 {
@@ -70,14 +63,7 @@ internal static unsafe class DenseBackward
 
                 float* dx = dz == bufA ? bufB : bufA;
                 float* w = p + layout.WeightOffset(l);
-                if (vector)
-                {
-                    LayerInputGradient.Vector(batch, inW, outW, w, dz, dx, x, layout.HiddenActivation);
-                }
-                else
-                {
-                    LayerInputGradient.Scalar(batch, inW, outW, w, dz, dx, x, layout.HiddenActivation);
-                }
+                LayerInputGradient.Run(path, batch, inW, outW, w, dz, dx, x, layout.HiddenActivation);
 
                 dz = dx;
             }

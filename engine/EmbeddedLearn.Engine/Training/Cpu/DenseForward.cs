@@ -19,12 +19,12 @@ internal static unsafe class DenseForward
     /// <summary>Runs the forward pass on the fastest path available.</summary>
     public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
         Span<float> activations, Span<float> outputs) =>
-        Run(layout, batch, parameters, inputs, activations, outputs, SimdSupport.Vector);
+        Run(layout, batch, parameters, inputs, activations, outputs, SimdSupport.Best);
 
-    /// <summary>Runs the forward pass on the vector path (<paramref name="vector"/>, needs
-    /// <see cref="SimdSupport.Vector"/>) or the scalar path.</summary>
+    /// <summary>Runs the forward pass on <paramref name="path"/>, or on this machine's fastest path when that is
+    /// narrower; every path gives the same bits.</summary>
     public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
-        Span<float> activations, Span<float> outputs, bool vector)
+        Span<float> activations, Span<float> outputs, KernelPath path)
     {
         ArgumentNullException.ThrowIfNull(layout);
         KernelArguments.Batch(batch);
@@ -32,7 +32,7 @@ internal static unsafe class DenseForward
         KernelArguments.AtLeast(inputs.Length, (long)batch * layout.InputWidth, nameof(inputs));
         KernelArguments.AtLeast(activations.Length, (long)batch * layout.HiddenUnitCount, nameof(activations));
         KernelArguments.AtLeast(outputs.Length, (long)batch * layout.OutputWidth, nameof(outputs));
-        vector &= SimdSupport.Vector;
+        path = SimdSupport.Limit(path);
 
         fixed (float* p = parameters, xIn = inputs, act = activations, yOut = outputs)
         {
@@ -44,14 +44,7 @@ internal static unsafe class DenseForward
                 float* y = l == last ? yOut : (l == 0 ? act : x + (batch * inW));
                 float* w = p + layout.WeightOffset(l), bias = p + layout.BiasOffset(l);
                 Activation activation = l == last ? Activation.Identity : layout.HiddenActivation;
-                if (vector)
-                {
-                    LayerForward.Vector(batch, inW, outW, w, bias, x, y, activation);
-                }
-                else
-                {
-                    LayerForward.Scalar(batch, inW, outW, w, bias, x, y, activation);
-                }
+                LayerForward.Run(path, batch, inW, outW, w, bias, x, y, activation);
 
                 x = y;
             }

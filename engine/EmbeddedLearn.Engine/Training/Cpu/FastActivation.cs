@@ -6,7 +6,9 @@ namespace EmbeddedLearn.Training.Cpu;
 
 /// <summary>
 /// Hidden activations in float arithmetic, for the kernels' tile epilogues: the same operations in the same order
-/// for Vector512, Vector256 and scalars, so every path gives bitwise the same value for the same input.
+/// for Vector512, Vector256, Vector128 and scalars, so every path gives bitwise the same value for the same input on
+/// every CPU. Only IEEE-exact operations (+, -, *, /, fused multiply-add: <see cref="ExactMath.Fma(float, float, float)"/>
+/// in the scalar and Vector128 forms), never libm.
 /// </summary>
 /// <remarks>
 /// <para>tanh: for <c>|x| &lt; 0.625</c> the odd polynomial <c>x + x z P(z)</c>, <c>z = x^2</c> (Cephes tanhf);
@@ -57,6 +59,19 @@ internal static class FastActivation
         _ => z,
     };
 
+    /// <summary><c>f(z)</c> lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Apply(Activation activation, Vector128<float> z) => activation switch
+    {
+        Activation.Tanh => Tanh(z),
+        Activation.Relu => Vector128.Max(z, Vector128<float>.Zero),
+        Activation.LeakyRelu => Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z,
+            z * ActivationNames.LeakyReluSlope),
+        Activation.Sigmoid => Vector128<float>.One / (Vector128<float>.One + Exp(-Vector128.Min(Vector128.Max(z,
+            Vector128.Create(-SigmoidClamp)), Vector128.Create(SigmoidClamp)))),
+        _ => z,
+    };
+
     /// <summary><c>f(z)</c> for one float: the reference the vector forms equal bitwise.</summary>
     public static float Apply(Activation activation, float z) => activation switch
     {
@@ -99,16 +114,32 @@ internal static class FastActivation
         return Vector256.ConditionalSelect(Vector256.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
     }
 
+    /// <summary>tanh, lane-wise (see the class remarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x)
+    {
+        Vector128<float> ax = Vector128.Abs(x);
+        Vector128<float> z = x * x;
+        Vector128<float> p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(Vector128.Create(T0), z, Vector128.Create(T1)), z, Vector128.Create(T2)), z,
+            Vector128.Create(T3)), z, Vector128.Create(T4));
+        Vector128<float> small = ExactMath.Fma(x * z, p, x);
+        Vector128<float> e = Exp(Vector128.Min(ax, Vector128.Create(TanhClamp)) * 2f);
+        Vector128<float> large = Vector128<float>.One - (Vector128.Create(2f) / (e + Vector128<float>.One));
+        Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(SmallTanh)), small, large);
+        return Vector128.ConditionalSelect(Vector128.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
+    }
+
     /// <summary>tanh of one float (see the class remarks).</summary>
     public static float Tanh(float x)
     {
         float ax = Math.Abs(x);
         float z = x * x;
-        float p = MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(
-            MathF.FusedMultiplyAdd(T0, z, T1), z, T2), z, T3), z, T4);
+        float p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(T0, z, T1), z, T2), z, T3), z, T4);
         if (ax < SmallTanh)
         {
-            return MathF.CopySign(MathF.FusedMultiplyAdd(x * z, p, x), x);
+            return MathF.CopySign(ExactMath.Fma(x * z, p, x), x);
         }
 
         float e = Exp(Math.Min(ax, TanhClamp) * 2f);
@@ -147,15 +178,31 @@ internal static class FastActivation
         return y * scale.AsSingle();
     }
 
+    /// <summary><c>e^t</c> for <c>t</c> in [-87, 87] (Cephes expf), lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Exp(Vector128<float> t)
+    {
+        Vector128<float> shifted = ExactMath.Fma(t, Vector128.Create(Log2E), Vector128.Create(RoundMagic));
+        Vector128<float> n = shifted - Vector128.Create(RoundMagic);
+        Vector128<float> r = ExactMath.Fma(n, Vector128.Create(-Ln2Low),
+            ExactMath.Fma(n, Vector128.Create(-Ln2High), t));
+        Vector128<float> p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(ExactMath.Fma(Vector128.Create(E0), r, Vector128.Create(E1)), r,
+            Vector128.Create(E2)), r, Vector128.Create(E3)), r, Vector128.Create(E4)), r, Vector128.Create(E5));
+        Vector128<float> y = ExactMath.Fma(p, r * r, r) + Vector128<float>.One;
+        Vector128<int> scale = (shifted.AsInt32() - Vector128.Create(RoundMagic).AsInt32() + Vector128.Create(127)) << 23;
+        return y * scale.AsSingle();
+    }
+
     /// <summary><c>e^t</c> for one float in [-87, 87] (Cephes expf).</summary>
     private static float Exp(float t)
     {
-        float shifted = MathF.FusedMultiplyAdd(t, Log2E, RoundMagic);
+        float shifted = ExactMath.Fma(t, Log2E, RoundMagic);
         float n = shifted - RoundMagic;
-        float r = MathF.FusedMultiplyAdd(n, -Ln2Low, MathF.FusedMultiplyAdd(n, -Ln2High, t));
-        float p = MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(
-            MathF.FusedMultiplyAdd(E0, r, E1), r, E2), r, E3), r, E4), r, E5);
-        float y = MathF.FusedMultiplyAdd(p, r * r, r) + 1f;
+        float r = ExactMath.Fma(n, -Ln2Low, ExactMath.Fma(n, -Ln2High, t));
+        float p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            ExactMath.Fma(E0, r, E1), r, E2), r, E3), r, E4), r, E5);
+        float y = ExactMath.Fma(p, r * r, r) + 1f;
         int scale = (BitConverter.SingleToInt32Bits(shifted) - BitConverter.SingleToInt32Bits(RoundMagic) + 127) << 23;
         return y * BitConverter.Int32BitsToSingle(scale);
     }

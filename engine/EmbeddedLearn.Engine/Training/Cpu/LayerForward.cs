@@ -9,41 +9,75 @@ namespace EmbeddedLearn.Training.Cpu;
 /// One dense layer and its activation: <c>y[b, o] = f(bias[o] + sum_i x[b, i] * wT[i, o])</c> with <c>x</c> of shape
 /// <c>[B, in]</c>, the transposed weight <c>wT</c> of shape <c>[in, out]</c>, <c>bias</c> of <c>[out]</c> and
 /// <c>y</c> of <c>[B, out]</c>, all row-major, and <c>f</c> from <see cref="FastActivation"/> (identity for the
-/// output layer). The vector path blocks four samples by 32 or 16 outputs (Vector512, <see cref="LayerForwardWide"/>)
-/// or sixteen outputs (Vector256) so each weight vector is loaded once per group of four samples, and applies
-/// <c>f</c> in registers before the one store.
+/// output layer).
 /// </summary>
+/// <remarks>
+/// Layers of one or two outputs take <see cref="LayerForwardNarrow"/>. For the others, the canonical order, the same
+/// on every path: one accumulator per output, started from <c>bias[o]</c>, then
+/// <c>acc = fma(x[b, i], wT[i, o], acc)</c> for <c>i = 0, 1, ...</c>, then <c>f(acc)</c>. The vector paths hold
+/// different outputs in different lanes, so the vector width never changes what a lane computes: four samples by 32
+/// or 16 outputs (Vector512, <see cref="LayerForwardWide"/>), by sixteen or eight outputs (Vector256), by eight or
+/// four outputs (Vector128), each weight vector loaded once per group of four samples and <c>f</c> applied in
+/// registers before the one store.
+/// </remarks>
 internal static unsafe class LayerForward
 {
-    /// <summary>The portable path: one accumulator per output, summed over <c>i</c> in order.</summary>
-    public static void Scalar(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation)
+    /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's).</summary>
+    public static void Run(KernelPath path, int batch, int inW, int outW, float* wT, float* bias, float* x, float* y,
+        Activation activation)
     {
-        for (int b = 0; b < batch; b++)
+        if (outW <= 2)
+        {
+            LayerForwardNarrow.Run(path, batch, inW, outW, wT, bias, x, y, activation);
+            return;
+        }
+
+        switch (path)
+        {
+            case KernelPath.Vector512:
+            case KernelPath.Vector256:
+                Vector(path == KernelPath.Vector512, batch, inW, outW, wT, bias, x, y, activation);
+                break;
+            case KernelPath.Vector128:
+                Portable(batch, inW, outW, wT, bias, x, y, activation);
+                break;
+            default:
+                Scalar(0, batch, 0, outW, inW, outW, wT, bias, x, y, activation);
+                break;
+        }
+    }
+
+    /// <summary>The reference for three outputs or more: samples <c>b0..b1</c> by outputs <c>o0..o1</c>, each a plain
+    /// fma chain.</summary>
+    public static void Scalar(int b0, int b1, int o0, int o1, int inW, int outW, float* wT, float* bias, float* x, float* y,
+        Activation activation)
+    {
+        for (int b = b0; b < b1; b++)
         {
             float* xb = x + (b * inW);
-            for (int o = 0; o < outW; o++)
+            for (int o = o0; o < o1; o++)
             {
-                float s = 0f;
+                float s = bias[o];
                 for (int i = 0; i < inW; i++)
                 {
-                    s += xb[i] * wT[(i * outW) + o];
+                    s = ExactMath.Fma(xb[i], wT[(i * outW) + o], s);
                 }
 
-                y[(b * outW) + o] = FastActivation.Apply(activation, bias[o] + s);
+                y[(b * outW) + o] = FastActivation.Apply(activation, s);
             }
         }
     }
 
-    /// <summary>The vector path (needs <see cref="SimdSupport.Vector"/>; Vector512 tiles where
-    /// <see cref="SimdSupport.Wide"/>).</summary>
-    public static void Vector(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation)
+    /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>; Vector512 tiles when <paramref name="wide"/>,
+    /// which needs <see cref="SimdSupport.Wide"/>).</summary>
+    private static void Vector(bool wide, int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation)
     {
         int b = 0;
         for (; b + 4 <= batch; b += 4)
         {
             float* xb = x + (b * inW), yb = y + (b * outW);
             int j = 0;
-            if (SimdSupport.Wide)
+            if (wide)
             {
                 for (; j + 32 <= outW; j += 32)
                 {
@@ -53,12 +87,6 @@ internal static unsafe class LayerForward
                 for (; j + 16 <= outW; j += 16)
                 {
                     LayerForwardWide.Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation);
-                }
-
-                if (outW == 2 && inW % 8 == 0)
-                {
-                    LayerForwardWide.Rows4Outputs2(inW, wT, bias, xb, yb, activation);
-                    continue;
                 }
             }
 
@@ -119,30 +147,15 @@ internal static unsafe class LayerForward
         Avx.Store(y + 8, FastActivation.Apply(activation, a31));
     }
 
-    /// <summary>Four samples by <paramref name="lanes"/> (1..8) outputs; even and odd inputs use separate
-    /// accumulators (eight dependency chains), added at the end.</summary>
+    /// <summary>Four samples by <paramref name="lanes"/> (1..8) outputs, masked.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
     private static void Rows4x8(int inW, int outW, float* w, float* bias, float* x, float* y, int lanes, Activation activation)
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);
-        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-        Vector256<float> c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        Vector256<float> bv = Avx.MaskLoad(bias, mask);
+        Vector256<float> a0 = bv, a1 = bv, a2 = bv, a3 = bv;
         float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
-        int i = 0;
-        for (; i + 2 <= inW; i += 2, w += 2 * outW)
-        {
-            Vector256<float> w0 = Avx.MaskLoad(w, mask), w1 = Avx.MaskLoad(w + outW, mask);
-            a0 = Fma.MultiplyAdd(Vector256.Create(x[i]), w0, a0);
-            a1 = Fma.MultiplyAdd(Vector256.Create(x1[i]), w0, a1);
-            a2 = Fma.MultiplyAdd(Vector256.Create(x2[i]), w0, a2);
-            a3 = Fma.MultiplyAdd(Vector256.Create(x3[i]), w0, a3);
-            c0 = Fma.MultiplyAdd(Vector256.Create(x[i + 1]), w1, c0);
-            c1 = Fma.MultiplyAdd(Vector256.Create(x1[i + 1]), w1, c1);
-            c2 = Fma.MultiplyAdd(Vector256.Create(x2[i + 1]), w1, c2);
-            c3 = Fma.MultiplyAdd(Vector256.Create(x3[i + 1]), w1, c3);
-        }
-
-        if (i < inW)
+        for (int i = 0; i < inW; i++, w += outW)
         {
             Vector256<float> w0 = Avx.MaskLoad(w, mask);
             a0 = Fma.MultiplyAdd(Vector256.Create(x[i]), w0, a0);
@@ -151,11 +164,10 @@ internal static unsafe class LayerForward
             a3 = Fma.MultiplyAdd(Vector256.Create(x3[i]), w0, a3);
         }
 
-        Vector256<float> bv = Avx.MaskLoad(bias, mask);
-        Avx.MaskStore(y, mask, FastActivation.Apply(activation, bv + (a0 + c0)));
-        Avx.MaskStore(y + outW, mask, FastActivation.Apply(activation, bv + (a1 + c1)));
-        Avx.MaskStore(y + (2 * outW), mask, FastActivation.Apply(activation, bv + (a2 + c2)));
-        Avx.MaskStore(y + (3 * outW), mask, FastActivation.Apply(activation, bv + (a3 + c3)));
+        Avx.MaskStore(y, mask, FastActivation.Apply(activation, a0));
+        Avx.MaskStore(y + outW, mask, FastActivation.Apply(activation, a1));
+        Avx.MaskStore(y + (2 * outW), mask, FastActivation.Apply(activation, a2));
+        Avx.MaskStore(y + (3 * outW), mask, FastActivation.Apply(activation, a3));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
@@ -169,5 +181,102 @@ internal static unsafe class LayerForward
         }
 
         Avx.MaskStore(y, mask, FastActivation.Apply(activation, a));
+    }
+
+    /// <summary>The portable Vector128 path (ARM64, x86-64 without AVX2): four samples by eight or four outputs,
+    /// the last outputs (fewer than four) and samples in the reference form.</summary>
+    private static void Portable(int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation)
+    {
+        int b = 0;
+        int vectorOutputs = outW & ~3;
+        for (; b + 4 <= batch; b += 4)
+        {
+            float* xb = x + (b * inW), yb = y + (b * outW);
+            int j = 0;
+            for (; j + 8 <= outW; j += 8)
+            {
+                Rows4x8Portable(inW, outW, wT + j, bias + j, xb, yb + j, activation);
+            }
+
+            for (; j < vectorOutputs; j += 4)
+            {
+                Rows4x4Portable(inW, outW, wT + j, bias + j, xb, yb + j, activation);
+            }
+        }
+
+        for (int r = b; r < batch; r++)
+        {
+            for (int j = 0; j < vectorOutputs; j += 4)
+            {
+                Vector128<float> a = Vector128.Load(bias + j);
+                float* xr = x + (r * inW), w = wT + j;
+                for (int i = 0; i < inW; i++, w += outW)
+                {
+                    a = ExactMath.Fma(Vector128.Create(xr[i]), Vector128.Load(w), a);
+                }
+
+                FastActivation.Apply(activation, a).Store(y + (r * outW) + j);
+            }
+        }
+
+        Scalar(0, batch, vectorOutputs, outW, inW, outW, wT, bias, x, y, activation);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
+    private static void Rows4x8Portable(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
+    {
+        Vector128<float> bias0 = Vector128.Load(bias), bias1 = Vector128.Load(bias + 4);
+        Vector128<float> a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1;
+        Vector128<float> a20 = bias0, a21 = bias1, a30 = bias0, a31 = bias1;
+        float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
+        for (int i = 0; i < inW; i++, w += outW)
+        {
+            Vector128<float> w0 = Vector128.Load(w), w1 = Vector128.Load(w + 4);
+            Vector128<float> s = Vector128.Create(x[i]);
+            a00 = ExactMath.Fma(s, w0, a00);
+            a01 = ExactMath.Fma(s, w1, a01);
+            s = Vector128.Create(x1[i]);
+            a10 = ExactMath.Fma(s, w0, a10);
+            a11 = ExactMath.Fma(s, w1, a11);
+            s = Vector128.Create(x2[i]);
+            a20 = ExactMath.Fma(s, w0, a20);
+            a21 = ExactMath.Fma(s, w1, a21);
+            s = Vector128.Create(x3[i]);
+            a30 = ExactMath.Fma(s, w0, a30);
+            a31 = ExactMath.Fma(s, w1, a31);
+        }
+
+        FastActivation.Apply(activation, a00).Store(y);
+        FastActivation.Apply(activation, a01).Store(y + 4);
+        y += outW;
+        FastActivation.Apply(activation, a10).Store(y);
+        FastActivation.Apply(activation, a11).Store(y + 4);
+        y += outW;
+        FastActivation.Apply(activation, a20).Store(y);
+        FastActivation.Apply(activation, a21).Store(y + 4);
+        y += outW;
+        FastActivation.Apply(activation, a30).Store(y);
+        FastActivation.Apply(activation, a31).Store(y + 4);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
+    private static void Rows4x4Portable(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
+    {
+        Vector128<float> bv = Vector128.Load(bias);
+        Vector128<float> a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+        float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
+        for (int i = 0; i < inW; i++, w += outW)
+        {
+            Vector128<float> w0 = Vector128.Load(w);
+            a0 = ExactMath.Fma(Vector128.Create(x[i]), w0, a0);
+            a1 = ExactMath.Fma(Vector128.Create(x1[i]), w0, a1);
+            a2 = ExactMath.Fma(Vector128.Create(x2[i]), w0, a2);
+            a3 = ExactMath.Fma(Vector128.Create(x3[i]), w0, a3);
+        }
+
+        FastActivation.Apply(activation, a0).Store(y);
+        FastActivation.Apply(activation, a1).Store(y + outW);
+        FastActivation.Apply(activation, a2).Store(y + (2 * outW));
+        FastActivation.Apply(activation, a3).Store(y + (3 * outW));
     }
 }

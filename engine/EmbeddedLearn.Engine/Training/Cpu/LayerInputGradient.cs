@@ -9,25 +9,76 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <c>dx[b, i] = f'(y[b, i]) sum_o wT[i, o] * dy[b, o]</c> with the transposed weight <c>wT</c> of shape
 /// <c>[in, out]</c>, <c>dy</c> of <c>[B, out]</c>, the layer input's post-activation values <c>y</c> and <c>dx</c>
 /// of <c>[B, in]</c> (overwritten), all row-major; <c>f'</c> from <see cref="ActivationKernels"/>, applied in the
-/// epilogue. The vector path reduces eight dot products at a time into one vector of <c>dx</c> (once per eight
-/// results, after the FMA loop); outputs of width 1 or 2 take Vector512 columns of <c>wT</c>
-/// (<see cref="LayerInputGradientWide"/>) where <see cref="SimdSupport.Wide"/>, other narrow ones gather columns.
+/// epilogue.
 /// </summary>
+/// <remarks>
+/// The canonical order of the sum, the same on every path, chosen by the layer's shape only:
+/// <list type="bullet">
+/// <item><c>out &lt; 8</c>: one chain, <c>s = wT[i, 0] dy[b, 0]</c>, then <c>s = fma(wT[i, o], dy[b, o], s)</c> for
+/// <c>o = 1, 2, ...</c>;</item>
+/// <item><c>out &gt;= 8</c>: eight partial sums, <c>p_k</c> from +0 taking <c>p_k = fma(wT[i, o], dy[b, o], p_k)</c> for
+/// <c>o = k, k + 8, ...</c> over <c>out</c> rounded up to a multiple of 8 (zeros past the end), combined as
+/// <c>((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))</c> (<see cref="SimdSupport"/>).</item>
+/// </list>
+/// The x86-64 path reduces eight dot products at a time into one vector of <c>dx</c> (after the FMA loop); outputs of
+/// width 1 or 2 take Vector512 columns of <c>wT</c> (<see cref="LayerInputGradientWide"/>) where
+/// <see cref="SimdSupport.Wide"/>, other narrow ones gather columns. The portable path holds each row's eight partial
+/// sums in two Vector128s and reduces four rows with pairwise adds.
+/// </remarks>
 internal static unsafe class LayerInputGradient
 {
-    /// <summary>The portable path.</summary>
+    /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's).</summary>
+    public static void Run(KernelPath path, int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y,
+        Activation activation)
+    {
+        switch (path)
+        {
+            case KernelPath.Vector512:
+            case KernelPath.Vector256:
+                Vector(path == KernelPath.Vector512, batch, inW, outW, wT, dy, dx, y, activation);
+                break;
+            case KernelPath.Vector128 when outW >= 8 && outW % 8 == 0:
+                Portable(batch, inW, outW, wT, dy, dx, y, activation);
+                break;
+            default:
+                Scalar(batch, inW, outW, wT, dy, dx, y, activation);
+                break;
+        }
+    }
+
+    /// <summary>The reference.</summary>
     public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
+        float* p = stackalloc float[8];
+        int padded = (outW + 7) & ~7;
         for (int b = 0; b < batch; b++)
         {
             float* d = dy + (b * outW);
             for (int i = 0; i < inW; i++)
             {
                 float* w = wT + (i * outW);
-                float s = 0f;
-                for (int o = 0; o < outW; o++)
+                float s;
+                if (outW < 8)
                 {
-                    s += w[o] * d[o];
+                    s = w[0] * d[0];
+                    for (int o = 1; o < outW; o++)
+                    {
+                        s = ExactMath.Fma(w[o], d[o], s);
+                    }
+                }
+                else
+                {
+                    for (int k = 0; k < 8; k++)
+                    {
+                        p[k] = 0f;
+                    }
+
+                    for (int o = 0; o < padded; o++)
+                    {
+                        p[o & 7] = o < outW ? ExactMath.Fma(w[o], d[o], p[o & 7]) : ExactMath.Fma(0f, 0f, p[o & 7]);
+                    }
+
+                    s = SimdSupport.Sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
                 }
 
                 dx[(b * inW) + i] = ActivationKernels.Backward(activation, y[(b * inW) + i], s);
@@ -35,12 +86,69 @@ internal static unsafe class LayerInputGradient
         }
     }
 
-    /// <summary>The vector path (needs <see cref="SimdSupport.Vector"/>): four rows of <c>wT</c> against two
+    /// <summary>The portable Vector128 path for <c>out</c> a multiple of 8: four rows of <c>wT</c> against one
+    /// sample of <c>dy</c> at a time, the last rows in the reference form.</summary>
+    private static void Portable(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
+    {
+        int rows = inW & ~3;
+        for (int b = 0; b < batch; b++)
+        {
+            float* d = dy + (b * outW);
+            float* x = dx + (b * inW), yb = y + (b * inW);
+            for (int i = 0; i < rows; i += 4)
+            {
+                float* w0 = wT + (i * outW), w1 = w0 + outW, w2 = w1 + outW, w3 = w2 + outW;
+                Vector128<float> l0 = Vector128<float>.Zero, h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+                for (int j = 0; j < outW; j += 8)
+                {
+                    Vector128<float> dl = Vector128.Load(d + j), dh = Vector128.Load(d + j + 4);
+                    l0 = ExactMath.Fma(Vector128.Load(w0 + j), dl, l0);
+                    h0 = ExactMath.Fma(Vector128.Load(w0 + j + 4), dh, h0);
+                    l1 = ExactMath.Fma(Vector128.Load(w1 + j), dl, l1);
+                    h1 = ExactMath.Fma(Vector128.Load(w1 + j + 4), dh, h1);
+                    l2 = ExactMath.Fma(Vector128.Load(w2 + j), dl, l2);
+                    h2 = ExactMath.Fma(Vector128.Load(w2 + j + 4), dh, h2);
+                    l3 = ExactMath.Fma(Vector128.Load(w3 + j), dl, l3);
+                    h3 = ExactMath.Fma(Vector128.Load(w3 + j + 4), dh, h3);
+                }
+
+                Vector128<float> r = SimdSupport.Sum8(l0, h0, l1, h1, l2, h2, l3, h3);
+                ActivationKernels.Backward(activation, Vector128.Load(yb + i), r).Store(x + i);
+            }
+        }
+
+        if (rows < inW)
+        {
+            float* p = stackalloc float[8];
+            for (int b = 0; b < batch; b++)
+            {
+                float* d = dy + (b * outW);
+                for (int i = rows; i < inW; i++)
+                {
+                    float* w = wT + (i * outW);
+                    for (int k = 0; k < 8; k++)
+                    {
+                        p[k] = 0f;
+                    }
+
+                    for (int o = 0; o < outW; o++)
+                    {
+                        p[o & 7] = ExactMath.Fma(w[o], d[o], p[o & 7]);
+                    }
+
+                    float s = SimdSupport.Sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+                    dx[(b * inW) + i] = ActivationKernels.Backward(activation, y[(b * inW) + i], s);
+                }
+            }
+        }
+    }
+
+    /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>): four rows of <c>wT</c> against two
     /// samples of <c>dy</c> at a time (eight rows for a last odd sample), the eight dot products reduced into one
     /// vector.</summary>
-    public static void Vector(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
+    private static void Vector(bool wide, int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
-        if (SimdSupport.Wide && outW <= 2)
+        if (wide && outW <= 2)
         {
             LayerInputGradientWide.InputGradientNarrow(batch, inW, outW, wT, dy, dx, y, activation);
             return;
@@ -106,7 +214,7 @@ internal static unsafe class LayerInputGradient
             a = Fma.MultiplyAdd(Avx.MaskLoad(w + full, mask), Avx.MaskLoad(d + full, mask), a);
         }
 
-        return Vector256.Sum(a);
+        return SimdSupport.Sum8(a);
     }
 
     /// <summary>Four rows of <c>wT</c> against two samples of <c>dy</c>: lanes 0..3 are <c>dx[b, i..i+4]</c>, lanes

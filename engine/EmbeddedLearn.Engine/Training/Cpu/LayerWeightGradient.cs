@@ -9,9 +9,32 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <c>gW</c> of shape <c>[in, out]</c>, and <c>gB[o] += sum_b dy[b, o]</c>; <c>x</c> is <c>[B, in]</c> (the
 /// layer's input) and <c>dy</c> is <c>[B, out]</c> (the gradient of the pre-activation output).
 /// </summary>
+/// <remarks>
+/// The canonical order, the same on every path: <c>gB[o] += ((dy[0, o] + dy[1, o]) + dy[2, o]) + ...</c>;
+/// <c>s = x[0, i] dy[0, o]</c>, then <c>s = fma(x[b, i], dy[b, o], s)</c> for <c>b = 1, 2, ...</c>, then
+/// <c>gW[i, o] += s</c>. Every vector lane holds a different <c>(i, o)</c>, so the width never changes a result.
+/// </remarks>
 internal static unsafe class LayerWeightGradient
 {
-    /// <summary>The portable path.</summary>
+    /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's).</summary>
+    public static void Run(KernelPath path, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    {
+        switch (path)
+        {
+            case KernelPath.Vector512:
+            case KernelPath.Vector256:
+                Vector(path == KernelPath.Vector512, batch, inW, outW, x, dy, gW, gB);
+                break;
+            case KernelPath.Vector128:
+                Portable(batch, inW, outW, x, dy, gW, gB);
+                break;
+            default:
+                Scalar(batch, inW, outW, x, dy, gW, gB);
+                break;
+        }
+    }
+
+    /// <summary>The reference.</summary>
     public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
     {
         for (int o = 0; o < outW; o++)
@@ -32,7 +55,7 @@ internal static unsafe class LayerWeightGradient
                 float s = x[i] * dy[o];
                 for (int b = 1; b < batch; b++)
                 {
-                    s += x[(b * inW) + i] * dy[(b * outW) + o];
+                    s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
                 }
 
                 gW[(i * outW) + o] += s;
@@ -40,18 +63,73 @@ internal static unsafe class LayerWeightGradient
         }
     }
 
-    /// <summary>The vector path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns where
-    /// <see cref="SimdSupport.Wide"/>).</summary>
-    public static void Vector(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    /// <summary>The portable Vector128 path: four columns at a time, the last columns in the reference form.</summary>
+    private static void Portable(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
     {
-        if (SimdSupport.Wide && outW <= 2)
+        int columns = outW & ~3;
+        for (int j = 0; j < columns; j += 4)
+        {
+            Vector128<float> s = Vector128.Load(dy + j);
+            for (int b = 1; b < batch; b++)
+            {
+                s += Vector128.Load(dy + (b * outW) + j);
+            }
+
+            (Vector128.Load(gB + j) + s).Store(gB + j);
+        }
+
+        for (int i = 0; i < inW; i++)
+        {
+            float* g = gW + (i * outW);
+            for (int j = 0; j < columns; j += 4)
+            {
+                float* d = dy + j;
+                Vector128<float> s = Vector128.Create(x[i]) * Vector128.Load(d);
+                for (int b = 1; b < batch; b++)
+                {
+                    d += outW;
+                    s = ExactMath.Fma(Vector128.Create(x[(b * inW) + i]), Vector128.Load(d), s);
+                }
+
+                (Vector128.Load(g + j) + s).Store(g + j);
+            }
+
+            for (int o = columns; o < outW; o++)
+            {
+                float s = x[i] * dy[o];
+                for (int b = 1; b < batch; b++)
+                {
+                    s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
+                }
+
+                g[o] += s;
+            }
+        }
+
+        for (int o = columns; o < outW; o++)
+        {
+            float s = dy[o];
+            for (int b = 1; b < batch; b++)
+            {
+                s += dy[(b * outW) + o];
+            }
+
+            gB[o] += s;
+        }
+    }
+
+    /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns when <paramref name="wide"/>,
+    /// which needs <see cref="SimdSupport.Wide"/>).</summary>
+    private static void Vector(bool wide, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    {
+        if (wide && outW <= 2)
         {
             LayerWeightGradientWide.Bias(batch, outW, dy, gB);
             LayerWeightGradientWide.Narrow(batch, inW, outW, x, dy, gW);
             return;
         }
 
-        if (SimdSupport.Wide && outW % 16 == 0)
+        if (wide && outW % 16 == 0)
         {
             LayerWeightGradientWide.Bias(batch, outW, dy, gB);
             LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW);
@@ -79,7 +157,7 @@ internal static unsafe class LayerWeightGradient
         }
 
         int jj = 0;
-        if (SimdSupport.Wide)
+        if (wide)
         {
             jj = outW & ~15;
             LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, jj);

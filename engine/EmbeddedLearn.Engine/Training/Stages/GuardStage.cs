@@ -1,4 +1,3 @@
-using System.Numerics;
 using EmbeddedLearn.Components;
 
 namespace EmbeddedLearn.Training.Stages;
@@ -44,38 +43,10 @@ public sealed class GuardStage : IBlockStage
     /// <inheritdoc/>
     public DeviceBody Device => Body;
 
-    /// <summary>The norm of <paramref name="gradients"/>, accumulated in double: <c>sqrt(sum g^2)</c>. The squares are
-    /// summed in a fixed order (four vector accumulators of <see cref="Vector{T}"/> doubles, then the tail), so the
-    /// result depends only on the values, not on threads; one serial double sum would wait on each add's latency (it
-    /// took 1.2 ms of a 2.8 ms swarm tick at N = 1,024).</summary>
-    public static double Norm(ReadOnlySpan<float> gradients)
-    {
-        int i = 0;
-        double sum = 0;
-        int width = Vector<float>.Count;
-        if (Vector.IsHardwareAccelerated && gradients.Length >= 2 * width)
-        {
-            Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero, a2 = Vector<double>.Zero, a3 = Vector<double>.Zero;
-            for (; i + (2 * width) <= gradients.Length; i += 2 * width)
-            {
-                Vector.Widen(new Vector<float>(gradients.Slice(i, width)), out Vector<double> l0, out Vector<double> h0);
-                Vector.Widen(new Vector<float>(gradients.Slice(i + width, width)), out Vector<double> l1, out Vector<double> h1);
-                a0 = Vector.FusedMultiplyAdd(l0, l0, a0);
-                a1 = Vector.FusedMultiplyAdd(h0, h0, a1);
-                a2 = Vector.FusedMultiplyAdd(l1, l1, a2);
-                a3 = Vector.FusedMultiplyAdd(h1, h1, a3);
-            }
-
-            sum = Vector.Sum((a0 + a1) + (a2 + a3));
-        }
-
-        for (; i < gradients.Length; i++)
-        {
-            sum += (double)gradients[i] * gradients[i];
-        }
-
-        return Math.Sqrt(sum);
-    }
+    /// <summary>The norm of <paramref name="gradients"/>, accumulated in double: <c>sqrt(sum g^2)</c>, the squares summed
+    /// in one canonical order whatever the vector width (<see cref="Cpu.GradientNorm"/>), so the result depends only on
+    /// the values: not on threads, nor on the CPU.</summary>
+    public static double Norm(ReadOnlySpan<float> gradients) => Math.Sqrt(Cpu.GradientNorm.SumOfSquares(gradients));
 
     /// <inheritdoc/>
     public void Execute(in ModelBlock block)

@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+
+namespace EmbeddedLearn.Training.Cpu;
+
+/// <summary>
+/// Maths the kernels would otherwise take from the C runtime's libm, whose results may differ between platforms,
+/// written with IEEE-exact operations only (+, -, *, /, sqrt, fma) so that every machine gives the same bits.
+/// </summary>
+internal static class ExactMath
+{
+    /// <summary><c>x^n</c> for <c>n &gt;= 0</c> by binary exponentiation in double: a fixed sequence of at most
+    /// <c>2 log2(n)</c> products (relative error about <c>2 log2(n)</c> units in the last place of a double), the same
+    /// on every machine.</summary>
+    public static double Pow(double x, long n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        double result = 1.0;
+        double square = x;
+        while (n != 0)
+        {
+            if ((n & 1) != 0)
+            {
+                result *= square;
+            }
+
+            n >>= 1;
+            if (n != 0)
+            {
+                square *= square;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>True when the CPU fuses a multiply-add in one instruction (x86-64 FMA3, every ARM64); a JIT-time
+    /// constant.</summary>
+    public static bool HardwareFma => System.Runtime.Intrinsics.X86.Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+
+    /// <summary><c>a * b + c</c> rounded once: the CPU's instruction where it has one, otherwise
+    /// <see cref="FmaEmulated(float, float, float)"/> (an x86-64 CPU without FMA3, or the runtime's intrinsics
+    /// switched off), which gives the same bits far faster than the C runtime's <c>fmaf</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Fma(float a, float b, float c) => HardwareFma ? MathF.FusedMultiplyAdd(a, b, c) : FmaEmulated(a, b, c);
+
+    /// <summary><see cref="Fma(float, float, float)"/> lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        HardwareFma ? Vector128.FusedMultiplyAdd(a, b, c) : FmaEmulated(a, b, c);
+
+    /// <summary>
+    /// <c>a * b + c</c> correctly rounded, from double operations only: the product of two floats is exact in double,
+    /// and the double sum <c>s</c> rounds to the right float unless it lands exactly on a float rounding boundary (rare:
+    /// <see cref="NeedsRoundToOdd"/>). Then <c>s</c> and its exact error <c>e</c> (TwoSum) give the sum rounded to odd
+    /// (<c>s</c>, moved one unit in the last place towards <c>e</c> when <c>e != 0</c> and <c>s</c> is even), and
+    /// rounding that to float is the correctly rounded result (53 bits &gt;= 24 + 2). Infinities and NaN pass through
+    /// as the fused instruction gives them.
+    /// </summary>
+    public static float FmaEmulated(float a, float b, float c)
+    {
+        double p = (double)a * b;
+        double d = c;
+        double s = p + d;
+        long bits = BitConverter.DoubleToInt64Bits(s);
+        if (!NeedsRoundToOdd(bits, s))
+        {
+            return (float)s; // s is no float rounding boundary, so it rounds to float as the exact sum does
+        }
+
+        double t = s - p;
+        double e = (p - (s - t)) + (d - t);
+        if (e != 0 && (bits & 1) == 0 && double.IsFinite(s))
+        {
+            bits += (e > 0) == (s > 0) ? 1 : -1;
+        }
+
+        return (float)BitConverter.Int64BitsToDouble(bits);
+    }
+
+    /// <summary>The double <paramref name="s"/> (with <paramref name="bits"/>) sits exactly halfway between two
+    /// normal floats (its low 29 mantissa bits are 1 then zeros), or in the float subnormal range: only there can the
+    /// rounded double sum round to another float than the exact sum, since no double lies between the exact sum and
+    /// <paramref name="s"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NeedsRoundToOdd(long bits, double s) =>
+        (bits & HalfwayMask) == HalfwayBits || Math.Abs(s) < SmallestNormalFloat;
+
+    private const long HalfwayMask = 0x1FFF_FFFF;
+    private const long HalfwayBits = 0x1000_0000;
+    private const double SmallestNormalFloat = 1.1754943508222875e-38; // 2^-126
+
+    /// <summary><see cref="FmaEmulated(float, float, float)"/> lane-wise, two lanes at a time in double.</summary>
+    public static Vector128<float> FmaEmulated(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+    {
+        (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(a);
+        (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(b);
+        (Vector128<double> c0, Vector128<double> c1) = Vector128.Widen(c);
+        Vector128<double> p0 = a0 * b0, p1 = a1 * b1;
+        Vector128<double> s0 = p0 + c0, s1 = p1 + c1;
+        Vector128<long> mask = Vector128.Create(HalfwayMask), halfway = Vector128.Create(HalfwayBits);
+        Vector128<double> small = Vector128.Create(SmallestNormalFloat);
+        Vector128<long> slow = Vector128.Equals(s0.AsInt64() & mask, halfway) | Vector128.LessThan(Vector128.Abs(s0), small).AsInt64()
+            | Vector128.Equals(s1.AsInt64() & mask, halfway) | Vector128.LessThan(Vector128.Abs(s1), small).AsInt64();
+        if (slow == Vector128<long>.Zero)
+        {
+            return Vector128.Narrow(s0, s1); // see NeedsRoundToOdd
+        }
+
+        return Vector128.Narrow(RoundToOdd(p0, c0), RoundToOdd(p1, c1));
+    }
+
+    /// <summary><c>p + d</c> rounded to odd (see <see cref="FmaEmulated(float, float, float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> RoundToOdd(Vector128<double> p, Vector128<double> d)
+    {
+        Vector128<double> s = p + d;
+        Vector128<double> t = s - p;
+        Vector128<double> e = (p - (s - t)) + (d - t);
+        Vector128<long> bits = s.AsInt64();
+        Vector128<long> even = Vector128.Equals(bits & Vector128<long>.One, Vector128<long>.Zero);
+        Vector128<long> inexact = ~Vector128.Equals(e, Vector128<double>.Zero).AsInt64();
+        Vector128<long> finite = Vector128.LessThan(Vector128.Abs(s), Vector128.Create(double.PositiveInfinity)).AsInt64();
+        Vector128<long> away = ~(Vector128.GreaterThan(e, Vector128<double>.Zero) ^ Vector128.GreaterThan(s, Vector128<double>.Zero)).AsInt64();
+        Vector128<long> step = Vector128.ConditionalSelect(away, Vector128<long>.One, Vector128<long>.AllBitsSet);
+        return (bits + (step & even & inexact & finite)).AsDouble();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Runtime.Intrinsics;
+using EmbeddedLearn.Training.Cpu;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Kernels;
+
+/// <summary>The project's own replacements for libm and for a missing FMA instruction: the emulated fused multiply-add
+/// gives the correctly rounded result (the CPU's instruction, or the C runtime's fmaf, bit for bit), and the power
+/// Adam's bias correction takes is within a few double ulp of <c>Math.Pow</c>.</summary>
+public sealed class ExactMathTests
+{
+    [Fact]
+    public void The_emulated_fma_equals_the_fused_instruction_bitwise()
+    {
+        var random = new Random(16);
+        var a = new float[4];
+        var b = new float[4];
+        var c = new float[4];
+        for (int n = 0; n < 400_000; n++)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                a[k] = Value(random);
+                b[k] = Value(random);
+                float product = a[k] * b[k];
+                // Sums that cancel, that sit next to a rounding midpoint, or that are plainly random.
+                c[k] = (n % 4) switch
+                {
+                    0 => -product,
+                    1 => -product + (product * Scale(random, -30, -20)),
+                    2 => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(-product) + random.Next(-3, 4)),
+                    _ => Value(random),
+                };
+            }
+
+            Vector128<float> emulated = ExactMath.FmaEmulated(Vector128.Create(a), Vector128.Create(b), Vector128.Create(c));
+            for (int k = 0; k < 4; k++)
+            {
+                float expected = MathF.FusedMultiplyAdd(a[k], b[k], c[k]);
+                Same(expected, ExactMath.FmaEmulated(a[k], b[k], c[k]), a[k], b[k], c[k], "scalar");
+                Same(expected, emulated[k], a[k], b[k], c[k], "Vector128");
+            }
+        }
+    }
+
+    /// <summary>The classic double-rounding trap: <c>c + ulp(c) / 2 - tiny</c>, whose double sum is exactly the float
+    /// midpoint and would round up to even, while the exact sum rounds down (and the mirror cases).</summary>
+    [Fact]
+    public void Sums_a_hair_from_a_float_midpoint_round_as_the_fused_instruction()
+    {
+        var random = new Random(61);
+        int trapped = 0;
+        for (int n = 0; n < 200_000; n++)
+        {
+            float c = Value(random);
+            if (c == 0 || !float.IsNormal(c))
+            {
+                continue;
+            }
+
+            float halfUlp = (MathF.BitIncrement(Math.Abs(c)) - Math.Abs(c)) / 2;
+            int j = random.Next(1, 1 << 12);
+            float a = halfUlp * (1f - (j * MathF.Pow(2f, -23))) * (random.Next(2) == 0 ? 1 : -1);
+            float b = 1f + (j * MathF.Pow(2f, -23) * (random.Next(2) == 0 ? 1 : -1));
+            float expected = MathF.FusedMultiplyAdd(a, b, c);
+            trapped += (float)(((double)a * b) + c) != expected ? 1 : 0; // the plain double sum gets it wrong
+            Same(expected, ExactMath.FmaEmulated(a, b, c), a, b, c, "scalar");
+            Same(expected, ExactMath.FmaEmulated(Vector128.Create(a), Vector128.Create(b), Vector128.Create(c))[1], a, b, c, "Vector128");
+        }
+
+        Assert.True(trapped > 1000, $"only {trapped} cases where rounding twice differs");
+    }
+
+    [Fact]
+    public void Special_values_pass_through_as_the_fused_instruction_gives_them()
+    {
+        float[] specials = [0f, -0f, 1f, -1f, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue, 1e-20f, -3e-39f,
+            float.PositiveInfinity, float.NegativeInfinity, float.NaN, 2.5f, -7.75e30f];
+        foreach (float a in specials)
+        {
+            foreach (float b in specials)
+            {
+                foreach (float c in specials)
+                {
+                    float expected = MathF.FusedMultiplyAdd(a, b, c);
+                    Same(expected, ExactMath.FmaEmulated(a, b, c), a, b, c, "scalar");
+                    Same(expected, ExactMath.FmaEmulated(Vector128.Create(a), Vector128.Create(b), Vector128.Create(c))[2], a, b, c, "Vector128");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0.9, 1)]
+    [InlineData(0.9, 2)]
+    [InlineData(0.999, 7)]
+    [InlineData(0.999, 1000)]
+    [InlineData(0.9, 123_456)]
+    [InlineData(0.5, 0)]
+    public void The_power_is_within_a_few_ulp_of_math_pow(double x, long n)
+    {
+        double expected = Math.Pow(x, n);
+        double actual = ExactMath.Pow(x, n);
+        Assert.True(Math.Abs(actual - expected) <= 1e-14 * Math.Abs(expected),
+            $"{x}^{n}: {actual:R}, Math.Pow {expected:R}");
+    }
+
+    private static float Value(Random random) =>
+        (float)(((random.NextDouble() * 2) - 1) * Scale(random, -45, 40));
+
+    private static float Scale(Random random, int low, int high) => MathF.Pow(2f, random.Next(low, high));
+
+    private static void Same(float expected, float actual, float a, float b, float c, string form)
+    {
+        bool same = BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual) || (float.IsNaN(expected) && float.IsNaN(actual));
+        Assert.True(same, $"{form} fma({a:R}, {b:R}, {c:R}) = {actual:R}, fused {expected:R}");
+    }
+}
