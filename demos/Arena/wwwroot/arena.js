@@ -89,7 +89,7 @@ function drawCharts(m) {
   }
   const stages = Object.keys(history.stages).map((name, i) => ({ label: name, colour: stageColour(name, i), values: history.stages[name] }));
   stackedChart($('stageChart'), 'ms per tick, by stage (summed over threads)', stages,
-    [{ label: 'tick', colour: '#e8eaed', values: history.tickMs }], { hline: m.point.budgetMs, capacity: CAPACITY });
+    [{ label: 'tick', colour: '#e8eaed', values: history.tickMs }], { hline: m.point.budgetMs, hlineNear: true, hlineLabel: 'budget', percentile: 0.95, capacity: CAPACITY });
   stageLegend(stages, m.point.budgetMs);
   lineChart($('trainedChart'), m.scene === 'foragers' ? 'Agents trained per decision' : 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
 }

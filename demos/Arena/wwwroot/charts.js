@@ -12,8 +12,11 @@
     let min = options.min, max = options.max;
     if (min === undefined || max === undefined) {
       const all = values.filter(v => v !== null).map(f).sort((p, q) => p - q);
-      let lo = all.length ? all[0] : 0, hi = all.length ? (log ? all[all.length - 1] : all[Math.floor(0.98 * (all.length - 1))]) : 1;
-      if (options.hline !== undefined && options.hline !== null) hi = Math.max(hi, f(options.hline));
+      const at = options.percentile || 0.98;
+      let lo = all.length ? all[0] : 0, hi = all.length ? (log ? all[all.length - 1] : all[Math.floor(at * (all.length - 1))]) : 1;
+      // The dashed line is brought into the scale unless options.hlineNear and it lies beyond twice the data (a 4 ms
+      // budget must not squash 0.2 ms ticks to a sliver); then a label says where it is.
+      if (options.hline !== undefined && options.hline !== null && (!options.hlineNear || f(options.hline) <= 2 * hi)) hi = Math.max(hi, f(options.hline));
       if (hi - lo < 1e-9) { hi = lo + 1; }
       min = min === undefined ? (log ? Math.floor(lo) : Math.min(0, lo)) : f(min);
       max = max === undefined ? (log ? Math.ceil(hi) : hi * 1.15) : f(max);
@@ -38,9 +41,14 @@
       ctx.fillText(log ? '1e' + v : (Math.abs(v) < 10 ? v.toFixed(max - min < 0.2 ? 3 : 2) : v.toFixed(0)), 2, py + 3);
     }
     if (options.hline !== undefined && options.hline !== null) {
-      ctx.strokeStyle = '#ff5252'; ctx.setLineDash([4, 3]);
-      ctx.beginPath(); ctx.moveTo(left, y(options.hline)); ctx.lineTo(w - right, y(options.hline)); ctx.stroke();
-      ctx.setLineDash([]);
+      if (f(options.hline) <= max) {
+        ctx.strokeStyle = '#ff5252'; ctx.setLineDash([4, 3]);
+        ctx.beginPath(); ctx.moveTo(left, y(options.hline)); ctx.lineTo(w - right, y(options.hline)); ctx.stroke();
+        ctx.setLineDash([]);
+      } else {
+        const text = '↑ ' + (options.hlineLabel || '') + ' ' + options.hline + ' (above the scale)';
+        ctx.fillStyle = '#ff5252'; ctx.fillText(text, w - right - ctx.measureText(text).width, 13);
+      }
     }
     return { ctx, y, x: i => left + i * dx };
   }
