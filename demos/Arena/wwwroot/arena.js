@@ -118,7 +118,7 @@ function updatePanel(m) {
     showScene(m.scene);
     if (m.scene === 'foragers') foragersView.buildGroups(m, $, control, css); else buildGroups(m);
     $('backend').value = m.backend === 'OpenCL' ? 'opencl' : 'cpu';
-    if (p.budgetMs !== null) $('budget').value = p.budgetMs;
+    $('budget').value = p.budgetMs === null ? '' : p.budgetMs; // empty: no budget in force (placeholder 'none')
   }
   $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities in the tick  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
     `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}  ·  ` +
