@@ -26,7 +26,7 @@ internal static class ArenaPainter
         foreach (TurretGroup group in scene.Groups)
         {
             float left = Margin + (group.Index * (blockWidth + Margin)), top = Margin + Bar;
-            list.Add(DrawKind.FillRect, left, Margin, blockWidth, Bar, group.Spec.Colour);
+            list.Add(DrawKind.FillRect, left, Margin, blockWidth, Bar, group.Colour);
             list.Add(DrawKind.FillRect, left, top, blockWidth, blockHeight, Block);
             PaintGroup(scene, group, list, left, top, blockWidth, blockHeight);
         }

@@ -25,6 +25,7 @@ internal sealed class GameLoop : IDisposable
         new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly Thread _thread;
     private volatile bool _stop;
+    private bool _disposed;
     private string? _notice;
 
     public GameLoop(ILiveScene scene, SnapshotHub hub, Action<string>? log, bool runsUnwatched = true)
@@ -47,8 +48,16 @@ internal sealed class GameLoop : IDisposable
     /// <summary>Queues <paramref name="command"/> for the start of the next frame; false when the queue is full.</summary>
     public bool TryEnqueue(ControlCommand command) => _controls.Writer.TryWrite(command);
 
+    /// <summary>Whether <see cref="Dispose"/> ran: the thread stopped and the scene is disposed.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed);
+
     public void Dispose()
     {
+        if (Volatile.Read(ref _disposed))
+        {
+            return;
+        }
+
         _stop = true;
         if (_thread.IsAlive)
         {
@@ -57,6 +66,7 @@ internal sealed class GameLoop : IDisposable
 
         _scene.Exit(_log);
         _scene.Dispose();
+        Volatile.Write(ref _disposed, true);
     }
 
     private void Run()

@@ -17,7 +17,7 @@ internal static class LearningChart
         foreach (TurretGroup group in scene.Groups)
         {
             double[] seconds = [.. Enumerable.Range(1, history.GroupHitRate[group.Index].Count).Select(f => f * (double)ArenaScene.FrameSeconds)];
-            var colour = Color.FromARGB(group.Spec.Colour);
+            var colour = Color.FromARGB(group.Colour);
             var hitLine = hits.Add.ScatterLine(seconds, MetricsHistory.Smooth(history.GroupHitRate[group.Index], 60), colour);
             hitLine.LegendText = group.Spec.Name;
             hitLine.LineWidth = 2;

@@ -9,9 +9,11 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <summary>
 /// The live view: ASP.NET Core's own server (Kestrel) on <c>address:port</c> (port 0: any free one) serving the page
 /// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>, <c>/foragers.js</c>) and the WebSocket <c>/ws</c>, and the <see cref="GameLoop"/> the
-/// page watches and steers: the <c>--scene</c> one, or the one <c>/ws?scene=turrets|foragers</c> names (created the first
-/// time a page asks for it; it runs only while a page watches it). The WebSocket accepts only the arena's own page (or
-/// clients that send no Origin), so another site open in the same browser cannot steer it.
+/// page watches and steers: the <c>--scene</c> one, or the one <c>/ws?scene=turrets|foragers</c> names. A scene other
+/// than <c>--scene</c> is created when a page asks for it and runs only while a page watches it: <see cref="ReleaseDelay"/>
+/// after its last page closes (time for a reload to find it still there) its loop, world and pipelines are disposed and
+/// the memory handed back, and the next page to ask for it gets a fresh one. The WebSocket accepts only the arena's own
+/// page (or clients that send no Origin), so another site open in the same browser cannot steer it.
 /// </summary>
 internal sealed class LiveServer(ArenaOptions options, IPAddress address, int port, Action<string>? log) : IDisposable
 {
@@ -23,9 +25,14 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
         ["/foragers.js"] = "foragers.js",
     };
 
-    private readonly Dictionary<string, (GameLoop Loop, SnapshotHub Hub)> _scenes = [];
+    private readonly Dictionary<string, SceneEntry> _scenes = [];
+    private readonly List<Task> _releases = [];
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _closing = new();
     private WebApplication? _app;
+
+    /// <summary>How long a scene other than <c>--scene</c> outlives its last page before it is disposed.</summary>
+    public TimeSpan ReleaseDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The page's address, e.g. http://127.0.0.1:5080/ (known after <see cref="Start"/>).</summary>
     public string Address { get; private set; } = string.Empty;
@@ -47,7 +54,7 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
     /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">The checkpoint cannot be loaded (nothing started).</exception>
     public void Start()
     {
-        (GameLoop primary, _) = Scene(options.Scene);
+        GameLoop primary = Acquire(options.Scene, watch: false).Loop;
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         // Server warnings go to the console; a failure to start is reported once, by the caller.
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)
@@ -84,26 +91,43 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
                 return;
             }
 
-            (GameLoop loop, SnapshotHub hub) = Scene(string.IsNullOrEmpty(name) ? options.Scene : name);
-            using System.Net.WebSockets.WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            await ArenaSocket.RunAsync(socket, loop, hub, stopping).ConfigureAwait(false);
+            SceneEntry scene = Acquire(string.IsNullOrEmpty(name) ? options.Scene : name, watch: true);
+            try
+            {
+                using System.Net.WebSockets.WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+                await ArenaSocket.RunAsync(socket, scene.Loop, scene.Hub, stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                Leave(scene);
+            }
         });
         _app.StartAsync().GetAwaiter().GetResult();
         Address = _app.Urls.First().TrimEnd('/') + "/";
         primary.Start();
     }
 
-    /// <summary>The loop and hub of scene <paramref name="name"/>, created (and started, once the server runs) the
-    /// first time it is asked for.</summary>
-    private (GameLoop Loop, SnapshotHub Hub) Scene(string name)
+    /// <summary>The loop of scene <paramref name="name"/> while it exists (created and not yet released), else null.</summary>
+    internal GameLoop? Running(string name)
     {
         lock (_gate)
         {
-            if (!_scenes.TryGetValue(name, out (GameLoop Loop, SnapshotHub Hub) entry))
+            return _scenes.TryGetValue(name, out SceneEntry? entry) ? entry.Loop : null;
+        }
+    }
+
+    /// <summary>The scene <paramref name="name"/>, created (and started, unless it is the primary one, which
+    /// <see cref="Start"/> starts once the server runs) the first time it is asked for; with <paramref name="watch"/>, one
+    /// more page watches it (<see cref="Leave"/> when it goes).</summary>
+    private SceneEntry Acquire(string name, bool watch)
+    {
+        lock (_gate)
+        {
+            if (!_scenes.TryGetValue(name, out SceneEntry? entry))
             {
                 bool primary = name == options.Scene;
                 var hub = new SnapshotHub();
-                entry = (new GameLoop(options.CreateLive(name, primary, log), hub, log, runsUnwatched: primary), hub);
+                entry = new SceneEntry(name, new GameLoop(options.CreateLive(name, primary, log), hub, log, runsUnwatched: primary), hub, primary);
                 _scenes[name] = entry;
                 if (!primary)
                 {
@@ -111,8 +135,52 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
                 }
             }
 
+            entry.Watchers += watch ? 1 : 0;
             return entry;
         }
+    }
+
+    /// <summary>A page of <paramref name="scene"/> went away: the last page of a scene other than the primary one
+    /// schedules its release.</summary>
+    private void Leave(SceneEntry scene)
+    {
+        lock (_gate)
+        {
+            if (--scene.Watchers > 0 || scene.Primary)
+            {
+                return;
+            }
+
+            _releases.RemoveAll(t => t.IsCompleted);
+            _releases.Add(ReleaseAsync(scene));
+        }
+    }
+
+    /// <summary>Disposes <paramref name="scene"/> after <see cref="ReleaseDelay"/> unless a page came back meanwhile.</summary>
+    private async Task ReleaseAsync(SceneEntry scene)
+    {
+        try
+        {
+            await Task.Delay(ReleaseDelay, _closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the server stops: Dispose disposes every scene
+        }
+
+        lock (_gate)
+        {
+            if (scene.Watchers > 0 || !_scenes.TryGetValue(scene.Name, out SceneEntry? current) || current != scene)
+            {
+                return; // watched again, or already gone with the server
+            }
+
+            _scenes.Remove(scene.Name);
+        }
+
+        scene.Loop.Dispose(); // stops its thread, then disposes the scene: its world (chunk memory) and pipelines
+        log?.Invoke("scene " + scene.Name + " released: no page watches it");
+        MemoryRelease.Return();
     }
 
     /// <summary>Blocks until the server is asked to stop (Ctrl+C or SIGTERM, through ASP.NET Core's console lifetime).</summary>
@@ -128,20 +196,42 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
 
     public void Dispose()
     {
+        _closing.Cancel();
         if (_app is not null)
         {
             _app.StopAsync().GetAwaiter().GetResult();
             _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
+        Task[] releases;
+        SceneEntry[] scenes;
         lock (_gate)
         {
-            foreach ((GameLoop loop, _) in _scenes.Values)
-            {
-                loop.Dispose();
-            }
-
+            releases = [.. _releases];
+            scenes = [.. _scenes.Values];
             _scenes.Clear();
         }
+
+        Task.WaitAll(releases);
+        foreach (SceneEntry scene in scenes)
+        {
+            scene.Loop.Dispose();
+        }
+
+        _closing.Dispose();
+    }
+
+    /// <summary>A scene's loop and hub, and how many pages watch it now (guarded by the server's lock).</summary>
+    private sealed class SceneEntry(string name, GameLoop loop, SnapshotHub hub, bool primary)
+    {
+        public string Name { get; } = name;
+
+        public GameLoop Loop { get; } = loop;
+
+        public SnapshotHub Hub { get; } = hub;
+
+        public bool Primary { get; } = primary;
+
+        public int Watchers { get; set; }
     }
 }

@@ -59,8 +59,8 @@ internal sealed class SnapshotWriter
             foreach (TurretGroup group in scene.Groups)
             {
                 json.WriteStartObject();
-                json.WriteString("name", group.Spec.Name);
-                json.WriteNumber("colour", group.Spec.Colour);
+                json.WriteString("name", group.Title);
+                json.WriteNumber("colour", group.Colour);
                 json.WriteNumber("turrets", group.Turrets.Count);
                 json.WriteNumber("learningRate", group.LearningRate);
                 json.WriteEndObject();

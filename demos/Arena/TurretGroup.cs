@@ -12,6 +12,12 @@ internal sealed class TurretGroup(GroupSpec spec, int index)
     /// <summary>Position of the group in the arena (0-based).</summary>
     public int Index { get; } = index;
 
+    /// <summary>The group's colour (its position's, as in every scene).</summary>
+    public uint Colour { get; } = GroupColours.Of(index);
+
+    /// <summary>The title the page shows: the spec's name with the learning rate in force.</summary>
+    public string Title => GroupTitle.Of(Spec.Name, Spec.Settings.LearningRate, LearningRate);
+
     /// <summary>The engine's description of the group's layout: component types and signatures.</summary>
     public ModelSpec Model { get; } = ModelSpec.Get(spec.Layout, batch: ArenaScene.Batch);
 

@@ -27,6 +27,10 @@ public sealed class ArenaBrowserTests
         Assert.NotEqual(before, await session.CanvasAsync());
         await session.ScreenshotAsync("EMBEDDEDLEARN_ARENA_SCREENSHOT", "arena-browser.png");
 
+        // At 1400 x 1000 every control is in view, and the stage chart's legend names its 8 stages in full.
+        await session.AssertControlsInViewAsync();
+        await session.AssertStageLegendCompleteAsync(stages: 8);
+
         // Pause: nothing trains and every group's loss curve goes flat; resume: training comes back.
         await page.ClickAsync("#pause");
         await session.WaitForAsync("window.arena.last.point.paused");
@@ -52,5 +56,12 @@ public sealed class ArenaBrowserTests
         states = await page.EvaluateAsync<int>("window.arena.states");
         await session.WaitForAsync("window.arena.states >= " + (states + 2));
         Assert.Equal(0.01, await page.EvaluateAsync<double>("window.arena.last.groups[0].learningRate"), 6);
+
+        // A learning rate set from the group's row: its title follows.
+        Assert.Equal("Adam lr 0.01, 4-16-16-2 tanh", await page.TextContentAsync("#groupTitle0"));
+        await page.FillAsync("#lr0", "0.02");
+        await page.ClickAsync("#setLr0");
+        await session.WaitForAsync("document.getElementById('groupTitle0').textContent === 'Adam lr 0.02, 4-16-16-2 tanh'");
+        Assert.Equal("ok: LearningRate", await page.TextContentAsync("#reply"));
     }
 }

@@ -31,6 +31,10 @@ public sealed class ForagerBrowserTests
         Assert.NotEqual(before, await session.CanvasAsync());
         await session.ScreenshotAsync("EMBEDDEDLEARN_FORAGERS_SCREENSHOT", "foragers-browser.png");
 
+        // At 1400 x 1000 every control is in view, and the stage chart's legend names its 12 stages in full.
+        await session.AssertControlsInViewAsync();
+        await session.AssertStageLegendCompleteAsync(stages: 12);
+
         // Greedy: the learning groups' epsilon drops to 0; back to exploring.
         await session.Page.ClickAsync("#greedy");
         await session.WaitForAsync("window.arena.last.point.greedy && window.arena.last.groups[0].epsilon === 0");
@@ -54,5 +58,14 @@ public sealed class ForagerBrowserTests
         states = await session.Page.EvaluateAsync<int>("window.arena.states");
         await session.WaitForAsync("window.arena.states >= " + (states + 2));
         Assert.Equal(0.003, await session.Page.EvaluateAsync<double>("window.arena.last.groups[1].learningRate"), 6);
+
+        // The random group has no model: a learning rate for it is refused, saying why; its row offers none.
+        Assert.Equal(0, await session.Page.Locator("#lr2").CountAsync());
+        await session.SendAsync("JSON.stringify({ type: 'learningRate', group: 2, value: 0.01 })", "error: learningRate: group 2 (G3, Random moves (baseline)) moves at random");
+
+        // A learning rate set from a group's row: its title follows.
+        await session.Page.FillAsync("#lr1", "0.001");
+        await session.Page.ClickAsync("#setLr1");
+        await session.WaitForAsync("document.getElementById('groupTitle1').textContent === 'Double-DQN 6-32-4 relu, Adam lr 0.001'");
     }
 }

@@ -23,7 +23,7 @@ public sealed class ForagerDrawingTests
         Assert.Equal(DrawKind.FillCircle, agent.Kind);
         Assert.Equal(20 + side + (group.X[0] * side), agent.A, 3);
         Assert.Equal(top + ((1 - group.Y[0]) * side), agent.B, 3);
-        Assert.Equal(group.Spec.Colour, agent.Colour);
+        Assert.Equal(group.Colour, agent.Colour);
         DrawCommand ring = drawing.Commands[1 + 20 + 20 - 1]; // group 1's hunter ring: the catch radius in pixels
         Assert.Equal(DrawKind.Ring, ring.Kind);
         Assert.Equal(ForagersScene.CatchRadius * side, ring.C, 3);

@@ -39,6 +39,12 @@ internal sealed class ForagerGroup
     /// <summary>Position of the group in the scene (0-based).</summary>
     public int Index { get; }
 
+    /// <summary>The group's colour (its position's, as in every scene).</summary>
+    public uint Colour => GroupColours.Of(Index);
+
+    /// <summary>The title the page shows: the spec's name with the learning rate in force.</summary>
+    public string Title => GroupTitle.Of(Spec.Name, Spec.LearningRate, LearningRate);
+
     /// <summary>Agents in the group.</summary>
     public int Count { get; }
 

@@ -122,10 +122,14 @@ internal sealed class ForagerLearning : IDisposable
         _training = Create();
     }
 
+    /// <summary>Whether <see cref="Dispose"/> ran (both pipelines and their threads released).</summary>
+    public bool IsDisposed { get; private set; }
+
     public void Dispose()
     {
         _training.Dispose();
         _acting.Dispose();
+        IsDisposed = true;
     }
 
     private FallbackPipeline Create() => TrainingBackends.CreatePipeline(_backend switch

@@ -23,8 +23,24 @@ internal sealed class ForagerLive(ForagersScene scene) : ILiveScene
     /// <summary>The scene itself.</summary>
     public ForagersScene Scene => scene;
 
-    public ControlCommand? Parse(ReadOnlySpan<byte> utf8, out string? error) =>
-        ControlParser.Parse(utf8, scene.Groups.Count, turrets: 0, foragers: true, out error);
+    /// <summary>As <see cref="ControlParser"/>; a reset or learning rate for a group without a model (the random
+    /// baseline) is refused, saying so.</summary>
+    public ControlCommand? Parse(ReadOnlySpan<byte> utf8, out string? error)
+    {
+        ControlCommand? command = ControlParser.Parse(utf8, scene.Groups.Count, turrets: 0, foragers: true, out error);
+        if (command is { Kind: ControlKind.Reset or ControlKind.LearningRate } && !scene.Groups[command.Group].Spec.Learns)
+        {
+            error = NotLearning(command.Kind, scene.Groups[command.Group]);
+            return null;
+        }
+
+        return command;
+    }
+
+    /// <summary>Why <paramref name="kind"/> does not apply to <paramref name="group"/>, which has no model.</summary>
+    public static string NotLearning(ControlKind kind, ForagerGroup group) =>
+        (kind == ControlKind.Reset ? "reset" : "learningRate") + ": group " + group.Index + " (G" + (group.Index + 1) + ", "
+        + group.Spec.Name + ") moves at random and has no model" + (kind == ControlKind.Reset ? " to reset" : ", so no learning rate");
 
     public string Apply(ControlCommand command)
     {
@@ -124,8 +140,8 @@ internal sealed class ForagerLive(ForagersScene scene) : ILiveScene
             foreach (ForagerGroup group in scene.Groups)
             {
                 json.WriteStartObject();
-                json.WriteString("name", group.Spec.Name);
-                json.WriteNumber("colour", group.Spec.Colour);
+                json.WriteString("name", group.Title);
+                json.WriteNumber("colour", group.Colour);
                 json.WriteNumber("agents", group.Count);
                 json.WriteBoolean("learns", group.Spec.Learns);
                 json.WriteNumber("learningRate", group.LearningRate);

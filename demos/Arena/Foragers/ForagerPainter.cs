@@ -22,7 +22,7 @@ internal static class ForagerPainter
         {
             float left = Margin + (group.Index * (blockWidth + Margin)) + ((blockWidth - side) / 2);
             float top = (2 * Margin) + Bar + ((ArenaPainter.Height - (3 * Margin) - Bar - side) / 2);
-            list.Add(DrawKind.FillRect, left, top - Margin - Bar, side, Bar, group.Spec.Colour);
+            list.Add(DrawKind.FillRect, left, top - Margin - Bar, side, Bar, group.Colour);
             list.Add(DrawKind.FillRect, left, top, side, side, Block);
             PaintField(group, list, left, top, side);
         }
@@ -38,7 +38,7 @@ internal static class ForagerPainter
 
         for (int i = 0; i < group.Count; i++)
         {
-            list.Add(DrawKind.FillCircle, left + (group.X[i] * side), top + ((1 - group.Y[i]) * side), dot * 1.3f, 0, group.Spec.Colour);
+            list.Add(DrawKind.FillCircle, left + (group.X[i] * side), top + ((1 - group.Y[i]) * side), dot * 1.3f, 0, group.Colour);
         }
 
         for (int h = 0; h < group.HunterX.Length; h++)

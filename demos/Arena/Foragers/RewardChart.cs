@@ -15,7 +15,7 @@ internal static class RewardChart
         {
             List<double> reward = history.Reward[group.Index];
             double[] seconds = [.. Enumerable.Range(1, reward.Count).Select(d => d * scene.DecisionFrames * (double)ForagersScene.FrameSeconds)];
-            var line = plot.Add.ScatterLine(seconds, MetricsHistory.Smooth(reward, window), Color.FromARGB(group.Spec.Colour));
+            var line = plot.Add.ScatterLine(seconds, MetricsHistory.Smooth(reward, window), Color.FromARGB(group.Colour));
             line.LegendText = group.Spec.Name;
             line.LineWidth = 2;
         }

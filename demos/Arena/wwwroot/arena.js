@@ -47,17 +47,50 @@ function record(m) { // m: a chart point
   }
 }
 
-const stageColours = ['#8ab4f8', '#f28b82', '#fdd663', '#81c995', '#c58af9', '#78d9ec', '#fcad70'];
+// The tick's stages, each a colour of its own, by name, so a stage looks the same in both scenes: acting and the forward
+// pass in blues, the loss in yellow, the backward pass in reds, the optimizer steps in greens, the rest apart.
+const stageColours = {
+  Act: '#1a73e8', ReplaySample: '#78d9ec', Forward: '#8ab4f8', TdTarget: '#c58af9', MseLoss: '#fdd663',
+  ZeroGrad: '#9aa0a6', Backward: '#f28b82', Guard: '#fcad70', SgdStep: '#81c995', AdamStep: '#1e8e3e',
+  AdamWStep: '#ccff90', TargetSync: '#ff8bcb',
+};
+const spareColours = ['#e6c9a8', '#a142f4', '#12b5cb', '#d01884', '#b3b3b3'];
+function stageColour(name, i) { return stageColours[name] || spareColours[i % spareColours.length]; }
+
+function mean(values, count) { // of the last count values that are not null
+  const recent = values.slice(-count).filter(v => v !== null);
+  return recent.length ? recent.reduce((p, q) => p + q, 0) / recent.length : null;
+}
+
+// The stage chart's legend, beside it: every stage's full name and its mean ms over the last 2 s (30 points), in the
+// order they are stacked (bottom first), then the tick and budget lines. Rebuilt only when the stages change.
+function stageLegend(stages, budgetMs) {
+  const box = $('stageLegend'), names = stages.map(s => s.label).join(',');
+  if (box.dataset.names !== names) {
+    box.dataset.names = names;
+    box.innerHTML = '<div class="head">stacked, bottom first; ms, last 2 s</div>' +
+      stages.map((s, i) => `<div class="entry stage" data-stage="${s.label}"><span class="swatch" style="background:${s.colour}"></span>` +
+        `<span class="name">${s.label}</span><span class="ms" id="stageMs${i}"></span></div>`).join('') +
+      '<div class="entry"><span class="line" style="border-color:#e8eaed"></span><span class="name">tick (wall)</span><span class="ms" id="tickMean"></span></div>' +
+      '<div class="entry"><span class="line dash" style="border-color:#ff5252"></span><span class="name">budget</span><span class="ms" id="budgetText"></span></div>';
+  }
+  const format = v => (v === null ? '–' : v.toFixed(v < 1 ? 3 : 2));
+  stages.forEach((s, i) => { $('stageMs' + i).textContent = format(mean(s.values, 30)); });
+  $('tickMean').textContent = format(mean(history.tickMs, 30));
+  $('budgetText').textContent = budgetMs === null ? 'none' : format(budgetMs);
+}
+
 function drawCharts(m) {
   const groups = m.groups.map((g, i) => ({ label: 'G' + (i + 1), colour: css(g.colour) }));
   if (m.scene === 'foragers') foragersView.charts(history, m, groups, CAPACITY, $);
   else {
     lineChart($('hitChart'), 'Hit rate per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.hitRate[i] })), { min: 0, max: 1, capacity: CAPACITY });
-    lineChart($('lossChart'), 'Mean loss per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
+    lineChart($('lossChart'), 'Mean loss per group', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
   }
-  const stages = Object.keys(history.stages).map((name, i) => ({ label: name, colour: stageColours[i % stageColours.length], values: history.stages[name] }));
-  stages.unshift({ label: 'tick', colour: '#e8eaed', values: history.tickMs });
-  lineChart($('stageChart'), 'ms per tick and per stage (summed over threads); red: budget', stages, { hline: m.point.budgetMs, capacity: CAPACITY });
+  const stages = Object.keys(history.stages).map((name, i) => ({ label: name, colour: stageColour(name, i), values: history.stages[name] }));
+  stackedChart($('stageChart'), 'ms per tick, by stage (summed over threads)', stages,
+    [{ label: 'tick', colour: '#e8eaed', values: history.tickMs }], { hline: m.point.budgetMs, hlineNear: true, hlineLabel: 'budget', percentile: 0.95, capacity: CAPACITY });
+  stageLegend(stages, m.point.budgetMs);
   lineChart($('trainedChart'), m.scene === 'foragers' ? 'Agents trained per decision' : 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
 }
 
@@ -68,7 +101,7 @@ function buildGroups(m) {
   m.groups.forEach((g, i) => {
     const row = document.createElement('div');
     row.className = 'group';
-    row.innerHTML = `<div><span class="swatch" style="background:${css(g.colour)}"></span><b>G${i + 1}</b> ${g.name}</div>
+    row.innerHTML = `<div><span class="swatch" style="background:${css(g.colour)}"></span><b>G${i + 1}</b> <span id="groupTitle${i}"></span></div>
       <div id="groupText${i}"></div>
       <input id="lr${i}" type="number" step="0.001" min="0.000001" max="1" value="${g.learningRate}">
       <button id="setLr${i}">Set lr</button> <button id="reset${i}">Reset models</button> <button id="add${i}">+16 turrets</button>`;
@@ -85,9 +118,9 @@ function updatePanel(m) {
     showScene(m.scene);
     if (m.scene === 'foragers') foragersView.buildGroups(m, $, control, css); else buildGroups(m);
     $('backend').value = m.backend === 'OpenCL' ? 'opencl' : 'cpu';
-    if (p.budgetMs !== null) $('budget').value = p.budgetMs;
+    $('budget').value = p.budgetMs === null ? '' : p.budgetMs; // empty: no budget in force (placeholder 'none')
   }
-  $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
+  $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities in the tick  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
     `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}  ·  ` +
     (m.scene === 'foragers' ? `${p.greedy ? 'greedy (evaluation)' : 'epsilon-greedy'}` : `contained: left out ${p.leftOut}, steps skipped ${p.stepsSkipped}, quarantined ${p.quarantined}`);
   $('pause').textContent = p.paused ? 'Resume learning' : 'Pause learning';
@@ -97,9 +130,21 @@ function updatePanel(m) {
   if (m.scene === 'foragers') { foragersView.panel(m, $); return; }
   m.groups.forEach((g, i) => {
     const f = p.groups[i];
+    groupTitle(g, i);
     $('groupText' + i).textContent = `${g.turrets} turrets · lr ${g.learningRate} · hit rate ${(100 * f.hitRate).toFixed(0)}% · loss ${f.meanLoss.toExponential(2)}`;
   });
 }
+
+// A group's title (its name says the learning rate in force) and its learning-rate box, which follows the server's
+// rate unless it is being edited.
+function groupTitle(g, i) {
+  $('groupTitle' + i).textContent = g.name;
+  const box = $('lr' + i);
+  if (box && document.activeElement !== box && box.dataset.rate !== String(g.learningRate)) {
+    box.dataset.rate = String(g.learningRate); box.value = g.learningRate;
+  }
+}
+arena.groupTitle = groupTitle;
 
 function showScene(name) { // the heading, the legend and the controls that apply to the scene shown
   const foragers = name === 'foragers';

@@ -14,15 +14,15 @@ window.foragersView = (function () {
     });
   }
   function charts(history, m, groups, capacity, $) {
-    lineChart($('hitChart'), 'Mean reward per decision per group (smoothed), last 40 s', groups.map((g, i) => ({ ...g, values: history.reward[i] || [] })), { capacity });
-    lineChart($('lossChart'), 'Mean TD loss per learning group', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] || [] })).filter((_, i) => m.groups[i].learns), { log: true, capacity });
+    lineChart($('hitChart'), 'Reward per decision (smoothed), last 40 s', groups.map((g, i) => ({ ...g, values: history.reward[i] || [] })), { capacity });
+    lineChart($('lossChart'), 'Mean TD loss (learning groups)', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] || [] })).filter((_, i) => m.groups[i].learns), { log: true, capacity });
   }
   function buildGroups(m, $, control, css) {
     const box = $('groups');
     m.groups.forEach((g, i) => {
       const row = document.createElement('div');
       row.className = 'group';
-      row.innerHTML = `<div><span class="swatch" style="background:${css(g.colour)}"></span><b>G${i + 1}</b> ${g.name}</div><div id="groupText${i}"></div>` +
+      row.innerHTML = `<div><span class="swatch" style="background:${css(g.colour)}"></span><b>G${i + 1}</b> <span id="groupTitle${i}"></span></div><div id="groupText${i}"></div>` +
         (g.learns ? `<input id="lr${i}" type="number" step="0.001" min="0.000001" max="1" value="${g.learningRate}">
         <button id="setLr${i}">Set lr</button> <button id="reset${i}">Reset models</button>` : '');
       box.appendChild(row);
@@ -34,8 +34,9 @@ window.foragersView = (function () {
   function panel(m, $) {
     m.groups.forEach((g, i) => {
       const f = m.point.groups[i];
+      window.arena.groupTitle(g, i);
       $('groupText' + i).textContent = `${g.agents} agents · reward/decision ${f.reward.toFixed(3)} · eaten ${g.eaten} · caught ${g.caught}` +
-        (g.learns ? ` · lr ${g.learningRate} · epsilon ${g.epsilon.toFixed(2)}` : '');
+        (g.learns ? ` · lr ${g.learningRate} · epsilon ${g.epsilon.toFixed(2)}` : ' · moves at random (no model)');
     });
     $('greedy').textContent = m.point.greedy ? 'Explore again (epsilon-greedy)' : 'Act greedily (evaluation)';
   }
