@@ -6,7 +6,7 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Checkpoints;
 
-/// <summary>The README's checkpoint example, compiled and run; the README must quote it verbatim.</summary>
+/// <summary>The documentation's checkpoint example, compiled and run; the page docs/checkpoints.md must quote it verbatim.</summary>
 public sealed class CheckpointReadmeTests
 {
     [Fact]
@@ -35,6 +35,6 @@ public sealed class CheckpointReadmeTests
 
         Assert.Equal(world.GetSpan<float>(turret, spec.Parameters).ToArray(), restored.GetSpan<float>(again, spec.Parameters).ToArray());
         Assert.Equal(world.Get<TrainingSettings>(turret), restored.Get<TrainingSettings>(again));
-        Readme.ReadmeExample.AssertQuoted(indent: 8);
+        Readme.ReadmeExample.AssertQuoted(indent: 8, page: "docs/checkpoints.md");
     }
 }

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Readme;
 
-/// <summary>The README's "Agents that learn to act" example, compiled and run; the README must quote it verbatim.</summary>
+/// <summary>The documentation's "Agents that learn to act" example, compiled and run; the page docs/agents.md must quote it verbatim.</summary>
 public sealed class AgentsThatActTests
 {
     [Fact]
@@ -64,6 +64,6 @@ public sealed class AgentsThatActTests
 
         double first = reachedPerDecision.Take(400).Average(), last = reachedPerDecision.TakeLast(400).Average();
         Assert.True(last > 3 * first, $"goals reached per decision: first 20% {first}, last 20% {last}");
-        ReadmeExample.AssertQuoted(indent: 8);
+        ReadmeExample.AssertQuoted(indent: 8, page: "docs/agents.md");
     }
 }

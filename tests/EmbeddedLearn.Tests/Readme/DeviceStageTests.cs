@@ -7,8 +7,8 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Readme;
 
-/// <summary>The README's example of a game's own stage with device code, compiled and run on the CPU and on OpenCL;
-/// the README must quote it verbatim.</summary>
+/// <summary>The documentation's example of a game's own stage with device code, compiled and run on the CPU and on OpenCL;
+/// the page docs/backends.md must quote it verbatim.</summary>
 public sealed class DeviceStageTests
 {
     // <example>
@@ -71,6 +71,6 @@ public sealed class DeviceStageTests
 
         device.SynchronizeToHost(deviceWorld);
         RandomWorld.AssertSame(cpuWorld, deviceWorld, cpuModels.Entities, "after three ticks");
-        ReadmeExample.AssertQuoted(indent: 4);
+        ReadmeExample.AssertQuoted(indent: 4, page: "docs/backends.md");
     }
 }

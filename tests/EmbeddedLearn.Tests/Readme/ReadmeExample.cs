@@ -3,12 +3,12 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Readme;
 
-/// <summary>Checks that README.md quotes a test's example verbatim: the lines between <c>// &lt;example&gt;</c> and
-/// <c>// &lt;/example&gt;</c> of the calling test's source (found through the compiler-recorded path), less the test
-/// method's indentation.</summary>
+/// <summary>Checks that a page of the documentation (README.md or a page under docs/) quotes a test's example verbatim:
+/// the lines between <c>// &lt;example&gt;</c> and <c>// &lt;/example&gt;</c> of the calling test's source (found
+/// through the compiler-recorded path), less the test method's indentation.</summary>
 internal static class ReadmeExample
 {
-    public static void AssertQuoted(int indent, [CallerFilePath] string testFile = "")
+    public static void AssertQuoted(int indent, string page, [CallerFilePath] string testFile = "")
     {
         string source = File.ReadAllText(testFile);
         int start = source.IndexOf("// <example>", StringComparison.Ordinal) + "// <example>".Length;
@@ -16,18 +16,7 @@ internal static class ReadmeExample
         end = source.LastIndexOf('\n', end);
         string[] lines = source[start..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         string example = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).Trim('\n');
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).Replace("\r", "", StringComparison.Ordinal);
-        Assert.Contains(example, readme, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        DirectoryInfo? dir = new(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EmbeddedLearn.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("EmbeddedLearn.sln not found above " + AppContext.BaseDirectory);
+        string text = File.ReadAllText(Path.Combine(MarkdownCode.RepositoryRoot, page)).Replace("\r", "", StringComparison.Ordinal);
+        Assert.Contains(example, text, StringComparison.Ordinal);
     }
 }
