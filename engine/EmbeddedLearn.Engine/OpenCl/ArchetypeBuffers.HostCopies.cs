@@ -42,7 +42,7 @@ internal sealed partial class ArchetypeBuffers
             int row = c * Archetype.ChunkCapacity;
             if (scatter)
             {
-                ScatterChunk(chunk, row);
+                _chunkEvents[c] = ScatterChunk(chunk, row);
             }
             else
             {
@@ -84,29 +84,38 @@ internal sealed partial class ArchetypeBuffers
         }
     }
 
-    private void ScatterChunk(Chunk chunk, int row)
+    /// <summary>Scatters one chunk's results; returns whether any of its rows has an outcome from the device
+    /// (<see cref="DeviceOutcomeBits"/>), which <see cref="CollectOutcomes"/> then walks.</summary>
+    private bool ScatterChunk(Chunk chunk, int row)
     {
         // Only the rows inferred this tick: the others (left out, not served, outputs held) keep their last outputs.
         int k = Spec.Outputs.ElementCount;
         ReadOnlySpan<float> staging = Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k);
         Span<float> outputs = chunk.GetSpan<float>(Spec.Outputs);
         ReadOnlySpan<int> flags = HostFlags.AsSpan(row, chunk.Count);
+        int events = 0;
         for (int r = 0; r < flags.Length;)
         {
             int first = r;
             while (r < flags.Length && Inferred(flags[r]))
             {
+                events |= flags[r];
                 r++;
             }
 
             staging[(first * k)..(r * k)].CopyTo(outputs[(first * k)..]);
+            if (r < flags.Length)
+            {
+                events |= flags[r];
+            }
+
             r++; // past the row not inferred (or the end)
         }
 
         ScatterAgent(chunk, row);
         if (!Trainable)
         {
-            return;
+            return (events & DeviceOutcomeBits) != 0;
         }
 
         if (_elementLosses)
@@ -116,6 +125,7 @@ internal sealed partial class ArchetypeBuffers
         }
 
         _lossStaging.AsSpan(row, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
+        return (events & DeviceOutcomeBits) != 0;
     }
 
     private static void CopyRows(ReadOnlySpan<float> from, float[] staging, int row, int elements) =>

@@ -7,6 +7,9 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>The tick's per-entity outcome bits: which entities the host left out go up, what the guard did comes down.</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
+    /// <summary>The outcome bits the device sets (what the host's admission found, <see cref="TickOutcome.LeftOut"/>, and
+    /// the host's own flags excluded).</summary>
+    private const int DeviceOutcomeBits = 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred | (int)TickOutcome.LeftOut);
     /// <summary>Marks rows <c>[firstRow, firstRow + rows)</c> as served this tick, and, unless
     /// <paramref name="trains"/>, as outside its training window.</summary>
     public void MarkServed(int firstRow, int rows, bool trains)
@@ -43,17 +46,22 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// already there).</summary>
     public void CollectOutcomes(TickAccount account)
     {
-        const int outcomeBits = 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred);
         bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
+            if (!_chunkEvents[c])
+            {
+                index += chunk.Count; // the scatter found no row with an outcome from the device here
+                continue;
+            }
+
             Span<TrainingState> states = hasStates ? chunk.GetSpan<TrainingState>() : default;
             ReadOnlySpan<Entity> entities = chunk.Entities;
             for (int r = 0; r < entities.Length; r++)
             {
-                var outcome = (TickOutcome)(HostFlags[index + r] & outcomeBits & ~(int)TickOutcome.LeftOut);
+                var outcome = (TickOutcome)(HostFlags[index + r] & DeviceOutcomeBits);
                 if (hasStates)
                 {
                     outcome &= ~states[r].Outcome; // found by an earlier run of this tick: already recorded

@@ -22,6 +22,10 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private bool _snapshotPending;
     private TrainingSettings[] _uploadedSettings = [];
 
+    /// <summary>Per chunk, whether the last scatter found a row with an outcome from the device (see
+    /// <see cref="CollectOutcomes"/>).</summary>
+    private readonly bool[] _chunkEvents;
+
     /// <summary>Whether any entity's reduction is <see cref="LossReduction.None"/>: only then does the loss write element
     /// losses, so only then do they come back each tick.</summary>
     private bool _elementLosses;
@@ -81,6 +85,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
         Flags = Allocate(Padded * (long)sizeof(int));
         HostFlags = GC.AllocateArray<int>(Padded, pinned: true);
+        _chunkEvents = new bool[archetype.ChunkCount];
     }
 
     public Archetype Archetype { get; }

@@ -15,6 +15,10 @@ public sealed partial class OpenClBackend
     private bool _kernelsEnqueued;
     private bool _snapshotTaken;
 
+    /// <summary>The plan and its <see cref="BlockPlan.SettingsGeneration"/> as of the last settings upload or comparison.</summary>
+    private long _settingsGeneration = -1;
+    private BlockPlan? _settingsPlan;
+
     /// <inheritdoc/>
     internal override void CheckStages(IReadOnlyList<IPipelineStage> stages)
     {
@@ -224,8 +228,10 @@ public sealed partial class OpenClBackend
         {
             Resynchronise(world);
         }
-        else
+        else if (plan.SettingsGeneration < 0 || plan.SettingsGeneration != _settingsGeneration || !ReferenceEquals(plan, _settingsPlan))
         {
+            // Unless the pipeline's check just now saw every entity's settings exactly as at the check before the last
+            // upload (the same plan, nothing remembered since), compare them with what the device holds.
             foreach (ArchetypeBuffers buffers in _archetypes)
             {
                 if (buffers.Trainable)
@@ -234,6 +240,9 @@ public sealed partial class OpenClBackend
                 }
             }
         }
+
+        _settingsGeneration = plan.SettingsGeneration; // the device now holds the settings that check saw
+        _settingsPlan = plan;
 
         foreach (ArchetypeBuffers buffers in _archetypes)
         {

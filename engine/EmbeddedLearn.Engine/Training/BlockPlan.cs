@@ -21,6 +21,15 @@ internal sealed partial class BlockPlan
     /// <summary>Model entities in the blocks.</summary>
     public int EntityCount { get; private set; }
 
+    /// <summary>When the last check of this segment compared the <see cref="TrainingSettings"/> of every model entity
+    /// with those the pipeline last found valid (every entity is in the blocks: no schedule), the pipeline's count of
+    /// changes to what it remembers after that check; otherwise -1. Two checks with the same value saw the same settings
+    /// bytes in every entity, so an executor that uploaded the settings after the first need not compare them again.</summary>
+    public long SettingsGeneration { get; set; } = -1;
+
+    /// <summary>Whether this segment's blocks are the schedule's served rows rather than every model entity.</summary>
+    public bool Scheduled => _scheduled;
+
     /// <summary>Blocks this segment.</summary>
     public int Count { get; private set; }
 

@@ -314,6 +314,7 @@ public sealed class TrainingPipeline : IDisposable
     private void CheckBlocks(World world, ModelData reads, int first, int end)
     {
         _validated.BeginTick(world);
+        _plan.SettingsGeneration = -1;
         for (int i = 0; i < _plan.Count; i++)
         {
             var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
@@ -327,6 +328,11 @@ public sealed class TrainingPipeline : IDisposable
             {
                 ((IBlockStage)_stages[s]).Admit(block);
             }
+        }
+
+        if ((reads & ModelData.Settings) != 0 && !_plan.Scheduled)
+        {
+            _plan.SettingsGeneration = _validated.Generation; // every entity's settings were compared (or remembered)
         }
 
         if (_firstAdmission)
