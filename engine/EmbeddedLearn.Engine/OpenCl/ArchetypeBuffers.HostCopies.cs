@@ -65,7 +65,7 @@ internal sealed partial class ArchetypeBuffers
         // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others); an
         // entity that sits out (an earlier run of this tick held its outputs, or an agent waits for transitions) stays out
         // of training.
-        Span<int> flags = HostFlags.AsSpan(row, chunk.Count);
+        Span<int> flags = HostFlags.Span.Slice(row, chunk.Count);
         if (trains)
         {
             ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
@@ -90,9 +90,9 @@ internal sealed partial class ArchetypeBuffers
     {
         // Only the rows inferred this tick: the others (left out, not served, outputs held) keep their last outputs.
         int k = Spec.Outputs.ElementCount;
-        ReadOnlySpan<float> staging = Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k);
+        ReadOnlySpan<float> staging = Column(Spec.Outputs).Staging.Span.Slice(row * k, chunk.Count * k);
         Span<float> outputs = chunk.GetSpan<float>(Spec.Outputs);
-        ReadOnlySpan<int> flags = HostFlags.AsSpan(row, chunk.Count);
+        ReadOnlySpan<int> flags = HostFlags.Span.Slice(row, chunk.Count);
         int events = 0;
         for (int r = 0; r < flags.Length;)
         {
@@ -121,15 +121,15 @@ internal sealed partial class ArchetypeBuffers
         if (_elementLosses)
         {
             int e = Spec.LossElements.ElementCount;
-            Column(Spec.LossElements).Staging.AsSpan(row * e, chunk.Count * e).CopyTo(chunk.GetSpan<float>(Spec.LossElements));
+            Column(Spec.LossElements).Staging.Span.Slice(row * e, chunk.Count * e).CopyTo(chunk.GetSpan<float>(Spec.LossElements));
         }
 
-        _lossStaging.AsSpan(row, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
+        _lossStaging.Span.Slice(row, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
         return (events & DeviceOutcomeBits) != 0;
     }
 
-    private static void CopyRows(ReadOnlySpan<float> from, float[] staging, int row, int elements) =>
-        from.CopyTo(staging.AsSpan(row * elements));
+    private static void CopyRows(ReadOnlySpan<float> from, HostStaging<float> staging, int row, int elements) =>
+        from.CopyTo(staging.Span[(row * elements)..]);
 
     /// <summary>The pieces of one gather or scatter, handed to the pool; reused every tick.</summary>
     private sealed class HostCopyBatch(ArchetypeBuffers owner) : WorkBatch

@@ -14,7 +14,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <paramref name="trains"/>, as outside its training window.</summary>
     public void MarkServed(int firstRow, int rows, bool trains)
     {
-        foreach (ref int flag in HostFlags.AsSpan(firstRow, rows))
+        foreach (ref int flag in HostFlags.Span.Slice(firstRow, rows))
         {
             flag = (flag & ~DeviceSettingsLayout.FlagDeferred) | (trains ? 0 : DeviceSettingsLayout.FlagResting);
         }
@@ -24,20 +24,14 @@ internal sealed unsafe partial class ArchetypeBuffers
     public void WriteFlags()
     {
         Flush();
-        fixed (int* flags = HostFlags)
-        {
-            Api.Write(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
-        }
+        Api.Write(Queue, Flags, 0, Count * (long)sizeof(int), HostFlags.Pointer, blocking: false);
     }
 
     /// <summary>Enqueues the read of the outcome bits into <see cref="HostFlags"/> (pinned), non-blocking.</summary>
     public void ReadFlags()
     {
         Flush();
-        fixed (int* flags = HostFlags)
-        {
-            Api.Read(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
-        }
+        Api.Read(Queue, Flags, 0, Count * (long)sizeof(int), HostFlags.Pointer, blocking: false);
     }
 
     /// <summary>After a run's wait: adds what the device found (the guard's skipped, clipped and to-be-quarantined
@@ -47,6 +41,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     public void CollectOutcomes(TickAccount account)
     {
         bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
+        ReadOnlySpan<int> flags = HostFlags.Span;
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
@@ -61,7 +56,7 @@ internal sealed unsafe partial class ArchetypeBuffers
             ReadOnlySpan<Entity> entities = chunk.Entities;
             for (int r = 0; r < entities.Length; r++)
             {
-                var outcome = (TickOutcome)(HostFlags[index + r] & DeviceOutcomeBits);
+                var outcome = (TickOutcome)(flags[index + r] & DeviceOutcomeBits);
                 if (hasStates)
                 {
                     outcome &= ~states[r].Outcome; // found by an earlier run of this tick: already recorded

@@ -69,14 +69,11 @@ internal sealed unsafe partial class ArchetypeBuffers
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()).CopyTo(_lossStaging.AsSpan(index));
+            MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()).CopyTo(_lossStaging.Span[index..]);
             index += chunk.Count;
         }
 
-        fixed (float* loss = _lossStaging)
-        {
-            Api.Write(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
-        }
+        Api.Write(Queue, Loss, 0, Count * (long)sizeof(float), _lossStaging.Pointer, blocking: true);
     }
 
     /// <summary>Enqueues this tick's inputs and targets: gathered from the chunks into their pinned staging arrays on
@@ -111,11 +108,8 @@ internal sealed unsafe partial class ArchetypeBuffers
                 Download(Column(Spec.LossElements), blocking: false);
             }
 
-            fixed (float* loss = _lossStaging)
-            {
-                // One float per entity: the device and entity-major layouts coincide.
-                Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
-            }
+            // One float per entity: the device and entity-major layouts coincide.
+            Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), _lossStaging.Pointer, blocking: true);
         }
 
         ScatterOnHost(pool);
@@ -173,11 +167,9 @@ internal sealed unsafe partial class ArchetypeBuffers
 
     private void Send(DeviceColumn column)
     {
-        // The staging array is pinned and not touched again before the tick's wait, so the write may be in flight.
-        fixed (float* source = column.Staging)
-        {
-            Api.Write(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, source, blocking: false);
-        }
+        // The staging memory is pinned and not touched again before the tick's wait, so the write may be in flight; with
+        // zero-copy transfers it is the buffer's own storage and the write copies nothing.
+        Api.Write(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, column.Staging.Pointer, blocking: false);
 
         if (!EntityMajor)
         {
@@ -192,10 +184,7 @@ internal sealed unsafe partial class ArchetypeBuffers
             Convert(KernelSource.ToEntityMajor, column.Words, column.Buffer, column.Transfer);
         }
 
-        fixed (float* target = column.Staging)
-        {
-            Api.Read(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, target, blocking);
-        }
+        Api.Read(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, column.Staging.Pointer, blocking);
     }
 
     private void Convert(string name, int elements, nint source, nint target)
