@@ -52,23 +52,21 @@ internal sealed partial class BlockPlan
     /// <summary>Whether block <paramref name="index"/> trains in this segment (every block does unless scheduled).</summary>
     public bool Trains(int index) => !_scheduled || _blockTrains[index];
 
-    /// <summary>Entities of the blocks that train this tick which sat it out (<see cref="TickOutcome.SitsOut"/>: left out
-    /// for bad data, or waiting for data). Read right after a run of block stages, while the ranges are valid.</summary>
-    public int CountSittingOut()
+    /// <summary>Entities of block <paramref name="index"/>, when it trains this tick, which sat it out
+    /// (<see cref="TickOutcome.SitsOut"/>: left out for bad data, or waiting for data). Read right after a run of block
+    /// stages, while the ranges are valid.</summary>
+    public int CountSittingOut(int index)
     {
-        int count = 0;
-        for (int i = 0; i < Count; i++)
+        ChunkRange range = _ranges[index];
+        if (!Trains(index) || !_specs[index].Trains(range.Archetype))
         {
-            ChunkRange range = _ranges[i];
-            if (!Trains(i) || !_specs[i].Trains(range.Archetype))
-            {
-                continue;
-            }
+            return 0;
+        }
 
-            foreach (TrainingState state in range.GetSpan<TrainingState>())
-            {
-                count += (state.Outcome & TickOutcome.SitsOut) != 0 ? 1 : 0;
-            }
+        int count = 0;
+        foreach (ref readonly TrainingState state in range.GetSpan<TrainingState>())
+        {
+            count += (state.Outcome & TickOutcome.SitsOut) != 0 ? 1 : 0;
         }
 
         return count;

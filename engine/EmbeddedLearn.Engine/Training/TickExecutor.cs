@@ -22,6 +22,10 @@ public abstract class TickExecutor : IDisposable
     /// budget multiplies the wall-clock budget by it.</summary>
     internal abstract int Parallelism { get; }
 
+    /// <summary>The threads the executor does its host work on, which the pipeline also spreads its per-entity checks
+    /// over before and after a run of block stages (never during one); null when it has none.</summary>
+    internal virtual WorkerPool? HostPool => null;
+
     /// <summary>Releases what the executor holds.</summary>
     public void Dispose()
     {

@@ -31,6 +31,7 @@ public sealed class TrainingPipeline : IDisposable
     private readonly TickAccount _account = new();
     private readonly EntityBits _admitted = new();
     private readonly ValidatedSettings _validated = new();
+    private readonly AdmissionBatch _admission = new();
     private bool _firstAdmission;
     private int _sittingOut;
     private TickExecutor _executor;
@@ -315,10 +316,17 @@ public sealed class TrainingPipeline : IDisposable
     {
         _validated.BeginTick(world);
         _plan.SettingsGeneration = -1;
+        WorkerPool? pool = _executor.HostPool;
+        bool settings = (reads & ModelData.Settings) != 0;
+        if (settings)
+        {
+            _admission.CompareSettings(pool, _plan, _validated); // on the executor's threads: a block it flags is unchanged
+        }
+
         for (int i = 0; i < _plan.Count; i++)
         {
             var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
-            if ((reads & ModelData.Settings) != 0 && block.Has(ComponentType.Of<TrainingSettings>()) && !_validated.Unchanged(block))
+            if (settings && !_admission.Flag(i) && block.Has(ComponentType.Of<TrainingSettings>()) && !_validated.Unchanged(block))
             {
                 TickAdmission.CheckSettings(block, reads);
                 _validated.Remember(block);
@@ -345,9 +353,14 @@ public sealed class TrainingPipeline : IDisposable
             _account.Reserve(_plan.EntityCount);
         }
 
+        // Outcomes reset and samples scanned on the executor's threads; the entities left out recorded here, in order.
+        _admission.Admit(pool, _plan, reads, _firstAdmission, _admitted);
         for (int i = 0; i < _plan.Count; i++)
         {
-            TickAdmission.MarkLeftOut(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _admitted, _account);
+            if (_admission.Flag(i))
+            {
+                TickAdmission.MarkNonFinite(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _account);
+            }
         }
 
         _firstAdmission = false;
@@ -362,7 +375,7 @@ public sealed class TrainingPipeline : IDisposable
             CheckBlocks(world, reads, first, end);
             _plan.PlanTraining(Options.TrainingBudget);
             _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
-            _sittingOut = _plan.CountSittingOut(); // the last run's count: outcomes persist through the tick
+            _sittingOut = _admission.CountSittingOut(_executor.HostPool, _plan); // the last run's count: outcomes persist through the tick
             if (Options.TrainingBudget is not null)
             {
                 _plan.UpdateCosts();
