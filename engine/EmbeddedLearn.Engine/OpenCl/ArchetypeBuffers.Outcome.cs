@@ -69,8 +69,43 @@ internal sealed unsafe partial class ArchetypeBuffers
                 }
             }
 
+            if (hasStates)
+            {
+                _chunkSitting[c] = CountSitting(states);
+            }
+
             index += chunk.Count;
         }
+    }
+
+    /// <summary>Entities of this archetype, when it trains, whose <see cref="TrainingState.Outcome"/> says they sat the
+    /// tick out (<see cref="TickOutcome.SitsOut"/>), as of <see cref="CollectOutcomes"/>: what the pipeline's count finds,
+    /// from per-chunk counts kept by the gather and every later change of an outcome on the host.</summary>
+    public int SittingOut()
+    {
+        if (!Trainable)
+        {
+            return 0;
+        }
+
+        int count = 0;
+        foreach (int chunkCount in _chunkSitting)
+        {
+            count += chunkCount;
+        }
+
+        return count;
+    }
+
+    private static int CountSitting(ReadOnlySpan<TrainingState> states)
+    {
+        int count = 0;
+        foreach (ref readonly TrainingState state in states)
+        {
+            count += (state.Outcome & TickOutcome.SitsOut) != 0 ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>Whether the row with <paramref name="flags"/> was inferred this tick: served, not left out, and its

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -77,11 +78,13 @@ internal sealed unsafe partial class ArchetypeBuffers
     }
 
     /// <summary>Enqueues this tick's inputs and targets: gathered from the chunks into their pinned staging arrays on
-    /// <paramref name="pool"/>'s threads (with every row's flags, see <see cref="GatherOnHost"/>), then one non-blocking
+    /// <paramref name="pool"/>'s threads (with every row's flags, see <see cref="GatherOnHost"/>; the samples
+    /// <paramref name="checks"/> names checked for values that are not finite as they are copied), then one non-blocking
     /// write each (and a conversion launch on the interleaved layout).</summary>
-    public void UploadSamples(WorkerPool pool)
+    public void UploadSamples(WorkerPool pool, ModelData checks)
     {
         Flush();
+        _sampleChecks = checks;
         GatherOnHost(pool);
         Send(Column(Spec.Inputs));
         if (Trainable)

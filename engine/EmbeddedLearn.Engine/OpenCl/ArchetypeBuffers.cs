@@ -26,6 +26,16 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// <see cref="CollectOutcomes"/>).</summary>
     private readonly bool[] _chunkEvents;
 
+    /// <summary>Per chunk, whether the last gather found a sample that is not finite (of those <see cref="_sampleChecks"/>
+    /// names).</summary>
+    private readonly bool[] _chunkNonFinite;
+
+    /// <summary>Per chunk, how many entities sit the tick out (see <see cref="SittingOut"/>).</summary>
+    private readonly int[] _chunkSitting;
+
+    /// <summary>The samples the gather checks this tick (<see cref="BlockPlan.SampleChecks"/>).</summary>
+    private ModelData _sampleChecks;
+
     /// <summary>Whether any entity's reduction is <see cref="LossReduction.None"/>: only then does the loss write element
     /// losses, so only then do they come back each tick.</summary>
     private bool _elementLosses;
@@ -87,6 +97,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         HostFlags = new HostStaging<int>(Padded);
         Flags = ZeroCopy ? Own(Api.CreateBuffer(_device.Context, HostFlags.Bytes, HostFlags.Pointer)) : Allocate(HostFlags.Bytes);
         _chunkEvents = new bool[archetype.ChunkCount];
+        _chunkNonFinite = new bool[archetype.ChunkCount];
+        _chunkSitting = new int[archetype.ChunkCount];
     }
 
     public Archetype Archetype { get; }

@@ -27,6 +27,14 @@ internal sealed partial class BlockPlan
     /// bytes in every entity, so an executor that uploaded the settings after the first need not compare them again.</summary>
     public long SettingsGeneration { get; set; } = -1;
 
+    /// <summary>The samples (<see cref="ModelData.Inputs"/>, <see cref="ModelData.Targets"/>) that the executor is to check
+    /// for values that are not finite in this run (<see cref="TickExecutor.ChecksSamples"/>), or none when the pipeline
+    /// checked them.</summary>
+    public ModelData SampleChecks { get; set; }
+
+    /// <summary>Whether this run is the tick's first admission (what <see cref="TickAdmission.MarkNonFinite"/> takes).</summary>
+    public bool SampleChecksFirstOfTick { get; set; }
+
     /// <summary>Whether this segment's blocks are the schedule's served rows rather than every model entity.</summary>
     public bool Scheduled => _scheduled;
 

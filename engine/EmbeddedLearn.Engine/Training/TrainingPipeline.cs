@@ -353,8 +353,13 @@ public sealed class TrainingPipeline : IDisposable
             _account.Reserve(_plan.EntityCount);
         }
 
-        // Outcomes reset and samples scanned on the executor's threads; the entities left out recorded here, in order.
-        _admission.Admit(pool, _plan, reads, _firstAdmission, _admitted);
+        // Outcomes reset and samples scanned on the executor's threads (or, before a run of stages on an executor that
+        // checks samples as it gathers them, by the executor); the entities left out recorded here, in order.
+        const ModelData samples = ModelData.Inputs | ModelData.Targets;
+        bool executorChecks = first < end && _executor.ChecksSamples;
+        _plan.SampleChecks = executorChecks ? reads & samples : ModelData.None;
+        _plan.SampleChecksFirstOfTick = _firstAdmission;
+        _admission.Admit(pool, _plan, executorChecks ? reads & ~samples : reads, _firstAdmission, _admitted);
         for (int i = 0; i < _plan.Count; i++)
         {
             if (_admission.Flag(i))
@@ -375,7 +380,8 @@ public sealed class TrainingPipeline : IDisposable
             CheckBlocks(world, reads, first, end);
             _plan.PlanTraining(Options.TrainingBudget);
             _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
-            _sittingOut = _admission.CountSittingOut(_executor.HostPool, _plan); // the last run's count: outcomes persist through the tick
+            // The last run's count: outcomes persist through the tick.
+            _sittingOut = _executor.CountSittingOut(_plan) ?? _admission.CountSittingOut(_executor.HostPool, _plan);
             if (Options.TrainingBudget is not null)
             {
                 _plan.UpdateCosts();
