@@ -71,21 +71,21 @@ internal sealed partial class ArchetypeBuffers
 
         GatherAgent(chunk, row);
 
-        // Every row starts the tick not served (the plan's blocks clear that) and left out when the host's admission
-        // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others); an
-        // entity that sits out (an earlier run of this tick held its outputs, or an agent waits for transitions) stays out
-        // of training.
+        // Every row starts the tick not served (the plan's blocks clear that; served at once without a schedule) and left
+        // out when the host's admission said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite
+        // inputs for the others); an entity that sits out (an earlier run of this tick held its outputs, or an agent waits
+        // for transitions) stays out of training.
         Span<int> flags = HostFlags.Span.Slice(row, chunk.Count);
         if (trains)
         {
-            _chunkSitting[row / Archetype.ChunkCapacity] = FlagsFromStates(chunk.GetSpan<TrainingState>(), flags);
+            _chunkSitting[row / Archetype.ChunkCapacity] = FlagsFromStates(chunk.GetSpan<TrainingState>(), flags, _unservedFlag);
         }
         else
         {
             var block = new ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
             for (int r = 0; r < flags.Length; r++)
             {
-                flags[r] = (block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0) | DeviceSettingsLayout.FlagDeferred;
+                flags[r] = (block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0) | _unservedFlag;
             }
         }
     }
@@ -134,15 +134,15 @@ internal sealed partial class ArchetypeBuffers
         return (events & DeviceOutcomeBits) != 0;
     }
 
-    /// <summary>Every row starts the tick not served (the plan's blocks clear that) and sits out as its state says;
-    /// returns how many sit out.</summary>
-    private static int FlagsFromStates(ReadOnlySpan<TrainingState> states, Span<int> flags)
+    /// <summary>Every row starts the tick with <paramref name="unserved"/> (not served until the plan's blocks clear it, or
+    /// 0 when every row is served) and sits out as its state says; returns how many sit out.</summary>
+    private static int FlagsFromStates(ReadOnlySpan<TrainingState> states, Span<int> flags, int unserved)
     {
         int sitting = 0;
         for (int r = 0; r < flags.Length; r++)
         {
             int sitsOut = (int)(states[r].Outcome & TickOutcome.SitsOut);
-            flags[r] = sitsOut | DeviceSettingsLayout.FlagDeferred;
+            flags[r] = sitsOut | unserved;
             sitting += sitsOut != 0 ? 1 : 0;
         }
 
@@ -172,7 +172,7 @@ internal sealed partial class ArchetypeBuffers
     {
         if (block.Has(ComponentType.Of<TrainingState>()))
         {
-            FlagsFromStates(block.States, HostFlags.Span.Slice(row, block.Count));
+            FlagsFromStates(block.States, HostFlags.Span.Slice(row, block.Count), _unservedFlag);
             _chunkSitting[row / Archetype.ChunkCapacity] = CountSitting(block.Range.Chunk.GetSpan<TrainingState>());
         }
     }

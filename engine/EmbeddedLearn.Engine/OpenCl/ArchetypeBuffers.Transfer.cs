@@ -79,12 +79,14 @@ internal sealed unsafe partial class ArchetypeBuffers
 
     /// <summary>Enqueues this tick's inputs and targets: gathered from the chunks into their pinned staging arrays on
     /// <paramref name="pool"/>'s threads (with every row's flags, see <see cref="GatherOnHost"/>; the samples
-    /// <paramref name="checks"/> names checked for values that are not finite as they are copied), then one non-blocking
+    /// <paramref name="checks"/> names checked for values that are not finite as they are copied; every row marked served
+    /// when <paramref name="everyRowServed"/>, else none until <see cref="MarkServed"/>), then one non-blocking
     /// write each (and a conversion launch on the interleaved layout).</summary>
-    public void UploadSamples(WorkerPool pool, ModelData checks)
+    public void UploadSamples(WorkerPool pool, ModelData checks, bool everyRowServed)
     {
         Flush();
         _sampleChecks = checks;
+        _unservedFlag = everyRowServed ? 0 : DeviceSettingsLayout.FlagDeferred;
         GatherOnHost(pool);
         Send(Column(Spec.Inputs));
         if (Trainable)

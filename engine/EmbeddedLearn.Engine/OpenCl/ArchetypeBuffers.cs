@@ -33,6 +33,10 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// <summary>Per chunk, how many entities sit the tick out (see <see cref="SittingOut"/>).</summary>
     private readonly int[] _chunkSitting;
 
+    /// <summary>The flag every row starts the tick with: <see cref="DeviceSettingsLayout.FlagDeferred"/> until
+    /// <see cref="MarkServed"/>, or 0 when the plan serves every row.</summary>
+    private int _unservedFlag = DeviceSettingsLayout.FlagDeferred;
+
     /// <summary>The samples the gather checks this tick (<see cref="BlockPlan.SampleChecks"/>).</summary>
     private ModelData _sampleChecks;
 

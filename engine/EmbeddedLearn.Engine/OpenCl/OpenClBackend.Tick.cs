@@ -264,13 +264,15 @@ public sealed partial class OpenClBackend
 
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
-            buffers.UploadSamples(_hostPool, plan.SampleChecks); // the samples and every row's flags, gathered on the pool's threads
+            // The samples and every row's flags, gathered on the pool's threads; without a schedule every row is served and
+            // trains, so the gather sets the flags so.
+            buffers.UploadSamples(_hostPool, plan.SampleChecks, everyRowServed: !plan.Scheduled);
         }
 
         MarkNonFinite(plan, account);
 
-        // The plan's blocks are the rows this tick serves (all of them unless decision periods or the budget defer some).
-        for (int i = 0; i < plan.Count; i++)
+        // With a schedule, the plan's blocks are the rows this tick serves (decision periods or the budget defer the others).
+        for (int i = 0; plan.Scheduled && i < plan.Count; i++)
         {
             int a = IndexOf(plan.Range(i).Archetype);
             if (a >= 0)
