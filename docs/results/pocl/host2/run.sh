@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Host work per tick on PoCL, before (OLD: a FrameBudget build of the branch point, 50d3ad7) and after (this tree's Release
 # build), swarm 8-32-32-2, batch 4, SGD, 2 threads, back to back, ROUNDS times (default 3) so that medians can be taken
-# on a shared, noisy machine. Usage: OLD=/path/to/old/FrameBudget.dll bash run.sh OUT_DIR
+# on a shared, noisy machine. Usage: OLD=/path/to/old/FrameBudget.dll [NEW=/path/to/new/FrameBudget.dll] bash run.sh OUT_DIR
 set -euo pipefail
 out="${1:?OUT_DIR}"; mkdir -p "$out"
-new="demos/FrameBudget/bin/Release/net10.0/FrameBudget.dll"
+new="${NEW:-demos/FrameBudget/bin/Release/net10.0/FrameBudget.dll}"
 rounds="${ROUNDS:-3}"
 for round in $(seq 1 "$rounds"); do
   for n in 1024 16384 65536; do
