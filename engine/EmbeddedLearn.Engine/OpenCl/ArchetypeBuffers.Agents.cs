@@ -112,7 +112,7 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
 
         DeviceColumn column = Column(ComponentType.Of<QAgentState>());
-        column.Staging.AsSpan(row * column.Words, chunk.Count * column.Words).CopyTo(chunk.Words(column.Type));
+        column.Staging.Span.Slice(row * column.Words, chunk.Count * column.Words).CopyTo(chunk.Words(column.Type));
     }
 
     /// <summary>Enqueues the agents' per-tick uploads (after <see cref="GatherOnHost"/>): observations, replay states, the
@@ -126,7 +126,7 @@ internal sealed unsafe partial class ArchetypeBuffers
 
         Send(Column(agent.Observation));
         DeviceColumn settings = Column(ComponentType.Of<QLearningSettings>());
-        ReadOnlySpan<float> current = settings.Staging.AsSpan(0, Count * settings.Words);
+        ReadOnlySpan<float> current = settings.Staging.Span[..(Count * settings.Words)];
         if (!MemoryMarshal.Cast<float, int>(current).SequenceEqual(MemoryMarshal.Cast<float, int>(_sentSettings.AsSpan())))
         {
             // Compared as bits (the words of a struct, not float values): a changed setting always goes up.
@@ -137,7 +137,7 @@ internal sealed unsafe partial class ArchetypeBuffers
 
         DeviceColumn replay = Column(ComponentType.Of<ReplayState>());
         Send(replay);
-        SendTransitions(agent, MemoryMarshal.Cast<float, ReplayState>(replay.Staging.AsSpan(0, Count * replay.Words)));
+        SendTransitions(agent, MemoryMarshal.Cast<float, ReplayState>(replay.Staging.Span[..(Count * replay.Words)]));
     }
 
     /// <summary>Sends the ring slots recorded since the last upload (found from <see cref="ReplayState.Added"/>: the newest
@@ -252,12 +252,13 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
 
         int index = 0;
+        ReadOnlySpan<int> flags = HostFlags.Span;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Span<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
             for (int r = 0; r < states.Length; r++)
             {
-                if ((HostFlags[index + r] & (int)TickOutcome.Waiting) != 0)
+                if ((flags[index + r] & (int)TickOutcome.Waiting) != 0)
                 {
                     states[r].Outcome |= TickOutcome.Waiting;
                 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -42,7 +43,7 @@ internal sealed partial class ArchetypeBuffers
             int row = c * Archetype.ChunkCapacity;
             if (scatter)
             {
-                ScatterChunk(chunk, row);
+                _chunkEvents[c] = ScatterChunk(chunk, row);
             }
             else
             {
@@ -53,73 +54,128 @@ internal sealed partial class ArchetypeBuffers
 
     private void GatherChunk(Chunk chunk, int row, bool trains)
     {
-        CopyRows(chunk.GetSpan<float>(Spec.Inputs), Column(Spec.Inputs).Staging, row, Spec.Inputs.ElementCount);
+        // The admission's scan for values that are not finite (TickAdmission.HasNonFinite) on the copy, while it is in cache.
+        bool nonFinite = CopyRows(chunk.GetSpan<float>(Spec.Inputs), Column(Spec.Inputs).Staging, row, Spec.Inputs.ElementCount,
+            (_sampleChecks & ModelData.Inputs) != 0);
         if (Trainable)
         {
-            CopyRows(chunk.GetSpan<float>(Spec.Targets), Column(Spec.Targets).Staging, row, Spec.Targets.ElementCount);
+            nonFinite |= CopyRows(chunk.GetSpan<float>(Spec.Targets), Column(Spec.Targets).Staging, row, Spec.Targets.ElementCount,
+                (_sampleChecks & ModelData.Targets) != 0);
         }
+        else if ((_sampleChecks & ModelData.Targets) != 0 && trains && Archetype.Has(Spec.Targets))
+        {
+            nonFinite |= FiniteCheck.FirstNonFinite(chunk.GetSpan<float>(Spec.Targets)) >= 0; // not sent, still checked
+        }
+
+        _chunkNonFinite[row / Archetype.ChunkCapacity] = nonFinite;
 
         GatherAgent(chunk, row);
 
-        // Every row starts the tick not served (the plan's blocks clear that) and left out when the host's admission
-        // said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite inputs for the others); an
-        // entity that sits out (an earlier run of this tick held its outputs, or an agent waits for transitions) stays out
-        // of training.
-        Span<int> flags = HostFlags.AsSpan(row, chunk.Count);
+        // Every row starts the tick not served (the plan's blocks clear that; served at once without a schedule) and left
+        // out when the host's admission said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite
+        // inputs for the others); an entity that sits out (an earlier run of this tick held its outputs, or an agent waits
+        // for transitions) stays out of training.
+        Span<int> flags = HostFlags.Span.Slice(row, chunk.Count);
         if (trains)
         {
-            ReadOnlySpan<TrainingState> states = chunk.GetSpan<TrainingState>();
-            for (int r = 0; r < flags.Length; r++)
-            {
-                flags[r] = (int)(states[r].Outcome & TickOutcome.SitsOut) | DeviceSettingsLayout.FlagDeferred;
-            }
+            _chunkSitting[row / Archetype.ChunkCapacity] = FlagsFromStates(chunk.GetSpan<TrainingState>(), flags, _unservedFlag);
         }
         else
         {
-            var block = new Training.ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
+            var block = new ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []);
             for (int r = 0; r < flags.Length; r++)
             {
-                flags[r] = (block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0) | DeviceSettingsLayout.FlagDeferred;
+                flags[r] = (block.IsLeftOut(r) ? (int)TickOutcome.LeftOut : 0) | _unservedFlag;
             }
         }
     }
 
-    private void ScatterChunk(Chunk chunk, int row)
+    /// <summary>Scatters one chunk's results; returns whether any of its rows has an outcome from the device
+    /// (<see cref="DeviceOutcomeBits"/>), which <see cref="CollectOutcomes"/> then walks.</summary>
+    private bool ScatterChunk(Chunk chunk, int row)
     {
         // Only the rows inferred this tick: the others (left out, not served, outputs held) keep their last outputs.
         int k = Spec.Outputs.ElementCount;
-        ReadOnlySpan<float> staging = Column(Spec.Outputs).Staging.AsSpan(row * k, chunk.Count * k);
+        ReadOnlySpan<float> staging = Column(Spec.Outputs).Staging.Span.Slice(row * k, chunk.Count * k);
         Span<float> outputs = chunk.GetSpan<float>(Spec.Outputs);
-        ReadOnlySpan<int> flags = HostFlags.AsSpan(row, chunk.Count);
+        ReadOnlySpan<int> flags = HostFlags.Span.Slice(row, chunk.Count);
+        int events = 0;
         for (int r = 0; r < flags.Length;)
         {
             int first = r;
             while (r < flags.Length && Inferred(flags[r]))
             {
+                events |= flags[r];
                 r++;
             }
 
             staging[(first * k)..(r * k)].CopyTo(outputs[(first * k)..]);
+            if (r < flags.Length)
+            {
+                events |= flags[r];
+            }
+
             r++; // past the row not inferred (or the end)
         }
 
         ScatterAgent(chunk, row);
         if (!Trainable)
         {
-            return;
+            return (events & DeviceOutcomeBits) != 0;
         }
 
         if (_elementLosses)
         {
             int e = Spec.LossElements.ElementCount;
-            Column(Spec.LossElements).Staging.AsSpan(row * e, chunk.Count * e).CopyTo(chunk.GetSpan<float>(Spec.LossElements));
+            Column(Spec.LossElements).Staging.Span.Slice(row * e, chunk.Count * e).CopyTo(chunk.GetSpan<float>(Spec.LossElements));
         }
 
-        _lossStaging.AsSpan(row, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
+        _lossStaging.Span.Slice(row, chunk.Count).CopyTo(MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()));
+        return (events & DeviceOutcomeBits) != 0;
     }
 
-    private static void CopyRows(ReadOnlySpan<float> from, float[] staging, int row, int elements) =>
-        from.CopyTo(staging.AsSpan(row * elements));
+    /// <summary>Every row starts the tick with <paramref name="unserved"/> (not served until the plan's blocks clear it, or
+    /// 0 when every row is served) and sits out as its state says; returns how many sit out.</summary>
+    private static int FlagsFromStates(ReadOnlySpan<TrainingState> states, Span<int> flags, int unserved)
+    {
+        int sitting = 0;
+        for (int r = 0; r < flags.Length; r++)
+        {
+            int sitsOut = (int)(states[r].Outcome & TickOutcome.SitsOut);
+            flags[r] = sitsOut | unserved;
+            sitting += sitsOut != 0 ? 1 : 0;
+        }
+
+        return sitting;
+    }
+
+    private static void CopyRows(ReadOnlySpan<float> from, HostStaging<float> staging, int row, int elements) =>
+        from.CopyTo(staging.Span[(row * elements)..]);
+
+    /// <summary>Copies the rows, and returns whether <paramref name="check"/> and a copied value is not finite.</summary>
+    private static bool CopyRows(ReadOnlySpan<float> from, HostStaging<float> staging, int row, int elements, bool check)
+    {
+        Span<float> to = staging.Span.Slice(row * elements, from.Length);
+        from.CopyTo(to);
+        return check && FiniteCheck.FirstNonFinite(to) >= 0;
+    }
+
+    /// <summary>Whether the last gather found a sample that is not finite in any chunk.</summary>
+    public bool FoundNonFinite() => Array.IndexOf(_chunkNonFinite, true) >= 0;
+
+    /// <summary>Whether the last gather found a sample that is not finite in the chunk of archetype row <paramref name="row"/>.</summary>
+    public bool NonFiniteAt(int row) => _chunkNonFinite[row / Archetype.ChunkCapacity];
+
+    /// <summary>Sets again the flags of <paramref name="block"/>'s rows (from archetype row <paramref name="row"/>) from
+    /// their states, after the admission marked some of them left out (entities without state: the gather's own check).</summary>
+    public void RefreshFlags(in ModelBlock block, int row)
+    {
+        if (block.Has(ComponentType.Of<TrainingState>()))
+        {
+            FlagsFromStates(block.States, HostFlags.Span.Slice(row, block.Count), _unservedFlag);
+            _chunkSitting[row / Archetype.ChunkCapacity] = CountSitting(block.Range.Chunk.GetSpan<TrainingState>());
+        }
+    }
 
     /// <summary>The pieces of one gather or scatter, handed to the pool; reused every tick.</summary>
     private sealed class HostCopyBatch(ArchetypeBuffers owner) : WorkBatch

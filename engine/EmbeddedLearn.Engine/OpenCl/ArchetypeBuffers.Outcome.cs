@@ -7,11 +7,14 @@ namespace EmbeddedLearn.OpenCl;
 /// <summary>The tick's per-entity outcome bits: which entities the host left out go up, what the guard did comes down.</summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
+    /// <summary>The outcome bits the device sets (what the host's admission found, <see cref="TickOutcome.LeftOut"/>, and
+    /// the host's own flags excluded).</summary>
+    private const int DeviceOutcomeBits = 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred | (int)TickOutcome.LeftOut);
     /// <summary>Marks rows <c>[firstRow, firstRow + rows)</c> as served this tick, and, unless
     /// <paramref name="trains"/>, as outside its training window.</summary>
     public void MarkServed(int firstRow, int rows, bool trains)
     {
-        foreach (ref int flag in HostFlags.AsSpan(firstRow, rows))
+        foreach (ref int flag in HostFlags.Span.Slice(firstRow, rows))
         {
             flag = (flag & ~DeviceSettingsLayout.FlagDeferred) | (trains ? 0 : DeviceSettingsLayout.FlagResting);
         }
@@ -21,20 +24,14 @@ internal sealed unsafe partial class ArchetypeBuffers
     public void WriteFlags()
     {
         Flush();
-        fixed (int* flags = HostFlags)
-        {
-            Api.Write(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
-        }
+        Api.Write(Queue, Flags, 0, Count * (long)sizeof(int), HostFlags.Pointer, blocking: false);
     }
 
     /// <summary>Enqueues the read of the outcome bits into <see cref="HostFlags"/> (pinned), non-blocking.</summary>
     public void ReadFlags()
     {
         Flush();
-        fixed (int* flags = HostFlags)
-        {
-            Api.Read(Queue, Flags, 0, Count * (long)sizeof(int), flags, blocking: false);
-        }
+        Api.Read(Queue, Flags, 0, Count * (long)sizeof(int), HostFlags.Pointer, blocking: false);
     }
 
     /// <summary>After a run's wait: adds what the device found (the guard's skipped, clipped and to-be-quarantined
@@ -43,17 +40,23 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// already there).</summary>
     public void CollectOutcomes(TickAccount account)
     {
-        const int outcomeBits = 0xFF & ~(DeviceSettingsLayout.FlagResting | DeviceSettingsLayout.FlagDeferred);
         bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
+        ReadOnlySpan<int> flags = HostFlags.Span;
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
+            if (!_chunkEvents[c])
+            {
+                index += chunk.Count; // the scatter found no row with an outcome from the device here
+                continue;
+            }
+
             Span<TrainingState> states = hasStates ? chunk.GetSpan<TrainingState>() : default;
             ReadOnlySpan<Entity> entities = chunk.Entities;
             for (int r = 0; r < entities.Length; r++)
             {
-                var outcome = (TickOutcome)(HostFlags[index + r] & outcomeBits & ~(int)TickOutcome.LeftOut);
+                var outcome = (TickOutcome)(flags[index + r] & DeviceOutcomeBits);
                 if (hasStates)
                 {
                     outcome &= ~states[r].Outcome; // found by an earlier run of this tick: already recorded
@@ -66,8 +69,43 @@ internal sealed unsafe partial class ArchetypeBuffers
                 }
             }
 
+            if (hasStates)
+            {
+                _chunkSitting[c] = CountSitting(states);
+            }
+
             index += chunk.Count;
         }
+    }
+
+    /// <summary>Entities of this archetype, when it trains, whose <see cref="TrainingState.Outcome"/> says they sat the
+    /// tick out (<see cref="TickOutcome.SitsOut"/>), as of <see cref="CollectOutcomes"/>: what the pipeline's count finds,
+    /// from per-chunk counts kept by the gather and every later change of an outcome on the host.</summary>
+    public int SittingOut()
+    {
+        if (!Trainable)
+        {
+            return 0;
+        }
+
+        int count = 0;
+        foreach (int chunkCount in _chunkSitting)
+        {
+            count += chunkCount;
+        }
+
+        return count;
+    }
+
+    private static int CountSitting(ReadOnlySpan<TrainingState> states)
+    {
+        int count = 0;
+        foreach (ref readonly TrainingState state in states)
+        {
+            count += (state.Outcome & TickOutcome.SitsOut) != 0 ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>Whether the row with <paramref name="flags"/> was inferred this tick: served, not left out, and its

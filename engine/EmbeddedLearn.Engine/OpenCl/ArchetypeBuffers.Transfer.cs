@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -69,22 +70,23 @@ internal sealed unsafe partial class ArchetypeBuffers
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()).CopyTo(_lossStaging.AsSpan(index));
+            MemoryMarshal.Cast<Loss, float>(chunk.GetSpan<Loss>()).CopyTo(_lossStaging.Span[index..]);
             index += chunk.Count;
         }
 
-        fixed (float* loss = _lossStaging)
-        {
-            Api.Write(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
-        }
+        Api.Write(Queue, Loss, 0, Count * (long)sizeof(float), _lossStaging.Pointer, blocking: true);
     }
 
     /// <summary>Enqueues this tick's inputs and targets: gathered from the chunks into their pinned staging arrays on
-    /// <paramref name="pool"/>'s threads (with every row's flags, see <see cref="GatherOnHost"/>), then one non-blocking
+    /// <paramref name="pool"/>'s threads (with every row's flags, see <see cref="GatherOnHost"/>; the samples
+    /// <paramref name="checks"/> names checked for values that are not finite as they are copied; every row marked served
+    /// when <paramref name="everyRowServed"/>, else none until <see cref="MarkServed"/>), then one non-blocking
     /// write each (and a conversion launch on the interleaved layout).</summary>
-    public void UploadSamples(WorkerPool pool)
+    public void UploadSamples(WorkerPool pool, ModelData checks, bool everyRowServed)
     {
         Flush();
+        _sampleChecks = checks;
+        _unservedFlag = everyRowServed ? 0 : DeviceSettingsLayout.FlagDeferred;
         GatherOnHost(pool);
         Send(Column(Spec.Inputs));
         if (Trainable)
@@ -111,11 +113,8 @@ internal sealed unsafe partial class ArchetypeBuffers
                 Download(Column(Spec.LossElements), blocking: false);
             }
 
-            fixed (float* loss = _lossStaging)
-            {
-                // One float per entity: the device and entity-major layouts coincide.
-                Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), loss, blocking: true);
-            }
+            // One float per entity: the device and entity-major layouts coincide.
+            Api.Read(Queue, Loss, 0, Count * (long)sizeof(float), _lossStaging.Pointer, blocking: true);
         }
 
         ScatterOnHost(pool);
@@ -173,11 +172,9 @@ internal sealed unsafe partial class ArchetypeBuffers
 
     private void Send(DeviceColumn column)
     {
-        // The staging array is pinned and not touched again before the tick's wait, so the write may be in flight.
-        fixed (float* source = column.Staging)
-        {
-            Api.Write(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, source, blocking: false);
-        }
+        // The staging memory is pinned and not touched again before the tick's wait, so the write may be in flight; with
+        // zero-copy transfers it is the buffer's own storage and the write copies nothing.
+        Api.Write(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, column.Staging.Pointer, blocking: false);
 
         if (!EntityMajor)
         {
@@ -192,10 +189,7 @@ internal sealed unsafe partial class ArchetypeBuffers
             Convert(KernelSource.ToEntityMajor, column.Words, column.Buffer, column.Transfer);
         }
 
-        fixed (float* target = column.Staging)
-        {
-            Api.Read(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, target, blocking);
-        }
+        Api.Read(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, column.Staging.Pointer, blocking);
     }
 
     private void Convert(string name, int elements, nint source, nint target)

@@ -18,9 +18,27 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     private readonly OpenClDevice _device;
     private readonly List<nint> _owned = [];
     private readonly List<DeviceColumn> _columns = [];
-    private readonly float[] _lossStaging;
+    private readonly HostStaging<float> _lossStaging;
     private bool _snapshotPending;
     private TrainingSettings[] _uploadedSettings = [];
+
+    /// <summary>Per chunk, whether the last scatter found a row with an outcome from the device (see
+    /// <see cref="CollectOutcomes"/>).</summary>
+    private readonly bool[] _chunkEvents;
+
+    /// <summary>Per chunk, whether the last gather found a sample that is not finite (of those <see cref="_sampleChecks"/>
+    /// names).</summary>
+    private readonly bool[] _chunkNonFinite;
+
+    /// <summary>Per chunk, how many entities sit the tick out (see <see cref="SittingOut"/>).</summary>
+    private readonly int[] _chunkSitting;
+
+    /// <summary>The flag every row starts the tick with: <see cref="DeviceSettingsLayout.FlagDeferred"/> until
+    /// <see cref="MarkServed"/>, or 0 when the plan serves every row.</summary>
+    private int _unservedFlag = DeviceSettingsLayout.FlagDeferred;
+
+    /// <summary>The samples the gather checks this tick (<see cref="BlockPlan.SampleChecks"/>).</summary>
+    private ModelData _sampleChecks;
 
     /// <summary>Whether any entity's reduction is <see cref="LossReduction.None"/>: only then does the loss write element
     /// losses, so only then do they come back each tick.</summary>
@@ -47,7 +65,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         HasMomentum = Trainable && archetype.Has(spec.Momentum); // a quarantined entity's state stays on the host
         HasAdam = Trainable && archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];
-        _lossStaging = GC.AllocateArray<float>(Trainable ? Count : 0, pinned: true);
+        ZeroCopy = device.Limits.DeviceKind == OpenClDeviceKind.Cpu && device.Family == OpenClKernelFamily.Cpu;
+        _lossStaging = new HostStaging<float>(Trainable ? (ZeroCopy ? Padded : Count) : 0);
         Add(spec.Parameters, state: true, perTick: false);
         Add(spec.Inputs, state: false, perTick: true);
         Add(spec.Outputs, state: false, perTick: true);
@@ -72,15 +91,18 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
             SettingsI = Allocate(Padded * (long)DeviceSettingsLayout.IntCount * sizeof(int));
             State = Allocate(Padded * (long)DeviceSettingsLayout.StateCount * sizeof(long));
             StateSnapshot = Allocate(Padded * (long)DeviceSettingsLayout.StateCount * sizeof(long));
-            Loss = Allocate(Padded * (long)sizeof(float));
+            Loss = Allocate(Padded * (long)sizeof(float), ZeroCopy ? _lossStaging : null);
             Scratch = Allocate(Padded * 2L * spec.Batch * spec.Layout.MaxWidth * sizeof(float));
         }
 
         Agent = QAgentSpec.Find(archetype);
         AddAgentColumns();
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
-        Flags = Allocate(Padded * (long)sizeof(int));
-        HostFlags = GC.AllocateArray<int>(Padded, pinned: true);
+        HostFlags = new HostStaging<int>(Padded);
+        Flags = ZeroCopy ? Own(Api.CreateBuffer(_device.Context, HostFlags.Bytes, HostFlags.Pointer)) : Allocate(HostFlags.Bytes);
+        _chunkEvents = new bool[archetype.ChunkCount];
+        _chunkNonFinite = new bool[archetype.ChunkCount];
+        _chunkSitting = new int[archetype.ChunkCount];
     }
 
     public Archetype Archetype { get; }
@@ -142,8 +164,14 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// (the interleaved index of a one-element component is the row): up before the tick, down after it.</summary>
     public nint Flags { get; }
 
-    /// <summary>The host copy of <see cref="Flags"/> (pinned: transfers run while the host goes on).</summary>
-    public int[] HostFlags { get; }
+    /// <summary>The host copy of <see cref="Flags"/> (pinned: transfers run while the host goes on; with
+    /// <see cref="ZeroCopy"/> the buffer's storage itself).</summary>
+    public HostStaging<int> HostFlags { get; }
+
+    /// <summary>Whether the per-tick buffers (samples, results, flags, losses) use their pinned host staging as storage
+    /// (<c>CL_MEM_USE_HOST_PTR</c>), so that their transfers copy nothing: on a CPU device running the cpu kernel family.
+    /// The gpu family forced on a CPU device keeps the copying transfers a GPU makes (so that tests on PoCL run both).</summary>
+    public bool ZeroCopy { get; }
 
     private OpenClApi Api => _device.Api;
 
@@ -242,16 +270,26 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
     private long Bytes(ComponentType type) => Padded * (long)type.ByteSize;
 
-    private void Add(ComponentType type, bool state, bool perTick) =>
-        _columns.Add(new DeviceColumn(type, Allocate(Bytes(type)), state ? Allocate(Bytes(type)) : 0,
-            perTick && !EntityMajor ? Allocate(Count * (long)type.ByteSize) : 0)
-        {
-            Staging = perTick ? GC.AllocateArray<float>(Count * (type.ByteSize / sizeof(float)), pinned: true) : [],
-        });
-
-    private nint Allocate(long bytes)
+    private void Add(ComponentType type, bool state, bool perTick)
     {
-        nint buffer = Api.CreateBuffer(_device.Context, bytes);
+        // A per-tick column's staging holds what its transfer moves: the transfer buffer's rows, or, on the entity-major
+        // layout, the whole buffer; with zero-copy transfers it is that buffer's storage.
+        HostStaging<float> staging = perTick ? new HostStaging<float>((EntityMajor ? Padded : Count) * (type.ByteSize / sizeof(float))) : HostStaging<float>.Empty;
+        HostStaging<float>? shared = perTick && ZeroCopy ? staging : null;
+        nint buffer = Allocate(Bytes(type), EntityMajor ? shared : null);
+        _columns.Add(new DeviceColumn(type, buffer, state ? Allocate(Bytes(type)) : 0,
+            perTick && !EntityMajor ? Allocate(Count * (long)type.ByteSize, shared) : 0)
+        {
+            Staging = staging,
+        });
+    }
+
+    /// <summary>A device buffer of <paramref name="bytes"/>, stored in <paramref name="host"/> when given.</summary>
+    private nint Allocate(long bytes, HostStaging<float>? host = null) =>
+        Own(host is null ? Api.CreateBuffer(_device.Context, bytes) : Api.CreateBuffer(_device.Context, bytes, host.Pointer));
+
+    private nint Own(nint buffer)
+    {
         _owned.Add(buffer);
         return buffer;
     }

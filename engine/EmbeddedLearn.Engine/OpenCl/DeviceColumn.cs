@@ -9,8 +9,10 @@ namespace EmbeddedLearn.OpenCl;
 internal sealed class DeviceColumn(ComponentType type, nint buffer, nint snapshot, nint transfer)
 {
     /// <summary>Pinned host copy of <see cref="Transfer"/> ([count, elements], entity-major), allocated once: the chunks
-    /// are gathered into it so that a tick moves each per-tick component with one transfer, not one per chunk.</summary>
-    public float[] Staging { get; init; } = [];
+    /// are gathered into it so that a tick moves each per-tick component with one transfer, not one per chunk. With
+    /// zero-copy transfers (a CPU device) it is the storage of <see cref="Transfer"/> (or, on the entity-major layout, of
+    /// <see cref="Buffer"/>) itself.</summary>
+    public HostStaging<float> Staging { get; init; } = HostStaging<float>.Empty;
 
     public ComponentType Type { get; } = type;
 

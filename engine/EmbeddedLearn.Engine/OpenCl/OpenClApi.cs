@@ -71,6 +71,17 @@ internal sealed unsafe class OpenClApi
         return buffer;
     }
 
+    /// <summary>A buffer of <paramref name="bytes"/> that uses <paramref name="host"/> as its storage
+    /// (<c>CL_MEM_USE_HOST_PTR</c>): on a CPU device, reads and writes of it from that memory copy nothing. The memory
+    /// must stay pinned, and at least <paramref name="bytes"/> long, for the buffer's life.</summary>
+    public nint CreateBuffer(nint context, long bytes, void* host)
+    {
+        int error;
+        nint buffer = Cl.CreateBuffer(context, MemFlags.ReadWrite | MemFlags.UseHostPtr, (nuint)Math.Max(bytes, 4), host, &error);
+        Check(error, "clCreateBuffer");
+        return buffer;
+    }
+
     public void Write(nint queue, nint buffer, long offsetBytes, long bytes, void* source, bool blocking)
     {
         Check(Injected(OpenClOperation.Enqueue), "clEnqueueWriteBuffer");

@@ -15,6 +15,10 @@ public sealed partial class OpenClBackend
     private bool _kernelsEnqueued;
     private bool _snapshotTaken;
 
+    /// <summary>The plan and its <see cref="BlockPlan.SettingsGeneration"/> as of the last settings upload or comparison.</summary>
+    private long _settingsGeneration = -1;
+    private BlockPlan? _settingsPlan;
+
     /// <inheritdoc/>
     internal override void CheckStages(IReadOnlyList<IPipelineStage> stages)
     {
@@ -73,7 +77,7 @@ public sealed partial class OpenClBackend
     /// <inheritdoc/>
     internal override void RunBlocks(World world, BlockPlan plan, TickAccount account, IPipelineStage[] stages, int first, int end, long[] stageTicks)
     {
-        PrepareDevice(world, plan);
+        PrepareDevice(world, plan, account);
         for (int s = first; s < end; s++)
         {
             var stage = (IBlockStage)stages[s];
@@ -103,6 +107,24 @@ public sealed partial class OpenClBackend
             buffers.ReadResults(_hostPool); // the run's wait: its last read blocks
             buffers.CollectOutcomes(account); // before the next run's stages, and before the pipeline counts who sat out
         }
+    }
+
+    /// <inheritdoc/>
+    internal override int? CountSittingOut(BlockPlan plan)
+    {
+        if (plan.Scheduled)
+        {
+            return null; // the plan's blocks are some of the rows: the pipeline counts those
+        }
+
+        // Every row of every model archetype is in the plan, and each archetype's buffers counted its own.
+        int count = 0;
+        foreach (ArchetypeBuffers buffers in _archetypes)
+        {
+            count += buffers.SittingOut();
+        }
+
+        return count;
     }
 
     /// <inheritdoc/>
@@ -217,15 +239,17 @@ public sealed partial class OpenClBackend
     /// <summary>Makes the device hold the world's current model set and this tick's samples: resynchronises after a
     /// structural change or a host edit, uploads changed settings, the inputs and targets, and (once per tick) a
     /// snapshot of the resident state for recovery.</summary>
-    private void PrepareDevice(World world, BlockPlan plan)
+    private void PrepareDevice(World world, BlockPlan plan, TickAccount account)
     {
         _hostCurrent = false;
         if (_hostDirty || world.StructureVersion != _uploadedVersion)
         {
             Resynchronise(world);
         }
-        else
+        else if (plan.SettingsGeneration < 0 || plan.SettingsGeneration != _settingsGeneration || !ReferenceEquals(plan, _settingsPlan))
         {
+            // Unless the pipeline's check just now saw every entity's settings exactly as at the check before the last
+            // upload (the same plan, nothing remembered since), compare them with what the device holds.
             foreach (ArchetypeBuffers buffers in _archetypes)
             {
                 if (buffers.Trainable)
@@ -235,13 +259,20 @@ public sealed partial class OpenClBackend
             }
         }
 
+        _settingsGeneration = plan.SettingsGeneration; // the device now holds the settings that check saw
+        _settingsPlan = plan;
+
         foreach (ArchetypeBuffers buffers in _archetypes)
         {
-            buffers.UploadSamples(_hostPool); // the samples and every row's flags, gathered on the pool's threads
+            // The samples and every row's flags, gathered on the pool's threads; without a schedule every row is served and
+            // trains, so the gather sets the flags so.
+            buffers.UploadSamples(_hostPool, plan.SampleChecks, everyRowServed: !plan.Scheduled);
         }
 
-        // The plan's blocks are the rows this tick serves (all of them unless decision periods or the budget defer some).
-        for (int i = 0; i < plan.Count; i++)
+        MarkNonFinite(plan, account);
+
+        // With a schedule, the plan's blocks are the rows this tick serves (decision periods or the budget defer the others).
+        for (int i = 0; plan.Scheduled && i < plan.Count; i++)
         {
             int a = IndexOf(plan.Range(i).Archetype);
             if (a >= 0)
@@ -263,6 +294,28 @@ public sealed partial class OpenClBackend
             }
 
             _snapshotTaken = true;
+        }
+    }
+
+    /// <summary>The admission's marking of entities whose samples are not finite (<see cref="TickAdmission.MarkNonFinite"/>),
+    /// for the blocks, in plan order, whose chunk the gather found such a value in; their flags follow.</summary>
+    private void MarkNonFinite(BlockPlan plan, TickAccount account)
+    {
+        bool found = false;
+        foreach (ArchetypeBuffers buffers in _archetypes)
+        {
+            found |= buffers.FoundNonFinite();
+        }
+
+        for (int i = 0; found && i < plan.Count; i++)
+        {
+            int a = IndexOf(plan.Range(i).Archetype);
+            if (a >= 0 && _archetypes[a].NonFiniteAt(plan.ArchetypeRow(i)))
+            {
+                var block = new ModelBlock(plan.Spec(i), plan.Range(i), []);
+                TickAdmission.MarkNonFinite(block, plan.SampleChecks, plan.SampleChecksFirstOfTick, account);
+                _archetypes[a].RefreshFlags(block, plan.ArchetypeRow(i));
+            }
         }
     }
 

@@ -62,6 +62,12 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     /// <inheritdoc/>
     internal override int Parallelism => 1;
 
+    /// <inheritdoc/>
+    internal override WorkerPool? HostPool => _hostPool;
+
+    /// <inheritdoc/>
+    internal override bool ChecksSamples => true;
+
     /// <summary>Creates a backend on the device <paramref name="selection"/> picks (default: a GPU or accelerator).</summary>
     /// <exception cref="OpenClException">No usable device; the message gives the probe's reason.</exception>
     public static OpenClBackend Create(OpenClSelection? selection = null) =>

@@ -21,6 +21,23 @@ internal sealed partial class BlockPlan
     /// <summary>Model entities in the blocks.</summary>
     public int EntityCount { get; private set; }
 
+    /// <summary>When the last check of this segment compared the <see cref="TrainingSettings"/> of every model entity
+    /// with those the pipeline last found valid (every entity is in the blocks: no schedule), the pipeline's count of
+    /// changes to what it remembers after that check; otherwise -1. Two checks with the same value saw the same settings
+    /// bytes in every entity, so an executor that uploaded the settings after the first need not compare them again.</summary>
+    public long SettingsGeneration { get; set; } = -1;
+
+    /// <summary>The samples (<see cref="ModelData.Inputs"/>, <see cref="ModelData.Targets"/>) that the executor is to check
+    /// for values that are not finite in this run (<see cref="TickExecutor.ChecksSamples"/>), or none when the pipeline
+    /// checked them.</summary>
+    public ModelData SampleChecks { get; set; }
+
+    /// <summary>Whether this run is the tick's first admission (what <see cref="TickAdmission.MarkNonFinite"/> takes).</summary>
+    public bool SampleChecksFirstOfTick { get; set; }
+
+    /// <summary>Whether this segment's blocks are the schedule's served rows rather than every model entity.</summary>
+    public bool Scheduled => _scheduled;
+
     /// <summary>Blocks this segment.</summary>
     public int Count { get; private set; }
 
@@ -43,23 +60,21 @@ internal sealed partial class BlockPlan
     /// <summary>Whether block <paramref name="index"/> trains in this segment (every block does unless scheduled).</summary>
     public bool Trains(int index) => !_scheduled || _blockTrains[index];
 
-    /// <summary>Entities of the blocks that train this tick which sat it out (<see cref="TickOutcome.SitsOut"/>: left out
-    /// for bad data, or waiting for data). Read right after a run of block stages, while the ranges are valid.</summary>
-    public int CountSittingOut()
+    /// <summary>Entities of block <paramref name="index"/>, when it trains this tick, which sat it out
+    /// (<see cref="TickOutcome.SitsOut"/>: left out for bad data, or waiting for data). Read right after a run of block
+    /// stages, while the ranges are valid.</summary>
+    public int CountSittingOut(int index)
     {
-        int count = 0;
-        for (int i = 0; i < Count; i++)
+        ChunkRange range = _ranges[index];
+        if (!Trains(index) || !_specs[index].Trains(range.Archetype))
         {
-            ChunkRange range = _ranges[i];
-            if (!Trains(i) || !_specs[i].Trains(range.Archetype))
-            {
-                continue;
-            }
+            return 0;
+        }
 
-            foreach (TrainingState state in range.GetSpan<TrainingState>())
-            {
-                count += (state.Outcome & TickOutcome.SitsOut) != 0 ? 1 : 0;
-            }
+        int count = 0;
+        foreach (ref readonly TrainingState state in range.GetSpan<TrainingState>())
+        {
+            count += (state.Outcome & TickOutcome.SitsOut) != 0 ? 1 : 0;
         }
 
         return count;

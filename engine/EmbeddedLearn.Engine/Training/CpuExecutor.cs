@@ -61,6 +61,9 @@ public sealed class CpuExecutor : TickExecutor
     /// <inheritdoc/>
     internal override int Parallelism => _pool.ThreadCount;
 
+    /// <inheritdoc/>
+    internal override WorkerPool? HostPool => _pool;
+
     /// <summary>Per-thread scratch floats for the built-in stages on entities of <paramref name="spec"/>.</summary>
     internal static float[] ThreadScratch(ModelSpec spec)
     {

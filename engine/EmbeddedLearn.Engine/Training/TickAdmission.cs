@@ -8,7 +8,7 @@ namespace EmbeddedLearn.Training;
 /// <summary>
 /// What a tick lets in, from what its stages declare they read. API misuse refuses the whole tick before anything
 /// changes (<see cref="CheckSettings"/>: settings out of range, a missing optimizer state component). Bad data only
-/// leaves its own entity out (<see cref="MarkLeftOut"/>: NaN or infinity in inputs or targets), so one broken sensor
+/// leaves its own entity out (<see cref="MarkNonFinite"/>: NaN or infinity in inputs or targets), so one broken sensor
 /// never stops the others.
 /// </summary>
 internal static class TickAdmission
@@ -44,16 +44,13 @@ internal static class TickAdmission
         }
     }
 
-    /// <summary>Marks the entities of <paramref name="block"/> whose inputs (when <paramref name="reads"/> includes them)
-    /// or targets hold NaN or infinity as left out of the tick (<see cref="TickOutcome.LeftOut"/>), recording each once
-    /// in <paramref name="account"/>. <paramref name="firstOfTick"/> first clears every entity's outcome and records it in
+    /// <summary>The first part of the admission of <paramref name="block"/>, which touches only its own entities (so blocks
+    /// may run on several threads): <paramref name="firstOfTick"/> clears every entity's outcome and records it in
     /// <paramref name="admitted"/>; in a later run of stages of the same tick, an entity not in it was spawned during the
     /// tick and is left out until its first full tick (not recorded as bad data).</summary>
-    public static void MarkLeftOut(in ModelBlock block, ModelData reads, bool firstOfTick, EntityBits admitted, TickAccount account)
+    public static void ResetOutcomes(in ModelBlock block, bool firstOfTick, EntityBits admitted)
     {
-        ModelSpec spec = block.Spec;
-        bool hasStates = block.Has(ComponentType.Of<TrainingState>());
-        if (hasStates)
+        if (block.Has(ComponentType.Of<TrainingState>()))
         {
             Span<TrainingState> states = block.States;
             ReadOnlySpan<Entity> entities = block.Entities;
@@ -71,7 +68,26 @@ internal static class TickAdmission
                 }
             }
         }
+    }
 
+    /// <summary>Whether <see cref="MarkNonFinite"/> would find anything in <paramref name="block"/>: an input (when
+    /// <paramref name="reads"/> includes them) or a target that is not finite. Only reads.</summary>
+    public static bool HasNonFinite(in ModelBlock block, ModelData reads)
+    {
+        ModelSpec spec = block.Spec;
+        return ((reads & ModelData.Inputs) != 0 && FiniteCheck.FirstNonFinite(block.Floats(spec.Inputs)) >= 0)
+            || ((reads & ModelData.Targets) != 0 && block.Has(ComponentType.Of<TrainingState>()) && block.Has(spec.Targets)
+                && FiniteCheck.FirstNonFinite(block.Floats(spec.Targets)) >= 0);
+    }
+
+    /// <summary>The second part: marks the entities of <paramref name="block"/> whose inputs (when <paramref name="reads"/>
+    /// includes them) or targets hold NaN or infinity as left out of the tick (<see cref="TickOutcome.LeftOut"/>), recording
+    /// each once in <paramref name="account"/>, in entity order (inference-only entities only when
+    /// <paramref name="firstOfTick"/>).</summary>
+    public static void MarkNonFinite(in ModelBlock block, ModelData reads, bool firstOfTick, TickAccount account)
+    {
+        ModelSpec spec = block.Spec;
+        bool hasStates = block.Has(ComponentType.Of<TrainingState>());
         if ((reads & ModelData.Inputs) != 0)
         {
             Mark(block, spec.Inputs, hasStates, firstOfTick, account);

@@ -22,6 +22,21 @@ public abstract class TickExecutor : IDisposable
     /// budget multiplies the wall-clock budget by it.</summary>
     internal abstract int Parallelism { get; }
 
+    /// <summary>The threads the executor does its host work on, which the pipeline also spreads its per-entity checks
+    /// over before and after a run of block stages (never during one); null when it has none.</summary>
+    internal virtual WorkerPool? HostPool => null;
+
+    /// <summary>Whether the executor checks a run's inputs and targets for values that are not finite itself, as it
+    /// gathers them (<see cref="BlockPlan.SampleChecks"/>), instead of the pipeline reading them once more: it then
+    /// marks the entities it finds with <see cref="TickAdmission.MarkNonFinite"/>, in plan order, before its first
+    /// launch.</summary>
+    internal virtual bool ChecksSamples => false;
+
+    /// <summary>After <see cref="RunBlocks"/>: the entities of <paramref name="plan"/>'s training blocks that sat the run
+    /// out (<see cref="BlockPlan.CountSittingOut"/> summed), when the executor kept count itself; null, and the pipeline
+    /// counts, otherwise.</summary>
+    internal virtual int? CountSittingOut(BlockPlan plan) => null;
+
     /// <summary>Releases what the executor holds.</summary>
     public void Dispose()
     {

@@ -31,6 +31,7 @@ public sealed class TrainingPipeline : IDisposable
     private readonly TickAccount _account = new();
     private readonly EntityBits _admitted = new();
     private readonly ValidatedSettings _validated = new();
+    private readonly AdmissionBatch _admission = new();
     private bool _firstAdmission;
     private int _sittingOut;
     private TickExecutor _executor;
@@ -314,10 +315,18 @@ public sealed class TrainingPipeline : IDisposable
     private void CheckBlocks(World world, ModelData reads, int first, int end)
     {
         _validated.BeginTick(world);
+        _plan.SettingsGeneration = -1;
+        WorkerPool? pool = _executor.HostPool;
+        bool settings = (reads & ModelData.Settings) != 0;
+        if (settings)
+        {
+            _admission.CompareSettings(pool, _plan, _validated); // on the executor's threads: a block it flags is unchanged
+        }
+
         for (int i = 0; i < _plan.Count; i++)
         {
             var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
-            if ((reads & ModelData.Settings) != 0 && block.Has(ComponentType.Of<TrainingSettings>()) && !_validated.Unchanged(block))
+            if (settings && !_admission.Flag(i) && block.Has(ComponentType.Of<TrainingSettings>()) && !_validated.Unchanged(block))
             {
                 TickAdmission.CheckSettings(block, reads);
                 _validated.Remember(block);
@@ -327,6 +336,11 @@ public sealed class TrainingPipeline : IDisposable
             {
                 ((IBlockStage)_stages[s]).Admit(block);
             }
+        }
+
+        if ((reads & ModelData.Settings) != 0 && !_plan.Scheduled)
+        {
+            _plan.SettingsGeneration = _validated.Generation; // every entity's settings were compared (or remembered)
         }
 
         if (_firstAdmission)
@@ -339,9 +353,19 @@ public sealed class TrainingPipeline : IDisposable
             _account.Reserve(_plan.EntityCount);
         }
 
+        // Outcomes reset and samples scanned on the executor's threads (or, before a run of stages on an executor that
+        // checks samples as it gathers them, by the executor); the entities left out recorded here, in order.
+        const ModelData samples = ModelData.Inputs | ModelData.Targets;
+        bool executorChecks = first < end && _executor.ChecksSamples;
+        _plan.SampleChecks = executorChecks ? reads & samples : ModelData.None;
+        _plan.SampleChecksFirstOfTick = _firstAdmission;
+        _admission.Admit(pool, _plan, executorChecks ? reads & ~samples : reads, _firstAdmission, _admitted);
         for (int i = 0; i < _plan.Count; i++)
         {
-            TickAdmission.MarkLeftOut(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _admitted, _account);
+            if (_admission.Flag(i))
+            {
+                TickAdmission.MarkNonFinite(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _account);
+            }
         }
 
         _firstAdmission = false;
@@ -356,7 +380,8 @@ public sealed class TrainingPipeline : IDisposable
             CheckBlocks(world, reads, first, end);
             _plan.PlanTraining(Options.TrainingBudget);
             _executor.RunBlocks(world, _plan, _account, _stages, first, end, _stageTicks);
-            _sittingOut = _plan.CountSittingOut(); // the last run's count: outcomes persist through the tick
+            // The last run's count: outcomes persist through the tick.
+            _sittingOut = _executor.CountSittingOut(_plan) ?? _admission.CountSittingOut(_executor.HostPool, _plan);
             if (Options.TrainingBudget is not null)
             {
                 _plan.UpdateCosts();

@@ -15,6 +15,10 @@ internal sealed class ValidatedSettings
     private readonly Dictionary<Chunk, TrainingSettings[]> _rows = new(ReferenceEqualityComparer.Instance);
     private long _structure = long.MinValue;
 
+    /// <summary>Counts the changes to what is remembered (a row remembered, or everything forgotten): while it stays the
+    /// same, every row remembered holds the bytes it held before.</summary>
+    public long Generation { get; private set; }
+
     /// <summary>Forgets every row when <paramref name="world"/>'s structure changed since the last call.</summary>
     public void BeginTick(World world)
     {
@@ -22,6 +26,7 @@ internal sealed class ValidatedSettings
         {
             _rows.Clear();
             _structure = world.StructureVersion;
+            Generation++;
         }
     }
 
@@ -41,5 +46,6 @@ internal sealed class ValidatedSettings
         }
 
         block.Settings.CopyTo(rows.AsSpan(block.Range.Start));
+        Generation++;
     }
 }
