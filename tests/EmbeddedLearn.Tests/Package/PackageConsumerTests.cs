@@ -19,7 +19,7 @@ public sealed partial class PackageConsumerTests
     public void Packages_carry_metadata_and_symbols_and_the_README_example_trains_from_them_in_a_fresh_console_project()
     {
         using var folder = new TempFolder();
-        string sources = CopySources(folder.File("src"));
+        string sources = SourceCopy.Make(folder.File("src"), "components/EmbeddedLearn.Components", "engine/EmbeddedLearn.Engine");
         string feed = folder.File("feed");
         // A version of its own, and a packages folder of its own: no package cached by an earlier run stands in for this
         // one, and nothing of this run stays behind.
@@ -91,39 +91,6 @@ public sealed partial class PackageConsumerTests
         {
             Assert.Contains(package.Entries, e => e.FullName == file);
         }
-    }
-
-    /// <summary>Copies what packing needs (the two library projects, the build settings, readme and license) into
-    /// <paramref name="target"/>, without build outputs: the packages are built as from a fresh clone, and this test
-    /// run's own binaries are never overwritten.</summary>
-    private static string CopySources(string target)
-    {
-        string root = MarkdownCode.RepositoryRoot;
-        foreach (string file in (string[])["Directory.Build.props", "Directory.Packages.props", "global.json", "LICENSE", "README.md"])
-        {
-            Directory.CreateDirectory(target);
-            File.Copy(Path.Combine(root, file), Path.Combine(target, file));
-        }
-
-        foreach (string project in (string[])["components/EmbeddedLearn.Components", "engine/EmbeddedLearn.Engine"])
-        {
-            string from = Path.Combine(root, project);
-            foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            {
-                string relative = Path.GetRelativePath(from, file);
-                if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                    || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                string to = Path.Combine(target, project, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-                File.Copy(file, to);
-            }
-        }
-
-        return target;
     }
 
     [GeneratedRegex(@"mean loss ([0-9.Ee+-]+)")]

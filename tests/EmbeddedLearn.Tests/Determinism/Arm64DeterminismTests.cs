@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using EmbeddedLearn.Tests.Checkpoints;
+using EmbeddedLearn.Tests.Package;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Determinism;
+
+/// <summary>
+/// ARM64 learns the bits x86-64 learns, and matches libtorch: FrameBudget and the parity program, published self-contained for linux-arm64 from a copy of the
+/// sources, runs as an ARM64 process under QEMU's user-mode emulator (AdvSimd through the Vector128 kernels, as on a
+/// Mac with Apple silicon or an ARM handheld); FrameBudget must print the fingerprint the same configuration prints
+/// here, and the parity program must pass every libtorch fixture.
+/// Needs <c>qemu-aarch64-static</c> and an AArch64 C runtime with OpenSSL in <c>/usr/aarch64-linux-gnu</c> (what
+/// <c>.ci/run</c> installs); skips, saying what is missing, elsewhere, and fails instead when
+/// <c>EMBEDDEDLEARN_REQUIRE_ARM64=1</c>.
+/// </summary>
+public sealed partial class Arm64DeterminismTests
+{
+    private const string Sysroot = "/usr/aarch64-linux-gnu";
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(6);
+
+    /// <summary>Optimizers, activations and odd layouts, as the x86-64 switches' test has them.</summary>
+    private static readonly string[] Configurations =
+    [
+        "--optimizer sgd --activation tanh",
+        "--optimizer adam --activation relu",
+        "--optimizer adamw --activation sigmoid",
+        "--optimizer adam --activation leaky_relu --layout 7,19,5,1 --batch 3",
+        "--optimizer adamw --activation relu --layout 3,40,33,24,5 --batch 5",
+    ];
+
+    [SkippableFact]
+    public void An_ARM64_process_learns_the_same_bits_as_this_one()
+    {
+        RequireEmulator();
+        using var folder = new TempFolder();
+        string published = PublishForArm64(folder, "demos/FrameBudget");
+
+        var table = new List<string>();
+        foreach (string configuration in Configurations)
+        {
+            string[] arguments = [.. configuration.Split(' '), "--entities", "24", "--ticks", "6", "--warmup", "2", "--threads", "2", "--fingerprint"];
+            string here = Fingerprint(Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "FrameBudget.dll"), .. arguments]));
+            string arm = Fingerprint(Run("qemu-aarch64-static", ["-L", Sysroot, Path.Combine(published, "FrameBudget"), .. arguments]));
+            table.Add($"{configuration}: x86-64 {here}, ARM64 {arm}");
+            Assert.True(here == arm, "ARM64 learned other bits:\n" + string.Join("\n", table));
+        }
+    }
+
+    [SkippableFact]
+    public void Every_libtorch_fixture_passes_in_an_ARM64_process()
+    {
+        RequireEmulator();
+        using var folder = new TempFolder();
+        string published = PublishForArm64(folder, "demos/Parity");
+
+        string[] fixtures = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Data"), "torch-parity*.json");
+        Assert.NotEmpty(fixtures);
+        foreach (string fixture in fixtures)
+        {
+            string report = Run("qemu-aarch64-static", ["-L", Sysroot, Path.Combine(published, "Parity"), "--fixture", fixture, "--backend", "cpu"]);
+            Match summary = ParitySummary().Match(report);
+            Assert.True(summary.Success && summary.Groups[1].Value != "0" && summary.Groups[2].Value == "0",
+                Path.GetFileName(fixture) + " on ARM64:\n" + report);
+        }
+    }
+
+    /// <summary>Publishes <paramref name="project"/> (a program of demos/) self-contained for linux-arm64 from a copy of
+    /// the sources in <paramref name="folder"/>; returns the folder holding it.</summary>
+    private static string PublishForArm64(TempFolder folder, string project)
+    {
+        string sources = SourceCopy.Make(folder.File("src"), "components/EmbeddedLearn.Components", "engine/EmbeddedLearn.Engine", project);
+        string published = folder.File("arm64");
+        (int code, string output) = DotnetCli.Run(sources, Limit, "publish", project, "-c", "Release", "-r", "linux-arm64",
+            "--self-contained", "-o", published);
+        Assert.True(code == 0, "dotnet publish " + project + " for linux-arm64 failed:\n" + output);
+        return published;
+    }
+
+    /// <summary>Skips (or fails, when required) unless the emulator and the AArch64 runtime libraries are there.</summary>
+    private static void RequireEmulator()
+    {
+        string? missing = !OnPath("qemu-aarch64-static") ? "qemu-aarch64-static (Debian: qemu-user-static)"
+            : !File.Exists(Path.Combine(Sysroot, "lib", "ld-linux-aarch64.so.1")) ? "the AArch64 C runtime (Debian: libc6-arm64-cross)"
+            : !File.Exists(Path.Combine(Sysroot, "lib", "libstdc++.so.6")) ? "the AArch64 C++ runtime (Debian: libstdc++6-arm64-cross)"
+            : !File.Exists(Path.Combine(Sysroot, "lib", "libssl.so.3")) ? "OpenSSL for AArch64 in " + Sysroot + "/lib (libssl.so.3, libcrypto.so.3 from Debian's libssl3:arm64)"
+            : null;
+        if (missing is null)
+        {
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable("EMBEDDEDLEARN_REQUIRE_ARM64") == "1")
+        {
+            Assert.Fail("EMBEDDEDLEARN_REQUIRE_ARM64=1 but this machine lacks " + missing);
+        }
+
+        Skip.If(true, "No ARM64 emulation: this machine lacks " + missing);
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
+
+    /// <summary>Runs a program with the instruction-set switches cleared; returns its output, failing on a non-zero
+    /// exit or a run past the time limit.</summary>
+    private static string Run(string program, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1"; // no ICU in the AArch64 runtime libraries
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException(program + " did not start.");
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(Limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{program} {string.Join(' ', arguments)} ran past {Limit}");
+        }
+
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output.Result}\n{error.Result}");
+        return output.Result;
+    }
+
+    private static string Fingerprint(string output)
+    {
+        Match match = FingerprintLine().Match(output);
+        Assert.True(match.Success, "no fingerprint line in:\n" + output);
+        return match.Groups[1].Value;
+    }
+
+    [GeneratedRegex(@"^(\d+) passed, (\d+) failed\s*$", RegexOptions.Multiline)]
+    private static partial Regex ParitySummary();
+
+    [GeneratedRegex(@"^fingerprint ([0-9a-f]{64})\s*$", RegexOptions.Multiline)]
+    private static partial Regex FingerprintLine();
+}
