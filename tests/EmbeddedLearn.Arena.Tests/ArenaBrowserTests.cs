@@ -12,7 +12,7 @@ namespace EmbeddedLearn.Arena.Tests;
 [Collection(BrowserTestGroup.Name)]
 public sealed class ArenaBrowserTests
 {
-    [SkippableFact]
+    [Fact]
     public async Task The_page_draws_the_arena_obeys_its_controls_and_refuses_malformed_messages()
     {
         await using BrowserSession session = await BrowserSession.OpenAsync(new ArenaOptions(TurretsPerGroup: 16, Threads: 1, BudgetMs: 4, ArenaBackend.Cpu, Seed: 3));

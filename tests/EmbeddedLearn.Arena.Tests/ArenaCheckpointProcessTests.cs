@@ -40,10 +40,10 @@ public sealed class ArenaCheckpointProcessTests : IDisposable
         Assert.Equal(bytes, File.ReadAllBytes(path));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task The_live_view_saves_its_checkpoint_when_stopped_with_SIGTERM()
     {
-        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "sends SIGTERM with kill(1)");
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "sends SIGTERM with kill(1)");
         string path = Path.Combine(_directory, "live.safetensors");
         using Process arena = ArenaProcess.Start("--port", "0", "--turrets", "2", "--threads", "1", "--checkpoint", path,
             "--checkpoint-every", "0.5", "--bad-sensors", "0.5");

@@ -74,7 +74,7 @@ public sealed class ArenaSceneTests
         Assert.Equal(0, Allocations.OnThisThread(() => Run(scene, 200), () => Run(scene, 60)));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Switching_to_OpenCL_mid_run_keeps_what_was_learned_through_a_pause_and_new_turrets()
     {
         using ArenaScene scene = Scene();
@@ -87,7 +87,7 @@ public sealed class ArenaSceneTests
             Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but OpenCL is unavailable: " + scene.Learning.Description);
         }
 
-        Skip.If(scene.Learning.ActiveBackend != "OpenCL", scene.Learning.Description);
+        Assert.SkipWhen(scene.Learning.ActiveBackend != "OpenCL", scene.Learning.Description);
         Run(scene, 2);
         Assert.True(scene.Groups[0].MeanLoss < 3 * loss, scene.Groups[0].MeanLoss + " vs " + loss);
         scene.Learning.Paused = true;

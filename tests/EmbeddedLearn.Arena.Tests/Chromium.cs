@@ -32,7 +32,7 @@ internal static class Chromium
             Assert.Fail("EMBEDDEDLEARN_REQUIRE_BROWSER=1 but " + reason);
         }
 
-        Skip.If(path is null, reason);
+        Assert.SkipWhen(path is null, reason);
         return path!;
     }
 }

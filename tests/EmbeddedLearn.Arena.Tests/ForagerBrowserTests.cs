@@ -11,7 +11,7 @@ namespace EmbeddedLearn.Arena.Tests;
 [Collection(BrowserTestGroup.Name)]
 public sealed class ForagerBrowserTests
 {
-    [SkippableFact]
+    [Fact]
     public async Task The_foragers_page_draws_the_field_obeys_its_controls_and_refuses_bad_messages()
     {
         await using BrowserSession session = await BrowserSession.OpenAsync(

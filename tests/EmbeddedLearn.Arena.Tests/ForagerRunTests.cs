@@ -35,7 +35,7 @@ public sealed class ForagerRunTests : IDisposable
         Assert.Equal((1000, 450), Png.Size(Path.Combine(_directory, "a", "reward.png")));
     }
 
-    [SkippableFact]
+    [Fact]
     public void On_the_OpenCL_device_both_learning_groups_learn_as_on_the_cpu()
     {
         JsonElement summary = Run(seed: 11, threads: 1, "opencl", frames: 2400, ArenaBackend.OpenCl);
@@ -44,7 +44,7 @@ public sealed class ForagerRunTests : IDisposable
             Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but the foragers ran on " + summary.GetProperty("backend").GetString());
         }
 
-        Skip.If(summary.GetProperty("backend").GetString() != "OpenCL", "No OpenCL device: the run fell back to the CPU.");
+        Assert.SkipWhen(summary.GetProperty("backend").GetString() != "OpenCL", "No OpenCL device: the run fell back to the CPU.");
         double random = Summaries.Figure(summary, "random_baseline_mean_reward");
         foreach (JsonElement group in summary.GetProperty("groups").EnumerateArray().Where(g => g.GetProperty("learns").GetBoolean()))
         {

@@ -168,7 +168,7 @@ public sealed class ForagerSceneTests
         Assert.Equal("decisionFrames", refused.ParamName);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Switching_to_OpenCL_mid_run_and_back_keeps_what_was_learned_and_every_count()
     {
         using ForagersScene scene = Scene();
@@ -180,7 +180,7 @@ public sealed class ForagerSceneTests
             Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but OpenCL is unavailable: " + scene.Learning.BackendDescription);
         }
 
-        Skip.If(scene.Learning.ActiveBackend != "OpenCL", scene.Learning.BackendDescription);
+        Assert.SkipWhen(scene.Learning.ActiveBackend != "OpenCL", scene.Learning.BackendDescription);
         Assert.Equal(learned, Parameters(scene));
         Run(scene, 60);
         Assert.Equal(180, Decisions(scene));

@@ -24,7 +24,7 @@ public sealed class AccumulationChangeTests
         Assert.Equal(expected, ModelSpec.RealignWindow(passes, oldSteps, newSteps));
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Switching_to_four_tick_accumulation_after_a_step_accumulates_four_fresh_gradients(TestBackend backend)
     {
@@ -41,7 +41,7 @@ public sealed class AccumulationChangeTests
         AssertWindow(pipeline, world, entity, before, passes: 4, ticks: 4, expectedSteps: 6);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Shortening_an_open_window_keeps_its_passes(TestBackend backend)
     {

@@ -9,7 +9,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// <summary>Changing an entity's settings at run time, including its optimizer.</summary>
 public sealed class ChangeSettingsTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Switching_to_adam_mid_run_trains_as_a_fresh_adam_optimizer_on_the_current_weights(TestBackend backend)
     {

@@ -14,7 +14,7 @@ public sealed class ContainmentTests
 {
     private static readonly float[] BadValues = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Random_nan_and_inf_in_random_entities_leave_them_out_and_the_others_train_bit_for_bit_as_without_them(TestBackend backend)
     {
@@ -81,7 +81,7 @@ public sealed class ContainmentTests
         }, iter: backend == TestBackend.Cpu ? 25 : 6, threads: 1);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Entities_left_out_are_not_counted_as_trained_or_inferred(TestBackend backend)
     {
@@ -106,7 +106,7 @@ public sealed class ContainmentTests
         Assert.Equal(10, report.Entities);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void At_scale_entities_with_bad_data_are_left_out_and_reported_in_entity_order_on_one_thread_or_two(TestBackend backend)
     {
@@ -140,7 +140,7 @@ public sealed class ContainmentTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void A_diverging_entity_has_its_steps_skipped_is_quarantined_after_three_and_keeps_inferring_while_the_others_train(TestBackend backend)
     {
@@ -203,7 +203,7 @@ public sealed class ContainmentTests
         Assert.Equal(TickOutcome.None, world.Get<TrainingState>(wild).Outcome);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Clipping_is_per_entity_and_reported(TestBackend backend)
     {

@@ -9,7 +9,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// <summary>Entities that decide every k ticks (<see cref="DecisionPeriod"/>), on every backend.</summary>
 public sealed class DecisionPeriodTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void An_agent_is_inferred_and_trained_only_on_its_due_ticks(TestBackend backend)
     {

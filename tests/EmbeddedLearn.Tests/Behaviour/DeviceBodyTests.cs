@@ -11,7 +11,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// what its CPU code gives.</summary>
 public sealed class DeviceBodyTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData(TestBackend.OpenCl)]
     [InlineData(TestBackend.OpenClGpuKernels)]
     public void A_stage_with_device_code_runs_on_the_device_and_agrees_with_its_CPU_code(TestBackend backend)
@@ -40,7 +40,7 @@ public sealed class DeviceBodyTests
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_body_that_does_not_build_is_refused_naming_the_stage_with_the_build_log()
     {
         using TickExecutor device = OnBackend.Executor(TestBackend.OpenCl);

@@ -15,7 +15,7 @@ public sealed class GuardResultTests
     /// <c>exp_avg_sq</c> would become +Inf for good.</summary>
     private const float Spike = 1e16f;
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Guard_rejects_an_adam_step_whose_squared_gradients_overflow_and_training_resumes_as_if_the_tick_never_was(TestBackend backend)
     {
@@ -71,7 +71,7 @@ public sealed class GuardResultTests
         Assert.Equal(0, resumedState.ConsecutiveFailures);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Guard_rejects_an_adam_step_with_zero_epsilon_that_would_give_nan_parameters(TestBackend backend)
     {
@@ -96,7 +96,7 @@ public sealed class GuardResultTests
         Assert.Equal(1, Read(world, spec, healthy).State.OptimizerSteps);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Guard_quarantines_after_rejected_steps_in_a_row_and_the_quarantined_entity_serves_finite_values(TestBackend backend)
     {
@@ -134,7 +134,7 @@ public sealed class GuardResultTests
         Assert.All(exported, v => Assert.True(float.IsFinite(v)));
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Guard_holds_the_last_finite_outputs_when_a_forward_pass_overflows_and_the_entity_sits_out_training(TestBackend backend)
     {

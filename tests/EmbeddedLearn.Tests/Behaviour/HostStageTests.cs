@@ -14,7 +14,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// backend refuses what it cannot run, naming the stage.</summary>
 public sealed class HostStageTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void A_game_system_between_stages_reads_the_trained_parameters_and_its_writes_are_trained_on(TestBackend backend)
     {
@@ -50,7 +50,7 @@ public sealed class HostStageTests
         OnBackend.AssertClose(expected, actual);
     }
 
-    [SkippableFact]
+    [Fact]
     public void The_OpenCL_backend_refuses_a_custom_block_stage_naming_it()
     {
         OpenClTestDevice.Require();
@@ -61,7 +61,7 @@ public sealed class HostStageTests
         Assert.Contains("IWorldSystem", ex.Message, StringComparison.Ordinal);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Disposing_the_pipeline_keeps_what_it_trained_in_the_world(TestBackend backend)
     {
@@ -84,7 +84,7 @@ public sealed class HostStageTests
         Assert.Contains(world.GetSpan<float>(entity, spec.AdamMoments).ToArray(), m => m != 0f);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void An_entity_spawned_between_forward_and_the_loss_waits_for_its_first_full_tick(TestBackend backend)
     {

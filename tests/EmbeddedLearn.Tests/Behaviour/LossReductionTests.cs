@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// <summary>Reduction none through the pipeline: per-element losses kept, backward seeded with ones.</summary>
 public sealed class LossReductionTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void None_keeps_per_element_losses_and_its_gradients_equal_those_of_sum(TestBackend backend)
     {

@@ -9,7 +9,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// <summary>Entities holding only some of a model's components are not trained half-way.</summary>
 public sealed class PartialModelTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void An_entity_missing_the_loss_components_is_run_as_inference_only_and_a_full_one_trains(TestBackend backend)
     {

@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// same world, from another thread) throws a clear error instead of corrupting state.</summary>
 public sealed class PipelineConcurrencyTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Run_from_a_second_thread_during_a_tick_throws_and_the_tick_completes_once(TestBackend backend)
     {

@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// Bad data only leaves its own entity out: see <see cref="ContainmentTests"/>.</summary>
 public sealed class TickValidationTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Tick_with_settings_written_out_of_range_throws_naming_the_entity_and_changes_nothing(TestBackend backend)
     {

@@ -43,7 +43,7 @@ public sealed class TorchParityTests
         Assert.All(Fixtures.Values, f => Assert.Contains("libtorch", f.Source, StringComparison.Ordinal));
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void Case_matches_libtorch_every_tick(TestBackend backend, string file, string name)
     {

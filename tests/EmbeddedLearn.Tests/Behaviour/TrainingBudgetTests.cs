@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.Behaviour;
 /// and a fair rotation serves everyone in turn.</summary>
 public sealed class TrainingBudgetTests
 {
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void A_tiny_budget_rotates_through_every_entity(TestBackend backend)
     {
@@ -40,7 +40,7 @@ public sealed class TrainingBudgetTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void A_generous_budget_trains_every_entity_once_the_cost_is_measured(TestBackend backend)
     {
@@ -59,7 +59,7 @@ public sealed class TrainingBudgetTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Without_a_budget_every_entity_trains_every_tick(TestBackend backend)
     {

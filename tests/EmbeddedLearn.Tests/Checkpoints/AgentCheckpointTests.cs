@@ -38,7 +38,7 @@ public sealed class AgentCheckpointTests : IDisposable
         ContinueAlike((world, pipeline, agents), (loadedWorld, pipeline2, copies));
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData(TestBackend.OpenCl)]
     [InlineData(TestBackend.OpenClGpuKernels)]
     public void Agents_trained_on_the_device_round_trip_and_continue_there_bit_for_bit(TestBackend backend)

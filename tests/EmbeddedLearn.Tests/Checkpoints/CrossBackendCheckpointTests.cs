@@ -18,7 +18,7 @@ public sealed class CrossBackendCheckpointTests
 {
     private static readonly PipelineOptions OneThread = new() { Threads = 1 };
 
-    [SkippableFact]
+    [Fact]
     public void Saved_on_opencl_without_an_explicit_sync_it_holds_the_device_state_and_resumes_on_the_cpu()
     {
         OpenClTestDevice.Require();
@@ -49,7 +49,7 @@ public sealed class CrossBackendCheckpointTests
         AssertClose(reference, resumed, "after 3 more CPU ticks");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Saved_on_the_cpu_it_loads_into_a_world_the_device_serves_and_the_device_trains_the_loaded_state()
     {
         OpenClTestDevice.Require();
@@ -98,7 +98,7 @@ public sealed class CrossBackendCheckpointTests
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public void Models_loaded_into_the_archetype_the_device_already_holds_train_there_from_their_loaded_state()
     {
         OpenClTestDevice.Require();

@@ -30,7 +30,7 @@ public sealed partial class Arm64DeterminismTests
         "--optimizer adamw --activation relu --layout 3,40,33,24,5 --batch 5",
     ];
 
-    [SkippableFact]
+    [Fact]
     public void An_ARM64_process_learns_the_same_bits_as_this_one()
     {
         RequireEmulator();
@@ -48,7 +48,7 @@ public sealed partial class Arm64DeterminismTests
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public void Every_libtorch_fixture_passes_in_an_ARM64_process()
     {
         RequireEmulator();
@@ -96,7 +96,7 @@ public sealed partial class Arm64DeterminismTests
             Assert.Fail("EMBEDDEDLEARN_REQUIRE_ARM64=1 but this machine lacks " + missing);
         }
 
-        Skip.If(true, "No ARM64 emulation: this machine lacks " + missing);
+        Assert.SkipWhen(true, "No ARM64 emulation: this machine lacks " + missing);
     }
 
     private static bool OnPath(string program) =>

@@ -12,7 +12,7 @@ namespace EmbeddedLearn.Tests.Onnx;
 /// skipped without an OpenCL device unless EMBEDDEDLEARN_REQUIRE_OPENCL=1).</summary>
 public sealed class OnnxOpenClTests
 {
-    [SkippableFact]
+    [Fact]
     public void Export_after_device_ticks_holds_the_device_state()
     {
         OpenClTestDevice.Require();

@@ -13,7 +13,7 @@ public sealed class AutoChoiceTests
     /// <summary>The most ticks one trial can take.</summary>
     private const int TrialTicks = 2 * (AutoChoice.MaxWarmupTicks + AutoChoice.MeasuredTicks);
 
-    [SkippableFact]
+    [Fact]
     public void Auto_times_both_executors_keeps_one_says_why_and_learns_as_the_CPU_alone()
     {
         OpenClTestDevice.Require();
@@ -51,7 +51,7 @@ public sealed class AutoChoiceTests
         RandomWorld.AssertSame(cpuWorld, autoWorld, models, "after the trial");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Auto_chooses_again_when_the_entity_count_doubles()
     {
         OpenClTestDevice.Require();

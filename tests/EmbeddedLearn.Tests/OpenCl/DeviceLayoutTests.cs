@@ -11,7 +11,7 @@ namespace EmbeddedLearn.Tests.OpenCl;
 /// launches, and device time per stage.</summary>
 public sealed class DeviceLayoutTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData(OpenClKernelFamily.Cpu)]
     [InlineData(OpenClKernelFamily.Gpu)]
     public void State_of_many_chunks_and_odd_counts_comes_back_from_the_device_bit_for_bit(OpenClKernelFamily kernels)
@@ -55,7 +55,7 @@ public sealed class DeviceLayoutTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData(OpenClKernelFamily.Cpu)]
     [InlineData(OpenClKernelFamily.Gpu)]
     public void Fused_and_separate_launches_give_the_same_numbers(OpenClKernelFamily kernels)
@@ -94,7 +94,7 @@ public sealed class DeviceLayoutTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Device_time_is_recorded_for_the_fused_launch_or_for_every_stage(bool fuse)
@@ -126,7 +126,7 @@ public sealed class DeviceLayoutTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData(4)] // the fused launch itself fails: no kernel ran, the live buffers are the tick-start state
     [InlineData(5)] // the conversion after it fails: the fused kernel took the snapshot before changing anything
     public void A_fault_at_or_after_the_fused_launch_restores_the_tick_start_state(int enqueuesBefore)

@@ -8,7 +8,7 @@ namespace EmbeddedLearn.Tests.OpenCl;
 /// <summary>The OpenCL backend against the CPU backend on random multi-entity worlds.</summary>
 public sealed class OpenClAgreementTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData(OpenClKernelFamily.Cpu)]
     [InlineData(OpenClKernelFamily.Gpu)]
     public void Random_world_agrees_with_the_CPU_over_several_ticks(OpenClKernelFamily kernels)
@@ -33,7 +33,7 @@ public sealed class OpenClAgreementTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData(OpenClKernelFamily.Cpu)]
     [InlineData(OpenClKernelFamily.Gpu)]
     public void Without_zero_grad_gradients_accumulate_as_on_the_CPU(OpenClKernelFamily kernels)
@@ -61,7 +61,7 @@ public sealed class OpenClAgreementTests
         RandomWorld.AssertSame(cpuWorld, gpuWorld, cpuModels.Entities, "after 4 ticks");
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData(OpenClKernelFamily.Cpu)]
     [InlineData(OpenClKernelFamily.Gpu)]
     public void Spawn_and_despawn_between_ticks_keep_results_equal_to_the_CPU(OpenClKernelFamily kernels)

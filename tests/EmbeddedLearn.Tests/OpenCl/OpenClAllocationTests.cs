@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.OpenCl;
 [Collection(ProcessAllocationGroup.Name)]
 public sealed class OpenClAllocationTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData(OpenClKernelFamily.Cpu)]
     [InlineData(OpenClKernelFamily.Gpu)]
     public void Steady_state_OpenCL_tick_allocates_zero_bytes(OpenClKernelFamily kernels)

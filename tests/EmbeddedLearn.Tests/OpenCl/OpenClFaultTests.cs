@@ -11,7 +11,7 @@ namespace EmbeddedLearn.Tests.OpenCl;
 /// reason is reported.</summary>
 public sealed class OpenClFaultTests
 {
-    [SkippableFact]
+    [Fact]
     public void No_platform_falls_back_to_the_CPU_with_the_reason()
     {
         OpenClTestDevice.Require();
@@ -24,7 +24,7 @@ public sealed class OpenClFaultTests
         TrainsOnTheCpu(pipeline);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Kernel_build_failure_falls_back_with_the_build_log()
     {
         OpenClTestDevice.Require();
@@ -40,7 +40,7 @@ public sealed class OpenClFaultTests
         TrainsOnTheCpu(pipeline);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("Enqueue", 0)]
     [InlineData("Enqueue", 40)]
     [InlineData("Enqueue", 60)]
@@ -81,7 +81,7 @@ public sealed class OpenClFaultTests
         Assert.Equal(statesBefore, models.Entities.Select(m => world.Get<TrainingState>(m.Entity)).ToArray());
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("Enqueue", 25)]
     [InlineData("Read", 1)]
     public void Fault_switches_to_the_CPU_and_training_continues_like_the_CPU(string operationName, int after)

@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.OpenCl;
 /// <summary>Reading or writing parameters on the host through ModelSpec synchronises with the device on demand.</summary>
 public sealed class OpenClHostSyncTests
 {
-    [SkippableFact]
+    [Fact]
     public void Export_and_import_synchronise_with_the_device_without_an_explicit_call()
     {
         using OpenClBackend backend = OpenClTestDevice.CreateBackend();

@@ -14,11 +14,11 @@ public sealed class OpenClProbeTests
         Assert.True(result.IsAvailable ? result.DeviceName is not null && result.ComputeUnits > 0 : result.Reason is not null);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_CPU_device_is_declined_unless_allowed()
     {
         OpenClTestDevice.Require();
-        Skip.If(OpenClTestDevice.Probe.DeviceKind != OpenClDeviceKind.Cpu, "The test device is not a CPU device.");
+        Assert.SkipWhen(OpenClTestDevice.Probe.DeviceKind != OpenClDeviceKind.Cpu, "The test device is not a CPU device.");
         OpenClProbeResult result = OpenClProbe.Probe(new OpenClSelection { UseEnvironment = false });
         Assert.False(result.IsAvailable);
         Assert.Contains("wanted type", result.Reason, StringComparison.Ordinal);
@@ -28,7 +28,7 @@ public sealed class OpenClProbeTests
         Assert.Contains("wanted type", description, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Devices_are_chosen_by_name_or_index_and_unknown_names_are_declined()
     {
         OpenClTestDevice.Require();

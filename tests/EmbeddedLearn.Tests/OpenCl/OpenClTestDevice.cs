@@ -26,7 +26,7 @@ internal static class OpenClTestDevice
             Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but OpenCL is unavailable: " + probe.Reason);
         }
 
-        Skip.If(true, "No OpenCL device: " + probe.Reason);
+        Assert.SkipWhen(true, "No OpenCL device: " + probe.Reason);
     }
 
     public static OpenClBackend CreateBackend(OpenClSelection? selection = null)

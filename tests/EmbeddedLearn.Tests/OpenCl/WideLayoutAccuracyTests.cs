@@ -25,7 +25,7 @@ public sealed class WideLayoutAccuracyTests
     public void Cpu_gradients_match_the_double_reference(int[] widths, Activation activation, int batch) =>
         AssertGradientsMatchReference(widths, activation, batch, device: null);
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Layouts))]
     public void OpenCl_gradients_match_the_double_reference(int[] widths, Activation activation, int batch)
     {
@@ -33,7 +33,7 @@ public sealed class WideLayoutAccuracyTests
         AssertGradientsMatchReference(widths, activation, batch, backend);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Layouts))]
     public void OpenCl_gpu_kernels_gradients_match_the_double_reference(int[] widths, Activation activation, int batch)
     {

@@ -10,7 +10,7 @@ namespace EmbeddedLearn.Tests.OpenCl;
 /// a GPU; 4 mixes settings across the lanes of a short vector.</summary>
 public sealed class WorkItemMappingTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData(1, true)]
     [InlineData(1, false)]
     [InlineData(4, true)]

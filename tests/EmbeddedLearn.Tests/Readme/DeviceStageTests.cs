@@ -47,7 +47,7 @@ public sealed class DeviceStageTests
     }
     // </example>
 
-    [SkippableFact]
+    [Fact]
     public void The_stage_runs_on_the_device_as_on_the_CPU_and_the_readme_quotes_it()
     {
         using var cpuWorld = new World();

@@ -22,7 +22,7 @@ public sealed class QAllocationTests
         AssertDecisionsAllocateNothing(corridor, pipeline, windows: 100);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData(TestBackend.OpenCl)]
     [InlineData(TestBackend.OpenClGpuKernels)]
     public void A_steady_state_decision_on_the_device_allocates_zero_bytes(TestBackend backend)

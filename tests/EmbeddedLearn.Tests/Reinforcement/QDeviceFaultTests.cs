@@ -19,7 +19,7 @@ public sealed class QDeviceFaultTests
         { "Read", 0 }, { "Read", 1 }, { "Read", 2 },
     };
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Faults))]
     public void A_fault_during_a_tick_restores_the_agents_tick_start_state_exactly(string operationName, int after)
     {

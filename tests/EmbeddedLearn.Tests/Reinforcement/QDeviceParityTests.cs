@@ -22,7 +22,7 @@ public sealed class QDeviceParityTests
         { TestBackend.OpenClGpuKernels, 3, false }, { TestBackend.OpenClGpuKernels, 4, true },
     };
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void The_device_decides_and_learns_as_the_cpu(TestBackend backend, int seed, bool doubleDqn)
     {

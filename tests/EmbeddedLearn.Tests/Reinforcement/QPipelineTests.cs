@@ -214,7 +214,7 @@ public class QPipelineTests
         Assert.Equal(one, Run(3));
     }
 
-    [SkippableFact]
+    [Fact]
     public void OpenCl_runs_the_q_learning_stages_when_asked_for_and_auto_may_choose_it()
     {
         using TickExecutor device = OnBackend.Executor(TestBackend.OpenCl);

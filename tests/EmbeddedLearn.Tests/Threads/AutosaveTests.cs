@@ -14,7 +14,7 @@ public sealed class AutosaveTests
 {
     private static readonly ModelSpec Spec = SwarmWorld.Small;
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Save_from_another_thread_waits_for_the_tick_in_flight_and_saves_its_result(TestBackend backend)
     {
@@ -49,7 +49,7 @@ public sealed class AutosaveTests
         Directory.Delete(folder, recursive: true);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Autosaves_during_a_run_of_ticks_are_never_torn(TestBackend backend)
     {

@@ -35,7 +35,7 @@ public sealed class OwnerThreadTests
         "ModelSpec.Reinitialise", "ModelSpec.WriteSamples", "Checkpoint.Load",
     ];
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Calls))]
     public void A_change_from_another_thread_during_a_tick_is_refused_naming_the_call_and_changes_nothing(TestBackend backend, string call)
     {

@@ -14,7 +14,7 @@ public sealed class RaceStressTests
 {
     private static readonly ModelSpec Spec = SwarmWorld.Small;
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Dispose_save_and_structural_calls_racing_ticks_never_crash_tear_or_lose_a_tick(TestBackend backend)
     {

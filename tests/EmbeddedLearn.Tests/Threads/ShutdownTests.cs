@@ -13,7 +13,7 @@ public sealed class ShutdownTests
 {
     private static readonly ModelSpec Spec = SwarmWorld.Small;
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void Dispose_from_another_thread_waits_for_the_tick_in_flight_then_releases(TestBackend backend)
     {
@@ -36,7 +36,7 @@ public sealed class ShutdownTests
         pipeline.Dispose(); // twice is harmless
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(OnBackend.All), MemberType = typeof(OnBackend))]
     public void A_tick_that_outlasts_the_wait_releases_the_executor_as_it_ends(TestBackend backend)
     {

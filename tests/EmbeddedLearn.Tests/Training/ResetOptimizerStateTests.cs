@@ -82,7 +82,7 @@ public sealed class ResetOptimizerStateTests
         Assert.Equal(world.GetSpan<float>(fresh, state).ToArray(), world.GetSpan<float>(diverged, state).ToArray());
     }
 
-    [SkippableFact]
+    [Fact]
     public void On_the_opencl_backend_the_reset_reaches_the_device_copy()
     {
         OpenClTestDevice.Require();
