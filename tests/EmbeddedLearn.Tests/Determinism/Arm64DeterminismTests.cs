@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using EmbeddedLearn.Tests.Checkpoints;
 using EmbeddedLearn.Tests.Package;
@@ -72,7 +71,7 @@ public sealed partial class Arm64DeterminismTests
     {
         string sources = SourceCopy.Make(folder.File("src"), "components/EmbeddedLearn.Components", "engine/EmbeddedLearn.Engine", project);
         string published = folder.File("arm64");
-        (int code, string output) = DotnetCli.Run(sources, Limit, "publish", project, "-c", "Release", "-r", "linux-arm64",
+        (int code, string output) = ChildProcess.Dotnet(sources, Limit, "publish", project, "-c", "Release", "-r", "linux-arm64",
             "--self-contained", "-o", published);
         Assert.True(code == 0, "dotnet publish " + project + " for linux-arm64 failed:\n" + output);
         return published;
@@ -107,30 +106,11 @@ public sealed partial class Arm64DeterminismTests
     /// exit or a run past the time limit.</summary>
     private static string Run(string program, string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1"; // no ICU in the AArch64 runtime libraries
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException(program + " did not start.");
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', arguments)} ran past {Limit}");
-        }
-
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output.Result}\n{error.Result}");
-        return output.Result;
+        (int code, string output) = ChildProcess.Run(program, null, Limit, arguments,
+            new Dictionary<string, string> { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" }, // no ICU in the AArch64 runtime libraries
+            "DOTNET_Enable");
+        Assert.True(code == 0, $"{program} {string.Join(' ', arguments)} exited {code}:\n{output}");
+        return output;
     }
 
     private static string Fingerprint(string output)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using EmbeddedLearn.Tests.Package;
 using Xunit;
 
 namespace EmbeddedLearn.Tests.Determinism;
@@ -53,34 +53,21 @@ public sealed class CrossCpuDeterminismTests
     private static async Task<(string Label, string Simd, string Fingerprint)> RunAsync(string environment, string arguments)
     {
         string json = Path.Combine(Path.GetTempPath(), "el-determinism-" + Guid.NewGuid().ToString("N") + ".json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FrameBudget.dll"));
-        foreach (string argument in (arguments + " --entities 24 --ticks 6 --warmup 2 --fingerprint --json " + json).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        string[] argumentList = [Path.Combine(AppContext.BaseDirectory, "FrameBudget.dll"),
+            .. (arguments + " --entities 24 --ticks 6 --warmup 2 --fingerprint --json " + json).Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        string[] pair = environment.Length > 0 ? environment.Split('=') : [];
+        var set = new Dictionary<string, string>();
+        if (pair.Length == 2)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("DOTNET_PreferredVectorBitWidth", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        if (environment.Length > 0)
-        {
-            string[] pair = environment.Split('=');
-            start.Environment[pair[0]] = pair[1];
+            set[pair[0]] = pair[1];
         }
 
         string label = (environment.Length == 0 ? "no switch" : environment) + " " + arguments;
         try
         {
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            string output = await process.StandardOutput.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, $"{label}: exit {process.ExitCode}\n{output}\n{await error}");
+            (int code, string output) = await Task.Run(() => ChildProcess.Run("dotnet", null, TimeSpan.FromMinutes(3), argumentList, set,
+                "DOTNET_Enable", "DOTNET_PreferredVectorBitWidth"));
+            Assert.True(code == 0, $"{label}: exit {code}\n{output}");
             string last = output.TrimEnd().Split('\n')[^1].Trim();
             Assert.StartsWith("fingerprint ", last);
             using JsonDocument result = JsonDocument.Parse(await File.ReadAllTextAsync(json));

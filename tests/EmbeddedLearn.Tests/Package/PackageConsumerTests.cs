@@ -26,7 +26,7 @@ public sealed partial class PackageConsumerTests
         string version = "0.1.0-check." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         foreach (string project in (string[])["components/EmbeddedLearn.Components/EmbeddedLearn.Components.csproj", "engine/EmbeddedLearn.Engine/EmbeddedLearn.Engine.csproj"])
         {
-            (int code, string output) = DotnetCli.Run(sources, Limit, "pack", project, "-c", "Release", "-o", feed, "-p:Version=" + version);
+            (int code, string output) = ChildProcess.Dotnet(sources, Limit, "pack", project, "-c", "Release", "-o", feed, "-p:Version=" + version);
             Assert.True(code == 0, "dotnet pack " + project + " failed:\n" + output);
         }
 
@@ -63,7 +63,7 @@ public sealed partial class PackageConsumerTests
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), MarkdownCode.Blocks("README.md")[0].Code);
 
-        (int runCode, string runOutput) = DotnetCli.Run(app, Limit, "run", "-c", "Release");
+        (int runCode, string runOutput) = ChildProcess.Dotnet(app, Limit, "run", "-c", "Release");
         Assert.True(runCode == 0, "dotnet run of the README's example against the package failed:\n" + runOutput);
         MatchCollection losses = LossLine().Matches(runOutput);
         Assert.True(losses.Count >= 2, "the example printed no loss lines:\n" + runOutput);
