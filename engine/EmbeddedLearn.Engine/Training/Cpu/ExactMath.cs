@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace EmbeddedLearn.Training.Cpu;
 
@@ -91,8 +92,39 @@ internal static class ExactMath
     private const long HalfwayBits = 0x1000_0000;
     private const double SmallestNormalFloat = 1.1754943508222875e-38; // 2^-126
 
-    /// <summary><see cref="FmaEmulated(float, float, float)"/> lane-wise, two lanes at a time in double.</summary>
+    /// <summary><see cref="FmaEmulated(float, float, float)"/> lane-wise, two lanes at a time in double. The common case
+    /// (no lane's double sum on a float rounding boundary, none in the float subnormal range) is a short SSE2 sequence
+    /// inlined into the kernel; the rare one goes to <see cref="FmaEmulatedRare"/>, out of line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> FmaEmulated(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+    {
+        if (!Sse2.IsSupported)
+        {
+            return FmaEmulatedRare(a, b, c); // every CPU without fused multiply-add that has Vector128 is x86-64 (SSE2)
+        }
+
+        Vector128<double> s0 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(a), Sse2.ConvertToVector128Double(b)),
+            Sse2.ConvertToVector128Double(c));
+        Vector128<double> s1 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(Sse.MoveHighToLow(a, a)),
+            Sse2.ConvertToVector128Double(Sse.MoveHighToLow(b, b))), Sse2.ConvertToVector128Double(Sse.MoveHighToLow(c, c)));
+        Vector128<float> f = Sse.MoveLowToHigh(Sse2.ConvertToVector128Single(s0), Sse2.ConvertToVector128Single(s1));
+
+        // A double sum halfway between two floats has its low 29 mantissa bits, all in its low 32-bit half, 1 then
+        // zeros; a double sum below 2^-126 in magnitude rounds to a float of at most 2^-126 (a superset, checked in float).
+        Vector128<int> low = Sse.Shuffle(s0.AsSingle(), s1.AsSingle(), 0b10_00_10_00).AsInt32();
+        Vector128<float> halfway = Sse2.CompareEqual(Sse2.And(low, Vector128.Create((int)HalfwayMask)),
+            Vector128.Create((int)HalfwayBits)).AsSingle();
+        Vector128<float> small = Sse.CompareLessThanOrEqual(Sse.And(f, Vector128.Create(0x7FFF_FFFF).AsSingle()),
+            Vector128.Create(SmallestNormalSingle));
+        return Sse.MoveMask(Sse.Or(halfway, small)) == 0 ? f : FmaEmulatedRare(a, b, c);
+    }
+
+    private const float SmallestNormalSingle = 1.17549435e-38f; // 2^-126
+
+    /// <summary><see cref="FmaEmulated(Vector128{float}, Vector128{float}, Vector128{float})"/> for any lanes, the rare
+    /// ones included: every lane's double sum rounded to odd where it lands on a float rounding boundary.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> FmaEmulatedRare(Vector128<float> a, Vector128<float> b, Vector128<float> c)
     {
         (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(a);
         (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(b);
