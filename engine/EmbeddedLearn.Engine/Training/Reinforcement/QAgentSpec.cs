@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
@@ -30,9 +29,7 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// </remarks>
 public sealed class QAgentSpec
 {
-    private static readonly ConcurrentDictionary<(ModelSpec Model, int Capacity), QAgentSpec> Specs = new();
-    private static readonly Lock Gate = new();
-    private static volatile QAgentSpec[] _all = [];
+    private static readonly SpecRegistry<(ModelSpec Model, int Capacity), QAgentSpec> Registry = new();
 
     private QAgentSpec(ModelSpec model, int capacity)
     {
@@ -106,21 +103,7 @@ public sealed class QAgentSpec
                 bytes, capacity, (2L * model.Layout.InputWidth) + 3, ModelSpec.MaxEntityBytes));
         }
 
-        if (Specs.TryGetValue((model, capacity), out QAgentSpec? existing))
-        {
-            return existing;
-        }
-
-        lock (Gate)
-        {
-            QAgentSpec spec = Specs.GetOrAdd((model, capacity), static key => new QAgentSpec(key.Model, key.Capacity));
-            if (Array.IndexOf(_all, spec) < 0)
-            {
-                _all = [.. _all, spec];
-            }
-
-            return spec;
-        }
+        return Registry.Get((model, capacity), static key => new QAgentSpec(key.Model, key.Capacity));
     }
 
     /// <summary>The agent spec whose entities live in <paramref name="archetype"/>, or null if it holds none.
@@ -128,7 +111,7 @@ public sealed class QAgentSpec
     public static QAgentSpec? Find(Archetype archetype)
     {
         ArgumentNullException.ThrowIfNull(archetype);
-        foreach (QAgentSpec spec in _all)
+        foreach (QAgentSpec spec in Registry.All)
         {
             if (archetype.Has(spec.ReplayBuffer) && archetype.Has(spec.Model.Parameters))
             {

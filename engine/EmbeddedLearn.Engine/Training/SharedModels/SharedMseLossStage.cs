@@ -1,0 +1,70 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Training.Cpu;
+using EmbeddedLearn.Training.Stages;
+
+namespace EmbeddedLearn.Training.SharedModels;
+
+/// <summary>
+/// The MSE loss of a shared model over the rows in use (<see cref="SharedModelState.RowsInBatch"/> = R, the members'
+/// rows packed at the front), as <see cref="MseLossStage"/> computes it for one model on a batch of R rows: with
+/// <c>N = R * out</c>, mean <c>L = sum((o - t)^2) / N</c>, <c>dL/do = 2 (o - t) / N</c>; sum <c>L = sum((o - t)^2)</c>,
+/// <c>dL/do = 2 (o - t)</c>; none: per-element squares, reported loss = their sum. The output gradient and loss
+/// elements of the unused rows are zero, so backward gives exactly the concatenated batch's gradient. Entities that
+/// are no shared brain get <see cref="MseLossStage"/>'s loss over their whole batch.
+/// </summary>
+public sealed class SharedMseLossStage : IBlockStage
+{
+    private readonly MseLossStage _whole = new();
+
+    /// <inheritdoc/>
+    public string Name => "SharedMseLoss";
+
+    /// <inheritdoc/>
+    public ModelData Reads => ModelData.Outputs | ModelData.Targets | ModelData.Settings | ModelData.Counters;
+
+    /// <inheritdoc/>
+    public ModelData Writes => ModelData.OutputGradient | ModelData.Loss;
+
+    /// <inheritdoc/>
+    public void Execute(in ModelBlock block)
+    {
+        SharedModelSpec? spec = SharedModelSpec.Find(block.Range.Archetype);
+        if (spec is null)
+        {
+            _whole.Execute(block);
+            return;
+        }
+
+        if (!block.IsTrainable)
+        {
+            return;
+        }
+
+        ModelSpec model = spec.Model;
+        int n = model.Outputs.ElementCount, width = model.Layout.OutputWidth;
+        ReadOnlySpan<float> outputs = block.Floats(model.Outputs);
+        ReadOnlySpan<float> targets = block.Floats(model.Targets);
+        Span<float> outputGradient = block.Floats(model.OutputGradient);
+        Span<float> elements = block.Floats(model.LossElements);
+        ReadOnlySpan<SharedModelState> shared = block.Range.GetSpan<SharedModelState>();
+        ReadOnlySpan<TrainingSettings> settings = block.Settings;
+        Span<Loss> losses = block.Losses;
+        ReadOnlySpan<TrainingState> states = block.States;
+        for (int i = 0; i < block.Count; i++)
+        {
+            if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
+            {
+                continue;
+            }
+
+            int used = shared[i].RowsInBatch * width;
+            LossReduction reduction = settings[i].Reduction;
+            Span<float> gradient = outputGradient.Slice(i * n, n);
+            Span<float> elementLoss = elements.Slice(i * n, n);
+            losses[i].Value = MseLoss.Run(outputs.Slice(i * n, used), targets.Slice(i * n, used), reduction, gradient[..used],
+                reduction == LossReduction.None ? elementLoss[..used] : []);
+            gradient[used..].Clear();
+            elementLoss[used..].Clear();
+        }
+    }
+}
