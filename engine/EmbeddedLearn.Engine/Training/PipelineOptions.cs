@@ -18,7 +18,10 @@ public sealed record PipelineOptions
     /// those whose <see cref="Components.DecisionPeriod"/> falls due, plus those deferred earlier) it serves
     /// (infers) as many as fit, in a rotation that starts where the last tick stopped, and trains those of them it
     /// still fits, preferring the ones served most often since they last trained; both sized from per-entity costs
-    /// measured with <see cref="Clock"/> on earlier ticks (inference first: under overload nothing trains). Entities
+    /// measured with <see cref="Clock"/> on earlier ticks (inference first: under overload nothing trains). When
+    /// inference leaves room but the training estimate says no entity fits (a cold first tick, or one large model such
+    /// as a shared brain), one entity trains anyway after 4 ticks without training, then after 8, 16, 32 and every 64,
+    /// so the estimate is measured again: a model whose training alone exceeds the budget still trains that often. Entities
     /// left out are deferred (<see cref="TickReport.EntitiesDeferred"/>; their outputs stay from their last decision).
     /// On an OpenCL device the costs come from the fused tick's device time, charged to the rows it served.
     /// Which entities run then depends on timing, so results are no longer reproducible run to run (unless the clock
