@@ -6,8 +6,10 @@ namespace EmbeddedLearn.Tests.Package;
 /// clone: nothing of this test run's own binaries is ever overwritten.</summary>
 internal static class SourceCopy
 {
-    /// <summary>Copies the build settings, readme and license, and the folders <paramref name="projects"/> (paths from
-    /// the repository root) less their bin/ and obj/, into <paramref name="target"/>; returns it.</summary>
+    /// <summary>Copies the build settings (the root's, and every Directory.Build.props or .targets between the root and
+    /// a project, which the SDK imports as it does here), readme and license, and the folders
+    /// <paramref name="projects"/> (paths from the repository root) less their bin/ and obj/, into
+    /// <paramref name="target"/>; returns it.</summary>
     public static string Make(string target, params string[] projects)
     {
         string root = MarkdownCode.RepositoryRoot;
@@ -19,6 +21,7 @@ internal static class SourceCopy
 
         foreach (string project in projects)
         {
+            CopyFolderSettings(root, target, Path.GetDirectoryName(project) ?? string.Empty);
             string from = Path.Combine(root, project);
             foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
             {
@@ -36,5 +39,24 @@ internal static class SourceCopy
         }
 
         return target;
+    }
+
+    /// <summary>Copies the Directory.Build files of <paramref name="folder"/> and of each folder above it, up to and
+    /// not including the root, when there are any.</summary>
+    private static void CopyFolderSettings(string root, string target, string folder)
+    {
+        for (string at = folder; at.Length > 0; at = Path.GetDirectoryName(at) ?? string.Empty)
+        {
+            foreach (string file in (string[])["Directory.Build.props", "Directory.Build.targets"])
+            {
+                string from = Path.Combine(root, at, file);
+                string to = Path.Combine(target, at, file);
+                if (File.Exists(from) && !File.Exists(to))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                    File.Copy(from, to);
+                }
+            }
+        }
     }
 }
