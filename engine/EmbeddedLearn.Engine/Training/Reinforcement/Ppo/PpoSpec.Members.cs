@@ -202,15 +202,14 @@ public sealed partial class PpoSpec
 
         Span<float> row = CollectingRows(world.GetSpan<float>(brain, Rollouts), state.Collecting)
             .Slice(((s * Horizon) + state.Step - 1) * RowWidth, RowWidth);
-        if (row[flags + 4] == 0f)
+        if (row[flags + 4] == 0f || float.IsNaN(row[flags + 2]))
         {
             return false; // already left out
         }
 
         if (!float.IsFinite(reward))
         {
-            row[flags + 4] = 0f;
-            state.RowsLeftOut++;
+            row[flags + 2] = float.NaN; // left out of training; its value still bootstraps the member's previous transition
             return false;
         }
 
