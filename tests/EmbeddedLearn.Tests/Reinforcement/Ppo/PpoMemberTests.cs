@@ -59,6 +59,29 @@ public sealed class PpoMemberTests
     }
 
     [Fact]
+    public void A_member_that_stops_observing_stops_deciding_and_records_nothing()
+    {
+        using var reach = new PpoReach(brains: 1, members: 2, horizon: 4, minibatch: 8);
+        using var pipeline = new TrainingPipeline(PpoSpec.Stages());
+        reach.Step(pipeline);
+        float[] before = reach.Spec.Action(reach.World, reach.Members[0]).ToArray();
+        Span<float> seen = stackalloc float[2];
+        for (int t = 0; t < 4; t++)
+        {
+            seen[0] = t * 0.1f;
+            reach.Spec.Observe(reach.World, reach.Members[1], seen); // member 0 (destroyed without Leave, say) is silent
+            pipeline.Run(reach.World);
+            reach.Apply();
+        }
+
+        PpoState state = reach.World.Get<PpoState>(reach.Brains[0]);
+        Assert.Equal(1, state.Rollouts);
+        Assert.Equal(4, state.Rows); // member 0's first decision has no successor to bootstrap from; member 1's four
+        Assert.Equal(1, state.RowsLeftOut);
+        Assert.Equal(before, reach.Spec.Action(reach.World, reach.Members[0]).ToArray());
+    }
+
+    [Fact]
     public void A_bad_reward_leaves_out_only_its_transition()
     {
         using var reach = new PpoReach(brains: 1, members: 4, horizon: 8, minibatch: 8);
