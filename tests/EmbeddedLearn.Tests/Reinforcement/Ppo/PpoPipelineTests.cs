@@ -1,5 +1,4 @@
 using EmbeddedLearn.Backends;
-using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Tests.OpenCl;
@@ -10,7 +9,7 @@ using Xunit;
 namespace EmbeddedLearn.Tests.Reinforcement.Ppo;
 
 /// <summary>PPO ticks as a whole: the same bits for any thread count, the update spread over frames and double buffered,
-/// the OpenCL backend refusing the stages by name, checkpoints of a brain.</summary>
+/// the OpenCL backend refusing the stages by name.</summary>
 public sealed class PpoPipelineTests
 {
     [Theory]
@@ -117,48 +116,5 @@ public sealed class PpoPipelineTests
         var ex = Assert.Throws<NotSupportedException>(() =>
             TrainingBackends.CreatePipeline(BackendKind.OpenCl, PpoSpec.Stages(), null, out _, OpenClTestDevice.Selection));
         Assert.Contains("Stage PpoAct is a custom block stage", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_checkpoint_saves_a_brain_as_its_model_and_leaves_the_PPO_components_out()
-    {
-        using var reach = new PpoReach(brains: 1, members: 6, horizon: 4, minibatch: 8);
-        using var pipeline = new TrainingPipeline(PpoSpec.Stages());
-        for (int t = 0; t < 12; t++)
-        {
-            reach.Step(pipeline);
-        }
-
-        Entity brain = reach.Brains[0];
-        ModelSpec model = reach.Spec.Model;
-        Assert.True(reach.World.Get<TrainingState>(brain).OptimizerSteps > 0);
-        string path = Path.Combine(Path.GetTempPath(), "ppo-brain-" + Guid.NewGuid().ToString("N") + ".safetensors");
-        try
-        {
-            IReadOnlyList<Entity> saved = Checkpoint.Save(reach.World, path);
-            Assert.Equal([brain], saved); // the members hold no model: only the brain is saved
-
-            using var loadedWorld = new World();
-            Entity loaded = Checkpoint.Load(loadedWorld, path).Entities.Single();
-            Assert.Equal(reach.World.GetSpan<float>(brain, model.Parameters).ToArray(), loadedWorld.GetSpan<float>(loaded, model.Parameters).ToArray());
-            Assert.Equal(reach.World.GetSpan<float>(brain, model.AdamMoments).ToArray(), loadedWorld.GetSpan<float>(loaded, model.AdamMoments).ToArray());
-            Assert.Equal(reach.World.Get<TrainingState>(brain).OptimizerSteps, loadedWorld.Get<TrainingState>(loaded).OptimizerSteps);
-            Assert.Equal(reach.World.Get<TrainingSettings>(brain), loadedWorld.Get<TrainingSettings>(loaded));
-            Assert.False(loadedWorld.Has(loaded, reach.Spec.Rollouts));
-            Assert.False(loadedWorld.Has(loaded, reach.Spec.LogStd!));
-            Assert.False(loadedWorld.Has<PpoState>(loaded));
-
-            // The documented way back to a brain: spawn one from the loaded parameters and the log-std the game kept.
-            var torch = new float[model.Layout.ParameterCount];
-            model.ExportParameters(loadedWorld, loaded, torch);
-            Entity again = reach.Spec.Spawn(loadedWorld, loadedWorld.Get<TrainingSettings>(loaded), reach.World.Get<PpoSettings>(brain), torch,
-                reach.Spec.ReadLogStd(reach.World, brain), seed: 5);
-            Assert.Equal(reach.World.GetSpan<float>(brain, model.Parameters).ToArray(), loadedWorld.GetSpan<float>(again, model.Parameters).ToArray());
-            Assert.Equal(reach.Spec.ReadLogStd(reach.World, brain).ToArray(), reach.Spec.ReadLogStd(loadedWorld, again).ToArray());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 }
