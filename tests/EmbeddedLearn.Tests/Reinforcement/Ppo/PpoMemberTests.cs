@@ -99,6 +99,34 @@ public sealed class PpoMemberTests
     }
 
     [Fact]
+    public void A_member_whose_observation_overflows_the_network_keeps_its_last_action_and_records_nothing()
+    {
+        using var world = new World();
+        PpoSpec spec = PpoSpec.Get(ModelSpec.Get(ModelLayout.Parse("2,3,3", Activation.Identity), 4), PpoActionKind.Continuous, 2, 2);
+        float[] ones = [.. Enumerable.Repeat(1f, spec.Model.Layout.ParameterCount)];
+        Entity brain = spec.Spawn(world, TrainingSettings.Adam(0.01f), PpoSettings.Ppo(epochs: 1), ones, [], seed: 2);
+        Entity huge = world.Create(), plain = world.Create();
+        spec.Join(world, brain, huge);
+        spec.Join(world, brain, plain);
+        using var pipeline = new TrainingPipeline(PpoSpec.Stages());
+        for (int t = 0; t < 3; t++)
+        {
+            spec.Observe(world, huge, [3e38f, 3e38f]); // finite, but the linear network's outputs overflow
+            spec.Observe(world, plain, [0.5f, -0.25f]);
+            pipeline.Run(world);
+            Assert.Equal([0f, 0f], spec.Action(world, huge).ToArray());
+            Assert.True(spec.Action(world, plain).ToArray().All(float.IsFinite));
+            spec.Reward(world, huge, 1f, done: false);
+            spec.Reward(world, plain, 1f, done: false);
+        }
+
+        PpoState state = world.Get<PpoState>(brain);
+        Assert.Equal(1, state.Rollouts);
+        Assert.Equal(2, state.Rows); // the plain member's two decisions only
+        Assert.True(world.GetSpan<float>(brain, spec.Model.Parameters).ToArray().All(float.IsFinite));
+    }
+
+    [Fact]
     public void A_bad_reward_leaves_out_only_its_transition()
     {
         using var reach = new PpoReach(brains: 1, members: 4, horizon: 8, minibatch: 8);

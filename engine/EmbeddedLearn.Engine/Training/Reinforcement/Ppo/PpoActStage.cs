@@ -14,7 +14,7 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// bootstrap values: the rollout goes to the update (GAE, trainable rows, first shuffle; an update still in progress is
 /// cut, <see cref="PpoState.UpdatesCut"/>) and the other buffer starts collecting. A member whose observation is not
 /// finite, or that has not observed since the last decision (observations are used once, as ML-Agents collects them at
-/// every decision), takes no decision: its row is left out and its action stays. A brain
+/// every decision), or whose network output is not finite, takes no decision: its row is left out and its action stays. A brain
 /// draws from its own random stream, in slot order, so the choices do not depend on threads or other brains. CPU only.
 /// </summary>
 public sealed class PpoActStage : IBlockStage
@@ -146,17 +146,16 @@ public sealed class PpoActStage : IBlockStage
                     }
 
                     ReadOnlySpan<float> output = outputs.Slice(row++ * outWidth, outWidth);
+                    if (!FiniteCheck.AllFinite(output))
+                    {
+                        slot[flags + PpoSpec.ActedOffset] = 0f; // a non-finite output: no decision, the last action stays
+                        continue;
+                    }
+
                     Sample(spec, output, logStd, settings.Deterministic, slot.Slice(n, spec.ActionWidth), out float logp, ref random);
                     slot[flags] = logp;
                     slot[flags + 1] = output[spec.ActionCount];
-                    if (!float.IsFinite(logp) || !float.IsFinite(output[spec.ActionCount]))
-                    {
-                        slot[flags + PpoSpec.ActedOffset] = 0f; // a non-finite output: no decision recorded
-                    }
-                    else
-                    {
-                        any = true;
-                    }
+                    any = true;
                 }
             }
 
