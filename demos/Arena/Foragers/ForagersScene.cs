@@ -14,7 +14,7 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// heading for. Learning groups train one DQN step per agent per decision (<see cref="ForagerLearning"/>); the
 /// baseline group moves at random. Deterministic for a seed without a training budget.
 /// </summary>
-internal sealed partial class ForagersScene : IDisposable
+internal sealed partial class ForagersScene : IAgentScene, IDisposable
 {
     /// <summary>Seconds per frame (60 frames per second).</summary>
     public const float FrameSeconds = 1f / 60f;
@@ -72,6 +72,8 @@ internal sealed partial class ForagersScene : IDisposable
 
     public IReadOnlyList<ForagerGroup> Groups => _groups;
 
+    public IReadOnlyList<AgentGroup> AgentGroups => _groups;
+
     public ForagerLearning Learning { get; }
 
     /// <summary>What the agents have learned, as <see cref="ModelFingerprint.Of"/> (64 hex digits): equal on every CPU
@@ -112,6 +114,9 @@ internal sealed partial class ForagersScene : IDisposable
 
     /// <summary>Wall-clock time of the last frame (observations, tick, simulation, transitions), in milliseconds.</summary>
     public double LastFrameMs { get; private set; }
+
+    /// <summary>Wall-clock time of the learning tick the last frame ran (on a decision frame), in milliseconds.</summary>
+    public double? LastTickMs => Decided ? LastReport?.TotalMilliseconds : null;
 
     /// <summary>Runs one frame: on a decision frame the learning tick (every learning agent acts on its observation and
     /// trains one batch) and random moves for the baseline; then every agent and hunter moves, catches and meals are

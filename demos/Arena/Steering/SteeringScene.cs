@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
+
+namespace EmbeddedLearn.Demos.Arena.Steering;
+
+/// <summary>
+/// The steering scene: agents with continuous control (turn rate and thrust, each in [-1, 1]) chase goals that drift
+/// slowly across a walled field while keeping off circular hazards. Every group has a field of its own with the same
+/// hazards and, for agent i, the same sequence of goals (<see cref="SteeringField"/>). An agent decides every
+/// <see cref="DecisionFrames"/> frames and holds its action in between. Per frame: heading turns by
+/// turn x <see cref="MaxTurnRate"/>, speed changes by thrust x <see cref="Acceleration"/> within
+/// [0, <see cref="MaxSpeed"/>], the agent moves; a wall stops it. Reward, summed over a decision's frames:
+/// <see cref="ProgressScale"/> x the distance it closed on its goal, <see cref="GoalBonus"/> on reaching it (within
+/// <see cref="GoalRadius"/>; a new goal appears), minus <see cref="HazardPenalty"/> per frame touching a hazard and
+/// <see cref="WallPenalty"/> per frame against a wall. Observations (<see cref="ObservationWidth"/> numbers in the
+/// agent's frame, each in [-1, 1]) are described at <see cref="Observe"/>. The simulation uses IEEE-exact operations
+/// only, so it is deterministic for a seed.
+/// </summary>
+internal sealed partial class SteeringScene : IAgentScene, IDisposable
+{
+    /// <summary>Seconds per frame (60 frames per second).</summary>
+    public const float FrameSeconds = 1f / 60f;
+
+    /// <summary>Numbers an agent observes, and action components (turn rate, thrust).</summary>
+    public const int ObservationWidth = 10, ActionWidth = 2;
+
+    /// <summary>Top speed (field units per second), acceleration at full thrust (units per second squared), and turn
+    /// rate at full turn (radians per second).</summary>
+    public const float MaxSpeed = 0.3f, Acceleration = 0.6f, MaxTurnRate = 4f;
+
+    /// <summary>A goal is reached within <see cref="GoalRadius"/>; goals drift at <see cref="GoalSpeed"/> (field units
+    /// per second).</summary>
+    public const float GoalRadius = 0.035f, GoalSpeed = 0.05f;
+
+    /// <summary>Rewards: per field unit closed on the goal, per goal reached, per frame on a hazard, per frame on a wall.</summary>
+    public const float ProgressScale = 10f, GoalBonus = 1f, HazardPenalty = 0.05f, WallPenalty = 0.05f;
+
+    private readonly World _world = new();
+    private readonly SteeringGroup[] _groups;
+    private readonly Random[] _random;
+
+    /// <summary>Creates the scene: <paramref name="agentsPerGroup"/> agents in each group of <paramref name="groups"/>,
+    /// hazards, starts and goals from <paramref name="seed"/>; a decision every <paramref name="decisionFrames"/>
+    /// frames (1..8).</summary>
+    public SteeringScene(IReadOnlyList<SteeringGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(agentsPerGroup, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(decisionFrames, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(decisionFrames, 8);
+        Seed = seed;
+        DecisionFrames = decisionFrames;
+        Field = new SteeringField(seed);
+        _groups = [.. groups.Select((g, i) => new SteeringGroup(g, i, agentsPerGroup))];
+        _random = [.. _groups.Select(g => new Random(unchecked((seed * 7919) + g.Index)))];
+        foreach (SteeringGroup group in _groups)
+        {
+            Populate(group);
+        }
+    }
+
+    public IReadOnlyList<SteeringGroup> Groups => _groups;
+
+    public IReadOnlyList<AgentGroup> AgentGroups => _groups;
+
+    /// <summary>The hazards, starts and goals every group shares.</summary>
+    public SteeringField Field { get; }
+
+    public int Seed { get; }
+
+    /// <summary>Frames between two decisions (an agent holds its action in between).</summary>
+    public int DecisionFrames { get; }
+
+    /// <summary>The ECS world holding the learning agents.</summary>
+    public World World => _world;
+
+    /// <summary>What the agents have learned, as <see cref="ModelFingerprint.Of"/> (64 hex digits).</summary>
+    public string Fingerprint => ModelFingerprint.Of(_world);
+
+    /// <summary>Frames run so far.</summary>
+    public long Frames { get; private set; }
+
+    /// <summary>Decisions completed so far.</summary>
+    public long Decisions { get; private set; }
+
+    /// <summary>Simulated seconds so far.</summary>
+    public float Time { get; private set; }
+
+    /// <summary>Agents in all groups.</summary>
+    public int AgentCount => _groups.Sum(g => g.Count);
+
+    /// <summary>Agents in learning groups.</summary>
+    public int LearningAgents => _groups.Where(g => g.Spec.Learns).Sum(g => g.Count);
+
+    /// <summary>Wall-clock time of the last decision's learning tick in milliseconds, or null when it ran none.</summary>
+    public double? LastTickMs { get; private set; }
+
+    /// <summary>Whether the last frame opened a decision.</summary>
+    public bool Decided { get; private set; }
+
+    /// <summary>Whether the last frame closed a decision (the groups' <see cref="SteeringGroup.MeanReward"/> are new).</summary>
+    public bool DecisionClosed { get; private set; }
+
+    /// <summary>Wall-clock time of the last frame, in milliseconds.</summary>
+    public double LastFrameMs { get; private set; }
+
+    /// <summary>Runs one frame: on a decision frame every agent chooses its action; then every agent and goal moves and
+    /// the rewards are counted; on the last frame of a decision each agent's next observation is written.</summary>
+    public void Frame()
+    {
+        long start = Stopwatch.GetTimestamp();
+        Frames++;
+        Time += FrameSeconds;
+        (Decided, DecisionClosed) = ((Frames - 1) % DecisionFrames == 0, Frames % DecisionFrames == 0);
+        Decisions += DecisionClosed ? 1 : 0;
+        foreach (SteeringGroup group in _groups)
+        {
+            if (Decided)
+            {
+                Decide(group);
+            }
+
+            Step(group);
+            if (DecisionClosed)
+            {
+                Close(group);
+            }
+        }
+
+        LastFrameMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    public void Dispose() => _world.Dispose();
+
+    /// <summary>Every agent of <paramref name="group"/> chooses its action for the decision starting now.</summary>
+    private void Decide(SteeringGroup group)
+    {
+        Random random = _random[group.Index];
+        for (int i = 0; i < group.Count; i++)
+        {
+            (group.Turn[i], group.Thrust[i]) = group.Spec.Policy switch
+            {
+                SteeringPolicy.Heuristic => SteeringHeuristic.Act(group, i, Field),
+                _ => ((2 * random.NextSingle()) - 1, (2 * random.NextSingle()) - 1),
+            };
+            group.Reward[i] = 0;
+        }
+    }
+
+    /// <summary>Ends the decision for every agent of <paramref name="group"/>: its next observation and a trail point.</summary>
+    private void Close(SteeringGroup group)
+    {
+        double sum = 0;
+        for (int i = 0; i < group.Count; i++)
+        {
+            Observe(group, i, group.Observation.AsSpan(i * ObservationWidth, ObservationWidth));
+            sum += group.Reward[i];
+        }
+
+        int slot = (int)(group.TrailWritten++ % SteeringGroup.TrailLength);
+        for (int a = 0; a < group.Trail.Length / (2 * SteeringGroup.TrailLength); a++)
+        {
+            group.Trail[((a * SteeringGroup.TrailLength) + slot) * 2] = group.X[a];
+            group.Trail[(((a * SteeringGroup.TrailLength) + slot) * 2) + 1] = group.Y[a];
+        }
+
+        group.MeanReward = sum / group.Count;
+    }
+}
