@@ -42,7 +42,7 @@ internal sealed class ForagerLive(ForagersScene scene) : AgentLive<ForagersScene
                 Scene.Learning.SwitchBackend(Scene.World, command.Backend);
                 break;
             default:
-                throw new InvalidOperationException("The foragers Scene has no control " + command.Kind + ".");
+                throw new InvalidOperationException("The foragers scene has no control " + command.Kind + ".");
         }
 
         return command.Kind + " applied at frame " + (Scene.Frames + 1)

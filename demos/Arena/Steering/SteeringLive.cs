@@ -20,7 +20,7 @@ internal sealed class SteeringLive(SteeringScene scene) : AgentLive<SteeringScen
         ControlCommand? command = base.Parse(utf8, out error);
         if (command is { Kind: ControlKind.Backend } && command.Backend != ArenaBackend.Cpu)
         {
-            error = "backend: the steering Scene trains on the CPU only";
+            error = "backend: the steering scene trains on the CPU only";
             return null;
         }
 
@@ -50,7 +50,7 @@ internal sealed class SteeringLive(SteeringScene scene) : AgentLive<SteeringScen
             case ControlKind.Backend:
                 break; // the CPU, which it runs on
             default:
-                throw new InvalidOperationException("The steering Scene has no control " + command.Kind + ".");
+                throw new InvalidOperationException("The steering scene has no control " + command.Kind + ".");
         }
 
         return command.Kind + " applied at frame " + (Scene.Frames + 1);

@@ -52,7 +52,7 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
         DecisionFrames = decisionFrames;
         Field = new SteeringField(seed);
         _groups = [.. groups.Select((g, i) => new SteeringGroup(g, i, agentsPerGroup))];
-        _random = [.. _groups.Select(g => new Random(unchecked((seed * 7919) + g.Index)))];
+        _random = [.. _groups.Select(g => new Random(unchecked((seed * 7919) + (int)g.Spec.Policy)))]; // not by position: adding a group changes no other
         foreach (SteeringGroup group in _groups)
         {
             Populate(group);
