@@ -71,36 +71,7 @@ internal static class CaseRunner
     }
 
     /// <summary>nn.Sequential(Linear, act, ..., Linear) holding <paramref name="initial"/> (PyTorch order).</summary>
-    private static Sequential Build(CaseSpec spec, float[] initial)
-    {
-        var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
-        int offset = 0;
-        for (int l = 0; l + 1 < spec.Layers.Length; l++)
-        {
-            int fanIn = spec.Layers[l], fanOut = spec.Layers[l + 1];
-            var linear = nn.Linear(fanIn, fanOut);
-            using (no_grad())
-            {
-                linear.weight!.copy_(tensor(initial.AsSpan(offset, fanOut * fanIn).ToArray(), [fanOut, fanIn]));
-                offset += fanOut * fanIn;
-                linear.bias!.copy_(tensor(initial.AsSpan(offset, fanOut).ToArray(), [fanOut]));
-                offset += fanOut;
-            }
-            modules.Add(($"linear{l}", linear));
-            if (l + 2 < spec.Layers.Length) modules.Add(($"act{l}", Activation(spec)));
-        }
-        return nn.Sequential(modules);
-    }
-
-    private static nn.Module<Tensor, Tensor> Activation(CaseSpec spec) => spec.Activation switch
-    {
-        "identity" => nn.Identity(),
-        "relu" => nn.ReLU(),
-        "tanh" => nn.Tanh(),
-        "sigmoid" => nn.Sigmoid(),
-        "leaky_relu" => nn.LeakyReLU(0.01),
-        _ => throw new InvalidDataException($"case {spec.Name}: hidden_activation \"{spec.Activation}\" is not identity, relu, tanh, sigmoid or leaky_relu"),
-    };
+    private static Sequential Build(CaseSpec spec, float[] initial) => CaseRunnerModel.Build(spec.Layers, spec.Activation, initial);
 
     /// <summary>The tensors' values concatenated, flat (weights row-major).</summary>
     private static float[] Flatten(IEnumerable<Tensor> tensors)

@@ -40,6 +40,12 @@ public sealed class ModelDataException : InvalidOperationException
     /// <summary>The entity whose data is invalid.</summary>
     public Entity Entity { get; }
 
+    /// <summary>The exception that refuses a tick for <paramref name="entity"/>'s <paramref name="component"/>, its
+    /// message naming both and <paramref name="problem"/>.</summary>
+    internal static ModelDataException TickRefused(Entity entity, string component, string problem) =>
+        new(entity, component, string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "{0}, component {1}: {2}. The tick was not run; nothing changed.", entity, component, problem));
+
     /// <summary>The name of the component holding the invalid value.</summary>
     public string Component { get; }
 }

@@ -135,6 +135,5 @@ internal static class TickAdmission
     }
 
     private static void Throw(Entity entity, string component, string problem) =>
-        throw new ModelDataException(entity, component, string.Format(CultureInfo.InvariantCulture,
-            "{0}, component {1}: {2}. The tick was not run; nothing changed.", entity, component, problem));
+        throw ModelDataException.TickRefused(entity, component, problem);
 }

@@ -195,7 +195,7 @@ internal static class FastActivation
     }
 
     /// <summary><c>e^t</c> for one float in [-87, 87] (Cephes expf).</summary>
-    private static float Exp(float t)
+    internal static float Exp(float t)
     {
         float shifted = ExactMath.Fma(t, Log2E, RoundMagic);
         float n = shifted - RoundMagic;

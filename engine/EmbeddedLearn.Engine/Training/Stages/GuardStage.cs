@@ -1,4 +1,5 @@
 using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Training.Stages;
 
@@ -17,7 +18,10 @@ namespace EmbeddedLearn.Training.Stages;
 /// </list>
 /// A finite norm does not end a run of failures: only an applied step does (<see cref="OptimizerStepStage"/>, which
 /// also rejects a step whose new parameters or optimizer state are not finite, a failure counted the same way).
-/// The sum of squares is accumulated in double, in a fixed order per entity (identical for every thread count).
+/// The sum of squares is accumulated in double, in a fixed order per entity (identical for every thread count). A PPO
+/// brain with a continuous policy has one more parameter vector, its log standard deviation: its gradient
+/// (<see cref="Reinforcement.PpoSpec.LogStdGradient"/>) counts in the norm and is clipped with the others, as
+/// <c>clip_grad_norm_</c> over all of the optimizer's parameters does.
 /// </summary>
 public sealed class GuardStage : IBlockStage
 {
@@ -58,6 +62,9 @@ public sealed class GuardStage : IBlockStage
 
         int p = block.Spec.Parameters.ElementCount;
         Span<float> gradients = block.Floats(block.Spec.Gradients);
+        ComponentType? extraType = Reinforcement.PpoSpec.Find(block.Range.Archetype)?.LogStdGradient;
+        int e = extraType?.ElementCount ?? 0;
+        Span<float> extras = extraType is null ? default : block.Floats(extraType);
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
@@ -69,7 +76,8 @@ public sealed class GuardStage : IBlockStage
             }
 
             Span<float> g = gradients.Slice(i * p, p);
-            float norm = (float)Norm(g);
+            Span<float> extra = extras.IsEmpty ? default : extras.Slice(i * e, e);
+            float norm = (float)Math.Sqrt(Cpu.GradientNorm.SumOfSquares(g) + Cpu.GradientNorm.SumOfSquares(extra));
             state.GradientNorm = norm;
             if (!float.IsFinite(norm))
             {
@@ -85,6 +93,7 @@ public sealed class GuardStage : IBlockStage
                 if (coef < 1f)
                 {
                     System.Numerics.Tensors.TensorPrimitives.Multiply(g, coef, g);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(extra, coef, extra);
                     state.Outcome |= TickOutcome.Clipped;
                     block.Account?.Clipped.Add(block.Entities[i]);
                 }
