@@ -8,7 +8,7 @@ namespace EmbeddedLearn.Arena.Tests;
 /// a seed fixing the summary.</summary>
 public sealed class SteeringRunTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "steering-test-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder _folder = new("steering-test-");
 
     [Fact]
     public void A_seeded_run_writes_every_field_and_the_heuristic_ends_far_above_random()
@@ -34,8 +34,8 @@ public sealed class SteeringRunTests : IDisposable
         Assert.True(groups[0].GetProperty("goals_reached").GetInt64() > 20 * Math.Max(1, groups[1].GetProperty("goals_reached").GetInt64()), summary.ToString());
         Assert.True(groups[0].GetProperty("wall_frames").GetInt64() * 20 < groups[1].GetProperty("wall_frames").GetInt64(), summary.ToString());
         Assert.Equal(1.0, Summaries.Figure(groups[0], "last_20pct_of_heuristic"), 1);
-        Assert.Equal((960, 400), Png.Size(Path.Combine(_directory, "a", "steering.png")));
-        Assert.Equal((1000, 450), Png.Size(Path.Combine(_directory, "a", "reward.png")));
+        Assert.Equal((960, 400), Png.Size(Path.Combine(_folder["a"], "steering.png")));
+        Assert.Equal((1000, 450), Png.Size(Path.Combine(_folder["a"], "reward.png")));
     }
 
     /// <summary>600 frames of seed 7; a change to the motion, the rewards or the heuristic shows here first.</summary>
@@ -45,8 +45,8 @@ public sealed class SteeringRunTests : IDisposable
         JsonElement summary = Run(seed: 7, "exact", frames: 600);
         JsonElement[] groups = [.. summary.GetProperty("groups").EnumerateArray()];
 
-        Assert.Equal(0.156766, Summaries.Figure(summary, "heuristic_mean_reward"));
-        Assert.Equal(-0.040104, Summaries.Figure(summary, "random_baseline_mean_reward"));
+        Assert.Equal(0.152673, Summaries.Figure(summary, "heuristic_mean_reward"));
+        Assert.Equal(-0.061354, Summaries.Figure(summary, "random_baseline_mean_reward"));
         Assert.Equal(128, groups[0].GetProperty("goals_reached").GetInt64());
         Assert.Equal(3, groups[1].GetProperty("goals_reached").GetInt64());
         Assert.Equal(131, groups[0].GetProperty("hazard_frames").GetInt64());
@@ -64,21 +64,15 @@ public sealed class SteeringRunTests : IDisposable
         Assert.NotEqual(first, other);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private JsonElement Run(int seed, string name, int frames)
     {
         using (var scene = new SteeringScene([SteeringGroupSpec.Heuristic, SteeringGroupSpec.Random], 32, seed, ArenaOptions.SteeringDecisionFrames))
         {
-            SteeringHeadless.Run(scene, frames, Path.Combine(_directory, name), output: null);
+            SteeringHeadless.Run(scene, frames, _folder[name], output: null);
         }
 
-        return JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, name, "summary.json"))).RootElement;
+        return JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder[name], "summary.json"))).RootElement;
     }
 }

@@ -166,8 +166,9 @@ public sealed class SteeringSceneTests
         Assert.Equal(0, bytes);
     }
 
+    /// <summary>A scene of the heuristic and the random group.</summary>
     internal static SteeringScene Scene(int agents = 16, int seed = 7, int decisionFrames = 8) =>
-        new(SteeringGroupSpec.Defaults, agents, seed, decisionFrames);
+        new([SteeringGroupSpec.Heuristic, SteeringGroupSpec.Random], agents, seed, decisionFrames);
 
     private static void Run(SteeringScene scene, int frames)
     {

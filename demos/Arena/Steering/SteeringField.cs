@@ -73,6 +73,29 @@ internal sealed class SteeringField
         return edge >= clearance;
     }
 
+    /// <summary>Distance from (x, y) along the unit direction (dx, dy) to the first obstacle: a wall, or a hazard's edge
+    /// widened by the agent's radius (0 inside one).</summary>
+    public float ObstacleDistance(float x, float y, float dx, float dy)
+    {
+        float nearest = WallDistance(x, y, dx, dy);
+        for (int h = 0; h < HazardCount; h++)
+        {
+            float ox = HazardX[h] - x, oy = HazardY[h] - y, r = HazardRadius[h] + AgentRadius;
+            float along = (ox * dx) + (oy * dy), across = ((ox * ox) + (oy * oy)) - (along * along);
+            if ((ox * ox) + (oy * oy) <= r * r)
+            {
+                return 0; // inside
+            }
+
+            if (along > 0 && across < r * r)
+            {
+                nearest = MathF.Min(nearest, along - MathF.Sqrt((r * r) - across));
+            }
+        }
+
+        return nearest;
+    }
+
     /// <summary>Distance from (x, y) along the unit direction (dx, dy) to the nearest wall.</summary>
     public static float WallDistance(float x, float y, float dx, float dy)
     {

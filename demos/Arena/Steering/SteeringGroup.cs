@@ -69,6 +69,9 @@ internal sealed class SteeringGroup : AgentGroup
     /// <summary>Trail points written so far (the next goes to <c>TrailWritten % TrailLength</c>).</summary>
     public long TrailWritten { get; set; }
 
+    /// <summary>Wall-clock time of the group's learning tick in the last decision frame, in milliseconds (PPO groups).</summary>
+    public double? LastTickMs { get; set; }
+
     /// <summary>Goals reached since the start.</summary>
     public long GoalsReached { get; set; }
 

@@ -15,12 +15,21 @@ internal static class SteeringHeadless
     {
         Directory.CreateDirectory(outDirectory);
         var history = new RewardHistory(scene.Groups.Count);
+        List<double>[] groupTicks = [.. scene.Groups.Select(_ => new List<double>())];
         output?.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} steering agents in {1} groups ({2} learning), a decision every {3} frame(s)",
             scene.AgentCount, scene.Groups.Count, scene.LearningAgents, scene.DecisionFrames));
         for (int f = 1; f <= frames; f++)
         {
             scene.Frame();
             history.Record(scene);
+            foreach (SteeringGroup group in scene.Groups)
+            {
+                if (scene.Decided && group.LastTickMs is double tick)
+                {
+                    groupTicks[group.Index].Add(tick);
+                }
+            }
+
             if (output is not null && (f % 600 == 0 || f == frames))
             {
                 output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,6:F1}s  reward/decision {1}  frame {2:F2} ms",
@@ -33,7 +42,7 @@ internal static class SteeringHeadless
         SteeringPainter.Paint(scene, drawing);
         SkiaRenderer.WritePng(drawing, Path.Combine(outDirectory, "steering.png"));
         RewardChart.Save(scene, history, "Steering", Path.Combine(outDirectory, "reward.png"));
-        SteeringSummary.Write(scene, history, Path.Combine(outDirectory, "summary.json"));
+        SteeringSummary.Write(scene, history, groupTicks, Path.Combine(outDirectory, "summary.json"));
         output?.WriteLine("wrote steering.png, reward.png and summary.json to " + Path.GetFullPath(outDirectory));
         return history;
     }

@@ -3,8 +3,8 @@ namespace EmbeddedLearn.Demos.Arena.Steering;
 /// <summary>The motion: placing agents and goals, moving them, the rewards of a frame, and what an agent sees.</summary>
 internal sealed partial class SteeringScene
 {
-    /// <summary>Distances at which observations saturate: the goal's, a hazard edge's, a wall's (field units).</summary>
-    private const float GoalScale = 0.5f, HazardScale = 0.25f, WallScale = 0.25f;
+    /// <summary>Distances at which observations saturate: the goal's, a hazard edge's, an obstacle's along a ray (field units).</summary>
+    private const float GoalScale = 0.5f, HazardScale = 0.25f, RayScale = 0.3f;
 
     /// <summary>Places the group's agents at their starts (the same in every group) with their first goals.</summary>
     private void Populate(SteeringGroup group)
@@ -102,9 +102,9 @@ internal sealed partial class SteeringScene
     /// <summary>What agent <paramref name="i"/> sees now, in its own frame (forward along its heading, left across it),
     /// into <paramref name="observation"/>: [0, 1] the direction to its goal (a unit vector), [2] the distance to it
     /// (saturating at 0.5), [3] its speed, [4, 5] the direction to the centre of the nearest hazard, [6] the distance to
-    /// that hazard's edge (saturating at 0.25; -1 when touching), [7, 8, 9] the distance to the nearest wall straight
-    /// ahead, 45 degrees to the left and 45 degrees to the right (saturating at 0.25). Distances and speed map [0, scale]
-    /// to [-1, 1].</summary>
+    /// that hazard's edge (saturating at 0.25; -1 when touching), [7..11] the distance to the first obstacle (a wall or a
+    /// hazard) along five rays: 90 and 45 degrees to the left, straight ahead, 45 and 90 degrees to the right (saturating
+    /// at 0.3). Distances and speed map [0, scale] to [-1, 1].</summary>
     internal void Observe(SteeringGroup group, int i, Span<float> observation)
     {
         float x = group.X[i], y = group.Y[i], hx = group.HeadingX[i], hy = group.HeadingY[i];
@@ -119,8 +119,10 @@ internal sealed partial class SteeringScene
         observation[5] = (cy * hx) - (cx * hy);
         observation[6] = SteeringMath.Unit(edge - SteeringField.AgentRadius, HazardScale);
         const float c = SteeringMath.Sqrt1_2;
-        observation[7] = SteeringMath.Unit(SteeringField.WallDistance(x, y, hx, hy), WallScale);
-        observation[8] = SteeringMath.Unit(SteeringField.WallDistance(x, y, c * (hx - hy), c * (hx + hy)), WallScale);
-        observation[9] = SteeringMath.Unit(SteeringField.WallDistance(x, y, c * (hx + hy), c * (hy - hx)), WallScale);
+        observation[7] = SteeringMath.Unit(Field.ObstacleDistance(x, y, -hy, hx), RayScale);
+        observation[8] = SteeringMath.Unit(Field.ObstacleDistance(x, y, c * (hx - hy), c * (hx + hy)), RayScale);
+        observation[9] = SteeringMath.Unit(Field.ObstacleDistance(x, y, hx, hy), RayScale);
+        observation[10] = SteeringMath.Unit(Field.ObstacleDistance(x, y, c * (hx + hy), c * (hy - hx)), RayScale);
+        observation[11] = SteeringMath.Unit(Field.ObstacleDistance(x, y, hy, -hx), RayScale);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using EmbeddedLearn.Ecs;
-using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.Demos.Arena.Steering;
 
@@ -23,7 +21,7 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     public const float FrameSeconds = 1f / 60f;
 
     /// <summary>Numbers an agent observes, and action components (turn rate, thrust).</summary>
-    public const int ObservationWidth = 10, ActionWidth = 2;
+    public const int ObservationWidth = 12, ActionWidth = 2;
 
     /// <summary>Top speed (field units per second), acceleration at full thrust (units per second squared), and turn
     /// rate at full turn (radians per second).</summary>
@@ -34,28 +32,41 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     public const float GoalRadius = 0.035f, GoalSpeed = 0.05f;
 
     /// <summary>Rewards: per field unit closed on the goal, per goal reached, per frame on a hazard, per frame on a wall.</summary>
-    public const float ProgressScale = 10f, GoalBonus = 1f, HazardPenalty = 0.05f, WallPenalty = 0.05f;
+    public const float ProgressScale = 10f, GoalBonus = 1f, HazardPenalty = 0.2f, WallPenalty = 0.05f;
 
-    private readonly World _world = new();
     private readonly SteeringGroup[] _groups;
     private readonly Random[] _random;
 
     /// <summary>Creates the scene: <paramref name="agentsPerGroup"/> agents in each group of <paramref name="groups"/>,
     /// hazards, starts and goals from <paramref name="seed"/>; a decision every <paramref name="decisionFrames"/>
-    /// frames (1..8).</summary>
-    public SteeringScene(IReadOnlyList<SteeringGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames)
+    /// frames (1..8); each PPO group's pipeline on <paramref name="threads"/> threads within <paramref name="budgetMs"/>
+    /// per decision (null: none, every tick trains in full: deterministic for a seed on any thread count).</summary>
+    public SteeringScene(IReadOnlyList<SteeringGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames, int threads = 1,
+        double? budgetMs = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(agentsPerGroup, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(decisionFrames, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(decisionFrames, 8);
         Seed = seed;
         DecisionFrames = decisionFrames;
+        Threads = threads;
+        BudgetMs = budgetMs;
         Field = new SteeringField(seed);
         _groups = [.. groups.Select((g, i) => new SteeringGroup(g, i, agentsPerGroup))];
         _random = [.. _groups.Select(g => new Random(unchecked((seed * 7919) + (int)g.Spec.Policy)))]; // not by position: adding a group changes no other
-        foreach (SteeringGroup group in _groups)
+        _brains = new SteeringBrains?[_groups.Length];
+        try
         {
-            Populate(group);
+            foreach (SteeringGroup group in _groups)
+            {
+                Populate(group);
+                _brains[group.Index] = group.Spec.Learns ? Spawn(group) : null;
+            }
+        }
+        catch
+        {
+            DisposeBrains();
+            throw;
         }
     }
 
@@ -71,11 +82,10 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     /// <summary>Frames between two decisions (an agent holds its action in between).</summary>
     public int DecisionFrames { get; }
 
-    /// <summary>The ECS world holding the learning agents.</summary>
-    public World World => _world;
-
-    /// <summary>What the agents have learned, as <see cref="ModelFingerprint.Of"/> (64 hex digits).</summary>
-    public string Fingerprint => ModelFingerprint.Of(_world);
+    /// <summary>What the agents have learned: SHA-256 of the learning groups' <see cref="SteeringBrains.Fingerprint"/>s
+    /// in group order (64 hex digits; that of nothing without a learning group).</summary>
+    public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.ASCII.GetBytes(string.Concat(_brains.Select(b => b?.Fingerprint ?? string.Empty)))));
 
     /// <summary>Frames run so far.</summary>
     public long Frames { get; private set; }
@@ -92,7 +102,8 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     /// <summary>Agents in learning groups.</summary>
     public int LearningAgents => _groups.Where(g => g.Spec.Learns).Sum(g => g.Count);
 
-    /// <summary>Wall-clock time of the last decision's learning tick in milliseconds, or null when it ran none.</summary>
+    /// <summary>Wall-clock time of the first learning group's tick in the last frame, in milliseconds, or null when it
+    /// ran none.</summary>
     public double? LastTickMs { get; private set; }
 
     /// <summary>Whether the last frame opened a decision.</summary>
@@ -113,6 +124,15 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
         Time += FrameSeconds;
         (Decided, DecisionClosed) = ((Frames - 1) % DecisionFrames == 0, Frames % DecisionFrames == 0);
         Decisions += DecisionClosed ? 1 : 0;
+        if (Decided)
+        {
+            Learn();
+        }
+        else
+        {
+            LastTickMs = null;
+        }
+
         foreach (SteeringGroup group in _groups)
         {
             if (Decided)
@@ -130,7 +150,7 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
         LastFrameMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    public void Dispose() => _world.Dispose();
+    public void Dispose() => DisposeBrains();
 
     /// <summary>Every agent of <paramref name="group"/> chooses its action for the decision starting now.</summary>
     private void Decide(SteeringGroup group)
@@ -141,15 +161,18 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
             (group.Turn[i], group.Thrust[i]) = group.Spec.Policy switch
             {
                 SteeringPolicy.Heuristic => SteeringHeuristic.Act(group, i, Field),
-                _ => ((2 * random.NextSingle()) - 1, (2 * random.NextSingle()) - 1),
+                SteeringPolicy.Random => ((2 * random.NextSingle()) - 1, (2 * random.NextSingle()) - 1),
+                _ => (group.Turn[i], group.Thrust[i]), // the brain's, read by Learn
             };
             group.Reward[i] = 0;
         }
     }
 
-    /// <summary>Ends the decision for every agent of <paramref name="group"/>: its next observation and a trail point.</summary>
+    /// <summary>Ends the decision for every agent of <paramref name="group"/>: its reward to its brain, its next
+    /// observation and a trail point.</summary>
     private void Close(SteeringGroup group)
     {
+        _brains[group.Index]?.Reward(group);
         double sum = 0;
         for (int i = 0; i < group.Count; i++)
         {

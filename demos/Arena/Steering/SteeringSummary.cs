@@ -6,16 +6,18 @@ namespace EmbeddedLearn.Demos.Arena.Steering;
 /// Writes a headless steering run's <c>summary.json</c>. Per group: <c>name</c> (it says which policy: "shared",
 /// "per-entity", "heuristic" or "random"), <c>policy</c>, agents, learning rate, <c>mean_reward_first_20pct</c> and
 /// <c>mean_reward_last_20pct</c> (mean reward per agent per decision over the first and last fifth of the decisions),
-/// <c>last_20pct_of_heuristic</c> (the last fifth's mean over the heuristic's whole-run mean), goals reached, and
-/// agent-frames on a hazard and against a wall. At the top: <c>heuristic_mean_reward</c> and
+/// <c>last_20pct_of_heuristic</c> (the last fifth's mean over the heuristic's whole-run mean), goals reached,
+/// agent-frames on a hazard and against a wall, and for a PPO group its brains in words (<c>ppo</c>) and its own learning
+/// tick's <c>p50_tick_ms</c> / <c>p99_tick_ms</c>. At the top: <c>heuristic_mean_reward</c> and
 /// <c>random_baseline_mean_reward</c> (those groups' means over the whole run), the first learning group's two reward
 /// figures (or the first group's, without one), <c>frames</c>, <c>decisions</c>, <c>p50_frame_ms</c> /
-/// <c>p99_frame_ms</c> and <c>p50_tick_ms</c> / <c>p99_tick_ms</c> (the learning tick alone, 0 without learners).
-/// Every figure but these four wall-clock times is a function of the seed and the options alone.
+/// <c>p99_frame_ms</c> and <c>p50_tick_ms</c> / <c>p99_tick_ms</c> (the first learning group's tick alone: the shared
+/// brain's in the default groups; 0 without learners). Every figure but these wall-clock times is a function of the seed
+/// and the options alone (without a budget; on any thread count).
 /// </summary>
 internal static class SteeringSummary
 {
-    public static void Write(SteeringScene scene, RewardHistory history, string path)
+    public static void Write(SteeringScene scene, RewardHistory history, IReadOnlyList<List<double>> groupTicks, string path)
     {
         double heuristic = MeanOf(scene, history, SteeringPolicy.Heuristic), random = MeanOf(scene, history, SteeringPolicy.Random);
         SteeringGroup lead = scene.Groups.FirstOrDefault(g => g.Spec.Learns) ?? scene.Groups[0];
@@ -46,6 +48,13 @@ internal static class SteeringSummary
                 json.WriteNumber("goals_reached", group.GoalsReached);
                 json.WriteNumber("hazard_frames", group.HazardFrames);
                 json.WriteNumber("wall_frames", group.WallFrames);
+            if (scene.Brains[group.Index] is { } brains)
+            {
+                json.WriteString("ppo", brains.Description);
+                json.WriteNumber("p50_tick_ms", groupTicks[group.Index].Count == 0 ? 0 : MetricsHistory.Percentile(groupTicks[group.Index], 0.50));
+                json.WriteNumber("p99_tick_ms", groupTicks[group.Index].Count == 0 ? 0 : MetricsHistory.Percentile(groupTicks[group.Index], 0.99));
+            }
+
                 json.WriteEndObject();
             }
 
