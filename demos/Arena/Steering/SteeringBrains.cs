@@ -33,7 +33,7 @@ internal sealed class SteeringBrains : IDisposable
         _threads = threads;
         bool shared = group.Spec.Policy == SteeringPolicy.SharedPpo;
         int capacity = shared ? group.Count : 1;
-        _spec = PpoSpec.Get(ModelSpec.Get(_ppo.Layout(), Math.Min(_ppo.Minibatch, capacity * _ppo.Horizon)), PpoActionKind.Continuous, capacity, _ppo.Horizon);
+        _spec = PpoSpec.Get(ModelSpec.Get(_ppo.Layout(), _ppo.MinibatchRows(capacity)), PpoActionKind.Continuous, capacity, _ppo.Horizon);
         MinibatchesPerTick = Math.Max(1, (int)Math.Ceiling(_spec.TicksPerUpdate(_ppo.Settings(false), 1) / (double)_ppo.Horizon));
         TrainingSettings training = TrainingSettings.Adam(learningRate: group.LearningRate) with { MaxGradNorm = _ppo.MaxGradNorm };
         _brains = new Entity[shared ? 1 : group.Count];
