@@ -50,7 +50,37 @@ internal abstract class AgentLive<TScene, TStats>(TScene scene, TStats stats) : 
         return command;
     }
 
-    public abstract string Apply(ControlCommand command);
+    /// <summary>Applies a validated command between two frames (through the scene's own setters below); returns what to
+    /// show on the page: "Kind applied at frame N", and for a backend switch what the backend is now.</summary>
+    public string Apply(ControlCommand command)
+    {
+        string detail = string.Empty;
+        switch (command.Kind)
+        {
+            case ControlKind.Pause or ControlKind.Resume:
+                SetPaused(command.Kind == ControlKind.Pause);
+                break;
+            case ControlKind.Reset:
+                Reset(command.Group);
+                break;
+            case ControlKind.LearningRate:
+                SetLearningRate(command.Group, (float)command.Value!.Value);
+                break;
+            case ControlKind.Greedy:
+                SetGreedy(command.Value == 1);
+                break;
+            case ControlKind.Budget:
+                SetBudget(command.Value);
+                break;
+            case ControlKind.Backend:
+                detail = ": " + SwitchBackend(command.Backend);
+                break;
+            default:
+                throw new InvalidOperationException("The " + Name + " scene has no control " + command.Kind + ".");
+        }
+
+        return command.Kind + " applied at frame " + (Frames + 1) + detail;
+    }
 
     /// <summary>Runs one frame and adds it to <see cref="Stats"/>.</summary>
     public string? Frame(Action<string>? log)
@@ -81,6 +111,24 @@ internal abstract class AgentLive<TScene, TStats>(TScene scene, TStats stats) : 
 
     /// <summary>Adds the scene's last frame to <see cref="Stats"/>.</summary>
     protected abstract void Count();
+
+    /// <summary>Pauses learning (the models still act) or resumes it.</summary>
+    protected abstract void SetPaused(bool paused);
+
+    /// <summary>Gives group <paramref name="group"/> fresh models.</summary>
+    protected abstract void Reset(int group);
+
+    /// <summary>Sets group <paramref name="group"/>'s learning rate.</summary>
+    protected abstract void SetLearningRate(int group, float learningRate);
+
+    /// <summary>Makes the learning agents act greedily (evaluation) or explore again.</summary>
+    protected abstract void SetGreedy(bool greedy);
+
+    /// <summary>Sets the training budget in milliseconds, or none.</summary>
+    protected abstract void SetBudget(double? budgetMs);
+
+    /// <summary>Switches the training backend; returns it in words.</summary>
+    protected abstract string SwitchBackend(ArenaBackend backend);
 
     /// <summary>Why <paramref name="group"/> has no model, e.g. "moves at random and has no model".</summary>
     protected abstract string WithoutModel(AgentGroup group);

@@ -15,38 +15,20 @@ internal sealed class ForagerLive(ForagersScene scene) : AgentLive<ForagersScene
 
     protected override bool Ready => Scene.LastReport is not null;
 
-    public override string Apply(ControlCommand command)
-    {
-        ForagerGroup? group = command.Group < Scene.Groups.Count ? Scene.Groups[command.Group] : null;
-        switch (command.Kind)
-        {
-            case ControlKind.Pause:
-                Scene.Learning.Paused = true;
-                break;
-            case ControlKind.Resume:
-                Scene.Learning.Paused = false;
-                break;
-            case ControlKind.Reset:
-                Scene.Reset(group!);
-                break;
-            case ControlKind.LearningRate:
-                Scene.SetLearningRate(group!, (float)command.Value!.Value);
-                break;
-            case ControlKind.Greedy:
-                Scene.SetGreedy(command.Value == 1);
-                break;
-            case ControlKind.Budget:
-                Scene.Learning.SetBudget(command.Value);
-                break;
-            case ControlKind.Backend:
-                Scene.Learning.SwitchBackend(Scene.World, command.Backend);
-                break;
-            default:
-                throw new InvalidOperationException("The foragers scene has no control " + command.Kind + ".");
-        }
+    protected override void SetPaused(bool paused) => Scene.Learning.Paused = paused;
 
-        return command.Kind + " applied at frame " + (Scene.Frames + 1)
-            + (command.Kind == ControlKind.Backend ? ": " + Scene.Learning.BackendDescription : string.Empty);
+    protected override void Reset(int group) => Scene.Reset(Scene.Groups[group]);
+
+    protected override void SetLearningRate(int group, float learningRate) => Scene.SetLearningRate(Scene.Groups[group], learningRate);
+
+    protected override void SetGreedy(bool greedy) => Scene.SetGreedy(greedy);
+
+    protected override void SetBudget(double? budgetMs) => Scene.Learning.SetBudget(budgetMs);
+
+    protected override string SwitchBackend(ArenaBackend backend)
+    {
+        Scene.Learning.SwitchBackend(Scene.World, backend);
+        return Scene.Learning.BackendDescription;
     }
 
     protected override void Count() => Stats.Add(Scene);

@@ -48,9 +48,7 @@ internal sealed partial class ForagersScene : IAgentScene, IDisposable
     /// <paramref name="decisionFrames"/> frames (1..8).</summary>
     public ForagersScene(IReadOnlyList<ForagerGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames, ForagerLearning learning)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(agentsPerGroup, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(decisionFrames, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(decisionFrames, 8);
+        AgentSceneArguments.Check(agentsPerGroup, decisionFrames);
         Seed = seed;
         DecisionFrames = decisionFrames;
         Learning = learning;

@@ -27,34 +27,17 @@ internal sealed class SteeringLive(SteeringScene scene) : AgentLive<SteeringScen
         return command;
     }
 
-    public override string Apply(ControlCommand command)
-    {
-        SteeringGroup? group = command.Group < Scene.Groups.Count ? Scene.Groups[command.Group] : null;
-        switch (command.Kind)
-        {
-            case ControlKind.Pause or ControlKind.Resume:
-                Scene.Paused = command.Kind == ControlKind.Pause;
-                break;
-            case ControlKind.Reset:
-                Scene.Reset(group!);
-                break;
-            case ControlKind.LearningRate:
-                Scene.SetLearningRate(group!, (float)command.Value!.Value);
-                break;
-            case ControlKind.Greedy:
-                Scene.Greedy = command.Value == 1;
-                break;
-            case ControlKind.Budget:
-                Scene.SetBudget(command.Value);
-                break;
-            case ControlKind.Backend:
-                break; // the CPU, which it runs on
-            default:
-                throw new InvalidOperationException("The steering scene has no control " + command.Kind + ".");
-        }
+    protected override void SetPaused(bool paused) => Scene.Paused = paused;
 
-        return command.Kind + " applied at frame " + (Scene.Frames + 1);
-    }
+    protected override void Reset(int group) => Scene.Reset(Scene.Groups[group]);
+
+    protected override void SetLearningRate(int group, float learningRate) => Scene.SetLearningRate(Scene.Groups[group], learningRate);
+
+    protected override void SetGreedy(bool greedy) => Scene.Greedy = greedy;
+
+    protected override void SetBudget(double? budgetMs) => Scene.SetBudget(budgetMs);
+
+    protected override string SwitchBackend(ArenaBackend backend) => Scene.LearningDescription; // the CPU (Parse refuses the others)
 
     protected override void Count() => Stats.Add(Scene);
 

@@ -44,9 +44,7 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     public SteeringScene(IReadOnlyList<SteeringGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames, int threads = 1,
         double? budgetMs = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(agentsPerGroup, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(decisionFrames, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(decisionFrames, 8);
+        AgentSceneArguments.Check(agentsPerGroup, decisionFrames);
         Seed = seed;
         DecisionFrames = decisionFrames;
         Threads = threads;
