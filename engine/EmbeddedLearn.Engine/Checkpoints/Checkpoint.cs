@@ -18,7 +18,11 @@ namespace EmbeddedLearn.Checkpoints;
 /// <c>[N]</c> for models with a <see cref="ModelKey"/>; for Q-learning agents (<c>QAgentSpec</c>) also the target network
 /// (suffix <c>.target</c>), <c>model{g}.replay</c> F32 <c>[N, capacity, 2n + 3]</c> (the replay ring), <c>model{g}.q_settings</c>
 /// F64 <c>[N, 9]</c>, <c>model{g}.q_state</c> I64 <c>[N, 9]</c> and <c>model{g}.replay_state</c> I64 <c>[N, 4]</c> (format
-/// version 2; version 1 files, without agents, still load). The header's <c>__metadata__</c> holds <c>format</c>,
+/// version 2); for PPO brains (<c>PpoSpec</c>) <c>model{g}.ppo_settings</c> F64 <c>[N, 10]</c>, <c>model{g}.ppo_state</c>
+/// I64 <c>[N, 7]</c> (counters and random streams) and, for continuous policies, <c>model{g}.log_std</c> F32 <c>[N, A]</c>
+/// and <c>model{g}.log_std_state</c> F32 <c>[N, 2A]</c> (its optimizer state) (format version 3). A brain's rollouts, member
+/// slots and update in progress are not saved: it loads with no members and an empty rollout, and the game's members join
+/// it again. Version 1 and 2 files (without agents, without brains) still load. The header's <c>__metadata__</c> holds <c>format</c>,
 /// <c>format_version</c>, <c>models</c> (JSON: per group its layout, activation, batch, count and components),
 /// <c>columns</c> (JSON: the column names of the plain tensors) and <c>checksum</c> (XxHash64 of the <c>models</c> text
 /// followed by the data section, as <c>xxhash64:</c> and 16 hex digits).</para>
@@ -32,7 +36,7 @@ public static class Checkpoint
     public const string FormatName = "embeddedlearn.checkpoint";
 
     /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>
     /// Saves every model entity of <paramref name="world"/> to <paramref name="path"/> atomically: a temporary file in

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Checkpoints;
 
-/// <summary>Q-learning agents in checkpoints (format version 2): the target network, the replay ring and the agents'
+/// <summary>Q-learning agents in checkpoints (format version 2 and later): the target network, the replay ring and the agents'
 /// settings and state survive a save, a loaded world continues bit for bit, bad rows are refused, and version 1 files
 /// still load; agents trained on an OpenCL device save what the device learned and continue there.</summary>
 public sealed class AgentCheckpointTests : IDisposable

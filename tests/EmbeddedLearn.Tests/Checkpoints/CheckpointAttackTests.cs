@@ -101,8 +101,8 @@ public sealed class CheckpointAttackTests : IDisposable
     public void Foreign_newer_and_corrupt_files_are_refused_with_what_is_wrong()
     {
         JsonObject newer = Header(_original);
-        newer["__metadata__"]!["format_version"] = "3";
-        Assert.Contains("format version 3 is newer than this library reads (2)", _attack.Load(Rebuild(newer, _original)), StringComparison.Ordinal);
+        newer["__metadata__"]!["format_version"] = "4";
+        Assert.Contains("format version 4 is newer than this library reads (3)", _attack.Load(Rebuild(newer, _original)), StringComparison.Ordinal);
 
         JsonObject foreign = Header(_original);
         foreign.Remove("__metadata__");

@@ -73,8 +73,9 @@ public sealed class CheckpointFormatTests
         }
 
         Assert.Equal("embeddedlearn.checkpoint", metadata["format"]);
-        Assert.Equal("2", metadata["format_version"]);
+        Assert.Equal("3", metadata["format_version"]);
         Assert.Equal(0, JsonNode.Parse(metadata["models"])!.AsArray()[0]!["replay"]!.GetValue<int>()); // not Q-learning agents
+        Assert.Equal(string.Empty, JsonNode.Parse(metadata["models"])!.AsArray()[0]!["ppo"]!.GetValue<string>()); // nor PPO brains
         JsonObject model = JsonNode.Parse(metadata["models"])!.AsArray()[0]!.AsObject();
         Assert.Equal("3,4,2", model["layout"]!.GetValue<string>());
         Assert.Equal("tanh", model["activation"]!.GetValue<string>());

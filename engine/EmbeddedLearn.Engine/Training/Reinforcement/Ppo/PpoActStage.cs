@@ -13,7 +13,8 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// <see cref="PpoSpec.Reward"/>). When the collecting rollout already holds T decisions, this decision's values are its
 /// bootstrap values: the rollout goes to the update (GAE, trainable rows, first shuffle; an update still in progress is
 /// cut, <see cref="PpoState.UpdatesCut"/>) and the other buffer starts collecting. A member whose observation is not
-/// finite (or that has not observed since joining) takes no decision: its row is left out and its action stays. A brain
+/// finite, or that has not observed since the last decision (observations are used once, as ML-Agents collects them at
+/// every decision), takes no decision: its row is left out and its action stays. A brain
 /// draws from its own random stream, in slot order, so the choices do not depend on threads or other brains. CPU only.
 /// </summary>
 public sealed class PpoActStage : IBlockStage
@@ -64,6 +65,7 @@ public sealed class PpoActStage : IBlockStage
             if (!Decide(spec, parameters.Slice(i * p, p), spec.LogStd is null ? default : logStds.Slice(i * a, a), brainSlots,
                 settings[i], ref states[i], block.Scratch))
             {
+                Consume(spec, brainSlots);
                 continue;
             }
 
@@ -76,8 +78,19 @@ public sealed class PpoActStage : IBlockStage
             }
 
             Record(spec, brainSlots, spec.CollectingRows(brainRollouts, state.Collecting), state.Step);
+            Consume(spec, brainSlots);
             state.Step++;
             state.Decisions++;
+        }
+    }
+
+    /// <summary>Marks every slot's observation as used (NaN): a member that does not observe again before the next
+    /// decision takes no decision then (a member destroyed without leaving goes quiet instead of repeating stale data).</summary>
+    private static void Consume(PpoSpec spec, Span<float> slots)
+    {
+        for (int s = 0; s < spec.Capacity; s++)
+        {
+            slots.Slice(s * spec.SlotWidth, spec.ObservationWidth).Fill(float.NaN);
         }
     }
 

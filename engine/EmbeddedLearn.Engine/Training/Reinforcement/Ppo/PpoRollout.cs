@@ -5,9 +5,9 @@ namespace EmbeddedLearn.Training.Reinforcement;
 
 /// <summary>
 /// What happens to a full rollout: GAE(lambda) per member slot, the list of trainable rows, and the minibatch order.
-/// Row <c>(slot, t)</c> is trainable when it is valid (the member acted on a finite observation and got a finite reward)
-/// and either ends its episode (<c>done</c>) or has a value to bootstrap from: the next row's, valid, or for the last
-/// row the value the brain computed at the decision that handed the rollout over. A row that is not trainable cuts the
+/// Row <c>(slot, t)</c> is trainable when it is valid (the member acted on a finite observation), its reward is finite,
+/// and it either ends its episode (<c>done</c>) or has a value to bootstrap from: the next row's, when that row is valid
+/// (whatever its reward), or for the last row the value the brain computed at the decision that handed the rollout over. A row that is not trainable cuts the
 /// GAE chain (the row before it uses its value but not its advantage: a truncated estimate).
 /// </summary>
 internal static class PpoRollout
@@ -47,7 +47,7 @@ internal static class PpoRollout
                 bool done = row[f + 3] != 0f;
                 float value = row[f + 1];
                 validRows += valid ? 1 : 0;
-                if (!valid || !(done || nextValid))
+                if (!valid || !float.IsFinite(row[f + 2]) || !(done || nextValid))
                 {
                     targets[2 * r] = float.NaN;
                     targets[(2 * r) + 1] = float.NaN;

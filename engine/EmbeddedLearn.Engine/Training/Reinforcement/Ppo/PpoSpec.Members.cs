@@ -61,8 +61,8 @@ public sealed partial class PpoSpec
 
     /// <summary>
     /// Makes <paramref name="agent"/> (any live entity) a member of <paramref name="brain"/>: it takes the lowest free
-    /// slot and gets a <see cref="PpoMember"/> component. It acts from the first tick after its first
-    /// <see cref="Observe"/>. A structural change on the agent: not while a query runs.
+    /// slot and gets a <see cref="PpoMember"/> component. It acts at every tick it has observed before
+    /// (<see cref="Observe"/>). A structural change on the agent: not while a query runs.
     /// </summary>
     /// <returns>The slot taken.</returns>
     /// <exception cref="ArgumentException">The brain is full (the message names the brain, the agent and the capacity),
@@ -110,7 +110,8 @@ public sealed partial class PpoSpec
     /// Takes <paramref name="agent"/> out of its brain and frees its slot. Its partial trajectory is dropped: the
     /// transitions it recorded in the collecting rollout after its last <c>done</c> are left out of training (they
     /// have no successor to bootstrap from); transitions up to a <c>done</c> (finished episodes) and those of a rollout
-    /// already handed to the update are kept. Call it before destroying a member. A structural change on the agent.
+    /// already handed to the update are kept. Call it before destroying a member (one destroyed without leaving stops
+    /// deciding, since it no longer observes, but keeps its slot). A structural change on the agent.
     /// </summary>
     /// <exception cref="InvalidOperationException">The agent is not a member of a live brain of this spec.</exception>
     public void Leave(World world, Entity agent)
@@ -141,8 +142,9 @@ public sealed partial class PpoSpec
     }
 
     /// <summary>Writes <paramref name="agent"/>'s observation for the next decision (n floats, copied; allocates
-    /// nothing). A value that is NaN or infinite is stored as given: at the next decision the member records nothing
-    /// and keeps its last action (containment per member).</summary>
+    /// nothing). Observe before every decision: a decision uses the observation up, and a member that has not observed
+    /// since the last one takes no decision. A value that is NaN or infinite is stored as given: at the next decision
+    /// the member records nothing and keeps its last action (containment per member).</summary>
     /// <exception cref="ArgumentException">The observation is not n floats (the message names the length expected and given).</exception>
     /// <exception cref="InvalidOperationException">The agent is not a member of a live brain of this spec.</exception>
     public void Observe(World world, Entity agent, ReadOnlySpan<float> observation)
@@ -202,15 +204,14 @@ public sealed partial class PpoSpec
 
         Span<float> row = CollectingRows(world.GetSpan<float>(brain, Rollouts), state.Collecting)
             .Slice(((s * Horizon) + state.Step - 1) * RowWidth, RowWidth);
-        if (row[flags + 4] == 0f)
+        if (row[flags + 4] == 0f || float.IsNaN(row[flags + 2]))
         {
             return false; // already left out
         }
 
         if (!float.IsFinite(reward))
         {
-            row[flags + 4] = 0f;
-            state.RowsLeftOut++;
+            row[flags + 2] = float.NaN; // left out of training; its value still bootstraps the member's previous transition
             return false;
         }
 
