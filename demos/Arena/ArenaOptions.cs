@@ -18,12 +18,15 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <see cref="Steering"/>.</param>
 /// <param name="ForagersPerGroup">Agents in each forager group (two learning groups and the random baseline).</param>
 /// <param name="DecisionFrames">Frames between two decisions of a forager or a steering agent.</param>
-/// <param name="ForagerBudgetMs">Budget of the foragers' (and each steering PPO group's) learning tick in ms, or null for
-/// none (every agent acts and trains every decision).</param>
+/// <param name="ForagerBudgetMs">Budget of the foragers' learning tick in ms, or null for none (every agent acts and
+/// trains every decision).</param>
 /// <param name="SteeringAgentsPerGroup">Agents in each steering group.</param>
+/// <param name="SteeringBudgetMs">Budget of each steering PPO group's learning tick in ms, or null for none (the default,
+/// live too: with a budget the engine's scheduler leaves a shared PPO brain untrained).</param>
 internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, ArenaBackend Backend, int Seed,
     double BadSensors = 0, string? Checkpoint = null, double CheckpointEverySeconds = 5, string Scene = ArenaOptions.Turrets,
-    int ForagersPerGroup = 500, int DecisionFrames = 1, double? ForagerBudgetMs = null, int SteeringAgentsPerGroup = 128)
+    int ForagersPerGroup = 500, int DecisionFrames = 1, double? ForagerBudgetMs = null, int SteeringAgentsPerGroup = 128,
+    double? SteeringBudgetMs = null)
 {
     /// <summary>The scenes' names, as <c>--scene</c> and the page's <c>?scene=</c> spell them.</summary>
     public const string Turrets = "turrets", Foragers = "foragers", Steering = "steering";
@@ -73,9 +76,9 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
     }
 
     /// <summary>Creates the steering scene these options describe, on <see cref="SteeringGroupSpec.Defaults"/>, each PPO
-    /// group training on <see cref="Threads"/> threads within <see cref="ForagerBudgetMs"/>.</summary>
+    /// group training on <see cref="Threads"/> threads within <see cref="SteeringBudgetMs"/>.</summary>
     public SteeringScene CreateSteering() =>
-        new(SteeringGroupSpec.Defaults, SteeringAgentsPerGroup, Seed, DecisionFrames, Threads, ForagerBudgetMs);
+        new(SteeringGroupSpec.Defaults, SteeringAgentsPerGroup, Seed, DecisionFrames, Threads, SteeringBudgetMs);
 
     /// <summary>The live view of scene <paramref name="name"/> (<see cref="Turrets"/>, <see cref="Foragers"/> or
     /// <see cref="Steering"/>); the turret scene saves <see cref="Checkpoint"/> only when it is the

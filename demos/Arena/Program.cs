@@ -14,7 +14,7 @@ using EmbeddedLearn.Onnx;
 // 4 a model file of --export-onnx cannot be written at the end of the run (the message names it).
 var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
-var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless)." };
+var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless and for the steering scene)." };
 var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu, opencl or auto." };
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 7, Description = "Seed of targets and initial weights." };
 var port = new Option<int>("--port") { DefaultValueFactory = _ => 5080, Description = "Port of the live view." };
@@ -70,7 +70,7 @@ root.SetAction(parse =>
         ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed), parse.GetValue(badSensors), parse.GetValue(checkpoint),
         parse.GetValue(checkpointEvery), parse.GetValue(scene)!, parse.GetValue(foragers),
         parse.GetValue(decisionFrames) ?? (parse.GetValue(scene) == ArenaOptions.Steering ? ArenaOptions.SteeringDecisionFrames : ArenaOptions.ForagerDecisionFrames),
-        parse.GetValue(budget) ?? (isHeadless ? null : 8.0), parse.GetValue(agents));
+        parse.GetValue(budget) ?? (isHeadless ? null : 8.0), parse.GetValue(agents), parse.GetValue(budget));
     error = isHeadless && options.Scene == ArenaOptions.Steering && onnxFolder is not null ? "--export-onnx is not available for the steering scene" : null;
     if (error is not null)
     {

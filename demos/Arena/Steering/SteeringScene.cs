@@ -113,8 +113,10 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     /// <summary>Wall-clock time of the last frame, in milliseconds.</summary>
     public double LastFrameMs { get; private set; }
 
-    /// <summary>Runs one frame: on a decision frame every agent chooses its action; then every agent and goal moves and
-    /// the rewards are counted; on the last frame of a decision each agent's next observation is written.</summary>
+    /// <summary>Runs one frame: on a decision frame each PPO group's agents observe and its tick runs
+    /// (<see cref="SteeringBrains.Decide"/>), and every agent takes its action (its brain's, the heuristic's or a random
+    /// one); then every agent and goal moves and the rewards are counted; on the last frame of a decision each agent's
+    /// reward goes to its brain and its next observation is written. A steady-state frame allocates nothing.</summary>
     public void Frame()
     {
         long start = Stopwatch.GetTimestamp();
