@@ -120,13 +120,14 @@ public sealed class TrainingPipeline : IDisposable
     public static TrainingPipeline CreateInference(PipelineOptions? options = null) => new([new ForwardStage()], options);
 
     /// <summary>Scratch floats one thread needs to run the built-in stages on entities of <paramref name="spec"/>: the
-    /// largest of backward's, the Q-learning stages' (two extra forward passes of the batch), the step's (the entity's
-    /// pre-step parameters and optimizer state) and the forward pass's (its outputs until they are known finite).</summary>
+    /// largest of backward's, the Q-learning stages' (two extra forward passes of the batch), PPO's decision (a forward
+    /// pass of up to B members), the step's (the entity's pre-step parameters and optimizer state) and the forward pass's
+    /// (its outputs until they are known finite).</summary>
     public static int ScratchLength(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return Math.Max(Math.Max(DenseBackward.ScratchLength(spec.Layout, spec.Batch), TdTargetStage.ScratchLength(spec)),
-            Math.Max(OptimizerStepStage.ScratchLength(spec), spec.Outputs.ElementCount));
+            Math.Max(Math.Max(OptimizerStepStage.ScratchLength(spec), spec.Outputs.ElementCount), PpoActStage.ScratchLength(spec)));
     }
 
     /// <summary>Runs one tick over <paramref name="world"/> and returns its report (<see cref="LastReport"/>).</summary>

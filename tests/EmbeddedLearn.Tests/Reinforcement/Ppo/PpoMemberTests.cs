@@ -26,6 +26,23 @@ public sealed class PpoMemberTests
     }
 
     [Fact]
+    public void Sweep_frees_the_slots_of_members_destroyed_without_leaving()
+    {
+        using var reach = new PpoReach(brains: 1, members: 3);
+        using var pipeline = new TrainingPipeline(PpoSpec.Stages());
+        reach.Step(pipeline);
+        reach.World.Destroy(reach.Members[1]);
+        Assert.Equal(3, reach.Spec.MemberCount(reach.World, reach.Brains[0]));
+        Assert.Equal(1, reach.Spec.Sweep(reach.World, reach.Brains[0]));
+        Assert.Equal(0, reach.Spec.Sweep(reach.World, reach.Brains[0]));
+        Assert.Equal(2, reach.Spec.MemberCount(reach.World, reach.Brains[0]));
+        Assert.Equal(1, reach.World.Get<PpoState>(reach.Brains[0]).RowsLeftOut); // its one decision, not done, dropped
+        Entity newcomer = reach.World.Create();
+        Assert.Equal(1, reach.Spec.Join(reach.World, reach.Brains[0], newcomer));
+        Assert.Equal(newcomer, reach.World.GetSpan<Entity>(reach.Brains[0], reach.Spec.SlotMembers)[1]);
+    }
+
+    [Fact]
     public void A_wrong_observation_length_names_the_argument_and_the_lengths()
     {
         using var reach = new PpoReach(brains: 1, members: 2);

@@ -84,6 +84,12 @@ public sealed class PpoActStage : IBlockStage
         }
     }
 
+    /// <summary>Scratch floats the stage needs per thread: a batch of up to M members' observations <c>[M, n]</c>, their
+    /// outputs <c>[M, A + 1]</c> and one forward pass's hidden activations. (The loss stage needs M floats, the log-std
+    /// step 3A: both less.)</summary>
+    internal static int ScratchLength(ModelSpec model) =>
+        (model.Batch * (model.Layout.InputWidth + model.Layout.OutputWidth)) + Math.Max(1, model.Batch * model.Layout.HiddenUnitCount);
+
     /// <summary>Marks every slot's observation as used (NaN): a member that does not observe again before the next
     /// decision takes no decision then (a member destroyed without leaving goes quiet instead of repeating stale data).</summary>
     private static void Consume(PpoSpec spec, Span<float> slots)

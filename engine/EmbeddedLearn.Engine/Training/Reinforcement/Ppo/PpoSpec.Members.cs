@@ -98,6 +98,7 @@ public sealed partial class PpoSpec
             slot.Clear();
             slot[..ObservationWidth].Fill(float.NaN); // nothing observed yet: no decision until Observe
             slot[flags + OccupiedOffset] = 1f;
+            world.GetSpan<Entity>(brain, SlotMembers)[s] = agent;
             world.Add(agent, new PpoMember { Brain = brain, Slot = s });
             return s;
         }
@@ -111,7 +112,7 @@ public sealed partial class PpoSpec
     /// transitions it recorded in the collecting rollout after its last <c>done</c> are left out of training (they
     /// have no successor to bootstrap from); transitions up to a <c>done</c> (finished episodes) and those of a rollout
     /// already handed to the update are kept. Call it before destroying a member (one destroyed without leaving stops
-    /// deciding, since it no longer observes, but keeps its slot). A structural change on the agent.
+    /// deciding, since it no longer observes, and keeps its slot until <see cref="Sweep"/>). A structural change on the agent.
     /// </summary>
     /// <exception cref="InvalidOperationException">The agent is not a member of a live brain of this spec.</exception>
     public void Leave(World world, Entity agent)
@@ -119,26 +120,35 @@ public sealed partial class PpoSpec
         ArgumentNullException.ThrowIfNull(world);
         using WorldLock change = world.BeginChange("PpoSpec.Leave");
         (Entity brain, int s) = RequireMember(world, agent);
-        ref PpoState state = ref world.Get<PpoState>(brain);
-        Span<float> rows = CollectingRows(world.GetSpan<float>(brain, Rollouts), state.Collecting);
-        int done = ObservationWidth + ActionWidth + 3;
-        for (int t = state.Step - 1; t >= 0; t--)
-        {
-            Span<float> row = rows.Slice(((s * Horizon) + t) * RowWidth, RowWidth);
-            if (row[done] != 0f)
-            {
-                break;
-            }
+        FreeSlot(world, brain, s);
+        world.Remove<PpoMember>(agent);
+    }
 
-            if (row[done + 1] != 0f)
+    /// <summary>
+    /// Frees the slots of <paramref name="brain"/>'s members that were destroyed (or lost their <see cref="PpoMember"/>)
+    /// without <see cref="Leave"/>, dropping their partial trajectories as <see cref="Leave"/> does. Call it where the
+    /// game may destroy members in bulk (a wave ends, a level unloads). Allocates nothing.
+    /// </summary>
+    /// <returns>How many slots were freed.</returns>
+    /// <exception cref="InvalidOperationException">The brain is not a live brain of this spec.</exception>
+    public int Sweep(World world, Entity brain)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        using WorldLock change = world.BeginChange("PpoSpec.Sweep");
+        RequireBrain(world, brain);
+        int freed = 0;
+        for (int s = 0; s < Capacity; s++)
+        {
+            Entity member = world.GetSpan<Entity>(brain, SlotMembers)[s];
+            bool holds = world.GetSpan<float>(brain, Slots)[(s * SlotWidth) + ObservationWidth + ActionWidth + OccupiedOffset] != 0f;
+            if (holds && !(world.IsAlive(member) && world.TryGet(member, out PpoMember m) && m.Brain == brain && m.Slot == s))
             {
-                row[done + 1] = 0f;
-                state.RowsLeftOut++;
+                FreeSlot(world, brain, s);
+                freed++;
             }
         }
 
-        world.GetSpan<float>(brain, Slots).Slice(s * SlotWidth, SlotWidth).Clear();
-        world.Remove<PpoMember>(agent);
+        return freed;
     }
 
     /// <summary>Writes <paramref name="agent"/>'s observation for the next decision (n floats, copied; allocates
@@ -244,6 +254,32 @@ public sealed partial class PpoSpec
         RequireBrain(world, brain);
         return LogStd is null ? throw new InvalidOperationException(this + " has discrete actions: no log standard deviation.")
             : world.GetSpan<float>(brain, LogStd);
+    }
+
+    /// <summary>Frees slot <paramref name="s"/>: drops its member's rows after its last <c>done</c> in the collecting
+    /// rollout, clears the slot.</summary>
+    private void FreeSlot(World world, Entity brain, int s)
+    {
+        ref PpoState state = ref world.Get<PpoState>(brain);
+        Span<float> rows = CollectingRows(world.GetSpan<float>(brain, Rollouts), state.Collecting);
+        int done = ObservationWidth + ActionWidth + 3;
+        for (int t = state.Step - 1; t >= 0; t--)
+        {
+            Span<float> row = rows.Slice(((s * Horizon) + t) * RowWidth, RowWidth);
+            if (row[done] != 0f)
+            {
+                break;
+            }
+
+            if (row[done + 1] != 0f)
+            {
+                row[done + 1] = 0f;
+                state.RowsLeftOut++;
+            }
+        }
+
+        world.GetSpan<float>(brain, Slots).Slice(s * SlotWidth, SlotWidth).Clear();
+        world.GetSpan<Entity>(brain, SlotMembers)[s] = Entity.Null;
     }
 
     /// <summary>The collecting (or, with the other index, the training) rollout's rows within a brain's rollouts.</summary>

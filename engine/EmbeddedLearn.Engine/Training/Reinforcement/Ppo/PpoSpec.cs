@@ -18,7 +18,7 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// <remarks>
 /// Per brain (n = <see cref="ObservationWidth"/>, a = <see cref="ActionWidth"/> (A continuous, 1 discrete), C =
 /// <see cref="Capacity"/>, T = <see cref="Horizon"/>, M = the model's batch), besides the model's components:
-/// <see cref="Slots"/> C rows of <c>n + a + 4</c> floats <c>[observation (n), action (a), log-prob, value, occupied,
+/// <see cref="SlotMembers"/> C entity handles; <see cref="Slots"/> C rows of <c>n + a + 4</c> floats <c>[observation (n), action (a), log-prob, value, occupied,
 /// acted]</c>; <see cref="Rollouts"/> two buffers of C x T rows of <c>n + a + 5</c> floats
 /// <c>[observation (n), action (a), log-prob, value, reward, done, valid]</c>, row <c>slot T + t</c>;
 /// <see cref="Targets"/> C x T pairs <c>[advantage, return]</c> of the rollout being trained on;
@@ -48,13 +48,14 @@ public sealed partial class PpoSpec
         string key = string.Format(CultureInfo.InvariantCulture, "{0}/b{1}/{2}/c{3}/t{4}", model.Layout.Key, model.Batch,
             kind == PpoActionKind.Continuous ? "gauss" : "cat", capacity, horizon);
         Slots = ComponentType.Array<float>("PpoSlots[" + key + "]", capacity * SlotWidth);
+        SlotMembers = ComponentType.Array<Entity>("PpoSlotMembers[" + key + "]", capacity);
         Rollouts = ComponentType.Array<float>("PpoRollouts[" + key + "]", 2 * capacity * horizon * RowWidth);
         Targets = ComponentType.Array<float>("PpoTargets[" + key + "]", 2 * capacity * horizon);
         Order = ComponentType.Array<int>("PpoOrder[" + key + "]", capacity * horizon);
         Batch = ComponentType.Array<float>("PpoBatch[" + key + "]", model.Batch * BatchWidth);
         List<ComponentType> components =
         [
-            Slots, Rollouts, Targets, Order, Batch,
+            Slots, SlotMembers, Rollouts, Targets, Order, Batch,
             ComponentType.Of<PpoSettings>(), ComponentType.Of<PpoState>(), ComponentType.Of<PpoStats>(),
         ];
         if (kind == PpoActionKind.Continuous)
@@ -112,6 +113,9 @@ public sealed partial class PpoSpec
 
     /// <summary>M x (a + 4) floats: the minibatch in the model's inputs, besides its observations.</summary>
     public ComponentType Batch { get; }
+
+    /// <summary>C entities: the member holding each slot (<see cref="Entity.Null"/> for a free slot).</summary>
+    public ComponentType SlotMembers { get; }
 
     /// <summary>A floats: the state-independent log standard deviation of a continuous policy (null for discrete).</summary>
     public ComponentType? LogStd { get; }
