@@ -1,4 +1,5 @@
 using EmbeddedLearn.Demos.Arena.Foragers;
+using EmbeddedLearn.Demos.Arena.Steering;
 
 
 namespace EmbeddedLearn.Demos.Arena;
@@ -13,20 +14,28 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <param name="Checkpoint">Checkpoint file loaded at the start when it exists and saved while running and on exit,
 /// or null for none.</param>
 /// <param name="CheckpointEverySeconds">Simulated seconds between two saves of <paramref name="Checkpoint"/>.</param>
-/// <param name="Scene">The scene <c>--scene</c> chose: <see cref="Turrets"/> or <see cref="Foragers"/>.</param>
+/// <param name="Scene">The scene <c>--scene</c> chose: <see cref="Turrets"/>, <see cref="Foragers"/> or
+/// <see cref="Steering"/>.</param>
 /// <param name="ForagersPerGroup">Agents in each forager group (two learning groups and the random baseline).</param>
-/// <param name="DecisionFrames">Frames between two forager decisions.</param>
+/// <param name="DecisionFrames">Frames between two decisions of a forager or a steering agent.</param>
 /// <param name="ForagerBudgetMs">Budget of the foragers' learning tick in ms, or null for none (every agent acts and
 /// trains every decision).</param>
+/// <param name="SteeringAgentsPerGroup">Agents in each steering group.</param>
+/// <param name="SteeringBudgetMs">Budget of each steering PPO group's learning tick in ms, or null for none (the default,
+/// live too: with a budget the engine's scheduler leaves a shared PPO brain untrained).</param>
 internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? BudgetMs, ArenaBackend Backend, int Seed,
     double BadSensors = 0, string? Checkpoint = null, double CheckpointEverySeconds = 5, string Scene = ArenaOptions.Turrets,
-    int ForagersPerGroup = 500, int DecisionFrames = 1, double? ForagerBudgetMs = null)
+    int ForagersPerGroup = 500, int DecisionFrames = 1, double? ForagerBudgetMs = null, int SteeringAgentsPerGroup = 128,
+    double? SteeringBudgetMs = null)
 {
     /// <summary>The scenes' names, as <c>--scene</c> and the page's <c>?scene=</c> spell them.</summary>
-    public const string Turrets = "turrets", Foragers = "foragers";
+    public const string Turrets = "turrets", Foragers = "foragers", Steering = "steering";
 
-    /// <summary>Largest number of agents in a forager group.</summary>
-    public const int MaxForagersPerGroup = 4096;
+    /// <summary>Largest number of agents in a forager group, and in a steering group.</summary>
+    public const int MaxForagersPerGroup = 4096, MaxSteeringAgentsPerGroup = 4096;
+
+    /// <summary>Frames between two decisions when <c>--decision-frames</c> is not given: foragers, steering agents.</summary>
+    public const int ForagerDecisionFrames = 1, SteeringDecisionFrames = 4;
 
 
     /// <summary>Largest number of turrets over all groups (the page's "add turrets" stops there).</summary>
@@ -66,12 +75,25 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
         }
     }
 
-    /// <summary>The live view of scene <paramref name="name"/> (<see cref="Turrets"/> or <see cref="Foragers"/>); the
-    /// turret scene saves <see cref="Checkpoint"/> only when it is the <paramref name="primary"/> scene.</summary>
+    /// <summary>Creates the steering scene these options describe, on <see cref="SteeringGroupSpec.Defaults"/>, each PPO
+    /// group training on <see cref="Threads"/> threads within <see cref="SteeringBudgetMs"/>.</summary>
+    public SteeringScene CreateSteering() =>
+        new(SteeringGroupSpec.Defaults, SteeringAgentsPerGroup, Seed, DecisionFrames, Threads, SteeringBudgetMs);
+
+    /// <summary>The live view of scene <paramref name="name"/> (<see cref="Turrets"/>, <see cref="Foragers"/> or
+    /// <see cref="Steering"/>); the turret scene saves <see cref="Checkpoint"/> only when it is the
+    /// <paramref name="primary"/> scene. A scene opened from the page that is not the <c>--scene</c> one makes its
+    /// decisions at its own default period.</summary>
     /// <exception cref="EmbeddedLearn.Checkpoints.CheckpointException">As <see cref="CreateScene"/>.</exception>
-    public ILiveScene CreateLive(string name, bool primary, Action<string>? log) => name == Foragers
-        ? new ForagerLive(CreateForagers(log))
-        : new TurretLive(CreateScene(log), primary ? CreateCheckpoint() : null);
+    public ILiveScene CreateLive(string name, bool primary, Action<string>? log) => name switch
+    {
+        Foragers => new ForagerLive((primary ? this : this with { DecisionFrames = ForagerDecisionFrames }).CreateForagers(log)),
+        Steering => new SteeringLive((primary ? this : this with { DecisionFrames = SteeringDecisionFrames }).CreateSteering()),
+        _ => new TurretLive(CreateScene(log), primary ? CreateCheckpoint() : null),
+    };
+
+    /// <summary>Whether <paramref name="name"/> is a scene's name.</summary>
+    public static bool IsScene(string? name) => name is Turrets or Foragers or Steering;
 
     /// <summary>The periodic saver of <see cref="Checkpoint"/>, or null when there is none.</summary>
     public ArenaCheckpoint? CreateCheckpoint() => Checkpoint is null ? null : new ArenaCheckpoint(Checkpoint, CheckpointEverySeconds);

@@ -10,8 +10,8 @@ namespace EmbeddedLearn.Demos.Arena;
 /// <c>{"type":"learningRate","group":G,"value":LR}</c> (0 &lt; LR &lt;= 1),
 /// <c>{"type":"addTurrets","group":G,"count":N}</c> (1..64, at most <see cref="ArenaOptions.MaxTurrets"/> in all),
 /// <c>{"type":"budget","ms":M}</c> (0.1..16.6, or null for none), <c>{"type":"backend","kind":"cpu"|"opencl"}</c>.
-/// The foragers scene takes pause, resume, reset, learningRate, budget and backend, and
-/// <c>{"type":"greedy","value":true|false}</c> (learning agents act greedily, or epsilon-greedily again); it refuses
+/// The foragers and steering scenes take pause, resume, reset, learningRate, budget and backend, and
+/// <c>{"type":"greedy","value":true|false}</c> (learning agents act greedily, or explore again); they refuse
 /// addTurrets with the reason.
 /// </summary>
 internal static class ControlParser
@@ -21,11 +21,12 @@ internal static class ControlParser
 
     /// <summary>Returns the command, or null with <paramref name="error"/> saying what is wrong.</summary>
     public static ControlCommand? Parse(ReadOnlySpan<byte> utf8, int groups, int turrets, out string? error) =>
-        Parse(utf8, groups, turrets, foragers: false, out error);
+        Parse(utf8, groups, turrets, ArenaOptions.Turrets, out error);
 
-    /// <summary>Returns the command, or null with <paramref name="error"/> saying what is wrong; with
-    /// <paramref name="foragers"/>, for the foragers scene.</summary>
-    public static ControlCommand? Parse(ReadOnlySpan<byte> utf8, int groups, int turrets, bool foragers, out string? error)
+    /// <summary>Returns the command for scene <paramref name="scene"/> (<see cref="ArenaOptions.Turrets"/>,
+    /// <see cref="ArenaOptions.Foragers"/> or <see cref="ArenaOptions.Steering"/>), or null with
+    /// <paramref name="error"/> saying what is wrong.</summary>
+    public static ControlCommand? Parse(ReadOnlySpan<byte> utf8, int groups, int turrets, string scene, out string? error)
     {
         error = null;
         if (utf8.Length > MaxBytes)
@@ -37,7 +38,7 @@ internal static class ControlParser
         try
         {
             using var document = JsonDocument.Parse(utf8.ToArray());
-            return Parse(document.RootElement, groups, turrets, foragers);
+            return Parse(document.RootElement, groups, turrets, scene);
         }
         catch (JsonException ex)
         {
@@ -51,8 +52,9 @@ internal static class ControlParser
         return null;
     }
 
-    private static ControlCommand Parse(JsonElement root, int groups, int turrets, bool foragers)
+    private static ControlCommand Parse(JsonElement root, int groups, int turrets, string scene)
     {
+        bool agents = scene != ArenaOptions.Turrets;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out JsonElement type) || type.ValueKind != JsonValueKind.String)
         {
             throw new FormatException("a control message is a JSON object with a string field \"type\"");
@@ -67,12 +69,12 @@ internal static class ControlParser
             "addTurrets" => ["group", "count"],
             "budget" => ["ms"],
             "backend" => ["kind"],
-            "greedy" when foragers => ["value"],
+            "greedy" when agents => ["value"],
             _ => throw new FormatException("unknown control type \"" + kind + "\""),
         };
-        if (foragers && kind == "addTurrets")
+        if (agents && kind == "addTurrets")
         {
-            throw new FormatException("addTurrets: the foragers scene has no turrets");
+            throw new FormatException("addTurrets: the " + scene + " scene has no turrets");
         }
 
         foreach (JsonProperty property in root.EnumerateObject())

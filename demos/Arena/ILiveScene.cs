@@ -7,7 +7,7 @@ namespace EmbeddedLearn.Demos.Arena;
 /// </summary>
 internal interface ILiveScene : IDisposable
 {
-    /// <summary>"turrets" or "foragers", as in <c>--scene</c> and the page's <c>?scene=</c>.</summary>
+    /// <summary>"turrets", "foragers" or "steering", as in <c>--scene</c> and the page's <c>?scene=</c>.</summary>
     string Name { get; }
 
     /// <summary>Frames run so far.</summary>

@@ -8,8 +8,9 @@ namespace EmbeddedLearn.Demos.Arena;
 
 /// <summary>
 /// The live view: ASP.NET Core's own server (Kestrel) on <c>address:port</c> (port 0: any free one) serving the page
-/// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>, <c>/foragers.js</c>) and the WebSocket <c>/ws</c>, and the <see cref="GameLoop"/> the
-/// page watches and steers: the <c>--scene</c> one, or the one <c>/ws?scene=turrets|foragers</c> names. A scene other
+/// (<c>/</c>, <c>/arena.js</c>, <c>/charts.js</c>, <c>/foragers.js</c>, <c>/steering.js</c>) and the WebSocket <c>/ws</c>, and the
+/// <see cref="GameLoop"/> the page watches and steers: the <c>--scene</c> one, or the one
+/// <c>/ws?scene=turrets|foragers|steering</c> names. A scene other
 /// than <c>--scene</c> is created when a page asks for it and runs only while a page watches it: <see cref="ReleaseDelay"/>
 /// after its last page closes (time for a reload to find it still there) its loop, world and pipelines are disposed and
 /// the memory handed back, and the next page to ask for it gets a fresh one. The WebSocket accepts only the arena's own
@@ -23,6 +24,7 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
         ["/arena.js"] = "arena.js",
         ["/charts.js"] = "charts.js",
         ["/foragers.js"] = "foragers.js",
+        ["/steering.js"] = "steering.js",
     };
 
     private readonly Dictionary<string, SceneEntry> _scenes = [];
@@ -85,7 +87,7 @@ internal sealed class LiveServer(ArenaOptions options, IPAddress address, int po
             }
 
             string? name = context.Request.Query["scene"];
-            if (name is not (null or "" or ArenaOptions.Turrets or ArenaOptions.Foragers))
+            if (!string.IsNullOrEmpty(name) && !ArenaOptions.IsScene(name))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound; // no such scene
                 return;

@@ -3,16 +3,18 @@ using System.Net;
 using EmbeddedLearn.Checkpoints;
 using EmbeddedLearn.Demos.Arena;
 using EmbeddedLearn.Demos.Arena.Foragers;
+using EmbeddedLearn.Demos.Arena.Steering;
 using EmbeddedLearn.Onnx;
 
-// The real-time scenes: turrets learn to lead moving targets (--scene turrets, the default), or foragers learn from
-// rewards to reach food and avoid hunters (--scene foragers), while the game runs. By default a live view in the
+// The real-time scenes: turrets learn to lead moving targets (--scene turrets, the default), foragers learn from
+// rewards to reach food and avoid hunters (--scene foragers), or agents steer with continuous turn rate and thrust to
+// moving goals around hazards (--scene steering), while the game runs. By default a live view in the
 // browser; --headless runs flat out and writes a snapshot, a chart and summary.json. Exit codes: 0 done, 1 the live view
 // cannot listen, 2 bad options, 3 the checkpoint cannot be loaded (the message names the file; the file is unchanged),
 // 4 a model file of --export-onnx cannot be written at the end of the run (the message names it).
 var turrets = new Option<int>("--turrets") { DefaultValueFactory = _ => 64, Description = "Turrets per group at the start (each a learner and an aimer entity)." };
 var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "CPU threads of the training pipeline." };
-var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless)." };
+var budget = new Option<double?>("--budget-ms") { Description = "Training budget per frame, ms (default: 4 live, 8 for the foragers live, none headless and for the steering scene)." };
 var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "cpu", Description = "cpu, opencl or auto." };
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 7, Description = "Seed of targets and initial weights." };
 var port = new Option<int>("--port") { DefaultValueFactory = _ => 5080, Description = "Port of the live view." };
@@ -23,14 +25,15 @@ var outDir = new Option<string>("--out") { DefaultValueFactory = _ => "arena-out
 var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: loaded at the start when it exists, saved every few seconds and on exit." };
 var checkpointEvery = new Option<double>("--checkpoint-every") { DefaultValueFactory = _ => 5.0, Description = "Simulated seconds between two saves of --checkpoint." };
 var badSensors = new Option<double>("--bad-sensors") { DefaultValueFactory = _ => 0.0, Description = "Share of each group's turrets (0..1) whose sensors feed NaN every frame." };
-var scene = new Option<string>("--scene") { DefaultValueFactory = _ => ArenaOptions.Turrets, Description = "turrets or foragers." };
+var scene = new Option<string>("--scene") { DefaultValueFactory = _ => ArenaOptions.Turrets, Description = "turrets, foragers or steering." };
 var foragers = new Option<int>("--foragers") { DefaultValueFactory = _ => 500, Description = "Foragers per group (two learning groups and a random baseline)." };
 var exportOnnx = new Option<string?>("--export-onnx") { Description = "Folder: at the end of a headless run, write each group's best model there as <group-name>.onnx." };
-var decisionFrames = new Option<int>("--decision-frames") { DefaultValueFactory = _ => 1, Description = "Frames between two forager decisions (1..8)." };
+var decisionFrames = new Option<int?>("--decision-frames") { Description = "Frames between two decisions of a forager (default 1) or a steering agent (default 4), 1..8." };
+var agents = new Option<int>("--agents") { DefaultValueFactory = _ => 128, Description = "Steering agents per group." };
 var root = new RootCommand("EmbeddedLearn arena: turrets that learn to lead their targets, or foragers that learn to act, while you watch.")
 {
     turrets, threads, budget, backend, seed, port, bind, headless, ticks, outDir, checkpoint, checkpointEvery, badSensors, scene, foragers,
-    decisionFrames, exportOnnx,
+    decisionFrames, exportOnnx, agents,
 };
 root.SetAction(parse =>
 {
@@ -46,10 +49,11 @@ root.SetAction(parse =>
         : !(parse.GetValue(badSensors) is >= 0 and <= 1) ? "--bad-sensors must be in 0..1"
         : !(parse.GetValue(checkpointEvery) is > 0 and <= 86400) ? "--checkpoint-every must be above 0 and at most 86400 seconds"
         : parse.GetValue(checkpoint) is "" ? "--checkpoint needs a file name"
-        : parse.GetValue(scene) is not (ArenaOptions.Turrets or ArenaOptions.Foragers) ? "--scene must be turrets or foragers"
+        : !ArenaOptions.IsScene(parse.GetValue(scene)) ? "--scene must be turrets, foragers or steering"
         : parse.GetValue(foragers) is < 1 or > ArenaOptions.MaxForagersPerGroup ? "--foragers must be in 1.." + ArenaOptions.MaxForagersPerGroup
         : parse.GetValue(decisionFrames) is < 1 or > 8 ? "--decision-frames must be in 1..8"
-        : parse.GetValue(scene) == ArenaOptions.Foragers && parse.GetValue(checkpoint) is not null ? "--checkpoint is for the turret scene only"
+        : parse.GetValue(agents) is < 1 or > ArenaOptions.MaxSteeringAgentsPerGroup ? "--agents must be in 1.." + ArenaOptions.MaxSteeringAgentsPerGroup
+        : parse.GetValue(scene) != ArenaOptions.Turrets && parse.GetValue(checkpoint) is not null ? "--checkpoint is for the turret scene only"
         : null;
     error ??= isHeadless ? ArenaPaths.CannotWriteFolder(parse.GetValue(outDir)!, "--out") : null;
     error ??= parse.GetValue(checkpoint) is string file ? ArenaPaths.CannotSaveFile(file, "--checkpoint") : null;
@@ -64,8 +68,23 @@ root.SetAction(parse =>
 
     var options = new ArenaOptions(parse.GetValue(turrets), parse.GetValue(threads), budgetMs,
         ParseBackend(parse.GetValue(backend))!.Value, parse.GetValue(seed), parse.GetValue(badSensors), parse.GetValue(checkpoint),
-        parse.GetValue(checkpointEvery), parse.GetValue(scene)!, parse.GetValue(foragers), parse.GetValue(decisionFrames),
-        parse.GetValue(budget) ?? (isHeadless ? null : 8.0));
+        parse.GetValue(checkpointEvery), parse.GetValue(scene)!, parse.GetValue(foragers),
+        parse.GetValue(decisionFrames) ?? (parse.GetValue(scene) == ArenaOptions.Steering ? ArenaOptions.SteeringDecisionFrames : ArenaOptions.ForagerDecisionFrames),
+        parse.GetValue(budget) ?? (isHeadless ? null : 8.0), parse.GetValue(agents), parse.GetValue(budget));
+    error = isHeadless && options.Scene == ArenaOptions.Steering && onnxFolder is not null ? "--export-onnx is not available for the steering scene" : null;
+    if (error is not null)
+    {
+        Console.Error.WriteLine("error: " + error + ".");
+        return 2;
+    }
+
+    if (isHeadless && options.Scene == ArenaOptions.Steering)
+    {
+        using SteeringScene steering = options.CreateSteering();
+        SteeringHeadless.Run(steering, parse.GetValue(ticks), parse.GetValue(outDir)!, Console.Out);
+        return 0;
+    }
+
     if (isHeadless && options.Scene == ArenaOptions.Foragers)
     {
         using ForagersScene field = options.CreateForagers(log: null);

@@ -16,6 +16,7 @@ public sealed class CommittedResultsTests : IDisposable
     [Theory]
     [InlineData("docs/images/arena-headless", "--headless --ticks 1200 --seed 7")]
     [InlineData("docs/results/headless/foragers-600", "--scene foragers --headless --ticks 600 --seed 7")]
+    [InlineData("docs/results/headless/steering-10000", "--scene steering --headless --ticks 10000 --seed 7")]
     public async Task The_committed_summary_is_what_its_command_produces(string folder, string arguments)
     {
         string root = RepositoryRoot();

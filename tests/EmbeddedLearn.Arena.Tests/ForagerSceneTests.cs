@@ -146,7 +146,7 @@ public sealed class ForagerSceneTests
     [InlineData("{\"type\":\"reset\",\"group\":3}", "reset: \"group\" must be an integer in [0, 2]; got 3")]
     public void The_foragers_scene_refuses_controls_it_has_no_use_for_with_the_reason(string message, string error)
     {
-        Assert.Null(ControlParser.Parse(Encoding.UTF8.GetBytes(message), groups: 3, turrets: 0, foragers: true, out string? reason));
+        Assert.Null(ControlParser.Parse(Encoding.UTF8.GetBytes(message), groups: 3, turrets: 0, ArenaOptions.Foragers, out string? reason));
         Assert.Equal(error, reason);
     }
 
@@ -155,7 +155,7 @@ public sealed class ForagerSceneTests
     {
         byte[] message = Encoding.UTF8.GetBytes("{\"type\":\"greedy\",\"value\":true}");
 
-        Assert.Equal(new ControlCommand(ControlKind.Greedy, Value: 1), ControlParser.Parse(message, 3, 0, foragers: true, out _));
+        Assert.Equal(new ControlCommand(ControlKind.Greedy, Value: 1), ControlParser.Parse(message, 3, 0, ArenaOptions.Foragers, out _));
         Assert.Null(ControlParser.Parse(message, 3, 0, out string? error));
         Assert.Equal("unknown control type \"greedy\"", error);
     }

@@ -9,6 +9,7 @@ public sealed class ProgramTests
     [Theory]
     [InlineData("--turrets 4")]
     [InlineData("--scene foragers --foragers 20")]
+    [InlineData("--scene steering --agents 16")]
     public async Task The_live_view_prints_the_address_it_serves(string options)
     {
         using Process arena = Start(["--port", "0", "--threads", "1", .. options.Split(' ')]);
@@ -27,6 +28,7 @@ public sealed class ProgramTests
             using var http = new HttpClient();
             Assert.Contains("<canvas id=\"arena\"", await http.GetStringAsync(new Uri(address)), StringComparison.Ordinal);
             Assert.Contains("window.foragersView", await http.GetStringAsync(new Uri(address + "foragers.js")), StringComparison.Ordinal);
+            Assert.Contains("window.steeringView", await http.GetStringAsync(new Uri(address + "steering.js")), StringComparison.Ordinal);
         }
         finally
         {
@@ -44,10 +46,13 @@ public sealed class ProgramTests
     [InlineData("--headless --bad-sensors 1.5", "error: --bad-sensors must be in 0..1.")]
     [InlineData("--headless --bad-sensors NaN", "error: --bad-sensors must be in 0..1.")]
     [InlineData("--headless --checkpoint-every 0", "error: --checkpoint-every must be above 0 and at most 86400 seconds.")]
-    [InlineData("--scene dragons", "error: --scene must be turrets or foragers.")]
+    [InlineData("--scene dragons", "error: --scene must be turrets, foragers or steering.")]
     [InlineData("--scene foragers --foragers 0", "error: --foragers must be in 1..4096.")]
     [InlineData("--scene foragers --decision-frames 9", "error: --decision-frames must be in 1..8.")]
     [InlineData("--scene foragers --checkpoint f.safetensors", "error: --checkpoint is for the turret scene only.")]
+    [InlineData("--scene steering --checkpoint f.safetensors", "error: --checkpoint is for the turret scene only.")]
+    [InlineData("--scene steering --agents 0", "error: --agents must be in 1..4096.")]
+    [InlineData("--scene steering --decision-frames 0", "error: --decision-frames must be in 1..8.")]
     [InlineData("--threads 100000", "error: --threads must be in 1..256.")]
     [InlineData("--headless --checkpoint /nonexistent-folder-of-the-arena-tests/f.safetensors",
         "error: --checkpoint '/nonexistent-folder-of-the-arena-tests/f.safetensors': its folder '/nonexistent-folder-of-the-arena-tests' does not exist.")]

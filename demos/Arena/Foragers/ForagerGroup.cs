@@ -1,5 +1,3 @@
-using EmbeddedLearn.Ecs;
-
 namespace EmbeddedLearn.Demos.Arena.Foragers;
 
 /// <summary>
@@ -7,24 +5,18 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// position, the move chosen at the last decision, the reward gathered since, whether it was caught, the observation
 /// the decision was taken on, and the food it was heading for (for the approach reward).
 /// </summary>
-internal sealed class ForagerGroup
+internal sealed class ForagerGroup : AgentGroup
 {
     public ForagerGroup(ForagerGroupSpec spec, int index, int agents)
+        : base(spec.Name, spec.Learns, spec.LearningRate, index, agents)
     {
         Spec = spec;
-        Index = index;
-        LearningRate = spec.LearningRate;
-        Count = agents;
-        X = new float[agents];
-        Y = new float[agents];
         Action = new int[agents];
-        Reward = new float[agents];
         Done = new bool[agents];
         Observation = new float[agents * ForagersScene.ObservationWidth];
         Target = new int[agents];
         TargetGeneration = new int[agents];
         TargetDistance = new float[agents];
-        Agents = spec.Learns ? new Entity[agents] : [];
         int food = Math.Max(1, agents / ForagersScene.AgentsPerFood), hunters = Math.Max(1, agents / ForagersScene.AgentsPerHunter);
         FoodX = new float[food];
         FoodY = new float[food];
@@ -36,36 +28,8 @@ internal sealed class ForagerGroup
 
     public ForagerGroupSpec Spec { get; }
 
-    /// <summary>Position of the group in the scene (0-based).</summary>
-    public int Index { get; }
-
-    /// <summary>The group's colour (its position's, as in every scene).</summary>
-    public uint Colour => GroupColours.Of(Index);
-
-    /// <summary>The title the page shows: the spec's name with the learning rate in force.</summary>
-    public string Title => GroupTitle.Of(Spec.Name, Spec.LearningRate, LearningRate);
-
-    /// <summary>Agents in the group.</summary>
-    public int Count { get; }
-
-    /// <summary>Learning rate now (changed from the page).</summary>
-    public float LearningRate { get; set; }
-
-    /// <summary>How many times the group's models were reset (seeds new weights).</summary>
-    public int Resets { get; set; }
-
-    /// <summary>Each agent's entity (learning groups only).</summary>
-    public Entity[] Agents { get; }
-
-    public float[] X { get; }
-
-    public float[] Y { get; }
-
     /// <summary>Move chosen at the last decision, 0..<see cref="ForagersScene.ActionCount"/>-1.</summary>
     public int[] Action { get; }
-
-    /// <summary>Reward gathered since the last decision.</summary>
-    public float[] Reward { get; }
 
     /// <summary>Caught since the last decision (the transition ends; the agent respawns).</summary>
     public bool[] Done { get; }
@@ -93,9 +57,6 @@ internal sealed class ForagerGroup
 
     /// <summary>Frames a hunter still rests after a catch.</summary>
     public int[] HunterRest { get; }
-
-    /// <summary>Mean reward per agent of the last decision.</summary>
-    public double MeanReward { get; set; }
 
     /// <summary>Food eaten and agents caught since the start.</summary>
     public long Eaten { get; set; }

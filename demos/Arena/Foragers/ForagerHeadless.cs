@@ -13,10 +13,10 @@ internal static class ForagerHeadless
     /// <summary>Runs <paramref name="frames"/> frames; returns the history. Prints a line per simulated 5 seconds to
     /// <paramref name="output"/> when given. With <paramref name="onnxFolder"/>, writes each learning group's best model
     /// there at the end.</summary>
-    public static ForagerHistory Run(ForagersScene scene, int frames, string outDirectory, TextWriter? output, string? onnxFolder = null)
+    public static RewardHistory Run(ForagersScene scene, int frames, string outDirectory, TextWriter? output, string? onnxFolder = null)
     {
         Directory.CreateDirectory(outDirectory);
-        var history = new ForagerHistory(scene.Groups.Count);
+        var history = new RewardHistory(scene.Groups.Count);
         output?.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} foragers in {1} groups ({2} learning), a decision every {3} frame(s); {4}",
             scene.Groups.Sum(g => g.Count), scene.Groups.Count, scene.LearningAgents, scene.DecisionFrames, scene.Learning.BackendDescription));
         for (int f = 1; f <= frames; f++)
@@ -34,7 +34,7 @@ internal static class ForagerHeadless
         var drawing = new DrawList();
         ForagerPainter.Paint(scene, drawing);
         SkiaRenderer.WritePng(drawing, Path.Combine(outDirectory, "foragers.png"));
-        RewardChart.Save(scene, history, Path.Combine(outDirectory, "reward.png"));
+        RewardChart.Save(scene, history, "Foragers", Path.Combine(outDirectory, "reward.png"));
         ForagerSummary.Write(scene, history, Path.Combine(outDirectory, "summary.json"));
         output?.WriteLine("wrote foragers.png, reward.png and summary.json to " + Path.GetFullPath(outDirectory));
         if (onnxFolder is not null)

@@ -2,28 +2,20 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 
 /// <summary>
 /// The foragers scene as a <see cref="DrawList"/> (drawn alike by the page's canvas and the headless SkiaSharp
-/// snapshot), in the arena's <see cref="ArenaPainter.Width"/> x <see cref="ArenaPainter.Height"/> canvas: each group's
-/// field is a square block side by side, under a bar of the group's colour; food is a small yellow dot, an agent a dot of
+/// snapshot), each group's field a block of <see cref="FieldBlocks"/>: food is a small yellow dot, an agent a dot of
 /// its group's colour, a hunter a red dot inside a ring of its catch radius (dim while it rests after a catch).
 /// </summary>
 internal static class ForagerPainter
 {
-    private const float Margin = 10, Bar = 6;
-    private const uint Background = 0xFF111418, Block = 0xFF1B1F24, FoodColour = 0xFFFFD54F, HunterColour = 0xFFFF5252, RestingColour = 0xFF7A3434;
+    private const uint FoodColour = 0xFFFFD54F, HunterColour = 0xFFFF5252, RestingColour = 0xFF7A3434;
 
     /// <summary>Fills <paramref name="list"/> with the scene as it is now.</summary>
     public static void Paint(ForagersScene scene, DrawList list)
     {
-        list.Clear();
-        list.Add(DrawKind.FillRect, 0, 0, ArenaPainter.Width, ArenaPainter.Height, Background);
-        int n = scene.Groups.Count;
-        float blockWidth = (ArenaPainter.Width - (Margin * (n + 1))) / n, side = Math.Min(blockWidth, ArenaPainter.Height - (3 * Margin) - Bar);
+        FieldBlocks.Begin(list);
         foreach (ForagerGroup group in scene.Groups)
         {
-            float left = Margin + (group.Index * (blockWidth + Margin)) + ((blockWidth - side) / 2);
-            float top = (2 * Margin) + Bar + ((ArenaPainter.Height - (3 * Margin) - Bar - side) / 2);
-            list.Add(DrawKind.FillRect, left, top - Margin - Bar, side, Bar, group.Colour);
-            list.Add(DrawKind.FillRect, left, top, side, side, Block);
+            (float left, float top, float side) = FieldBlocks.Paint(list, scene.Groups.Count, group.Index, group.Colour);
             PaintField(group, list, left, top, side);
         }
     }

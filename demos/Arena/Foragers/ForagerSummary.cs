@@ -7,63 +7,49 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// <c>mean_reward_last_20pct</c> (mean reward per agent per decision over the first and last fifth of the decisions),
 /// <c>random_baseline_mean_reward</c> (the random-move group's mean over the whole run, the same for every group),
 /// food eaten and agents caught. At the top: the same three figures for the first learning group (the DQN group),
-/// <c>frames</c>, <c>decisions</c>, <c>p50_frame_ms</c> / <c>p99_frame_ms</c> and <c>p50_tick_ms</c> (the learning tick
-/// alone; the rest of a frame is the field's simulation). Every figure but these three wall-clock times is a function of
+/// <c>frames</c>, <c>decisions</c>, <c>p50_frame_ms</c> / <c>p99_frame_ms</c> and <c>p50_tick_ms</c> / <c>p99_tick_ms</c>
+/// (the learning tick alone; the rest of a frame is the field's simulation). Every figure but these four wall-clock times is a function of
 /// the seed and the options alone; <c>fingerprint</c> (<see cref="ForagersScene.Fingerprint"/>) tells whether two runs
 /// learned the same bits (the same on every CPU).
 /// </summary>
 internal static class ForagerSummary
 {
-    public static void Write(ForagersScene scene, ForagerHistory history, string path)
+    public static void Write(ForagersScene scene, RewardHistory history, string path)
     {
         ForagerGroup? baseline = scene.Groups.FirstOrDefault(g => !g.Spec.Learns);
-        double random = baseline is null ? double.NaN : ForagerHistory.Mean(history.Reward[baseline.Index]);
+        double random = baseline is null ? double.NaN : RewardHistory.Mean(history.Reward[baseline.Index]);
         ForagerGroup learning = scene.Groups.FirstOrDefault(g => g.Spec.Learns) ?? scene.Groups[0];
-        using FileStream file = File.Create(path);
-        using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteString("scene", ArenaOptions.Foragers);
-        json.WriteNumber("seed", scene.Seed);
-        json.WriteNumber("frames", history.FrameMs.Count);
-        json.WriteNumber("decisions", history.Reward[0].Count);
-        json.WriteNumber("decision_frames", scene.DecisionFrames);
-        json.WriteNumber("learning_agents", scene.LearningAgents);
-        json.WriteString("backend", scene.Learning.ActiveBackend);
-        json.WriteString("learning_group", learning.Spec.Name);
-        json.WriteString("fingerprint", scene.Fingerprint);
-        WriteFigures(json, history.Reward[learning.Index], random);
-        json.WriteNumber("p50_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.50));
-        json.WriteNumber("p99_frame_ms", MetricsHistory.Percentile(history.FrameMs, 0.99));
-        json.WriteNumber("p50_tick_ms", history.TickMs.Count == 0 ? 0 : MetricsHistory.Percentile(history.TickMs, 0.50));
-        json.WriteStartArray("groups");
-        foreach (ForagerGroup group in scene.Groups)
+        AgentSummary.Write(path, json =>
         {
-            json.WriteStartObject();
-            json.WriteString("name", group.Spec.Name);
-            json.WriteBoolean("learns", group.Spec.Learns);
-            json.WriteNumber("agents", group.Count);
-            json.WriteNumber("learning_rate", group.LearningRate);
-            WriteFigures(json, history.Reward[group.Index], random);
-            json.WriteNumber("eaten", group.Eaten);
-            json.WriteNumber("caught", group.Caught);
-            json.WriteEndObject();
-        }
+            AgentSummary.WriteHead(json, ArenaOptions.Foragers, scene.Seed, history, scene.DecisionFrames);
+            json.WriteNumber("learning_agents", scene.LearningAgents);
+            json.WriteString("backend", scene.Learning.ActiveBackend);
+            json.WriteString("learning_group", learning.Spec.Name);
+            json.WriteString("fingerprint", scene.Fingerprint);
+            WriteFigures(json, history.Reward[learning.Index], random);
+            AgentSummary.WriteTimes(json, history);
+            json.WriteStartArray("groups");
+            foreach (ForagerGroup group in scene.Groups)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", group.Spec.Name);
+                json.WriteBoolean("learns", group.Spec.Learns);
+                json.WriteNumber("agents", group.Count);
+                json.WriteNumber("learning_rate", group.LearningRate);
+                WriteFigures(json, history.Reward[group.Index], random);
+                json.WriteNumber("eaten", group.Eaten);
+                json.WriteNumber("caught", group.Caught);
+                json.WriteEndObject();
+            }
 
-        json.WriteEndArray();
-        json.WriteEndObject();
+            json.WriteEndArray();
+        });
     }
 
     private static void WriteFigures(Utf8JsonWriter json, List<double> reward, double random)
     {
-        json.WriteNumber("mean_reward_first_20pct", Math.Round(MetricsHistory.FirstFifth(reward), 6));
-        json.WriteNumber("mean_reward_last_20pct", Math.Round(MetricsHistory.LastFifth(reward), 6));
-        if (double.IsFinite(random))
-        {
-            json.WriteNumber("random_baseline_mean_reward", Math.Round(random, 6));
-        }
-        else
-        {
-            json.WriteNull("random_baseline_mean_reward");
-        }
+        AgentSummary.WriteFigure(json, "mean_reward_first_20pct", MetricsHistory.FirstFifth(reward));
+        AgentSummary.WriteFigure(json, "mean_reward_last_20pct", MetricsHistory.LastFifth(reward));
+        AgentSummary.WriteFigure(json, "random_baseline_mean_reward", random);
     }
 }

@@ -14,7 +14,7 @@ namespace EmbeddedLearn.Demos.Arena.Foragers;
 /// heading for. Learning groups train one DQN step per agent per decision (<see cref="ForagerLearning"/>); the
 /// baseline group moves at random. Deterministic for a seed without a training budget.
 /// </summary>
-internal sealed partial class ForagersScene : IDisposable
+internal sealed partial class ForagersScene : IAgentScene, IDisposable
 {
     /// <summary>Seconds per frame (60 frames per second).</summary>
     public const float FrameSeconds = 1f / 60f;
@@ -48,9 +48,7 @@ internal sealed partial class ForagersScene : IDisposable
     /// <paramref name="decisionFrames"/> frames (1..8).</summary>
     public ForagersScene(IReadOnlyList<ForagerGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames, ForagerLearning learning)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(agentsPerGroup, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(decisionFrames, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(decisionFrames, 8);
+        AgentSceneArguments.Check(agentsPerGroup, decisionFrames);
         Seed = seed;
         DecisionFrames = decisionFrames;
         Learning = learning;
@@ -71,6 +69,8 @@ internal sealed partial class ForagersScene : IDisposable
     }
 
     public IReadOnlyList<ForagerGroup> Groups => _groups;
+
+    public IReadOnlyList<AgentGroup> AgentGroups => _groups;
 
     public ForagerLearning Learning { get; }
 
@@ -112,6 +112,9 @@ internal sealed partial class ForagersScene : IDisposable
 
     /// <summary>Wall-clock time of the last frame (observations, tick, simulation, transitions), in milliseconds.</summary>
     public double LastFrameMs { get; private set; }
+
+    /// <summary>Wall-clock time of the learning tick the last frame ran (on a decision frame), in milliseconds.</summary>
+    public double? LastTickMs => Decided ? LastReport?.TotalMilliseconds : null;
 
     /// <summary>Runs one frame: on a decision frame the learning tick (every learning agent acts on its observation and
     /// trains one batch) and random moves for the baseline; then every agent and hunter moves, catches and meals are

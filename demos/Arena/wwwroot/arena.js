@@ -26,14 +26,17 @@ function clearHistory() { // a reconnecting page gets the whole history again
   for (const key of ['hitRate', 'meanLoss', 'tickMs', 'budgetMs', 'trained']) history[key].length = 0;
   history.stages = {};
   foragersView.clear(history);
+  steeringView.clear(history);
 }
 
+const views = { foragers: foragersView, steering: steeringView };
 const isForagers = point => point.groups.length > 0 && 'reward' in point.groups[0]; // chart points carry no scene name
 
 function push(list, value) { list.push(value); if (list.length > CAPACITY) list.shift(); }
 
 function record(m) { // m: a chart point
-  if (isForagers(m)) foragersView.record(history, m, push);
+  if (steeringView.isSteering(m)) steeringView.record(history, m, push);
+  else if (isForagers(m)) foragersView.record(history, m, push);
   else m.groups.forEach((g, i) => {
     history.hitRate[i] = history.hitRate[i] || []; push(history.hitRate[i], g.hitRate);
     history.meanLoss[i] = history.meanLoss[i] || []; push(history.meanLoss[i], g.meanLoss > 0 ? g.meanLoss : null);
@@ -82,7 +85,8 @@ function stageLegend(stages, budgetMs) {
 
 function drawCharts(m) {
   const groups = m.groups.map((g, i) => ({ label: 'G' + (i + 1), colour: css(g.colour) }));
-  if (m.scene === 'foragers') foragersView.charts(history, m, groups, CAPACITY, $);
+  const view = views[m.scene];
+  if (view) view.charts(history, m, groups, CAPACITY, $);
   else {
     lineChart($('hitChart'), 'Hit rate per group, last 40 s', groups.map((g, i) => ({ ...g, values: history.hitRate[i] })), { min: 0, max: 1, capacity: CAPACITY });
     lineChart($('lossChart'), 'Mean loss per group', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] })), { log: true, capacity: CAPACITY });
@@ -91,7 +95,7 @@ function drawCharts(m) {
   stackedChart($('stageChart'), 'ms per tick, by stage (summed over threads)', stages,
     [{ label: 'tick', colour: '#e8eaed', values: history.tickMs }], { hline: m.point.budgetMs, hlineNear: true, hlineLabel: 'budget', percentile: 0.95, capacity: CAPACITY });
   stageLegend(stages, m.point.budgetMs);
-  lineChart($('trainedChart'), m.scene === 'foragers' ? 'Agents trained per decision' : 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
+  lineChart($('trainedChart'), view ? 'Agents trained per decision' : 'Learners trained per frame', [{ label: 'trained', colour: '#81c995', values: history.trained }], { capacity: CAPACITY });
 }
 
 function control(message) { arena.send(JSON.stringify(message)); }
@@ -116,18 +120,19 @@ function updatePanel(m) {
   const p = m.point;
   if (!$('groups').children.length) { // first state: build the group rows, show the settings in force
     showScene(m.scene);
-    if (m.scene === 'foragers') foragersView.buildGroups(m, $, control, css); else buildGroups(m);
+    if (views[m.scene]) views[m.scene].buildGroups(m, $, control, css); else buildGroups(m);
     $('backend').value = m.backend === 'OpenCL' ? 'opencl' : 'cpu';
     $('budget').value = p.budgetMs === null ? '' : p.budgetMs; // empty: no budget in force (placeholder 'none')
   }
   $('status').textContent = `frame ${m.frame}  ·  ${p.time.toFixed(1)} s  ·  ${m.entities} entities in the tick  ·  frame ${m.frameMs.toFixed(2)} ms  ·  ` +
     `tick ${p.tickMs.toFixed(2)} ms  ·  budget ${p.budgetMs === null ? 'none' : p.budgetMs + ' ms'}  ·  backend ${m.backend}  ·  ` +
-    (m.scene === 'foragers' ? `${p.greedy ? 'greedy (evaluation)' : 'epsilon-greedy'}` : `contained: left out ${p.leftOut}, steps skipped ${p.stepsSkipped}, quarantined ${p.quarantined}`);
+    (m.scene === 'foragers' ? `${p.greedy ? 'greedy (evaluation)' : 'epsilon-greedy'}` :
+      m.scene === 'steering' ? `${p.greedy ? 'acting on the mean (evaluation)' : 'sampling actions'}` : `contained: left out ${p.leftOut}, steps skipped ${p.stepsSkipped}, quarantined ${p.quarantined}`);
   $('pause').textContent = p.paused ? 'Resume learning' : 'Pause learning';
   $('learning').textContent = p.paused ? 'paused' : 'learning';
   $('backendText').textContent = m.backendDescription;
   $('notice').textContent = m.notice || '';
-  if (m.scene === 'foragers') { foragersView.panel(m, $); return; }
+  if (views[m.scene]) { views[m.scene].panel(m, $); return; }
   m.groups.forEach((g, i) => {
     const f = p.groups[i];
     groupTitle(g, i);
@@ -146,14 +151,19 @@ function groupTitle(g, i) {
 }
 arena.groupTitle = groupTitle;
 
+const scenes = { // each scene's heading and legend
+  turrets: ['EmbeddedLearn arena: turrets learning to lead their targets',
+    'Turret colour: its loss (green low, red high). Rings: targets; yellow dots: shells in flight; green / red flash: hit / miss.'],
+  foragers: ['EmbeddedLearn arena: foragers learning to act from rewards',
+    'Yellow dots: food; red: hunters (ring: catch radius; dark while resting). Agents coloured by group; the last group moves at random.'],
+  steering: ['EmbeddedLearn arena: agents learning to steer (continuous turn rate and thrust)',
+    'Yellow rings: each agent\'s goal (drifting); red discs: hazards. Agents coloured by group, a light dot on their heading, dim dots: recent paths.'],
+};
+
 function showScene(name) { // the heading, the legend and the controls that apply to the scene shown
-  const foragers = name === 'foragers';
   $('scene').value = name;
-  $('title').textContent = foragers ? 'EmbeddedLearn arena: foragers learning to act from rewards' : 'EmbeddedLearn arena: turrets learning to lead their targets';
-  $('legend').textContent = foragers
-    ? 'Yellow dots: food; red: hunters (ring: catch radius; dark while resting). Agents coloured by group; the last group moves at random.'
-    : 'Turret colour: its loss (green low, red high). Rings: targets; yellow dots: shells in flight; green / red flash: hit / miss.';
-  $('greedy').hidden = !foragers;
+  [$('title').textContent, $('legend').textContent] = scenes[name] || scenes.turrets;
+  $('greedy').hidden = name === 'turrets';
 }
 
 function onReply(m) {

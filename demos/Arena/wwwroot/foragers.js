@@ -17,14 +17,16 @@ window.foragersView = (function () {
     lineChart($('hitChart'), 'Reward per decision (smoothed), last 40 s', groups.map((g, i) => ({ ...g, values: history.reward[i] || [] })), { capacity });
     lineChart($('lossChart'), 'Mean TD loss (learning groups)', groups.map((g, i) => ({ ...g, values: history.meanLoss[i] || [] })).filter((_, i) => m.groups[i].learns), { log: true, capacity });
   }
-  function buildGroups(m, $, control, css) {
+  // The group rows of an agent scene (steering.js uses them too): a learning group gets its learning-rate box and reset
+  // button (labelled resetLabel).
+  function buildGroups(m, $, control, css, resetLabel = 'Reset models') {
     const box = $('groups');
     m.groups.forEach((g, i) => {
       const row = document.createElement('div');
       row.className = 'group';
       row.innerHTML = `<div><span class="swatch" style="background:${css(g.colour)}"></span><b>G${i + 1}</b> <span id="groupTitle${i}"></span></div><div id="groupText${i}"></div>` +
         (g.learns ? `<input id="lr${i}" type="number" step="0.001" min="0.000001" max="1" value="${g.learningRate}">
-        <button id="setLr${i}">Set lr</button> <button id="reset${i}">Reset models</button>` : '');
+        <button id="setLr${i}">Set lr</button> <button id="reset${i}">${resetLabel}</button>` : '');
       box.appendChild(row);
       if (!g.learns) return;
       $('setLr' + i).onclick = () => control({ type: 'learningRate', group: i, value: Number($('lr' + i).value) });
