@@ -74,7 +74,7 @@ internal static class CaseRunner
     private static Sequential Build(CaseSpec spec, float[] initial) => CaseRunnerModel.Build(spec.Layers, spec.Activation, initial);
 
     /// <summary>The tensors' values concatenated, flat (weights row-major).</summary>
-    private static float[] Flatten(IEnumerable<Tensor> tensors)
+    internal static float[] Flatten(IEnumerable<Tensor> tensors)
     {
         var all = new List<float>();
         foreach (var t in tensors) all.AddRange(t.detach().contiguous().data<float>().ToArray());

@@ -134,7 +134,7 @@ public static class ParityFixtureReader
         return new ParityCase(name, layout, batch, settings, zeroGrad, initial, ticks);
     }
 
-    private static TrainingSettings ReadSettings(JsonElement element, string where)
+    internal static TrainingSettings ReadSettings(JsonElement element, string where)
     {
         JsonElement loss = Field(element, "loss", JsonValueKind.Object, where);
         string kind = Field(loss, "kind", JsonValueKind.String, where + ", loss").GetString()!;
