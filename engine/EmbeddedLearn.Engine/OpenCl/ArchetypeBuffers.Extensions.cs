@@ -32,6 +32,12 @@ internal sealed unsafe partial class ArchetypeBuffers
         AddExtension(DeviceArgument.MemberSlots, shared.Slots, DeviceColumnFlow.UpWhenChanged);
         AddExtension(DeviceArgument.MemberOutputs, shared.MemberOutputs, DeviceColumnFlow.Down);
         AddExtension(DeviceArgument.SharedModelState, ComponentType.Of<SharedModelState>(), DeviceColumnFlow.Down);
+        if (!Trainable && Archetype.Has(Spec.Targets))
+        {
+            // A brain that only infers (quarantined) still has its batch packed for Forward, as on the CPU; the targets
+            // packed with it stay on the device, unused.
+            Add(Spec.Targets, state: false, perTick: false);
+        }
     }
 
     /// <summary>The buffer of the stage component bodies take as <paramref name="argument"/>, or 0 when this archetype has

@@ -191,6 +191,7 @@ public sealed class SharedModelBehaviourTests
         Assert.Equal(cpu.States, device.States);
         Assert.Contains(cpu.States, s => s.MembersLeftOut > 0 && s.MembersInBatch > 0); // some brains trained without a member
         Assert.Contains(cpu.Waiting, w => w.Length > 1); // the empty brain, and brain 0 when its only member's data was bad
+        Assert.Equal(2, cpu.States[^2].MembersInBatch); // the quarantined brain's batch is still packed: it infers for its members
         OnBackend.AssertClose(cpu.Values.ToArray(), device.Values.ToArray());
         for (int i = 0; i < cpu.Counters.Length; i++)
         {
@@ -198,16 +199,24 @@ public sealed class SharedModelBehaviourTests
         }
     }
 
-    /// <summary>Twelve brains and their members (<see cref="Populate"/>), an empty brain and an ordinary model in one world,
-    /// eight ticks on <paramref name="backend"/>: every tick one member's input is NaN (a different one each tick), on tick 3
-    /// the only member of brain 0 too (it waits), on tick 5 a member leaves and a newcomer joins. Records every tick's
+    /// <summary>Twelve brains and their members (<see cref="Populate"/>), a brain of two members quarantined on tick 4, an
+    /// empty brain and an ordinary model in one world, eight ticks on <paramref name="backend"/>: every tick one member's
+    /// target is NaN (a different one each tick), on tick 3 the only member of brain 0 has an infinite input (it waits),
+    /// on tick 5 a member leaves and a newcomer joins. Records every tick's
     /// waiting entities, each brain's <see cref="SharedModelState"/>, and (as floats) each brain's loss, every member's
     /// outputs and the ordinary model's outputs, then every brain's parameters and counters.</summary>
     private static Contained Contain(TestBackend backend)
     {
         using var world = new World();
         (SharedModelSpec spec, Entity[] populated, List<Entity> members) = Populate(world);
-        Entity[] brains = [.. populated, spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 99)];
+        Entity doomed = spec.Spawn(world, TrainingSettings.Adam(0.01f), seed: 98);
+        for (int m = 0; m < 2; m++)
+        {
+            members.Add(world.Create());
+            spec.Join(world, doomed, members[^1]);
+        }
+
+        Entity[] brains = [.. populated, doomed, spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 99)];
         ModelSpec plain = ModelSpec.Get(Layout, 4);
         Entity model = plain.Spawn(world, TrainingSettings.Adam(0.01f), seed: 7);
         using TrainingPipeline pipeline = OnBackend.Pipeline(backend, SharedModelSpec.Stages(), new PipelineOptions { Threads = 1 });
@@ -215,6 +224,11 @@ public sealed class SharedModelBehaviourTests
         var result = new Contained();
         for (int t = 0; t < 8; t++)
         {
+            if (t == 4)
+            {
+                world.Add(doomed, new Quarantined { SinceTick = t }); // from now on it only infers, for its members too
+            }
+
             if (t == 5)
             {
                 spec.Leave(world, members[3]);
