@@ -157,7 +157,8 @@ internal static class DeviceKernelSource
         DeviceArgument.QAgentState => "QAGENTSTATE_WORDS",
         DeviceArgument.ReplayState => "REPLAYSTATE_WORDS",
 
-        // Shared-model buffers: none on archetypes that are no brains (members 0), so that the stand-in is not passed by.
+        // Shared-model buffers: 0 elements per entity on archetypes that are no brains (members 0), so that the offset into
+        // the stand-in stays inside it.
         DeviceArgument.MemberSamples => "(members > 0 ? batch * widths[0] + count : 0)",
         DeviceArgument.MemberOutputs => "(members > 0 ? count : 0)",
         DeviceArgument.MemberSlots => "3 * members",
