@@ -15,8 +15,7 @@ public sealed class OpenClAllocationTests
     [InlineData(OpenClKernelFamily.Gpu)]
     public void Steady_state_OpenCL_tick_allocates_zero_bytes(OpenClKernelFamily kernels)
     {
-        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
-        Assert.Equal(kernels, backend.Kernels);
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(kernels);
         (World world, Entity[] entities) = SwarmWorld.Uniform(256);
         using (world)
         {

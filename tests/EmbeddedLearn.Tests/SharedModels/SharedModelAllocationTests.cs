@@ -34,8 +34,7 @@ public sealed class SharedModelAllocationTests
     [InlineData(OpenClKernelFamily.Gpu)]
     public void A_steady_state_opencl_tick_allocates_nothing_on_any_thread(OpenClKernelFamily kernels)
     {
-        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClTestDevice.Selection with { Kernels = kernels });
-        Assert.Equal(kernels, backend.Kernels);
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(kernels);
         using var world = new World();
         (SharedModelSpec spec, Entity[] brains, List<Entity> members) = SharedModelBehaviourTests.Populate(world);
         using var pipeline = new TrainingPipeline(SharedModelSpec.Stages(), new PipelineOptions { Threads = 1 }, backend, ownsExecutor: false);
