@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
 
 namespace EmbeddedLearn.OpenCl;
@@ -15,16 +16,13 @@ namespace EmbeddedLearn.OpenCl;
 /// game changed them. Down after every tick: <see cref="QAgentState"/> (the decision the game reads; the device advances
 /// its random streams and counters, so it is resident state the host only reads, as the parameters are: a game that
 /// writes it itself calls <see cref="OpenClBackend.UploadFromHost"/>). Struct components move as 32-bit words, bit for
-/// bit (<see cref="DeviceStructLayout"/>).
+/// bit (<see cref="DeviceStructLayout"/>). The columns move as their <see cref="DeviceColumnFlow"/> says (see
+/// ArchetypeBuffers.Extensions.cs); what is the agents' own here is the replay ring's transfer.
 /// </summary>
 internal sealed unsafe partial class ArchetypeBuffers
 {
     /// <summary><see cref="ReplayState.Added"/> of each row when its ring was last uploaded.</summary>
     private long[] _ringAdded = [];
-
-    /// <summary>The <see cref="QLearningSettings"/> words the device holds (entity-major), to send them only when the game
-    /// changed them; empty until the first send after a whole upload.</summary>
-    private float[] _sentSettings = [];
 
     /// <summary>Pinned staging of the transitions going up this tick: <c>(row, slot)</c> pairs and their floats, entity-major,
     /// room for <see cref="_appendCapacity"/> of them (one per agent to start with; grown when a tick needs more).</summary>
@@ -51,16 +49,17 @@ internal sealed unsafe partial class ArchetypeBuffers
             return;
         }
 
-        Add(agent.Observation, state: false, perTick: true);
+        AddExtension(DeviceArgument.Observation, agent.Observation, DeviceColumnFlow.Up);
         _columns.Add(new DeviceColumn(agent.TargetParameters, Allocate(Bytes(agent.TargetParameters)), Allocate(Bytes(agent.TargetParameters)), 0)
         {
             CarriedByFusedKernel = false,
+            Argument = DeviceArgument.TargetParameters,
         });
-        Add(agent.ReplayBuffer, state: false, perTick: false);
-        Add(agent.ReplaySample, state: false, perTick: false);
-        Add(ComponentType.Of<QLearningSettings>(), state: false, perTick: true);
-        Add(ComponentType.Of<ReplayState>(), state: false, perTick: true);
-        Add(ComponentType.Of<QAgentState>(), state: false, perTick: true);
+        AddExtension(DeviceArgument.ReplayBuffer, agent.ReplayBuffer, DeviceColumnFlow.Resident);
+        AddExtension(DeviceArgument.ReplaySample, agent.ReplaySample, DeviceColumnFlow.Resident);
+        AddExtension(DeviceArgument.QLearningSettings, ComponentType.Of<QLearningSettings>(), DeviceColumnFlow.UpWhenChanged);
+        AddExtension(DeviceArgument.ReplayState, ComponentType.Of<ReplayState>(), DeviceColumnFlow.Up);
+        AddExtension(DeviceArgument.QAgentState, ComponentType.Of<QAgentState>(), DeviceColumnFlow.Down);
         AgentScratch = Allocate(Padded * (long)AgentScratchFloats * sizeof(float));
         _ringAdded = new long[Count];
         GrowAppend(agent, Math.Max(1, Count));
@@ -84,60 +83,15 @@ internal sealed unsafe partial class ArchetypeBuffers
         }
     }
 
-    /// <summary>Copies a chunk's agent components that go up this tick into their staging arrays.</summary>
-    private void GatherAgent(Chunk chunk, int row)
+    /// <summary>Enqueues the ring slots recorded since the last upload (after <see cref="GatherOnHost"/>, which gathered
+    /// the replay states).</summary>
+    private void SendTransitions()
     {
-        if (Agent is not QAgentSpec agent)
+        if (Agent is QAgentSpec agent)
         {
-            return;
+            DeviceColumn replay = Column(ComponentType.Of<ReplayState>());
+            SendTransitions(agent, MemoryMarshal.Cast<float, ReplayState>(replay.Staging.Span[..(Count * replay.Words)]));
         }
-
-        GatherWords(chunk, agent.Observation, row);
-        GatherWords(chunk, ComponentType.Of<QLearningSettings>(), row);
-        GatherWords(chunk, ComponentType.Of<ReplayState>(), row);
-    }
-
-    private void GatherWords(Chunk chunk, ComponentType type, int row)
-    {
-        DeviceColumn column = Column(type);
-        CopyRows(chunk.Words(type), column.Staging, row, column.Words);
-    }
-
-    /// <summary>Copies the agents' states that came down into a chunk.</summary>
-    private void ScatterAgent(Chunk chunk, int row)
-    {
-        if (Agent is null)
-        {
-            return;
-        }
-
-        DeviceColumn column = Column(ComponentType.Of<QAgentState>());
-        column.Staging.Span.Slice(row * column.Words, chunk.Count * column.Words).CopyTo(chunk.Words(column.Type));
-    }
-
-    /// <summary>Enqueues the agents' per-tick uploads (after <see cref="GatherOnHost"/>): observations, replay states, the
-    /// settings when they changed, and the ring slots recorded since the last upload.</summary>
-    private void SendAgents()
-    {
-        if (Agent is not QAgentSpec agent)
-        {
-            return;
-        }
-
-        Send(Column(agent.Observation));
-        DeviceColumn settings = Column(ComponentType.Of<QLearningSettings>());
-        ReadOnlySpan<float> current = settings.Staging.Span[..(Count * settings.Words)];
-        if (!MemoryMarshal.Cast<float, int>(current).SequenceEqual(MemoryMarshal.Cast<float, int>(_sentSettings.AsSpan())))
-        {
-            // Compared as bits (the words of a struct, not float values): a changed setting always goes up.
-            _sentSettings = _sentSettings.Length == current.Length ? _sentSettings : new float[current.Length];
-            current.CopyTo(_sentSettings);
-            Send(settings);
-        }
-
-        DeviceColumn replay = Column(ComponentType.Of<ReplayState>());
-        Send(replay);
-        SendTransitions(agent, MemoryMarshal.Cast<float, ReplayState>(replay.Staging.Span[..(Count * replay.Words)]));
     }
 
     /// <summary>Sends the ring slots recorded since the last upload (found from <see cref="ReplayState.Added"/>: the newest
@@ -229,42 +183,6 @@ internal sealed unsafe partial class ArchetypeBuffers
         if (buffer != 0 && _owned.Remove(buffer))
         {
             Api.Cl.ReleaseMemObject(buffer);
-        }
-    }
-
-    /// <summary>Enqueues the read of the agents' states (non-blocking; the tick's wait covers it).</summary>
-    private void DownloadAgents()
-    {
-        if (Agent is not null)
-        {
-            Download(Column(ComponentType.Of<QAgentState>()), blocking: false);
-        }
-    }
-
-    /// <summary>After a run's wait: marks the agents that waited for transitions (the ReplaySample body's outcome) in
-    /// their <see cref="TrainingState"/> at once, as the CPU stage does, so that the run's count of entities sitting out
-    /// sees them (the tick's end writes every outcome again).</summary>
-    public void MarkWaiting()
-    {
-        if (Agent is null || !Trainable)
-        {
-            return;
-        }
-
-        int index = 0;
-        ReadOnlySpan<int> flags = HostFlags.Span;
-        for (int c = 0; c < Archetype.ChunkCount; c++)
-        {
-            Span<TrainingState> states = Archetype.GetChunk(c).GetSpan<TrainingState>();
-            for (int r = 0; r < states.Length; r++)
-            {
-                if ((flags[index + r] & (int)TickOutcome.Waiting) != 0)
-                {
-                    states[r].Outcome |= TickOutcome.Waiting;
-                }
-            }
-
-            index += states.Length;
         }
     }
 }

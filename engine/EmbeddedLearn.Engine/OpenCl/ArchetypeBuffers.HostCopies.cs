@@ -69,7 +69,7 @@ internal sealed partial class ArchetypeBuffers
 
         _chunkNonFinite[row / Archetype.ChunkCapacity] = nonFinite;
 
-        GatherAgent(chunk, row);
+        GatherExtensions(chunk, row);
 
         // Every row starts the tick not served (the plan's blocks clear that; served at once without a schedule) and left
         // out when the host's admission said so (ModelBlock.IsLeftOut's rule: the outcome for entities that train, finite
@@ -118,7 +118,7 @@ internal sealed partial class ArchetypeBuffers
             r++; // past the row not inferred (or the end)
         }
 
-        ScatterAgent(chunk, row);
+        ScatterExtensions(chunk, row);
         if (!Trainable)
         {
             return (events & DeviceOutcomeBits) != 0;

@@ -177,8 +177,9 @@ internal sealed partial class ArchetypeBuffers
     }
 
     /// <summary>Whether <paramref name="body"/> runs on this archetype: it has entities, trains unless the body is an
-    /// inference one, and has every buffer the body takes (the momentum buffer may be missing: the body is told by
-    /// <see cref="Training.DeviceArgument.MomentumPresent"/>; the agent's buffers exist on Q-learning agents only).</summary>
+    /// inference one, and has every buffer the body takes (training data exists where the archetype trains, an Adam
+    /// step's moments with Adam, an agent's buffers on Q-learning agents), except those a size tells the body are
+    /// missing (<see cref="DeviceKernelSource.StandsIn"/>: the momentum, a shared model brain's buffers).</summary>
     private bool Applies(Training.DeviceBody body)
     {
         if (Count == 0 || (!Trainable && !body.Inference))
@@ -190,8 +191,7 @@ internal sealed partial class ArchetypeBuffers
         for (int i = 0; i < arguments.Count; i++) // indexed: a foreach over the interface would allocate every tick
         {
             Training.DeviceArgument argument = arguments[i];
-            if ((!Trainable && DeviceKernelSource.TrainingOnly(argument)) || (argument == Training.DeviceArgument.AdamMoments && !HasAdam)
-                || (Agent is null && DeviceKernelSource.AgentOnly(argument)))
+            if (DeviceKernelSource.IsBuffer(argument) && !DeviceKernelSource.StandsIn(argument) && BufferOrZero(argument) == 0)
             {
                 return false;
             }
@@ -221,6 +221,7 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, HasMomentum ? 1 : 0);
         api.Arg(kernel, a++, Agent?.Capacity ?? 0);
         api.Arg(kernel, a++, AgentScratchFloats);
+        api.Arg(kernel, a++, Shared?.Capacity ?? 0);
         IReadOnlyList<Training.DeviceArgument> arguments = body.Arguments;
         for (int i = 0; i < arguments.Count; i++)
         {
@@ -250,33 +251,39 @@ internal sealed partial class ArchetypeBuffers
         return true;
     }
 
-    private nint BufferOf(Training.DeviceArgument argument) => argument switch
+    /// <summary>The buffer bound for <paramref name="argument"/>: this archetype's, or, where it has none and a size tells
+    /// the body so (<see cref="DeviceKernelSource.StandsIn"/>), the parameters as a stand-in.</summary>
+    private nint BufferOf(Training.DeviceArgument argument)
     {
-        Training.DeviceArgument.Parameters => Buffer(Spec.Parameters),
-        Training.DeviceArgument.Gradients => Buffer(Spec.Gradients),
-        Training.DeviceArgument.Inputs => Buffer(Spec.Inputs),
-        Training.DeviceArgument.Targets => Buffer(Spec.Targets),
-        Training.DeviceArgument.Outputs => Buffer(Spec.Outputs),
-        Training.DeviceArgument.OutputGradient => Buffer(Spec.OutputGradient),
-        Training.DeviceArgument.LossElements => Buffer(Spec.LossElements),
-        Training.DeviceArgument.Activations => Buffer(Spec.Activations),
-        Training.DeviceArgument.Momentum => HasMomentum ? Buffer(Spec.Momentum) : Buffer(Spec.Parameters),
-        Training.DeviceArgument.AdamMoments => Buffer(Spec.AdamMoments),
+        nint buffer = BufferOrZero(argument);
+        return buffer == 0 && DeviceKernelSource.StandsIn(argument) ? Buffer(Spec.Parameters) : buffer;
+    }
+
+    /// <summary>This archetype's buffer for <paramref name="argument"/>, or 0 when it has none.</summary>
+    private nint BufferOrZero(Training.DeviceArgument argument) => argument switch
+    {
+        Training.DeviceArgument.Parameters => ModelBuffer(Spec.Parameters),
+        Training.DeviceArgument.Gradients => ModelBuffer(Spec.Gradients),
+        Training.DeviceArgument.Inputs => ModelBuffer(Spec.Inputs),
+        Training.DeviceArgument.Targets => ModelBuffer(Spec.Targets),
+        Training.DeviceArgument.Outputs => ModelBuffer(Spec.Outputs),
+        Training.DeviceArgument.OutputGradient => ModelBuffer(Spec.OutputGradient),
+        Training.DeviceArgument.LossElements => ModelBuffer(Spec.LossElements),
+        Training.DeviceArgument.Activations => ModelBuffer(Spec.Activations),
+        Training.DeviceArgument.Momentum => ModelBuffer(Spec.Momentum),
+        Training.DeviceArgument.AdamMoments => ModelBuffer(Spec.AdamMoments),
         Training.DeviceArgument.Loss => Loss,
         Training.DeviceArgument.Scratch => Scratch,
         Training.DeviceArgument.SettingsF => SettingsF,
         Training.DeviceArgument.SettingsI => SettingsI,
         Training.DeviceArgument.State => State,
+        Training.DeviceArgument.Flags => Flags,
         Training.DeviceArgument.AgentScratch => AgentScratch,
-        Training.DeviceArgument.Observation => Buffer(Agent!.Observation),
-        Training.DeviceArgument.TargetParameters => Buffer(Agent!.TargetParameters),
-        Training.DeviceArgument.ReplayBuffer => Buffer(Agent!.ReplayBuffer),
-        Training.DeviceArgument.ReplaySample => Buffer(Agent!.ReplaySample),
-        Training.DeviceArgument.QLearningSettings => Buffer(ComponentType.Of<QLearningSettings>()),
-        Training.DeviceArgument.QAgentState => Buffer(ComponentType.Of<QAgentState>()),
-        Training.DeviceArgument.ReplayState => Buffer(ComponentType.Of<ReplayState>()),
+        _ when DeviceKernelSource.IsBuffer(argument) => ExtensionBuffer(argument),
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
     };
+
+    private nint ModelBuffer(ComponentType type) => TryColumn(type)?.Buffer ?? 0;
 
     private void Enqueue(nint kernel, int slot, int entitiesPerItem) =>
         _device.Profiler.Add(slot, Api.Launch(_device.Queue, kernel, WorkGroupPlan.GlobalSize(Count, entitiesPerItem, LocalSize), LocalSize));

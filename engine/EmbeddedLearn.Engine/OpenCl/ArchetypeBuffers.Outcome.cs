@@ -57,6 +57,11 @@ internal sealed unsafe partial class ArchetypeBuffers
             for (int r = 0; r < entities.Length; r++)
             {
                 var outcome = (TickOutcome)(flags[index + r] & DeviceOutcomeBits);
+                if (!Trainable)
+                {
+                    outcome &= ~TickOutcome.Waiting; // no step to wait for: a brain that only infers (quarantined) does not wait
+                }
+
                 if (hasStates)
                 {
                     outcome &= ~states[r].Outcome; // found by an earlier run of this tick: already recorded

@@ -94,7 +94,8 @@ internal sealed unsafe partial class ArchetypeBuffers
             Send(Column(Spec.Targets));
         }
 
-        SendAgents();
+        SendExtensions();
+        SendTransitions();
     }
 
     /// <summary>Brings this tick's outputs, losses and (when an entity's reduction is none) element losses into chunk
@@ -104,7 +105,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     public void ReadResults(WorkerPool pool)
     {
         Flush();
-        DownloadAgents(); // non-blocking: the wait below covers it
+        DownloadExtensions(); // non-blocking: the wait below covers them
         Download(Column(Spec.Outputs), blocking: !Trainable);
         if (Trainable)
         {

@@ -2,6 +2,7 @@ using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
+using EmbeddedLearn.Training.SharedModels;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -97,6 +98,8 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
 
         Agent = QAgentSpec.Find(archetype);
         AddAgentColumns();
+        Shared = SharedModelSpec.Find(archetype);
+        AddSharedColumns();
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
         HostFlags = new HostStaging<int>(Padded);
         Flags = ZeroCopy ? Own(Api.CreateBuffer(_device.Context, HostFlags.Bytes, HostFlags.Pointer)) : Allocate(HostFlags.Bytes);
@@ -254,7 +257,11 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         _owned.Clear();
     }
 
-    private DeviceColumn Column(ComponentType type)
+    private DeviceColumn Column(ComponentType type) =>
+        TryColumn(type) ?? throw new InvalidOperationException("No device buffer for component " + type + ".");
+
+    /// <summary>The device column of <paramref name="type"/>, or null when this archetype has none on the device.</summary>
+    private DeviceColumn? TryColumn(ComponentType type)
     {
         // A loop, not LINQ: this runs several times per stage per tick and must not allocate.
         foreach (DeviceColumn column in _columns)
@@ -265,23 +272,33 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
             }
         }
 
-        throw new InvalidOperationException("No device buffer for component " + type + ".");
+        return null;
     }
 
     private long Bytes(ComponentType type) => Padded * (long)type.ByteSize;
 
-    private void Add(ComponentType type, bool state, bool perTick)
+    private void Add(ComponentType type, bool state, bool perTick) => _columns.Add(NewColumn(type, state, perTick));
+
+    /// <summary>Adds the column of a stage's own component, which bodies take as <paramref name="argument"/> and which
+    /// moves as <paramref name="flow"/> says.</summary>
+    private void AddExtension(DeviceArgument argument, ComponentType type, DeviceColumnFlow flow) =>
+        _columns.Add(NewColumn(type, state: false, perTick: flow != DeviceColumnFlow.Resident, argument, flow));
+
+    private DeviceColumn NewColumn(ComponentType type, bool state, bool perTick, DeviceArgument? argument = null,
+        DeviceColumnFlow flow = DeviceColumnFlow.Resident)
     {
         // A per-tick column's staging holds what its transfer moves: the transfer buffer's rows, or, on the entity-major
         // layout, the whole buffer; with zero-copy transfers it is that buffer's storage.
         HostStaging<float> staging = perTick ? new HostStaging<float>((EntityMajor ? Padded : Count) * (type.ByteSize / sizeof(float))) : HostStaging<float>.Empty;
         HostStaging<float>? shared = perTick && ZeroCopy ? staging : null;
         nint buffer = Allocate(Bytes(type), EntityMajor ? shared : null);
-        _columns.Add(new DeviceColumn(type, buffer, state ? Allocate(Bytes(type)) : 0,
+        return new DeviceColumn(type, buffer, state ? Allocate(Bytes(type)) : 0,
             perTick && !EntityMajor ? Allocate(Count * (long)type.ByteSize, shared) : 0)
         {
             Staging = staging,
-        });
+            Argument = argument,
+            Flow = flow,
+        };
     }
 
     /// <summary>A device buffer of <paramref name="bytes"/>, stored in <paramref name="host"/> when given.</summary>

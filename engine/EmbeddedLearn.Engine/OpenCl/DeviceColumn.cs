@@ -1,4 +1,5 @@
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -13,6 +14,17 @@ internal sealed class DeviceColumn(ComponentType type, nint buffer, nint snapsho
     /// zero-copy transfers (a CPU device) it is the storage of <see cref="Transfer"/> (or, on the entity-major layout, of
     /// <see cref="Buffer"/>) itself.</summary>
     public HostStaging<float> Staging { get; init; } = HostStaging<float>.Empty;
+
+    /// <summary>For a stage's own component (an agent's, a shared model's): the argument device bodies take it as; null for
+    /// the model's own components, which the executor moves itself.</summary>
+    public DeviceArgument? Argument { get; init; }
+
+    /// <summary>For a stage's own component: how it moves each tick.</summary>
+    public DeviceColumnFlow Flow { get; init; }
+
+    /// <summary>For <see cref="DeviceColumnFlow.UpWhenChanged"/>: the words last sent (entity-major), empty until the first
+    /// send.</summary>
+    public float[] Sent { get; set; } = [];
 
     public ComponentType Type { get; } = type;
 

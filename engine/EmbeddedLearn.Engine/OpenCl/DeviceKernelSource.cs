@@ -18,20 +18,16 @@ internal static class DeviceKernelSource
     public const string CustomName = "el_custom_stage";
 
     /// <summary>Model sizes every generated kernel takes first, in order.</summary>
-    public const string Sizes = "int n, int S, int P, int layers, __global const int* widths, int batch, int act, int count, int maxW, int nAct, int hasMomentum, int cap, int scr";
+    public const string Sizes = "int n, int S, int P, int layers, __global const int* widths, int batch, int act, int count, int maxW, int nAct, int hasMomentum, int cap, int scr, int members";
 
     /// <summary>Whether <paramref name="argument"/> is a per-entity buffer (a kernel parameter of its own).</summary>
     public static bool IsBuffer(DeviceArgument argument) => BufferName(argument) is not null;
 
-    /// <summary>Whether <paramref name="argument"/> is a Q-learning agent's buffer (it exists on agents' archetypes only).</summary>
-    public static bool AgentOnly(DeviceArgument argument) => argument is DeviceArgument.Observation or DeviceArgument.TargetParameters
-        or DeviceArgument.ReplayBuffer or DeviceArgument.ReplaySample or DeviceArgument.AgentScratch or DeviceArgument.QLearningSettings
-        or DeviceArgument.QAgentState or DeviceArgument.ReplayState;
-
-    /// <summary>Whether <paramref name="argument"/> exists only on archetypes that train (targets, gradients, settings ...).</summary>
-    public static bool TrainingOnly(DeviceArgument argument) => IsBuffer(argument)
-        && argument is not (DeviceArgument.Parameters or DeviceArgument.Inputs or DeviceArgument.Outputs or DeviceArgument.Activations
-            or DeviceArgument.Flags) && !AgentOnly(argument);
+    /// <summary>Whether a body taking <paramref name="argument"/> also runs on archetypes without that buffer, told so by a
+    /// size (<see cref="DeviceArgument.MomentumPresent"/> 0, <see cref="DeviceArgument.MemberCapacity"/> 0): the argument
+    /// then points at a stand-in it must not use. A body taking any other buffer runs only where the buffer exists.</summary>
+    public static bool StandsIn(DeviceArgument argument) => argument is DeviceArgument.Momentum or DeviceArgument.MemberSamples
+        or DeviceArgument.MemberOutputs or DeviceArgument.MemberSlots or DeviceArgument.SharedModelState;
 
     /// <summary>A stage's own kernel, named <paramref name="kernelName"/>, around <paramref name="body"/> (whose source the
     /// program holds before it).</summary>
@@ -103,6 +99,10 @@ internal static class DeviceKernelSource
         DeviceArgument.QLearningSettings => "qls",
         DeviceArgument.QAgentState => "qas",
         DeviceArgument.ReplayState => "rs",
+        DeviceArgument.MemberSamples => "ms",
+        DeviceArgument.MemberOutputs => "mo",
+        DeviceArgument.MemberSlots => "slots",
+        DeviceArgument.SharedModelState => "sms",
         _ => null,
     };
 
@@ -131,7 +131,7 @@ internal static class DeviceKernelSource
     private static string ElementType(DeviceArgument argument) => argument switch
     {
         DeviceArgument.SettingsI or DeviceArgument.Flags or DeviceArgument.QLearningSettings or DeviceArgument.QAgentState
-            or DeviceArgument.ReplayState => "int",
+            or DeviceArgument.ReplayState or DeviceArgument.MemberSlots or DeviceArgument.SharedModelState => "int",
         DeviceArgument.State => "long",
         _ => "float",
     };
@@ -156,6 +156,13 @@ internal static class DeviceKernelSource
         DeviceArgument.QLearningSettings => "QLEARNINGSETTINGS_WORDS",
         DeviceArgument.QAgentState => "QAGENTSTATE_WORDS",
         DeviceArgument.ReplayState => "REPLAYSTATE_WORDS",
+
+        // Shared-model buffers: 0 elements per entity on archetypes that are no brains (members 0), so that the offset into
+        // the stand-in stays inside it.
+        DeviceArgument.MemberSamples => "(members > 0 ? batch * widths[0] + count : 0)",
+        DeviceArgument.MemberOutputs => "(members > 0 ? count : 0)",
+        DeviceArgument.MemberSlots => "3 * members",
+        DeviceArgument.SharedModelState => "(members > 0 ? SHAREDMODELSTATE_WORDS : 0)",
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
     };
 
@@ -171,6 +178,7 @@ internal static class DeviceKernelSource
         DeviceArgument.ActivationCount => "nAct",
         DeviceArgument.MomentumPresent => "hasMomentum",
         DeviceArgument.ReplayCapacity => "cap",
+        DeviceArgument.MemberCapacity => "members",
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, string.Format(CultureInfo.InvariantCulture, "{0} is not a size", argument)),
     };
 }

@@ -11,18 +11,19 @@ namespace EmbeddedLearn.OpenCl;
 /// Struct components that go to the device as they are, as 32-bit words (<see cref="DeviceColumn.Words"/>): for each,
 /// <c>#define NAME_WORDS</c> (its size in words) and <c>#define NAME_FIELD</c> (each field's byte offset in managed
 /// memory), derived from the struct itself, so device code reads the fields where the host wrote them. Device code
-/// reads a field with the <c>EL_F*</c> macros of common.cl's agent helpers (Training/Reinforcement/QAgent.cl).
+/// reads a field with common.cl's lane helpers (<c>EL_GET_I</c>, <c>EL_SET_L</c> ...).
 /// </summary>
 internal static class DeviceStructLayout
 {
-    /// <summary>The defines of the structs device code reads: <see cref="QLearningSettings"/>, <see cref="QAgentState"/>
-    /// and <see cref="ReplayState"/>.</summary>
+    /// <summary>The defines of the structs device code reads: <see cref="QLearningSettings"/>, <see cref="QAgentState"/>,
+    /// <see cref="ReplayState"/> and <see cref="SharedModelState"/>.</summary>
     public static string Header()
     {
         var text = new StringBuilder();
         Describe<QLearningSettings>(text);
         Describe<QAgentState>(text);
         Describe<ReplayState>(text);
+        Describe<SharedModelState>(text);
         return text.ToString();
     }
 

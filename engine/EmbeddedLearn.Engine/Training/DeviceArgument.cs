@@ -88,6 +88,12 @@ public enum DeviceArgument
     /// <summary><c>int cap</c>: the replay ring's capacity C in transitions (Q-learning agents; 0 on other archetypes).</summary>
     ReplayCapacity,
 
+    /// <summary><c>int members</c>: a shared model's member capacity C (its brains' batch is <c>C x b</c>, b the samples
+    /// per member); 0 on archetypes that are no shared brains, where the shared-model buffers (<see cref="MemberSamples"/>,
+    /// <see cref="MemberOutputs"/>, <see cref="MemberSlots"/>, <see cref="SharedModelState"/>) point at a stand-in and must
+    /// not be used.</summary>
+    MemberCapacity,
+
     /// <summary><c>__global float* obs</c>: a Q-learning agent's current observation, n floats (up every tick).</summary>
     Observation,
 
@@ -116,4 +122,20 @@ public enum DeviceArgument
     /// <summary><c>__global int* rs</c>: a Q-learning agent's <see cref="Components.ReplayState"/> as 32-bit words
     /// (<c>REPLAYSTATE_*</c>; up every tick).</summary>
     ReplayState,
+
+    /// <summary><c>__global const float* ms</c>: a shared model brain's member samples, C blocks of <c>[b, in]</c> inputs then
+    /// <c>[b, out]</c> targets, <c>B x (in + O)</c> floats (written by the members; up every tick).</summary>
+    MemberSamples,
+
+    /// <summary><c>__global float* mo</c>: a shared model brain's member outputs, C blocks of <c>[b, O]</c>, <c>B x O</c> floats
+    /// (down after every tick).</summary>
+    MemberOutputs,
+
+    /// <summary><c>__global int* slots</c>: a shared model brain's slots, C triples <c>[member id + 1 or 0, version, first
+    /// batch row this tick or -1]</c>, <c>3C</c> ints (up when the members changed).</summary>
+    MemberSlots,
+
+    /// <summary><c>__global int* sms</c>: a shared model brain's <see cref="Components.SharedModelState"/> as 32-bit words
+    /// (<c>SHAREDMODELSTATE_*</c>; down after every tick).</summary>
+    SharedModelState,
 }

@@ -6,8 +6,9 @@ namespace EmbeddedLearn.Training;
 /// <c>long S</c>, then one per entry of <see cref="Arguments"/> in that order (see <see cref="DeviceArgument"/> for
 /// each one's type and shape), then <c>vi on</c>, the lanes it may change (entities not left out of the tick and,
 /// unless <see cref="Inference"/>, inside the training window). The OpenCL executor compiles it with the engine's
-/// kernel header (LD, ST, STM, OFF, vf/vi/vl, the SF_/SI_/ST_ offsets), generates the kernel around it and binds
-/// every argument from the declaration. The function must give, entity by entity, what the stage's
+/// kernel header (LD, ST, STM, OFF, vf/vi/vl, the SF_/SI_/ST_ offsets, the lane helpers EL_AT, EL_LANES,
+/// EL_GET_*/EL_SET_* for bodies that work one entity at a time), generates the kernel around it and binds every
+/// argument from the declaration. The function must give, entity by entity, what the stage's
 /// <see cref="IBlockStage.Execute"/> gives (within float rounding), and touch only its work-item's entities.
 /// </summary>
 /// <example>

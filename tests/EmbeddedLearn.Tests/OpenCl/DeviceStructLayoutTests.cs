@@ -29,16 +29,26 @@ public sealed class DeviceStructLayoutTests
         AssertFields(new ReplayState { Count = 3, Next = 5, Added = 7, Rejected = 9 });
     }
 
-    /// <summary>Each public property of <paramref name="sample"/> (all set to distinct non-zero values) appears, byte for
-    /// byte, at the offset of its define; the struct's words cover its component.</summary>
+    [Fact]
+    public void Every_field_of_the_shared_model_state_is_at_the_offset_the_device_reads()
+    {
+        AssertFields(new SharedModelState { Members = 0x11111111, MembersInBatch = 0x22222222, MembersLeftOut = 0x33333333, RowsInBatch = 0x44444444 });
+        Assert.Equal(0, Defines["SHAREDMODELSTATE_ROWSINBATCH"] % 4); // the loss loads it as a whole word (SharedMseLoss.cl)
+    }
+
+    /// <summary>Each public property or field of <paramref name="sample"/> (all set to distinct non-zero values) appears,
+    /// byte for byte, at the offset of its define; the struct's words cover its component.</summary>
     private static void AssertFields<T>(T sample)
         where T : unmanaged
     {
         string prefix = typeof(T).Name.ToUpperInvariant();
         byte[] bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in sample)).ToArray();
-        foreach (PropertyInfo property in typeof(T).GetProperties(BindingFlags.Instance | BindingFlags.Public))
+        IEnumerable<(string Name, object? Value)> members = typeof(T).GetProperties(BindingFlags.Instance | BindingFlags.Public)
+            .Select(p => (p.Name, p.GetValue(sample)))
+            .Concat(typeof(T).GetFields(BindingFlags.Instance | BindingFlags.Public).Select(f => (f.Name, f.GetValue(sample))));
+        foreach ((string name, object? member) in members)
         {
-            byte[] value = property.GetValue(sample) switch
+            byte[] value = member switch
             {
                 bool b => [b ? (byte)1 : (byte)0],
                 int i => BitConverter.GetBytes(i),
@@ -46,10 +56,10 @@ public sealed class DeviceStructLayoutTests
                 long l => BitConverter.GetBytes(l),
                 ulong u => BitConverter.GetBytes(u),
                 object other => throw new NotSupportedException(other.GetType().Name),
-                null => throw new InvalidOperationException(property.Name),
+                null => throw new InvalidOperationException(name),
             };
-            int offset = Defines[prefix + "_" + property.Name.ToUpperInvariant()];
-            Assert.True(value.AsSpan().SequenceEqual(bytes.AsSpan(offset, value.Length)), typeof(T).Name + "." + property.Name);
+            int offset = Defines[prefix + "_" + name.ToUpperInvariant()];
+            Assert.True(value.AsSpan().SequenceEqual(bytes.AsSpan(offset, value.Length)), typeof(T).Name + "." + name);
         }
 
         Assert.Equal(ComponentType.Of<T>().ByteSize, 4 * Defines[prefix + "_WORDS"]);

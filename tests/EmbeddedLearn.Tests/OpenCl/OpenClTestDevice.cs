@@ -34,4 +34,12 @@ internal static class OpenClTestDevice
         Require();
         return OpenClBackend.Create(selection ?? Selection);
     }
+
+    /// <summary>A backend with the <paramref name="kernels"/> family forced (checked: the backend runs it).</summary>
+    public static OpenClBackend CreateBackend(OpenClKernelFamily kernels)
+    {
+        OpenClBackend backend = CreateBackend(Selection with { Kernels = kernels });
+        Assert.Equal(kernels, backend.Kernels);
+        return backend;
+    }
 }

@@ -11,7 +11,7 @@ namespace EmbeddedLearn.Tests.SharedModels;
 
 /// <summary>Shared models beyond the libtorch fixtures: a member with bad data is left out alone, a brain with nothing
 /// to learn from waits, bad calls are refused naming what was wrong, the same bits for any thread count, zero bytes per
-/// checkpoints, and the OpenCL backend's refusal.</summary>
+/// checkpoints, and the same containment and waiting on the OpenCL backend as on the CPU.</summary>
 public sealed class SharedModelBehaviourTests
 {
     private static readonly ModelLayout Layout = ModelLayout.Parse("3,5,2", Activation.Tanh);
@@ -179,12 +179,103 @@ public sealed class SharedModelBehaviourTests
         }
     }
 
-    [Fact]
-    public void The_opencl_backend_refuses_the_shared_stages_naming_the_first()
+    [Theory]
+    [InlineData(TestBackend.OpenCl)]
+    [InlineData(TestBackend.OpenClGpuKernels)]
+    public void On_opencl_members_with_bad_data_are_left_out_and_brains_wait_exactly_as_on_the_cpu(TestBackend backend)
     {
-        using TickExecutor device = OnBackend.Executor(TestBackend.OpenCl);
-        var error = Assert.Throws<NotSupportedException>(() => new TrainingPipeline(SharedModelSpec.Stages(), null, device, ownsExecutor: false));
-        Assert.StartsWith("Stage SharedBatch is a custom block stage (StageKind.Custom) without device code", error.Message, StringComparison.Ordinal);
+        Contained cpu = Contain(TestBackend.Cpu);
+        Contained device = Contain(backend);
+
+        Assert.Equal(cpu.Waiting, device.Waiting);
+        Assert.Equal(cpu.States, device.States);
+        Assert.Contains(cpu.States, s => s.MembersLeftOut > 0 && s.MembersInBatch > 0); // some brains trained without a member
+        Assert.Contains(cpu.Waiting, w => w.Length > 1); // the empty brain, and brain 0 when its only member's data was bad
+        Assert.Equal(2, cpu.States[^2].MembersInBatch); // the quarantined brain's batch is still packed: it infers for its members
+        OnBackend.AssertClose(cpu.Values.ToArray(), device.Values.ToArray());
+        for (int i = 0; i < cpu.Counters.Length; i++)
+        {
+            OnBackend.AssertSameCounters(cpu.Counters[i], device.Counters[i], "brain " + i);
+        }
+    }
+
+    /// <summary>Twelve brains and their members (<see cref="Populate"/>), a brain of two members quarantined on tick 4, an
+    /// empty brain and an ordinary model in one world, eight ticks on <paramref name="backend"/>: every tick one member's
+    /// target is NaN (a different one each tick), on tick 3 the only member of brain 0 has an infinite input (it waits),
+    /// on tick 5 a member leaves and a newcomer joins. Records every tick's
+    /// waiting entities, each brain's <see cref="SharedModelState"/>, and (as floats) each brain's loss, every member's
+    /// outputs and the ordinary model's outputs, then every brain's parameters and counters.</summary>
+    private static Contained Contain(TestBackend backend)
+    {
+        using var world = new World();
+        (SharedModelSpec spec, Entity[] populated, List<Entity> members) = Populate(world);
+        Entity doomed = spec.Spawn(world, TrainingSettings.Adam(0.01f), seed: 98);
+        for (int m = 0; m < 2; m++)
+        {
+            members.Add(world.Create());
+            spec.Join(world, doomed, members[^1]);
+        }
+
+        Entity[] brains = [.. populated, doomed, spec.Spawn(world, TrainingSettings.Sgd(0.1f), seed: 99)];
+        ModelSpec plain = ModelSpec.Get(Layout, 4);
+        Entity model = plain.Spawn(world, TrainingSettings.Adam(0.01f), seed: 7);
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, SharedModelSpec.Stages(), new PipelineOptions { Threads = 1 });
+        var random = new Random(11);
+        var result = new Contained();
+        for (int t = 0; t < 8; t++)
+        {
+            if (t == 4)
+            {
+                world.Add(doomed, new Quarantined { SinceTick = t }); // from now on it only infers, for its members too
+            }
+
+            if (t == 5)
+            {
+                spec.Leave(world, members[3]);
+                world.Destroy(members[3]);
+                Entity newcomer = world.Create();
+                spec.Join(world, world.Get<SharedMember>(members[4]).Brain, newcomer);
+                members[3] = newcomer;
+            }
+
+            foreach (Entity m in members)
+            {
+                Fill(random, spec.Inputs(world, m));
+                Fill(random, spec.Targets(world, m));
+            }
+
+            plain.WriteSamples(world, model, Values(random, 4 * Layout.InputWidth), Values(random, 4 * Layout.OutputWidth));
+            spec.Targets(world, members[(3 * t) % members.Count])[1] = float.NaN;
+            if (t == 3)
+            {
+                spec.Inputs(world, members[0])[0] = float.PositiveInfinity;
+            }
+
+            TickReport report = pipeline.Run(world);
+            result.Waiting.Add([.. report.Waiting.ToArray().Select(e => e.Id).Order()]);
+            foreach (Entity brain in brains)
+            {
+                result.States.Add(world.Get<SharedModelState>(brain));
+                result.Values.Add(world.Get<Loss>(brain).Value);
+            }
+
+            foreach (Entity m in members)
+            {
+                result.Values.AddRange(spec.Outputs(world, m).ToArray());
+            }
+
+            result.Values.AddRange(plain.ReadOutputs(world, model).ToArray());
+        }
+
+        float[] parameters = new float[Layout.ParameterCount];
+        foreach (Entity brain in brains)
+        {
+            spec.Model.ExportParameters(world, brain, parameters);
+            result.Values.AddRange(parameters);
+        }
+
+        result.Counters = [.. brains.Select(b => world.Get<TrainingState>(b))];
+        return result;
     }
 
     private static float[] Train(int threads)

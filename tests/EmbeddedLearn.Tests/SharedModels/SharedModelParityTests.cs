@@ -1,6 +1,7 @@
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.Behaviour;
 using EmbeddedLearn.Tests.Training;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Parity;
@@ -14,7 +15,7 @@ namespace EmbeddedLearn.Tests.SharedModels;
 /// tick by tick) replayed as a brain whose members each write some of those rows, so the brain's batch is the members'
 /// concatenated samples. The outputs the members read, the loss, the gradients and the parameters after every tick
 /// must match the module's within the parity tolerance, for members of one row each, for one member holding the whole
-/// batch, and with free slots between the members.
+/// batch, and with free slots between the members, on every backend (the OpenCL one with each kernel family).
 /// </summary>
 public sealed class SharedModelParityTests
 {
@@ -34,16 +35,19 @@ public sealed class SharedModelParityTests
         FreeSlotsBetween,
     }
 
-    public static TheoryData<string, string, Split> Cases()
+    public static TheoryData<TestBackend, string, string, Split> Cases()
     {
-        var data = new TheoryData<string, string, Split>();
-        foreach ((string file, ParityFixture fixture) in Fixtures)
+        var data = new TheoryData<TestBackend, string, string, Split>();
+        foreach (TestBackend backend in Enum.GetValues<TestBackend>())
         {
-            foreach (ParityCase c in fixture.Cases)
+            foreach ((string file, ParityFixture fixture) in Fixtures)
             {
-                foreach (Split split in Enum.GetValues<Split>())
+                foreach (ParityCase c in fixture.Cases)
                 {
-                    data.Add(file, c.Name, split);
+                    foreach (Split split in Enum.GetValues<Split>())
+                    {
+                        data.Add(backend, file, c.Name, split);
+                    }
                 }
             }
         }
@@ -53,7 +57,7 @@ public sealed class SharedModelParityTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void A_shared_model_trains_as_one_module_on_its_members_concatenated_batch(string file, string caseName, Split split)
+    public void A_shared_model_trains_as_one_module_on_its_members_concatenated_batch(TestBackend backend, string file, string caseName, Split split)
     {
         ParityCase c = Fixtures[file].Cases.Single(x => x.Name == caseName);
         int members = split == Split.OneMember ? 1 : c.Batch;
@@ -61,7 +65,7 @@ public sealed class SharedModelParityTests
         int capacity = split == Split.FreeSlotsBetween ? 2 * members : members;
         SharedModelSpec spec = SharedModelSpec.Get(c.Layout, rowsPerMember, capacity);
         using var world = new World();
-        using var pipeline = new TrainingPipeline(SharedModelSpec.Stages(c.ZeroGrad));
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, SharedModelSpec.Stages(c.ZeroGrad));
         Entity brain = spec.Spawn(world, c.Settings, c.InitialParameters);
         Entity[] member = new Entity[members];
         var decoys = new List<Entity>();

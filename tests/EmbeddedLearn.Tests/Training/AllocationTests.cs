@@ -19,17 +19,7 @@ public sealed class AllocationTests
         {
             using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = threads });
             SwarmWorld.WriteSamples(world, entities.Select(e => (SwarmWorld.Swarm, e)), 0);
-            // Warm up past tiered compilation's call-count threshold so the measured ticks run steady-state code.
-            for (int i = 0; i < 200; i++)
-            {
-                pipeline.Run(world);
-            }
-
-            Action tick = () => pipeline.Run(world);
-            long threadBefore = GC.GetAllocatedBytesForCurrentThread();
-            long process = ProcessAllocations.QuietestWindow(tick, repeats: 2, windows: 200);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
-            Assert.Equal(0, process);
+            ProcessAllocations.AssertSteadyTicksAllocateNothing(() => pipeline.Run(world), warmUp: 200, windows: 200);
             Assert.Equal(1024, pipeline.LastReport.EntitiesTrained);
         }
     }

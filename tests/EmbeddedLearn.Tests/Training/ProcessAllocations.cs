@@ -26,4 +26,20 @@ internal static class ProcessAllocations
 
         return fewest;
     }
+
+    /// <summary>Runs <paramref name="tick"/> <paramref name="warmUp"/> times (past tiered compilation's call-count threshold,
+    /// so that the measured ticks run steady-state code), then asserts that pairs of ticks allocate nothing on this thread
+    /// and, in the quietest of <paramref name="windows"/> windows, nothing in the whole process.</summary>
+    public static void AssertSteadyTicksAllocateNothing(Action tick, int warmUp, int windows)
+    {
+        for (int i = 0; i < warmUp; i++)
+        {
+            tick();
+        }
+
+        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
+        long process = QuietestWindow(tick, repeats: 2, windows);
+        Xunit.Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
+        Xunit.Assert.Equal(0, process);
+    }
 }

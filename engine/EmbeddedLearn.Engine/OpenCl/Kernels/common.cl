@@ -67,6 +67,36 @@ typedef EL_CAT(long, VW) vl;
 // Element i of one entity's component (scalar; used by the layout conversions).
 #define AT(p, i) (p)[(long)(i) * S]
 
+// Lane helpers, for bodies that work one entity (lane l of the work-item's VW) at a time where each entity's work differs
+// (an agent's random draws, a shared model's members). Struct components arrive as 32-bit words in the device layout
+// (word w of lane l at w * S + l); their fields' byte offsets (QAGENTSTATE_ACTION, SHAREDMODELSTATE_ROWSINBATCH ...)
+// come from the generated header (OpenCl/DeviceStructLayout.cs).
+
+// Element i of lane l of a component of floats or ints (device layout).
+#define EL_AT(p, i, l) (p)[(long)(i) * S + (l)]
+
+// The 32-bit word holding byte offset o of lane l's struct, and its fields read and written by type.
+#define EL_WORD(p, l, o) (((__global uint*)(p))[(long)((o) / 4) * S + (l)])
+#define EL_GET_I(p, l, o) ((int)EL_WORD(p, l, o))
+#define EL_GET_F(p, l, o) as_float(EL_WORD(p, l, o))
+#define EL_GET_B(p, l, o) (((EL_WORD(p, l, o) >> (8 * ((o) % 4))) & 0xFFu) != 0)
+#define EL_GET_L(p, l, o) ((ulong)EL_WORD(p, l, o) | ((ulong)EL_WORD(p, l, (o) + 4) << 32))
+#define EL_SET_I(p, l, o, v) (EL_WORD(p, l, o) = (uint)(v))
+#define EL_SET_F(p, l, o, v) (EL_WORD(p, l, o) = as_uint(v))
+#define EL_SET_L(p, l, o, v) \
+    { ulong el_v = (ulong)(v); EL_WORD(p, l, o) = (uint)el_v; EL_WORD(p, l, (o) + 4) = (uint)(el_v >> 32); }
+#define EL_SET_B(p, l, o, v) \
+    { uint el_s = 8 * ((o) % 4); EL_WORD(p, l, o) = (EL_WORD(p, l, o) & ~(0xFFu << el_s)) | ((v) ? (1u << el_s) : 0u); }
+
+// A lane mask into an int array of VW (non-zero: the lane is on), and back.
+#if VW == 1
+#define EL_LANES(mask, array) ((array)[0] = (mask))
+#define EL_MASK(array) ((array)[0])
+#else
+#define EL_LANES(mask, array) EL_CAT(vstore, VW)((mask), 0, (array))
+#define EL_MASK(array) EL_CAT(vload, VW)(0, (array))
+#endif
+
 #define ACT_IDENTITY 0
 #define ACT_RELU 1
 #define ACT_LEAKY 2

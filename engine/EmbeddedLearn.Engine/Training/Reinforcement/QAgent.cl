@@ -1,36 +1,10 @@
 // Device helpers of the Q-learning stages (Act.cl, ReplaySample.cl, TdTarget.cl, TargetSync.cl): each agent's decision,
 // sampling and targets follow its own random stream and its own settings, so the bodies work lane by lane (one agent at
-// a time) where the CPU code does, and on whole lanes (LD/ST over S) for the forward passes. Struct components arrive as
-// 32-bit words in the device layout (word w of lane l at w * S + l); their fields' byte offsets (QAGENTSTATE_ACTION ...)
-// come from the generated header (OpenCl/DeviceStructLayout.cs). The maths mirrors the CPU code: SplitMix64 in 64-bit
+// a time) where the CPU code does, with common.cl's lane helpers (EL_AT, EL_GET_*, EL_SET_*, EL_LANES), and on whole
+// lanes (LD/ST over S) for the forward passes. The maths mirrors the CPU code: SplitMix64 in 64-bit
 // integers, the epsilon schedule in double where the device has it, the lowest index on ties (the first NaN wins, as
 // TensorPrimitives.IndexOfMax), and no contraction into fused multiply-adds (the CPU code has none).
 #pragma OPENCL FP_CONTRACT OFF
-
-// Element i of lane l of a float component (device layout).
-#define EL_AT(p, i, l) (p)[(long)(i) * S + (l)]
-
-// The 32-bit word holding byte offset o of lane l's struct, and its fields read and written by type.
-#define EL_WORD(p, l, o) (((__global uint*)(p))[(long)((o) / 4) * S + (l)])
-#define EL_GET_I(p, l, o) ((int)EL_WORD(p, l, o))
-#define EL_GET_F(p, l, o) as_float(EL_WORD(p, l, o))
-#define EL_GET_B(p, l, o) (((EL_WORD(p, l, o) >> (8 * ((o) % 4))) & 0xFFu) != 0)
-#define EL_GET_L(p, l, o) ((ulong)EL_WORD(p, l, o) | ((ulong)EL_WORD(p, l, (o) + 4) << 32))
-#define EL_SET_I(p, l, o, v) (EL_WORD(p, l, o) = (uint)(v))
-#define EL_SET_F(p, l, o, v) (EL_WORD(p, l, o) = as_uint(v))
-#define EL_SET_L(p, l, o, v) \
-    { ulong el_v = (ulong)(v); EL_WORD(p, l, o) = (uint)el_v; EL_WORD(p, l, (o) + 4) = (uint)(el_v >> 32); }
-#define EL_SET_B(p, l, o, v) \
-    { uint el_s = 8 * ((o) % 4); EL_WORD(p, l, o) = (EL_WORD(p, l, o) & ~(0xFFu << el_s)) | ((v) ? (1u << el_s) : 0u); }
-
-// A lane mask into an int array of VW (non-zero: the lane is on), and back.
-#if VW == 1
-#define EL_LANES(mask, array) ((array)[0] = (mask))
-#define EL_MASK(array) ((array)[0])
-#else
-#define EL_LANES(mask, array) EL_CAT(vstore, VW)((mask), 0, (array))
-#define EL_MASK(array) EL_CAT(vload, VW)(0, (array))
-#endif
 
 // SplitMix64 (Training/Cpu/SplitMix64.cs): the next 64 bits, a float in [0, 1) from the top 24, an int in [0, n).
 inline ulong el_split_mix(ulong* state)

@@ -9,7 +9,7 @@ namespace EmbeddedLearn.Training.SharedModels;
 /// infinite input or target is left out of this tick alone (<see cref="SharedModelState.MembersLeftOut"/>; its outputs
 /// keep their last values). A brain with no member in its batch sits the tick out (<see cref="TickOutcome.Waiting"/>).
 /// Runs on every brain, training or not, since Forward reads the batch for inference too; entities that are no
-/// shared brain are left alone.
+/// shared brain are left alone. On a device it runs as its <see cref="Device"/> body (SharedBatch.cl).
 /// </summary>
 public sealed class SharedBatchStage : IBlockStage
 {
@@ -18,6 +18,17 @@ public sealed class SharedBatchStage : IBlockStage
 
     /// <inheritdoc/>
     public bool RunsWhenNotTraining => true;
+
+    /// <summary>The device code: SharedBatch.cl.</summary>
+    internal static readonly DeviceBody Body = new("el_shared_batch", DeviceBody.Embedded("SharedBatch.cl"),
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.MemberCapacity, DeviceArgument.MemberSamples,
+            DeviceArgument.Inputs, DeviceArgument.Targets, DeviceArgument.MemberSlots, DeviceArgument.SharedModelState, DeviceArgument.Flags])
+    {
+        Inference = true,
+    };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Counters;

@@ -107,8 +107,8 @@ public sealed partial class SharedModelSpec
     /// The pipeline of shared models: ZeroGrad (unless <paramref name="zeroGrad"/> is false, to accumulate), the
     /// members' batch (<see cref="SharedBatchStage"/>), Forward, the members' outputs (<see cref="SharedOutputsStage"/>),
     /// the MSE loss over the rows in use (<see cref="SharedMseLossStage"/>), Backward, Guard and the optimizer steps.
-    /// Ordinary models in the same world train in it as with the default stages. CPU backend only: the OpenCL backend
-    /// refuses it when the pipeline is made, naming the stage.
+    /// Ordinary models in the same world train in it as with the default stages. It runs on both backends: on the OpenCL
+    /// backend the three shared stages run as their device bodies between the built-in launches.
     /// </summary>
     public static List<IPipelineStage> Stages(bool zeroGrad = true)
     {

@@ -3,7 +3,8 @@ namespace EmbeddedLearn.Training.SharedModels;
 /// <summary>
 /// After Forward: copies each shared model's outputs back to its members (<see cref="SharedModelSpec.MemberOutputs"/>):
 /// the <c>b</c> output rows of every member in this tick's batch. A member left out keeps its last outputs, and so do
-/// all members of a brain whose forward pass was held (its outputs unchanged). Runs on every brain, training or not.
+/// all members of a brain whose forward pass was held (its outputs unchanged). Runs on every brain, training or not. On a
+/// device it runs as its <see cref="Device"/> body (SharedOutputs.cl).
 /// </summary>
 public sealed class SharedOutputsStage : IBlockStage
 {
@@ -12,6 +13,17 @@ public sealed class SharedOutputsStage : IBlockStage
 
     /// <inheritdoc/>
     public bool RunsWhenNotTraining => true;
+
+    /// <summary>The device code: SharedOutputs.cl.</summary>
+    internal static readonly DeviceBody Body = new("el_shared_outputs", DeviceBody.Embedded("SharedOutputs.cl"),
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.MemberCapacity, DeviceArgument.Outputs,
+            DeviceArgument.MemberOutputs, DeviceArgument.MemberSlots, DeviceArgument.Flags])
+    {
+        Inference = true,
+    };
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Outputs | ModelData.Counters;
