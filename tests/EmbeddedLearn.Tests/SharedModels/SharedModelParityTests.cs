@@ -1,4 +1,3 @@
-using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Tests.Behaviour;
@@ -105,26 +104,15 @@ public sealed class SharedModelParityTests
                 spec.Outputs(world, member[m]).CopyTo(outputs.AsSpan(m * rowsPerMember * nOut));
             }
 
-            Close(t, "outputs", outputs, tick.Outputs);
-            Close(t, "loss", [world.Get<Loss>(brain).Value], [tick.Loss]);
+            ParityAssert.Close(t, "outputs", outputs, tick.Outputs);
+            ParityAssert.Close(t, "loss", [world.Get<Loss>(brain).Value], [tick.Loss]);
             spec.Model.ExportGradients(world, brain, actual);
-            Close(t, "gradients", actual, tick.GradientsAfterClip ?? tick.GradientsAfterBackward);
+            ParityAssert.Close(t, "gradients", actual, tick.GradientsAfterClip ?? tick.GradientsAfterBackward);
             spec.Model.ExportParameters(world, brain, actual);
-            Close(t, "parameters", actual, tick.ParametersAfterTick);
+            ParityAssert.Close(t, "parameters", actual, tick.ParametersAfterTick);
             Assert.Equal(tick.Stepped, world.Get<TrainingState>(brain).OptimizerSteps != stepsBefore);
             Assert.Equal(new SharedModelState { Members = members, MembersInBatch = members, RowsInBatch = c.Batch },
                 world.Get<SharedModelState>(brain));
-        }
-    }
-
-    private static void Close(int tick, string field, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int k = 0; k < expected.Length; k++)
-        {
-            double error = ParityRunner.RelativeError(actual[k], expected[k]);
-            Assert.True(error <= ParityRunner.RelativeTolerance, string.Format(CultureInfo.InvariantCulture,
-                "tick {0}, {1}[{2}]: {3:R}, libtorch {4:R} (relative error {5:E2})", tick, field, k, actual[k], expected[k], error));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.Behaviour;
 using EmbeddedLearn.Tests.Training;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Parity;
@@ -14,7 +15,8 @@ namespace EmbeddedLearn.Tests.SharedModels;
 /// PyTorch module trained each tick on the present members' concatenated rows. A member absent from a tick either has
 /// left the brain (and joins again later, taking the lowest free slot, so the batch's rows may come in another order
 /// than the module's: the same loss and gradient up to rounding) or stays joined with a NaN input (left out alone); both
-/// must give libtorch's outputs, loss, gradients and parameters, tick by tick, within the parity tolerance.
+/// must give libtorch's outputs, loss, gradients and parameters, tick by tick, within the parity tolerance, on every
+/// backend (the OpenCL one with each kernel family).
 /// </summary>
 public sealed class SharedModelTorchTests
 {
@@ -30,13 +32,16 @@ public sealed class SharedModelTorchTests
         BadData,
     }
 
-    public static TheoryData<string, Absence> Names()
+    public static TheoryData<TestBackend, string, Absence> Names()
     {
-        var data = new TheoryData<string, Absence>();
-        foreach (JsonElement c in Cases)
+        var data = new TheoryData<TestBackend, string, Absence>();
+        foreach (TestBackend backend in Enum.GetValues<TestBackend>())
         {
-            data.Add(c.GetProperty("name").GetString()!, Absence.Leaves);
-            data.Add(c.GetProperty("name").GetString()!, Absence.BadData);
+            foreach (JsonElement c in Cases)
+            {
+                data.Add(backend, c.GetProperty("name").GetString()!, Absence.Leaves);
+                data.Add(backend, c.GetProperty("name").GetString()!, Absence.BadData);
+            }
         }
 
         return data;
@@ -52,7 +57,7 @@ public sealed class SharedModelTorchTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void A_shared_model_trains_as_one_module_on_the_present_members_rows(string name, Absence absence)
+    public void A_shared_model_trains_as_one_module_on_the_present_members_rows(TestBackend backend, string name, Absence absence)
     {
         JsonElement c = Cases.Single(x => x.GetProperty("name").GetString() == name);
         int[] widths = Ints(c.GetProperty("layers"));
@@ -62,7 +67,7 @@ public sealed class SharedModelTorchTests
         SharedModelSpec spec = SharedModelSpec.Get(layout, b, capacity);
         TrainingSettings settings = ParityFixtureReader.ReadSettings(c, name);
         using var world = new World();
-        using var pipeline = new TrainingPipeline(SharedModelSpec.Stages());
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, SharedModelSpec.Stages());
         Entity brain = spec.Spawn(world, settings, Floats(c.GetProperty("initial_parameters")));
         Entity[] members = [.. Enumerable.Range(0, capacity).Select(_ => world.Create())];
         bool[] joined = new bool[capacity];
