@@ -101,6 +101,37 @@ public sealed class SharedModelBehaviourTests
     }
 
     [Fact]
+    public void When_a_quarantined_brains_forward_pass_overflows_every_member_keeps_its_own_last_outputs()
+    {
+        ModelLayout layout = ModelLayout.Parse("3,5,2", Activation.Identity);
+        SharedModelSpec spec = SharedModelSpec.Get(layout, memberBatch: 1, capacity: 2);
+        using var world = new World();
+        using var pipeline = new TrainingPipeline(SharedModelSpec.Stages());
+        float[] ones = [.. Enumerable.Repeat(1f, layout.ParameterCount)]; // every output sums its inputs: the largest overflow
+        Entity brain = spec.Spawn(world, TrainingSettings.Sgd(0.1f), ones);
+        Entity first = world.Create(), second = world.Create();
+        spec.Join(world, brain, first);
+        spec.Join(world, brain, second);
+        world.Add(brain, new Quarantined()); // it only infers now, for its members too
+        float[] seen = [0.5f, -0.25f, 1f], other = [-1f, 0.75f, 0.25f];
+        seen.CopyTo(spec.Inputs(world, first));
+        other.CopyTo(spec.Inputs(world, second));
+        pipeline.Run(world);
+        float[] firstOutputs = spec.Outputs(world, first).ToArray(), secondOutputs = spec.Outputs(world, second).ToArray();
+        Assert.NotEqual(firstOutputs, secondOutputs);
+
+        // The first member's bad input leaves it out, so the second's row moves to the front of the batch, where the
+        // brain's held outputs still hold the first member's: the forward pass overflows and every member keeps its own.
+        spec.Inputs(world, first)[0] = float.NaN;
+        spec.Inputs(world, second).Fill(float.MaxValue);
+        TickReport report = pipeline.Run(world);
+
+        Assert.Equal([brain], report.OutputsHeld.ToArray());
+        Assert.Equal(firstOutputs, spec.Outputs(world, first).ToArray());
+        Assert.Equal(secondOutputs, spec.Outputs(world, second).ToArray());
+    }
+
+    [Fact]
     public void Bad_calls_are_refused_naming_the_brain_the_member_and_what_is_wrong_and_change_nothing()
     {
         SharedModelSpec spec = SharedModelSpec.Get(Layout, memberBatch: 1, capacity: 2);

@@ -45,10 +45,10 @@ public sealed class SharedOutputsStage : IBlockStage
         ReadOnlySpan<float> outputs = block.Floats(spec.Model.Outputs);
         Span<float> memberOutputs = block.Floats(spec.MemberOutputs);
         ReadOnlySpan<int> slots = block.Range.GetSpan<int>(spec.Slots);
-        bool trainable = block.IsTrainable;
+        bool counted = block.Has(Ecs.ComponentType.Of<Components.TrainingState>()); // quarantined brains too: Forward flags them
         for (int i = 0; i < block.Count; i++)
         {
-            if (trainable ? (block.States[i].Outcome & (Components.TickOutcome.LeftOut | Components.TickOutcome.OutputsHeld)) != 0 : block.IsLeftOut(i))
+            if (counted ? (block.States[i].Outcome & (Components.TickOutcome.LeftOut | Components.TickOutcome.OutputsHeld)) != 0 : block.IsLeftOut(i))
             {
                 continue; // Forward kept the brain's outputs: so do its members
             }
