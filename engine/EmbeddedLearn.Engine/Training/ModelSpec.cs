@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
@@ -23,11 +22,8 @@ namespace EmbeddedLearn.Training;
 /// </remarks>
 public sealed partial class ModelSpec
 {
-    private static readonly ConcurrentDictionary<(ModelLayout Layout, int Batch), ModelSpec> Specs = new();
-    private static readonly Lock SnapshotGate = new();
-
-    /// <summary>Every spec created so far, as an array replaced on each addition, so <see cref="Find"/> allocates nothing.</summary>
-    private static volatile ModelSpec[] _all = [];
+    /// <summary>Every spec made so far (an array replaced on each addition, so <see cref="Find"/> allocates nothing).</summary>
+    private static readonly SpecRegistry<(ModelLayout Layout, int Batch), ModelSpec> Registry = new();
 
     private ModelSpec(ModelLayout layout, int batch)
     {
@@ -133,21 +129,7 @@ public sealed partial class ModelSpec
                 layout, batch, bytes, layout.ParameterCount, MaxEntityBytes), nameof(batch));
         }
 
-        if (Specs.TryGetValue((layout, batch), out ModelSpec? existing))
-        {
-            return existing;
-        }
-
-        lock (SnapshotGate)
-        {
-            ModelSpec spec = Specs.GetOrAdd((layout, batch), static key => new ModelSpec(key.Layout, key.Batch));
-            if (Array.IndexOf(_all, spec) < 0)
-            {
-                _all = [.. _all, spec];
-            }
-
-            return spec;
-        }
+        return Registry.Get((layout, batch), static key => new ModelSpec(key.Layout, key.Batch));
     }
 
     /// <summary>
@@ -172,7 +154,7 @@ public sealed partial class ModelSpec
     public static ModelSpec? Find(Archetype archetype)
     {
         ArgumentNullException.ThrowIfNull(archetype);
-        foreach (ModelSpec spec in _all)
+        foreach (ModelSpec spec in Registry.All)
         {
             if (archetype.Signature.ContainsAll(spec.InferenceSignature))
             {

@@ -34,6 +34,28 @@ public abstract class OptimizerUnit
     public abstract void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
         Span<float> state);
 
+    /// <summary>
+    /// <see cref="Apply"/>, kept only when every new parameter and state value is finite: otherwise both are put back
+    /// exactly as before (from <paramref name="scratch"/>, which needs <c>parameters.Length + state.Length</c> floats) and
+    /// the result is false. The step-result guard of every step stage.
+    /// </summary>
+    internal bool ApplyIfFinite(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> state, Span<float> scratch)
+    {
+        Span<float> backup = scratch[..(parameters.Length + state.Length)];
+        parameters.CopyTo(backup);
+        state.CopyTo(backup[parameters.Length..]);
+        Apply(settings, stepCount, parameters, gradients, state);
+        if (FiniteCheck.AllFinite(parameters) && FiniteCheck.AllFinite(state))
+        {
+            return true;
+        }
+
+        backup[..parameters.Length].CopyTo(parameters);
+        backup[parameters.Length..].CopyTo(state);
+        return false;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -181,11 +181,7 @@ public sealed partial class SharedModelSpec
         world.Add(model, MemberOutputs);
         world.Add(model, Slots);
         world.Add(model, default(SharedModelState));
-        Span<int> slots = world.GetSpan<int>(model, Slots);
-        for (int s = 0; s < Capacity; s++)
-        {
-            slots[(s * SlotFields) + 2] = -1;
-        }
+        NoneInBatch(world.GetSpan<int>(model, Slots));
     }
 
     /// <inheritdoc/>
@@ -197,12 +193,17 @@ public sealed partial class SharedModelSpec
         Entity brain = world.Create(Model.SignatureFor(settings).With(MemberSamples).With(MemberOutputs).With(Slots)
             .With(ComponentType.Of<SharedModelState>()));
         world.Set(brain, settings);
-        Span<int> slots = world.GetSpan<int>(brain, Slots);
+        NoneInBatch(world.GetSpan<int>(brain, Slots));
+
+        return brain;
+    }
+
+    /// <summary>Marks every slot of a brain's <see cref="Slots"/> table as in no batch row (-1).</summary>
+    private void NoneInBatch(Span<int> slots)
+    {
         for (int s = 0; s < Capacity; s++)
         {
             slots[(s * SlotFields) + 2] = -1;
         }
-
-        return brain;
     }
 }

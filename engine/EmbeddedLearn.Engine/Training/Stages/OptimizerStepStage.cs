@@ -73,19 +73,13 @@ public sealed class OptimizerStepStage : IBlockStage
             ComponentType? stateType = Optimizer.StateComponent(spec, settings[i]);
             Span<float> entityState = stateType is null ? [] : block.Floats(stateType).Slice(i * stateType.ElementCount, stateType.ElementCount);
             Span<float> entityParameters = parameters.Slice(i * p, p);
-            Span<float> backup = block.Scratch.AsSpan(0, p + entityState.Length);
-            entityParameters.CopyTo(backup);
-            entityState.CopyTo(backup[p..]);
-            Optimizer.Apply(settings[i], state.OptimizerSteps + 1, entityParameters, gradients.Slice(i * p, p), entityState);
-            if (FiniteCheck.AllFinite(entityParameters) && FiniteCheck.AllFinite(entityState))
+            if (Optimizer.ApplyIfFinite(settings[i], state.OptimizerSteps + 1, entityParameters, gradients.Slice(i * p, p), entityState, block.Scratch))
             {
                 state.OptimizerSteps++;
                 state.ConsecutiveFailures = 0;
             }
             else
             {
-                backup[..p].CopyTo(entityParameters);
-                backup[p..].CopyTo(entityState);
                 GuardStage.CountFailure(block, i, ref state);
             }
 

@@ -55,14 +55,8 @@ public sealed class PpoLogStdStepStage : IBlockStage
             int stateLength = stateType is null ? 0 : stateType == spec.Model.Momentum ? a : 2 * a;
             Span<float> logStd = logStds.Slice(i * a, a);
             Span<float> optimizerState = optimizerStates.Slice(i * 2 * a, stateLength);
-            Span<float> backup = block.Scratch.AsSpan(0, a + stateLength);
-            logStd.CopyTo(backup);
-            optimizerState.CopyTo(backup[a..]);
-            unit.Apply(settings[i], state.OptimizerSteps + 1, logStd, gradients.Slice(i * a, a), optimizerState);
-            if (!FiniteCheck.AllFinite(logStd) || !FiniteCheck.AllFinite(optimizerState))
+            if (!unit.ApplyIfFinite(settings[i], state.OptimizerSteps + 1, logStd, gradients.Slice(i * a, a), optimizerState, block.Scratch))
             {
-                backup[..a].CopyTo(logStd);
-                backup[a..].CopyTo(optimizerState);
                 state.StepDue = false;
                 GuardStage.CountFailure(block, i, ref state);
             }
