@@ -165,8 +165,14 @@ public sealed unsafe class Archetype
     }
 
     /// <summary>Address of <paramref name="type"/>'s data for archetype row <paramref name="index"/>.</summary>
+    /// <summary>The address of row <paramref name="index"/>'s <paramref name="type"/>, for writing (counted in the
+    /// chunk's <see cref="Chunk.WriteVersion"/>).</summary>
     internal byte* Address(int index, ComponentType type, int elementSize) =>
         _chunks[index / ChunkCapacity].ColumnPointer(type, elementSize) + ((long)(index % ChunkCapacity) * type.ByteSize);
+
+    /// <summary>Row <paramref name="index"/>'s struct component <typeparamref name="T"/>, read (not counted as a write).</summary>
+    internal T Read<T>(int index)
+        where T : unmanaged => _chunks[index / ChunkCapacity].GetReadOnlySpan<T>(ComponentType.Of<T>(), index % ChunkCapacity, 1)[0];
 
     internal bool TryGetAddEdge(ComponentType type, out Archetype? target) => _addEdges.TryGetValue(type.Id, out target);
 

@@ -13,6 +13,7 @@ public sealed unsafe class Chunk
 {
     private const int Alignment = 64;
     private readonly int[] _columnOffsets;
+    private readonly int[] _writeVersions;
     private byte* _memory;
 
     internal Chunk(Archetype archetype, int capacity)
@@ -21,6 +22,7 @@ public sealed unsafe class Chunk
         Capacity = capacity;
         ReadOnlySpan<ComponentType> types = archetype.Signature.Types;
         _columnOffsets = new int[types.Length];
+        _writeVersions = new int[types.Length];
         long offset = Align((long)capacity * sizeof(Entity));
         for (int i = 0; i < types.Length; i++)
         {
@@ -67,15 +69,40 @@ public sealed unsafe class Chunk
     public Span<T> GetSpan<T>(ComponentType type, int start, int length)
         where T : unmanaged
     {
-        if ((uint)start > (uint)Count || (uint)length > (uint)(Count - start))
-        {
-            throw new ArgumentOutOfRangeException(nameof(start), string.Format(CultureInfo.InvariantCulture,
-                "Rows [{0}, {1}) are outside the chunk's {2} live rows.", start, start + length, Count));
-        }
-
+        ThrowIfOutside(start, length);
         byte* column = ColumnPointer(type, Unsafe.SizeOf<T>());
         return new Span<T>(column + ((long)start * type.ByteSize), length * type.ElementCount);
     }
+
+    /// <summary>The live rows of struct component <typeparamref name="T"/>, read only: <c>Count</c> elements. Unlike
+    /// <see cref="GetSpan{T}()"/>, taking it does not count as a write (see <see cref="WriteVersion"/>).</summary>
+    /// <exception cref="InvalidOperationException">The archetype lacks <typeparamref name="T"/>.</exception>
+    public ReadOnlySpan<T> GetReadOnlySpan<T>()
+        where T : unmanaged => GetReadOnlySpan<T>(ComponentType.Of<T>(), 0, Count);
+
+    /// <summary>Rows <c>[start, start + length)</c> of <paramref name="type"/> read as <typeparamref name="T"/>, read
+    /// only: <c>length * type.ElementCount</c> elements; taking it does not count as a write.</summary>
+    /// <exception cref="InvalidOperationException">The archetype lacks the component, or the element size differs.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The rows are outside <c>[0, Count)</c>.</exception>
+    public ReadOnlySpan<T> GetReadOnlySpan<T>(ComponentType type, int start, int length)
+        where T : unmanaged
+    {
+        ThrowIfOutside(start, length);
+        byte* column = EnsureMemory() + _columnOffsets[ColumnOf(type, Unsafe.SizeOf<T>())];
+        return new ReadOnlySpan<T>(column + ((long)start * type.ByteSize), length * type.ElementCount);
+    }
+
+    /// <summary>
+    /// Counts the times write access to <paramref name="type"/>'s column was handed out: every writable span of this
+    /// chunk (<see cref="GetSpan{T}()"/> and its overloads, queries' references) and every <see cref="World.Get{T}"/>,
+    /// <see cref="World.Set{T}(Entity, in T)"/> or <see cref="World.GetSpan{T}"/> of one of its rows adds one (wrapping);
+    /// <see cref="GetReadOnlySpan{T}()"/> does not. While the count stays the same, nobody could have written the column,
+    /// so a consumer that remembers it can skip comparing the rows (as the pipeline does with
+    /// <see cref="EmbeddedLearn.Components.TrainingSettings"/>). A span taken before the count was read and written
+    /// through after it is not seen: take spans where they are used, as queries do.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The archetype lacks the component.</exception>
+    public int WriteVersion(ComponentType type) => _writeVersions[ColumnOf(type, type?.ElementSize ?? 0)];
 
     /// <summary>The live rows of <paramref name="type"/> (a float array or a struct of whole 32-bit words) as 32-bit
     /// words, row after row, for copies that move bits, never values (the device transfers).</summary>
@@ -85,7 +112,15 @@ public sealed unsafe class Chunk
     /// <summary>Whether the chunk's archetype has <paramref name="type"/>.</summary>
     public bool Has(ComponentType type) => Archetype.ColumnOf(type) >= 0;
 
+    /// <summary>The address of <paramref name="type"/>'s column, for writing: adds one to its <see cref="WriteVersion"/>.</summary>
     internal byte* ColumnPointer(ComponentType type, int elementSize)
+    {
+        int column = ColumnOf(type, elementSize);
+        _writeVersions[column]++;
+        return EnsureMemory() + _columnOffsets[column];
+    }
+
+    private int ColumnOf(ComponentType type, int elementSize)
     {
         ArgumentNullException.ThrowIfNull(type);
         int column = Archetype.ColumnOf(type);
@@ -102,7 +137,16 @@ public sealed unsafe class Chunk
                 type, type.ElementSize, elementSize));
         }
 
-        return EnsureMemory() + _columnOffsets[column];
+        return column;
+    }
+
+    private void ThrowIfOutside(int start, int length)
+    {
+        if ((uint)start > (uint)Count || (uint)length > (uint)(Count - start))
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), string.Format(CultureInfo.InvariantCulture,
+                "Rows [{0}, {1}) are outside the chunk's {2} live rows.", start, start + length, Count));
+        }
     }
 
     internal byte* ColumnByIndex(int column) => _memory + _columnOffsets[column];

@@ -36,4 +36,9 @@ public readonly struct ChunkRange
     /// <summary>The rows of <paramref name="type"/>: <c>Length * type.ElementCount</c> elements, row after row.</summary>
     public Span<T> GetSpan<T>(ComponentType type)
         where T : unmanaged => Chunk.GetSpan<T>(type, Start, Length);
+
+    /// <summary>The rows of struct component <typeparamref name="T"/>, read only (not counted as a write; see
+    /// <see cref="Chunk.WriteVersion"/>).</summary>
+    public ReadOnlySpan<T> GetReadOnlySpan<T>()
+        where T : unmanaged => Chunk.GetReadOnlySpan<T>(ComponentType.Of<T>(), Start, Length);
 }

@@ -51,14 +51,16 @@ public sealed unsafe partial class World
         return Record(entity).Archetype!.Has(type);
     }
 
-    /// <summary>Reads struct component <typeparamref name="T"/> if the entity is alive and has it.</summary>
+    /// <summary>Reads struct component <typeparamref name="T"/> if the entity is alive and has it (a read: not counted in
+    /// <see cref="Chunk.WriteVersion"/>, unlike <see cref="Get{T}"/>, which hands out a writable reference).</summary>
     public bool TryGet<T>(Entity entity, out T value)
         where T : unmanaged
     {
         ComponentType type = ComponentType.Of<T>();
         if (!_disposed && IsAlive(entity) && _records[entity.Id].Archetype!.Has(type))
         {
-            value = Get<T>(entity);
+            ref EntityRecord record = ref _records[entity.Id];
+            value = record.Archetype!.Read<T>(record.Index);
             return true;
         }
 

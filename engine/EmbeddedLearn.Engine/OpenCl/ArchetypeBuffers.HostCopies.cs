@@ -15,6 +15,8 @@ namespace EmbeddedLearn.OpenCl;
 internal sealed partial class ArchetypeBuffers
 {
     private HostCopyBatch? _hostCopies;
+    private EntityBits? _outcomesToReset;
+    private bool _firstOfTick;
 
     /// <summary>Gathers this tick's samples and flags on <paramref name="pool"/>'s threads.</summary>
     public void GatherOnHost(WorkerPool pool) => RunCopies(pool, scatter: false);
@@ -78,6 +80,11 @@ internal sealed partial class ArchetypeBuffers
         Span<int> flags = HostFlags.Span.Slice(row, chunk.Count);
         if (trains)
         {
+            if (_outcomesToReset is not null)
+            {
+                TickAdmission.ResetOutcomes(new ModelBlock(Spec, new ChunkRange(chunk, 0, chunk.Count), []), _firstOfTick, _outcomesToReset);
+            }
+
             _chunkSitting[row / Archetype.ChunkCapacity] = FlagsFromStates(chunk.GetSpan<TrainingState>(), flags, _unservedFlag);
         }
         else

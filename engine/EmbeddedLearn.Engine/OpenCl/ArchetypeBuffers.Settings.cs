@@ -16,7 +16,7 @@ internal sealed unsafe partial class ArchetypeBuffers
         int index = 0;
         for (int c = 0; c < Archetype.ChunkCount && !changed; c++)
         {
-            ReadOnlySpan<TrainingSettings> chunkSettings = Archetype.GetChunk(c).GetSpan<TrainingSettings>();
+            ReadOnlySpan<TrainingSettings> chunkSettings = Archetype.GetChunk(c).GetReadOnlySpan<TrainingSettings>();
             changed = !chunkSettings.SequenceEqual(_uploadedSettings.AsSpan(index, chunkSettings.Length));
             index += chunkSettings.Length;
         }
@@ -31,7 +31,7 @@ internal sealed unsafe partial class ArchetypeBuffers
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
             Chunk chunk = Archetype.GetChunk(c);
-            chunk.GetSpan<TrainingSettings>().CopyTo(current.AsSpan(index));
+            chunk.GetReadOnlySpan<TrainingSettings>().CopyTo(current.AsSpan(index));
             index += chunk.Count;
         }
 

@@ -79,13 +79,15 @@ internal sealed unsafe partial class ArchetypeBuffers
 
     /// <summary>Enqueues this tick's inputs and targets: gathered from the chunks into their pinned staging arrays on
     /// <paramref name="pool"/>'s threads (with every row's flags, see <see cref="GatherOnHost"/>; the samples
-    /// <paramref name="checks"/> names checked for values that are not finite as they are copied; every row marked served
-    /// when <paramref name="everyRowServed"/>, else none until <see cref="MarkServed"/>), then one non-blocking
-    /// write each (and a conversion launch on the interleaved layout).</summary>
-    public void UploadSamples(WorkerPool pool, ModelData checks, bool everyRowServed)
+    /// <paramref name="plan"/>'s <see cref="BlockPlan.SampleChecks"/> names checked for values that are not finite as they
+    /// are copied, and the outcomes reset first when it says so (<see cref="BlockPlan.OutcomesToReset"/>); every row
+    /// marked served when <paramref name="everyRowServed"/>, else none until <see cref="MarkServed"/>), then one
+    /// non-blocking write each (and a conversion launch on the interleaved layout).</summary>
+    public void UploadSamples(WorkerPool pool, BlockPlan plan, bool everyRowServed)
     {
         Flush();
-        _sampleChecks = checks;
+        _sampleChecks = plan.SampleChecks;
+        (_outcomesToReset, _firstOfTick) = (plan.OutcomesToReset, plan.SampleChecksFirstOfTick);
         _unservedFlag = everyRowServed ? 0 : DeviceSettingsLayout.FlagDeferred;
         GatherOnHost(pool);
         Send(Column(Spec.Inputs));
@@ -96,6 +98,7 @@ internal sealed unsafe partial class ArchetypeBuffers
 
         SendExtensions();
         SendTransitions();
+        _outcomesToReset = null;
     }
 
     /// <summary>Brings this tick's outputs, losses and (when an entity's reduction is none) element losses into chunk

@@ -266,7 +266,7 @@ public sealed partial class OpenClBackend
         {
             // The samples and every row's flags, gathered on the pool's threads; without a schedule every row is served and
             // trains, so the gather sets the flags so.
-            buffers.UploadSamples(_hostPool, plan.SampleChecks, everyRowServed: !plan.Scheduled);
+            buffers.UploadSamples(_hostPool, plan, everyRowServed: !plan.Scheduled);
         }
 
         MarkNonFinite(plan, account);

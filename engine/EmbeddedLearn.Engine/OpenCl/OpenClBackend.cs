@@ -68,6 +68,9 @@ public sealed partial class OpenClBackend : TickExecutor, IHostSynchronizer
     /// <inheritdoc/>
     internal override bool ChecksSamples => true;
 
+    /// <inheritdoc/>
+    internal override bool ResetsOutcomes => true;
+
     /// <summary>Creates a backend on the device <paramref name="selection"/> picks (default: a GPU or accelerator).</summary>
     /// <exception cref="OpenClException">No usable device; the message gives the probe's reason.</exception>
     public static OpenClBackend Create(OpenClSelection? selection = null) =>

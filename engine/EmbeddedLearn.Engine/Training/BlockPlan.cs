@@ -35,6 +35,12 @@ internal sealed partial class BlockPlan
     /// <summary>Whether this run is the tick's first admission (what <see cref="TickAdmission.MarkNonFinite"/> takes).</summary>
     public bool SampleChecksFirstOfTick { get; set; }
 
+    /// <summary>When the executor is to reset the outcomes of every model entity itself as it gathers the samples
+    /// (<see cref="TickExecutor.ResetsOutcomes"/>): the tick's set of admitted entities that
+    /// <see cref="TickAdmission.ResetOutcomes"/> takes (with <see cref="SampleChecksFirstOfTick"/>); null when the
+    /// pipeline did it.</summary>
+    internal EntityBits? OutcomesToReset { get; set; }
+
     /// <summary>Whether this segment's blocks are the schedule's served rows rather than every model entity.</summary>
     public bool Scheduled => _scheduled;
 

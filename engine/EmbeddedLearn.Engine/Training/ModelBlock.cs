@@ -42,8 +42,9 @@ public readonly struct ModelBlock
     /// <summary>The block's floats of a run-time sized component: <c>Count * type.ElementCount</c>.</summary>
     public Span<float> Floats(ComponentType type) => Range.GetSpan<float>(type);
 
-    /// <summary>The block's settings, one per entity.</summary>
-    public Span<TrainingSettings> Settings => Range.GetSpan<TrainingSettings>();
+    /// <summary>The block's settings, one per entity, read only: stages read them; the game changes them (taking
+    /// them does not count as a write, see <see cref="Chunk.WriteVersion"/>).</summary>
+    public ReadOnlySpan<TrainingSettings> Settings => Range.GetReadOnlySpan<TrainingSettings>();
 
     /// <summary>The block's training counters, one per entity.</summary>
     public Span<TrainingState> States => Range.GetSpan<TrainingState>();

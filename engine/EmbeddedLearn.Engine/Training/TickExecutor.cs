@@ -32,6 +32,11 @@ public abstract class TickExecutor : IDisposable
     /// launch.</summary>
     internal virtual bool ChecksSamples => false;
 
+    /// <summary>Whether, when it checks samples and the plan holds every model entity (no schedule), the executor also
+    /// does the admission's first part (<see cref="TickAdmission.ResetOutcomes"/>) on each chunk as it gathers it
+    /// (<see cref="BlockPlan.OutcomesToReset"/>), instead of the pipeline walking the entities once more.</summary>
+    internal virtual bool ResetsOutcomes => false;
+
     /// <summary>After <see cref="RunBlocks"/>: the entities of <paramref name="plan"/>'s training blocks that sat the run
     /// out (<see cref="BlockPlan.CountSittingOut"/> summed), when the executor kept count itself; null, and the pipeline
     /// counts, otherwise.</summary>

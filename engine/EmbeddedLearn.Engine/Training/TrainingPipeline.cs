@@ -360,12 +360,19 @@ public sealed class TrainingPipeline : IDisposable
         bool executorChecks = first < end && _executor.ChecksSamples;
         _plan.SampleChecks = executorChecks ? reads & samples : ModelData.None;
         _plan.SampleChecksFirstOfTick = _firstAdmission;
-        _admission.Admit(pool, _plan, executorChecks ? reads & ~samples : reads, _firstAdmission, _admitted);
-        for (int i = 0; i < _plan.Count; i++)
+        // With the samples left to the executor, the admission's pass only resets outcomes: an executor that gathers every
+        // model entity's chunk does that as it goes.
+        bool executorResets = executorChecks && !_plan.Scheduled && _executor.ResetsOutcomes;
+        _plan.OutcomesToReset = executorResets ? _admitted : null;
+        if (!executorResets)
         {
-            if (_admission.Flag(i))
+            _admission.Admit(pool, _plan, executorChecks ? reads & ~samples : reads, _firstAdmission, _admitted);
+            for (int i = 0; i < _plan.Count; i++)
             {
-                TickAdmission.MarkNonFinite(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _account);
+                if (_admission.Flag(i))
+                {
+                    TickAdmission.MarkNonFinite(new ModelBlock(_plan.Spec(i), _plan.Range(i), []), reads, _firstAdmission, _account);
+                }
             }
         }
 
