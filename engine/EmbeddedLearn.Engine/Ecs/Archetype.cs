@@ -24,6 +24,7 @@ public sealed unsafe class Archetype
     public const int MaxChunkBytes = 1024 * 1024;
 
     private readonly int[] _columnOfId;
+    private readonly long[] _writeVersions;
     private readonly List<Chunk> _chunks = [];
     private readonly Dictionary<int, Archetype> _addEdges = [];
     private readonly Dictionary<int, Archetype> _removeEdges = [];
@@ -35,6 +36,7 @@ public sealed unsafe class Archetype
         ReadOnlySpan<ComponentType> types = signature.Types;
         int maxId = types.Length == 0 ? 0 : types[^1].Id;
         _columnOfId = new int[maxId + 1];
+        _writeVersions = new long[types.Length];
         Array.Fill(_columnOfId, -1);
         long rowBytes = sizeof(Entity);
         for (int i = 0; i < types.Length; i++)
@@ -80,6 +82,30 @@ public sealed unsafe class Archetype
 
     /// <summary>Whether entities here have <paramref name="type"/>.</summary>
     public bool Has(ComponentType type) => ColumnOf(type) >= 0;
+
+    /// <summary>
+    /// Counts the times write access to component <paramref name="type"/> of this archetype's entities was handed out:
+    /// every writable span of a chunk (<see cref="Chunk.GetSpan{T}()"/> and its overloads, <see cref="ChunkRange.GetSpan{T}()"/>,
+    /// queries' references) and every <see cref="World.Get{T}"/>, <see cref="World.Set{T}(Entity, in T)"/>,
+    /// <see cref="World.GetSpan{T}"/> or <see cref="World.GetBytes"/> adds one; reads through
+    /// <see cref="Chunk.GetReadOnlySpan{T}()"/> or <see cref="World.TryGet{T}"/> do not. While it stays the same, nobody
+    /// could have written the component, so whoever remembers it may skip comparing the values (the pipeline does so with
+    /// <see cref="EmbeddedLearn.Components.TrainingSettings"/>). A span taken before the count was read and written
+    /// through after it is not seen: take spans and references where they are used, as queries do.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The archetype lacks the component.</exception>
+    public long WriteVersion(ComponentType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        int column = ColumnOf(type);
+        return column >= 0
+            ? Volatile.Read(ref _writeVersions[column])
+            : throw new InvalidOperationException("Component " + type + " is not in archetype " + Signature + ".");
+    }
+
+    /// <summary>Counts a write access to column <paramref name="column"/> (threads may race: the count then moves by less,
+    /// but it moves).</summary>
+    internal void NoteWrite(int column) => _writeVersions[column]++;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int ColumnOf(ComponentType type)
@@ -164,9 +190,8 @@ public sealed unsafe class Archetype
         }
     }
 
-    /// <summary>Address of <paramref name="type"/>'s data for archetype row <paramref name="index"/>.</summary>
-    /// <summary>The address of row <paramref name="index"/>'s <paramref name="type"/>, for writing (counted in the
-    /// chunk's <see cref="Chunk.WriteVersion"/>).</summary>
+    /// <summary>The address of row <paramref name="index"/>'s <paramref name="type"/>, for writing (counted in
+    /// <see cref="WriteVersion"/>).</summary>
     internal byte* Address(int index, ComponentType type, int elementSize) =>
         _chunks[index / ChunkCapacity].ColumnPointer(type, elementSize) + ((long)(index % ChunkCapacity) * type.ByteSize);
 

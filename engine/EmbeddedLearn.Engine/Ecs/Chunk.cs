@@ -13,7 +13,6 @@ public sealed unsafe class Chunk
 {
     private const int Alignment = 64;
     private readonly int[] _columnOffsets;
-    private readonly int[] _writeVersions;
     private byte* _memory;
 
     internal Chunk(Archetype archetype, int capacity)
@@ -22,7 +21,6 @@ public sealed unsafe class Chunk
         Capacity = capacity;
         ReadOnlySpan<ComponentType> types = archetype.Signature.Types;
         _columnOffsets = new int[types.Length];
-        _writeVersions = new int[types.Length];
         long offset = Align((long)capacity * sizeof(Entity));
         for (int i = 0; i < types.Length; i++)
         {
@@ -75,7 +73,7 @@ public sealed unsafe class Chunk
     }
 
     /// <summary>The live rows of struct component <typeparamref name="T"/>, read only: <c>Count</c> elements. Unlike
-    /// <see cref="GetSpan{T}()"/>, taking it does not count as a write (see <see cref="WriteVersion"/>).</summary>
+    /// <see cref="GetSpan{T}()"/>, taking it does not count as a write (see <see cref="Archetype.WriteVersion"/>).</summary>
     /// <exception cref="InvalidOperationException">The archetype lacks <typeparamref name="T"/>.</exception>
     public ReadOnlySpan<T> GetReadOnlySpan<T>()
         where T : unmanaged => GetReadOnlySpan<T>(ComponentType.Of<T>(), 0, Count);
@@ -92,18 +90,6 @@ public sealed unsafe class Chunk
         return new ReadOnlySpan<T>(column + ((long)start * type.ByteSize), length * type.ElementCount);
     }
 
-    /// <summary>
-    /// Counts the times write access to <paramref name="type"/>'s column was handed out: every writable span of this
-    /// chunk (<see cref="GetSpan{T}()"/> and its overloads, queries' references) and every <see cref="World.Get{T}"/>,
-    /// <see cref="World.Set{T}(Entity, in T)"/> or <see cref="World.GetSpan{T}"/> of one of its rows adds one (wrapping);
-    /// <see cref="GetReadOnlySpan{T}()"/> does not. While the count stays the same, nobody could have written the column,
-    /// so a consumer that remembers it can skip comparing the rows (as the pipeline does with
-    /// <see cref="EmbeddedLearn.Components.TrainingSettings"/>). A span taken before the count was read and written
-    /// through after it is not seen: take spans where they are used, as queries do.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The archetype lacks the component.</exception>
-    public int WriteVersion(ComponentType type) => _writeVersions[ColumnOf(type, type?.ElementSize ?? 0)];
-
     /// <summary>The live rows of <paramref name="type"/> (a float array or a struct of whole 32-bit words) as 32-bit
     /// words, row after row, for copies that move bits, never values (the device transfers).</summary>
     internal Span<float> Words(ComponentType type) =>
@@ -112,11 +98,12 @@ public sealed unsafe class Chunk
     /// <summary>Whether the chunk's archetype has <paramref name="type"/>.</summary>
     public bool Has(ComponentType type) => Archetype.ColumnOf(type) >= 0;
 
-    /// <summary>The address of <paramref name="type"/>'s column, for writing: adds one to its <see cref="WriteVersion"/>.</summary>
+    /// <summary>The address of <paramref name="type"/>'s column, for writing: counted in the archetype's
+    /// <see cref="Archetype.WriteVersion"/>.</summary>
     internal byte* ColumnPointer(ComponentType type, int elementSize)
     {
         int column = ColumnOf(type, elementSize);
-        _writeVersions[column]++;
+        Archetype.NoteWrite(column);
         return EnsureMemory() + _columnOffsets[column];
     }
 

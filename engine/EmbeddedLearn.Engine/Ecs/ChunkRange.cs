@@ -38,7 +38,7 @@ public readonly struct ChunkRange
         where T : unmanaged => Chunk.GetSpan<T>(type, Start, Length);
 
     /// <summary>The rows of struct component <typeparamref name="T"/>, read only (not counted as a write; see
-    /// <see cref="Chunk.WriteVersion"/>).</summary>
+    /// <see cref="Archetype.WriteVersion"/>).</summary>
     public ReadOnlySpan<T> GetReadOnlySpan<T>()
         where T : unmanaged => Chunk.GetReadOnlySpan<T>(ComponentType.Of<T>(), Start, Length);
 }

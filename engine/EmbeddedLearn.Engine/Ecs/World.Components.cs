@@ -52,7 +52,7 @@ public sealed unsafe partial class World
     }
 
     /// <summary>Reads struct component <typeparamref name="T"/> if the entity is alive and has it (a read: not counted in
-    /// <see cref="Chunk.WriteVersion"/>, unlike <see cref="Get{T}"/>, which hands out a writable reference).</summary>
+    /// <see cref="Archetype.WriteVersion"/>, unlike <see cref="Get{T}"/>, which hands out a writable reference).</summary>
     public bool TryGet<T>(Entity entity, out T value)
         where T : unmanaged
     {

@@ -42,16 +42,15 @@ internal sealed unsafe partial class ArchetypeBuffers
     {
         bool hasStates = Archetype.Has(ComponentType.Of<TrainingState>());
         ReadOnlySpan<int> flags = HostFlags.Span;
-        int index = 0;
         for (int c = 0; c < Archetype.ChunkCount; c++)
         {
-            Chunk chunk = Archetype.GetChunk(c);
             if (!_chunkEvents[c])
             {
-                index += chunk.Count; // the scatter found no row with an outcome from the device here
-                continue;
+                continue; // the scatter found no row with an outcome from the device here (and the chunk is not touched)
             }
 
+            Chunk chunk = Archetype.GetChunk(c);
+            int index = c * Archetype.ChunkCapacity;
             Span<TrainingState> states = hasStates ? chunk.GetSpan<TrainingState>() : default;
             ReadOnlySpan<Entity> entities = chunk.Entities;
             for (int r = 0; r < entities.Length; r++)
@@ -78,8 +77,6 @@ internal sealed unsafe partial class ArchetypeBuffers
             {
                 _chunkSitting[c] = CountSitting(states);
             }
-
-            index += chunk.Count;
         }
     }
 

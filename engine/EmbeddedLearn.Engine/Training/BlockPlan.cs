@@ -17,6 +17,7 @@ internal sealed partial class BlockPlan
     private ChunkRange[] _ranges = new ChunkRange[64];
     private ModelSpec[] _specs = new ModelSpec[64];
     private int[] _rows = new int[64];
+    private (World? World, long Structure, int Parallelism) _built;
 
     /// <summary>Model entities in the blocks.</summary>
     public int EntityCount { get; private set; }
@@ -116,9 +117,17 @@ internal sealed partial class BlockPlan
         RefreshModels(world);
         if (_scheduled)
         {
+            _built = default;
             BuildScheduled(world, parallelism);
             return;
         }
+
+        if (_built == (world, world.StructureVersion, parallelism))
+        {
+            return; // no entity moved since: the same blocks (walking every chunk again cost a cache miss per chunk)
+        }
+
+        _built = (world, world.StructureVersion, parallelism);
 
         int total = 0;
         foreach ((Archetype archetype, _) in _models)

@@ -43,7 +43,7 @@ public readonly struct ModelBlock
     public Span<float> Floats(ComponentType type) => Range.GetSpan<float>(type);
 
     /// <summary>The block's settings, one per entity, read only: stages read them; the game changes them (taking
-    /// them does not count as a write, see <see cref="Chunk.WriteVersion"/>).</summary>
+    /// them does not count as a write, see <see cref="Archetype.WriteVersion"/>).</summary>
     public ReadOnlySpan<TrainingSettings> Settings => Range.GetReadOnlySpan<TrainingSettings>();
 
     /// <summary>The block's training counters, one per entity.</summary>

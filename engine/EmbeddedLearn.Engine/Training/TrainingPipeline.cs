@@ -26,6 +26,7 @@ public sealed class TrainingPipeline : IDisposable
     private const ModelData Checked = ModelData.Inputs | ModelData.Targets | ModelData.Settings;
 
     private readonly IPipelineStage[] _stages;
+    private readonly IBlockStage?[] _admitting;
     private readonly long[] _stageTicks;
     private readonly BlockPlan _plan = new();
     private readonly TickAccount _account = new();
@@ -70,6 +71,7 @@ public sealed class TrainingPipeline : IDisposable
             }
         }
 
+        _admitting = Array.ConvertAll(_stages, stage => stage is IBlockStage block && StageAdmission.Checks(block) ? block : null);
         Options = options;
         _ownsExecutor = ownsExecutor || executor is null;
         executor ??= new CpuExecutor(options.Threads, options.MeasureStages);
@@ -318,13 +320,21 @@ public sealed class TrainingPipeline : IDisposable
         _validated.BeginTick(world);
         _plan.SettingsGeneration = -1;
         WorkerPool? pool = _executor.HostPool;
-        bool settings = (reads & ModelData.Settings) != 0;
+        // Settings nobody took write access to since every entity's were last compared need no comparison.
+        bool settings = (reads & ModelData.Settings) != 0 && !_validated.Untouched(_plan.Models);
         if (settings)
         {
+            _validated.BeginComparison(_plan.Models);
             _admission.CompareSettings(pool, _plan, _validated); // on the executor's threads: a block it flags is unchanged
         }
 
-        for (int i = 0; i < _plan.Count; i++)
+        bool stagesAdmit = false;
+        for (int s = first; s < end; s++)
+        {
+            stagesAdmit |= _admitting[s] is not null;
+        }
+
+        for (int i = 0; (settings || stagesAdmit) && i < _plan.Count; i++)
         {
             var block = new ModelBlock(_plan.Spec(i), _plan.Range(i), []);
             if (settings && !_admission.Flag(i) && block.Has(ComponentType.Of<TrainingSettings>()) && !_validated.Unchanged(block))
@@ -333,14 +343,19 @@ public sealed class TrainingPipeline : IDisposable
                 _validated.Remember(block);
             }
 
-            for (int s = first; s < end; s++)
+            for (int s = first; stagesAdmit && s < end; s++)
             {
-                ((IBlockStage)_stages[s]).Admit(block);
+                _admitting[s]?.Admit(block);
             }
         }
 
         if ((reads & ModelData.Settings) != 0 && !_plan.Scheduled)
         {
+            if (settings)
+            {
+                _validated.EndComparison(_plan.Models); // every entity was compared: until written again, none need be
+            }
+
             _plan.SettingsGeneration = _validated.Generation; // every entity's settings were compared (or remembered)
         }
 

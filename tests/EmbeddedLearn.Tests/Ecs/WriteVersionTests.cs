@@ -3,7 +3,7 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Ecs;
 
-/// <summary><see cref="Chunk.WriteVersion"/> moves with every way of taking write access to a column, and only with those.</summary>
+/// <summary><see cref="Archetype.WriteVersion"/> moves with every way of taking write access to a column, and only with those.</summary>
 public sealed class WriteVersionTests
 {
     private static readonly ComponentType HealthType = ComponentType.Of<Health>();
@@ -15,7 +15,7 @@ public sealed class WriteVersionTests
         using var world = new World();
         Entity e = world.Create(new Health(7), new Position(1, 2));
         Chunk chunk = OnlyChunk(world);
-        int before = chunk.WriteVersion(HealthType);
+        long before = chunk.Archetype.WriteVersion(HealthType);
 
         Assert.Equal(7, chunk.GetReadOnlySpan<Health>()[0].Value);
         Assert.Equal(7, chunk.GetReadOnlySpan<Health>(HealthType, 0, 1)[0].Value);
@@ -23,7 +23,7 @@ public sealed class WriteVersionTests
         Assert.Equal(7, read.Value);
         Assert.True(world.Has<Health>(e));
 
-        Assert.Equal(before, chunk.WriteVersion(HealthType));
+        Assert.Equal(before, chunk.Archetype.WriteVersion(HealthType));
     }
 
     [Fact]
@@ -48,11 +48,11 @@ public sealed class WriteVersionTests
 
         foreach (Action write in writes)
         {
-            int health = chunk.WriteVersion(HealthType);
-            int position = chunk.WriteVersion(PositionType);
+            long health = chunk.Archetype.WriteVersion(HealthType);
+            long position = chunk.Archetype.WriteVersion(PositionType);
             write();
-            Assert.NotEqual(health, chunk.WriteVersion(HealthType));
-            Assert.Equal(position, chunk.WriteVersion(PositionType));
+            Assert.NotEqual(health, chunk.Archetype.WriteVersion(HealthType));
+            Assert.Equal(position, chunk.Archetype.WriteVersion(PositionType));
         }
     }
 
@@ -61,8 +61,9 @@ public sealed class WriteVersionTests
     {
         using var world = new World();
         world.Create(new Health(7));
-        var ex = Assert.Throws<InvalidOperationException>(() => OnlyChunk(world).WriteVersion(PositionType));
+        var ex = Assert.Throws<InvalidOperationException>(() => OnlyChunk(world).Archetype.WriteVersion(PositionType));
         Assert.Contains(typeof(Position).FullName!, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("is not in archetype", ex.Message, StringComparison.Ordinal);
     }
 
     private static Chunk OnlyChunk(World world)
