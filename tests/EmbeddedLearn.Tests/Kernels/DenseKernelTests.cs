@@ -93,7 +93,7 @@ public class DenseKernelTests
         string[] layouts = ["8-32-32-2/tanh/4", "8-32-32-2/sigmoid/6", "8-32-32-2/relu/4", "8-32-32-2/leaky_relu/5",
             "9-16-2-4/relu/7", "5-48-1/sigmoid/4", "3-40-33-24-5/leaky_relu/9", "16-8-1/tanh/4", "7-17-9-3/sigmoid/8",
             "6-4-20-4/tanh/4", "2-64-2/tanh/1", "4-12-7/identity/3", "8-32-32-2/tanh/1", "5-12-2/tanh/5",
-            "3-13-1/sigmoid/4", "4-21-2-2/leaky_relu/8"];
+            "3-13-1/sigmoid/4", "4-21-2-2/leaky_relu/8", "5-24-16-8-2/tanh/6"];
         var data = new TheoryData<string, int, string>();
         foreach (string entry in layouts)
         {

@@ -35,6 +35,7 @@ public class GradientNormTests
     [InlineData(33)]
     [InlineData(100)]
     [InlineData(1410)]
+    [InlineData(4133)]
     public void Every_path_gives_the_same_bits(int length)
     {
         var random = new Random(length + 1);
@@ -42,6 +43,7 @@ public class GradientNormTests
         double scalar = GradientNorm.SumOfSquares(g, KernelPath.Scalar);
         Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(GradientNorm.SumOfSquares(g, KernelPath.Vector128)));
         Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(GradientNorm.SumOfSquares(g, KernelPath.Vector256)));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(GradientNorm.SumOfSquares(g, KernelPath.Vector512)));
         Assert.Equal(BitConverter.DoubleToInt64Bits(Math.Sqrt(scalar)), BitConverter.DoubleToInt64Bits(GuardStage.Norm(g)));
     }
 

@@ -15,57 +15,102 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </summary>
 internal static class AdamStep
 {
-    /// <summary>Applies step <paramref name="step"/> (<c>t</c>, 1 on the first step) in place.</summary>
-    public static void Run(in TrainingSettings s, long step, Span<float> parameters, ReadOnlySpan<float> gradients,
-        Span<float> m, Span<float> v)
+    /// <summary>
+    /// Applies step <paramref name="step"/> (<c>t</c>, 1 on the first step) in place, in one pass that also checks the
+    /// new values: true when every new parameter, <c>m</c> and <c>v</c> is finite. When <paramref name="backup"/> is not
+    /// empty the pass first copies each old value there, <c>[parameters | m | v]</c> (3P floats), so that a caller can
+    /// put back a step it rejects. With <paramref name="decoupled"/> the weight decay is AdamW's: <c>p = p * (1 - lr wd)</c>
+    /// (the factor computed in double, as torch does, and applied in float) before the update, and no L2 term.
+    /// </summary>
+    public static bool Run(in TrainingSettings s, long step, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> m, Span<float> v, Span<float> backup = default, bool decoupled = false)
     {
         int n = parameters.Length;
         KernelArguments.AtLeast(gradients.Length, n, nameof(gradients));
         KernelArguments.AtLeast(m.Length, n, nameof(m));
         KernelArguments.AtLeast(v.Length, n, nameof(v));
+        bool keep = !backup.IsEmpty;
+        if (keep)
+        {
+            KernelArguments.AtLeast(backup.Length, 3L * n, nameof(backup));
+        }
+
         double b1 = s.Beta1, b2 = s.Beta2;
         float sqrtBc2 = (float)Math.Sqrt(1.0 - ExactMath.Pow(b2, step));
         float negStepSize = (float)-(s.LearningRate / (1.0 - ExactMath.Pow(b1, step)));
         float beta1 = s.Beta1, beta2 = s.Beta2, oneMinusB1 = (float)(1.0 - b1), oneMinusB2 = (float)(1.0 - b2);
-        float wd = s.WeightDecay, eps = s.Epsilon;
+        float wd = decoupled ? 0f : s.WeightDecay, eps = s.Epsilon;
+        bool decay = decoupled && s.WeightDecay != 0f;
+        float factor = (float)(1.0 - ((double)s.LearningRate * s.WeightDecay));
         bool maximize = s.Maximize;
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float gr = ref MemoryMarshal.GetReference(gradients);
         ref float mr = ref MemoryMarshal.GetReference(m);
         ref float vr = ref MemoryMarshal.GetReference(v);
+        ref float oldP = ref MemoryMarshal.GetReference(backup);
+        ref float oldM = ref Unsafe.Add(ref oldP, keep ? n : 0);
+        ref float oldV = ref Unsafe.Add(ref oldP, keep ? 2 * n : 0);
         int i = 0;
+        bool finite = true;
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> vB1 = Vector256.Create(beta1), vB2 = Vector256.Create(beta2), vC1 = Vector256.Create(oneMinusB1);
             Vector256<float> vC2 = Vector256.Create(oneMinusB2), vWd = Vector256.Create(wd), vEps = Vector256.Create(eps);
-            Vector256<float> vSq = Vector256.Create(sqrtBc2), vStep = Vector256.Create(negStepSize);
+            Vector256<float> vSq = Vector256.Create(sqrtBc2), vStep = Vector256.Create(negStepSize), vFactor = Vector256.Create(factor);
+            Vector256<float> bad = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8)
             {
                 Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
                 Vector256<float> g = Vector256.LoadUnsafe(ref gr, (nuint)i);
+                Vector256<float> m0 = Vector256.LoadUnsafe(ref mr, (nuint)i), v0 = Vector256.LoadUnsafe(ref vr, (nuint)i);
+                if (keep)
+                {
+                    pv.StoreUnsafe(ref oldP, (nuint)i);
+                    m0.StoreUnsafe(ref oldM, (nuint)i);
+                    v0.StoreUnsafe(ref oldV, (nuint)i);
+                }
+
+                pv = decay ? pv * vFactor : pv;
                 g = maximize ? -g : g;
                 g = wd != 0f ? g + (vWd * pv) : g;
-                Vector256<float> mv = (Vector256.LoadUnsafe(ref mr, (nuint)i) * vB1) + (vC1 * g);
-                Vector256<float> vv = (Vector256.LoadUnsafe(ref vr, (nuint)i) * vB2) + (vC2 * g * g);
+                Vector256<float> mv = (m0 * vB1) + (vC1 * g);
+                Vector256<float> vv = (v0 * vB2) + (vC2 * g * g);
                 mv.StoreUnsafe(ref mr, (nuint)i);
                 vv.StoreUnsafe(ref vr, (nuint)i);
                 Vector256<float> denom = (Vector256.Sqrt(vv) / vSq) + vEps;
-                (pv + (vStep * mv / denom)).StoreUnsafe(ref p, (nuint)i);
+                Vector256<float> np = pv + (vStep * mv / denom);
+                np.StoreUnsafe(ref p, (nuint)i);
+                bad |= StepCheck.NonFinite(mv) | StepCheck.NonFinite(vv) | StepCheck.NonFinite(np);
             }
+
+            finite = StepCheck.AllFinite(bad);
         }
 
         for (; i < n; i++)
         {
             float pv = Unsafe.Add(ref p, i);
             float g = Unsafe.Add(ref gr, i);
+            float m0 = Unsafe.Add(ref mr, i), v0 = Unsafe.Add(ref vr, i);
+            if (keep)
+            {
+                Unsafe.Add(ref oldP, i) = pv;
+                Unsafe.Add(ref oldM, i) = m0;
+                Unsafe.Add(ref oldV, i) = v0;
+            }
+
+            pv = decay ? pv * factor : pv;
             g = maximize ? -g : g;
             g = wd != 0f ? g + (wd * pv) : g;
-            float mv = (Unsafe.Add(ref mr, i) * beta1) + (oneMinusB1 * g);
-            float vv = (Unsafe.Add(ref vr, i) * beta2) + (oneMinusB2 * g * g);
+            float mv = (m0 * beta1) + (oneMinusB1 * g);
+            float vv = (v0 * beta2) + (oneMinusB2 * g * g);
             Unsafe.Add(ref mr, i) = mv;
             Unsafe.Add(ref vr, i) = vv;
             float denom = (MathF.Sqrt(vv) / sqrtBc2) + eps;
-            Unsafe.Add(ref p, i) = pv + (negStepSize * mv / denom);
+            float np = pv + (negStepSize * mv / denom);
+            Unsafe.Add(ref p, i) = np;
+            finite &= float.IsFinite(mv) && float.IsFinite(vv) && float.IsFinite(np);
         }
+
+        return finite;
     }
 }

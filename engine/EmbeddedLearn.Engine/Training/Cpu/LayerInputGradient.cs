@@ -20,9 +20,10 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <c>o = k, k + 8, ...</c> over <c>out</c> rounded up to a multiple of 8 (zeros past the end), combined as
 /// <c>((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))</c> (<see cref="SimdSupport"/>).</item>
 /// </list>
-/// The x86-64 path reduces eight dot products at a time into one vector of <c>dx</c> (after the FMA loop); outputs of
-/// width 1 or 2 take Vector512 columns of <c>wT</c> (<see cref="LayerInputGradientWide"/>) where
-/// <see cref="SimdSupport.Wide"/>, other narrow ones gather columns. The portable path holds each row's eight partial
+/// The x86-64 path reduces eight dot products at a time into one vector of <c>dx</c> (after the FMA loop); where
+/// <see cref="SimdSupport.Wide"/>, outputs of width 1 or 2 take Vector512 columns of <c>wT</c> and widths that are a
+/// multiple of eight hold two samples' partial sums in one Vector512 (<see cref="LayerInputGradientWide"/>); other
+/// narrow ones gather columns. The portable path holds each row's eight partial
 /// sums in two Vector128s and reduces four rows with pairwise adds.
 /// </remarks>
 internal static unsafe class LayerInputGradient
@@ -171,7 +172,9 @@ internal static unsafe class LayerInputGradient
             int i = 0;
             for (; i + 4 <= inW; i += 4)
             {
-                Vector256<float> r = Rows4Samples2(outW, full, lanes, mask, wT + (i * outW), d);
+                Vector256<float> r = wide && lanes == 0
+                    ? LayerInputGradientWide.Rows4Samples2(outW, wT + (i * outW), d)
+                    : Rows4Samples2(outW, full, lanes, mask, wT + (i * outW), d);
                 r = ActivationKernels.Backward(activation, Vector256.Create(Vector128.Load(yb + i), Vector128.Load(yb + inW + i)), r);
                 r.GetLower().Store(x + i);
                 r.GetUpper().Store(x + inW + i);

@@ -9,20 +9,32 @@ namespace EmbeddedLearn.Training.Cpu;
 /// One SGD step over one entity's parameters, as PyTorch's <c>optim.SGD</c>: <c>g = maximize ? -grad : grad</c>;
 /// <c>g = g + wd p</c> when <c>wd != 0</c>; with momentum <c>m != 0</c>: <c>buf = firstStep ? g : m buf + (1 - dampening) g</c>,
 /// <c>g = nesterov ? g + m buf : buf</c>; then <c>p = p - lr g</c>. All spans hold <c>P</c> floats
-/// (<c>momentumBuffer</c> is empty when <c>m == 0</c>).
+/// (<c>momentumBuffer</c> is empty when <c>m == 0</c>). Each value is computed by the same float operations on every
+/// vector width, so the bits do not depend on the CPU.
 /// </summary>
 internal static class SgdStep
 {
-    /// <summary>Applies the step in place to <paramref name="parameters"/> (and <paramref name="momentumBuffer"/>).</summary>
-    public static void Run(in TrainingSettings s, bool firstStep, Span<float> parameters, ReadOnlySpan<float> gradients,
-        Span<float> momentumBuffer)
+    /// <summary>
+    /// Applies the step in place to <paramref name="parameters"/> (and <paramref name="momentumBuffer"/>) in one pass
+    /// that also checks the new values: true when every new parameter and momentum value is finite. When
+    /// <paramref name="backup"/> is not empty the pass first copies each old value there, <c>[parameters | momentum]</c>
+    /// (<c>P</c> floats, <c>2P</c> with momentum), so that a caller can put back a step it rejects.
+    /// </summary>
+    public static bool Run(in TrainingSettings s, bool firstStep, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> momentumBuffer, Span<float> backup = default)
     {
         int n = parameters.Length;
         KernelArguments.AtLeast(gradients.Length, n, nameof(gradients));
         bool momentum = s.Momentum != 0f;
+        bool keep = !backup.IsEmpty;
         if (momentum)
         {
             KernelArguments.AtLeast(momentumBuffer.Length, n, nameof(momentumBuffer));
+        }
+
+        if (keep)
+        {
+            KernelArguments.AtLeast(backup.Length, momentum ? 2L * n : n, nameof(backup));
         }
 
         float lr = s.LearningRate, wd = s.WeightDecay, mu = s.Momentum, damp = 1f - s.Dampening;
@@ -30,72 +42,110 @@ internal static class SgdStep
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float gr = ref MemoryMarshal.GetReference(gradients);
         ref float buf = ref MemoryMarshal.GetReference(momentumBuffer);
-        if (!momentum && !maximize && wd == 0f)
+        ref float oldP = ref MemoryMarshal.GetReference(backup);
+        ref float oldBuf = ref Unsafe.Add(ref oldP, keep ? n : 0);
+        int i = 0;
+        bool finite = true;
+        if (!momentum && !maximize && wd == 0f && Vector512.IsHardwareAccelerated)
         {
-            Plain(lr, parameters, gradients);
-            return;
+            finite = Plain512(lr, parameters, gradients, backup, out i);
         }
 
-        int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> vLr = Vector256.Create(lr), vWd = Vector256.Create(wd), vMu = Vector256.Create(mu), vDamp = Vector256.Create(damp);
+            Vector256<float> bad = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8)
             {
                 Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
                 Vector256<float> g = Vector256.LoadUnsafe(ref gr, (nuint)i);
+                if (keep)
+                {
+                    pv.StoreUnsafe(ref oldP, (nuint)i);
+                }
+
                 g = maximize ? -g : g;
                 g = wd != 0f ? g + (vWd * pv) : g;
                 if (momentum)
                 {
-                    Vector256<float> b = firstStep ? g : (vMu * Vector256.LoadUnsafe(ref buf, (nuint)i)) + (vDamp * g);
+                    Vector256<float> old = Vector256.LoadUnsafe(ref buf, (nuint)i);
+                    if (keep)
+                    {
+                        old.StoreUnsafe(ref oldBuf, (nuint)i);
+                    }
+
+                    Vector256<float> b = firstStep ? g : (vMu * old) + (vDamp * g);
                     b.StoreUnsafe(ref buf, (nuint)i);
+                    bad |= StepCheck.NonFinite(b);
                     g = nesterov ? g + (vMu * b) : b;
                 }
 
-                (pv - (vLr * g)).StoreUnsafe(ref p, (nuint)i);
+                Vector256<float> np = pv - (vLr * g);
+                np.StoreUnsafe(ref p, (nuint)i);
+                bad |= StepCheck.NonFinite(np);
             }
+
+            finite &= StepCheck.AllFinite(bad);
         }
 
         for (; i < n; i++)
         {
             float pv = Unsafe.Add(ref p, i);
             float g = Unsafe.Add(ref gr, i);
+            if (keep)
+            {
+                Unsafe.Add(ref oldP, i) = pv;
+            }
+
             g = maximize ? -g : g;
             g = wd != 0f ? g + (wd * pv) : g;
             if (momentum)
             {
-                float b = firstStep ? g : (mu * Unsafe.Add(ref buf, i)) + (damp * g);
+                float old = Unsafe.Add(ref buf, i);
+                if (keep)
+                {
+                    Unsafe.Add(ref oldBuf, i) = old;
+                }
+
+                float b = firstStep ? g : (mu * old) + (damp * g);
                 Unsafe.Add(ref buf, i) = b;
+                finite &= float.IsFinite(b);
                 g = nesterov ? g + (mu * b) : b;
             }
 
-            Unsafe.Add(ref p, i) = pv - (lr * g);
+            float np = pv - (lr * g);
+            Unsafe.Add(ref p, i) = np;
+            finite &= float.IsFinite(np);
         }
+
+        return finite;
     }
 
-    /// <summary><c>p = p - lr g</c>: the step without momentum, weight decay or maximize.</summary>
-    private static void Plain(float lr, Span<float> parameters, ReadOnlySpan<float> gradients)
+    /// <summary><c>p = p - lr g</c>, the step without momentum, weight decay or maximize, over the whole blocks of sixteen
+    /// in Vector512 registers, checked and kept as <see cref="Run"/> does; <paramref name="done"/> is where it stopped.</summary>
+    private static bool Plain512(float lr, Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> backup, out int done)
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float gr = ref MemoryMarshal.GetReference(gradients);
-        int n = parameters.Length;
+        ref float oldP = ref MemoryMarshal.GetReference(backup);
+        bool keep = !backup.IsEmpty;
+        Vector512<float> vLr = Vector512.Create(lr);
+        Vector512<float> bad = Vector512<float>.Zero;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        for (; i + 16 <= parameters.Length; i += 16)
         {
-            Vector256<float> vLr = Vector256.Create(lr);
-            for (; i + 16 <= n; i += 16)
+            Vector512<float> pv = Vector512.LoadUnsafe(ref p, (nuint)i);
+            if (keep)
             {
-                Vector256<float> a = Vector256.LoadUnsafe(ref p, (nuint)i) - (vLr * Vector256.LoadUnsafe(ref gr, (nuint)i));
-                Vector256<float> b = Vector256.LoadUnsafe(ref p, (nuint)(i + 8)) - (vLr * Vector256.LoadUnsafe(ref gr, (nuint)(i + 8)));
-                a.StoreUnsafe(ref p, (nuint)i);
-                b.StoreUnsafe(ref p, (nuint)(i + 8));
+                pv.StoreUnsafe(ref oldP, (nuint)i);
             }
+
+            Vector512<float> np = pv - (vLr * Vector512.LoadUnsafe(ref gr, (nuint)i));
+            np.StoreUnsafe(ref p, (nuint)i);
+            bad |= StepCheck.NonFinite(np);
         }
 
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref p, i) -= lr * Unsafe.Add(ref gr, i);
-        }
+        done = i;
+        return StepCheck.AllFinite(bad);
     }
 }

@@ -1,5 +1,6 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training.Cpu;
 
 namespace EmbeddedLearn.Training.Optimizers;
 
@@ -16,13 +17,21 @@ public abstract class AdamFamilyOptimizer : OptimizerUnit
 
     /// <inheritdoc/>
     public override void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
-        Span<float> state)
+        Span<float> state) => Step(settings, stepCount, parameters, gradients, state, default);
+
+    /// <inheritdoc/>
+    private protected override bool ApplyKeepingOld(in TrainingSettings settings, long stepCount, Span<float> parameters,
+        ReadOnlySpan<float> gradients, Span<float> state, Span<float> backup) =>
+        Step(settings, stepCount, parameters, gradients, state, backup);
+
+    /// <summary>Whether the weight decay is decoupled (AdamW's <c>p *= 1 - lr wd</c> before the update) rather than an L2
+    /// term added to the gradient (Adam's).</summary>
+    private protected abstract bool Decoupled { get; }
+
+    private bool Step(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> state, Span<float> backup)
     {
         int p = parameters.Length;
-        Update(settings, stepCount, parameters, gradients, state[..p], state.Slice(p, p));
+        return AdamStep.Run(settings, stepCount, parameters, gradients, state[..p], state.Slice(p, p), backup, Decoupled);
     }
-
-    /// <summary>The step on one entity: <paramref name="m"/> and <paramref name="v"/> hold P floats each.</summary>
-    protected abstract void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
-        Span<float> m, Span<float> v);
 }

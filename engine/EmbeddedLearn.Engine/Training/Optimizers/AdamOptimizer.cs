@@ -1,5 +1,4 @@
 using EmbeddedLearn.Components;
-using EmbeddedLearn.Training.Cpu;
 
 namespace EmbeddedLearn.Training.Optimizers;
 
@@ -24,6 +23,5 @@ public sealed class AdamOptimizer : AdamFamilyOptimizer
         [DeviceArgument.ParameterCount, DeviceArgument.Parameters, DeviceArgument.Gradients, DeviceArgument.AdamMoments, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]) { KernelName = "adam_step" };
 
     /// <inheritdoc/>
-    protected override void Update(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
-        Span<float> m, Span<float> v) => AdamStep.Run(settings, stepCount, parameters, gradients, m, v);
+    private protected override bool Decoupled => false;
 }

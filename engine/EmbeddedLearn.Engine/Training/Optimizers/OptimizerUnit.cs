@@ -43,10 +43,7 @@ public abstract class OptimizerUnit
         Span<float> state, Span<float> scratch)
     {
         Span<float> backup = scratch[..(parameters.Length + state.Length)];
-        parameters.CopyTo(backup);
-        state.CopyTo(backup[parameters.Length..]);
-        Apply(settings, stepCount, parameters, gradients, state);
-        if (FiniteCheck.AllFinite(parameters) && FiniteCheck.AllFinite(state))
+        if (ApplyKeepingOld(settings, stepCount, parameters, gradients, state, backup))
         {
             return true;
         }
@@ -54,6 +51,20 @@ public abstract class OptimizerUnit
         backup[..parameters.Length].CopyTo(parameters);
         backup[parameters.Length..].CopyTo(state);
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/>, having copied the old values to <paramref name="backup"/> (<c>[parameters | state]</c>, exactly
+    /// <c>parameters.Length + state.Length</c> floats): true when every new parameter and state value is finite. A unit
+    /// whose kernel does the copy and the check in its own pass overrides it.
+    /// </summary>
+    private protected virtual bool ApplyKeepingOld(in TrainingSettings settings, long stepCount, Span<float> parameters,
+        ReadOnlySpan<float> gradients, Span<float> state, Span<float> backup)
+    {
+        parameters.CopyTo(backup);
+        state.CopyTo(backup[parameters.Length..]);
+        Apply(settings, stepCount, parameters, gradients, state);
+        return FiniteCheck.AllFinite(parameters) && FiniteCheck.AllFinite(state);
     }
 
     /// <inheritdoc/>

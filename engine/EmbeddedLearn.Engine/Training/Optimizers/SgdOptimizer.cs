@@ -34,4 +34,9 @@ public sealed class SgdOptimizer : OptimizerUnit
     /// <inheritdoc/>
     public override void Apply(in TrainingSettings settings, long stepCount, Span<float> parameters, ReadOnlySpan<float> gradients,
         Span<float> state) => SgdStep.Run(settings, stepCount == 1, parameters, gradients, state);
+
+    /// <inheritdoc/>
+    private protected override bool ApplyKeepingOld(in TrainingSettings settings, long stepCount, Span<float> parameters,
+        ReadOnlySpan<float> gradients, Span<float> state, Span<float> backup) =>
+        SgdStep.Run(settings, stepCount == 1, parameters, gradients, state, backup);
 }

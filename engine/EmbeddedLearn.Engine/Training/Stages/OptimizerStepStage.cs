@@ -15,8 +15,9 @@ namespace EmbeddedLearn.Training.Stages;
 /// optimizer state and <c>OptimizerSteps</c> (so a later step uses the right bias correction) and counts a failure as
 /// the guard does for non-finite gradients (<see cref="TickOutcome.StepSkipped"/>, quarantine after
 /// <see cref="TrainingSettings.FailuresBeforeQuarantine"/> in a row). Either way <c>StepDue</c> is cleared. On the CPU
-/// the pre-step values are copied into the thread's scratch and copied back on rejection (identical for every thread
-/// count); the device kernels check the new values in a first pass and store them only where all are finite. The
+/// the step's own pass copies the pre-step values into the thread's scratch and checks the new ones as it stores them;
+/// a rejected step is copied back (identical for every thread count); the device kernels check the new values in a
+/// first pass and store them only where all are finite. The
 /// default pipeline has one such stage per unit (named "SgdStep", "AdamStep", "AdamWStep").
 /// </summary>
 public sealed class OptimizerStepStage : IBlockStage

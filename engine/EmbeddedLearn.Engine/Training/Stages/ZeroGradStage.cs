@@ -44,7 +44,7 @@ public sealed class ZeroGradStage : IBlockStage
         {
             if (states[i].BackwardPasses % settings[i].AccumulationSteps == 0 && (states[i].Outcome & TickOutcome.SitsOut) == 0)
             {
-                gradients.Slice(i * p, p).Clear();
+                Cpu.ZeroFill.Clear(gradients.Slice(i * p, p));
             }
         }
     }
