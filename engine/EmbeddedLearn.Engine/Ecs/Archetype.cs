@@ -24,7 +24,8 @@ public sealed unsafe class Archetype
     public const int MaxChunkBytes = 1024 * 1024;
 
     private readonly int[] _columnOfId;
-    private readonly long[] _writeVersions;
+    private readonly long[] _writtenIn;
+    private long _epoch = 1;
     private readonly List<Chunk> _chunks = [];
     private readonly Dictionary<int, Archetype> _addEdges = [];
     private readonly Dictionary<int, Archetype> _removeEdges = [];
@@ -36,7 +37,7 @@ public sealed unsafe class Archetype
         ReadOnlySpan<ComponentType> types = signature.Types;
         int maxId = types.Length == 0 ? 0 : types[^1].Id;
         _columnOfId = new int[maxId + 1];
-        _writeVersions = new long[types.Length];
+        _writtenIn = new long[types.Length];
         Array.Fill(_columnOfId, -1);
         long rowBytes = sizeof(Entity);
         for (int i = 0; i < types.Length; i++)
@@ -84,28 +85,42 @@ public sealed unsafe class Archetype
     public bool Has(ComponentType type) => ColumnOf(type) >= 0;
 
     /// <summary>
-    /// Counts the times write access to component <paramref name="type"/> of this archetype's entities was handed out:
-    /// every writable span of a chunk (<see cref="Chunk.GetSpan{T}()"/> and its overloads, <see cref="ChunkRange.GetSpan{T}()"/>,
-    /// queries' references) and every <see cref="World.Get{T}"/>, <see cref="World.Set{T}(Entity, in T)"/>,
-    /// <see cref="World.GetSpan{T}"/> or <see cref="World.GetBytes"/> adds one; reads through
-    /// <see cref="Chunk.GetReadOnlySpan{T}()"/> or <see cref="World.TryGet{T}"/> do not. While it stays the same, nobody
-    /// could have written the component, so whoever remembers it may skip comparing the values (the pipeline does so with
-    /// <see cref="EmbeddedLearn.Components.TrainingSettings"/>). A span taken before the count was read and written
-    /// through after it is not seen: take spans and references where they are used, as queries do.
+    /// A number that changes when write access to component <paramref name="type"/> of this archetype's entities is
+    /// handed out after the previous call: the epoch of the last such access, where each call starts a new epoch. Write
+    /// access is every writable span of a chunk (<see cref="Chunk.GetSpan{T}()"/> and its overloads,
+    /// <see cref="ChunkRange.GetSpan{T}()"/>, queries' references) and every <see cref="World.Get{T}"/>,
+    /// <see cref="World.Set{T}(Entity, in T)"/>, <see cref="World.GetSpan{T}"/> or <see cref="World.GetBytes"/>; reads
+    /// through <see cref="Chunk.GetReadOnlySpan{T}()"/> or <see cref="World.TryGet{T}"/> are not. While it returns the
+    /// same number, nobody could have written the component since, so whoever remembers it may skip comparing the values
+    /// (the pipeline does so with <see cref="EmbeddedLearn.Components.TrainingSettings"/>). Call it while no query or
+    /// system writes (between ticks, or inside the pipeline's own checks). A span taken before a call and written through
+    /// after it is not seen: take spans and references where they are used, as queries do.
     /// </summary>
     /// <exception cref="InvalidOperationException">The archetype lacks the component.</exception>
     public long WriteVersion(ComponentType type)
     {
         ArgumentNullException.ThrowIfNull(type);
         int column = ColumnOf(type);
-        return column >= 0
-            ? Volatile.Read(ref _writeVersions[column])
-            : throw new InvalidOperationException("Component " + type + " is not in archetype " + Signature + ".");
+        if (column < 0)
+        {
+            throw new InvalidOperationException("Component " + type + " is not in archetype " + Signature + ".");
+        }
+
+        long written = _writtenIn[column];
+        _epoch++; // a write access from now on records a later epoch
+        return written;
     }
 
-    /// <summary>Counts a write access to column <paramref name="column"/> (threads may race: the count then moves by less,
-    /// but it moves).</summary>
-    internal void NoteWrite(int column) => _writeVersions[column]++;
+    /// <summary>Records a write access to column <paramref name="column"/> in the current epoch. Stores only on the first
+    /// access of an epoch: threads writing disjoint chunks at once then only read the shared line.</summary>
+    internal void NoteWrite(int column)
+    {
+        long epoch = _epoch;
+        if (_writtenIn[column] != epoch)
+        {
+            _writtenIn[column] = epoch;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int ColumnOf(ComponentType type)

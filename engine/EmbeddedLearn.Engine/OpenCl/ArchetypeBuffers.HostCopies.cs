@@ -57,11 +57,11 @@ internal sealed partial class ArchetypeBuffers
     private void GatherChunk(Chunk chunk, int row, bool trains)
     {
         // The admission's scan for values that are not finite (TickAdmission.HasNonFinite) on the copy, while it is in cache.
-        bool nonFinite = CopyRows(chunk.GetSpan<float>(Spec.Inputs), Column(Spec.Inputs).Staging, row, Spec.Inputs.ElementCount,
+        bool nonFinite = CopyRows(chunk.GetReadOnlySpan<float>(Spec.Inputs, 0, chunk.Count), Column(Spec.Inputs).Staging, row, Spec.Inputs.ElementCount,
             (_sampleChecks & ModelData.Inputs) != 0);
         if (Trainable)
         {
-            nonFinite |= CopyRows(chunk.GetSpan<float>(Spec.Targets), Column(Spec.Targets).Staging, row, Spec.Targets.ElementCount,
+            nonFinite |= CopyRows(chunk.GetReadOnlySpan<float>(Spec.Targets, 0, chunk.Count), Column(Spec.Targets).Staging, row, Spec.Targets.ElementCount,
                 (_sampleChecks & ModelData.Targets) != 0);
         }
         else if ((_sampleChecks & ModelData.Targets) != 0 && trains && Archetype.Has(Spec.Targets))
@@ -159,13 +159,10 @@ internal sealed partial class ArchetypeBuffers
     private static void CopyRows(ReadOnlySpan<float> from, HostStaging<float> staging, int row, int elements) =>
         from.CopyTo(staging.Span[(row * elements)..]);
 
-    /// <summary>Copies the rows, and returns whether <paramref name="check"/> and a copied value is not finite.</summary>
-    private static bool CopyRows(ReadOnlySpan<float> from, HostStaging<float> staging, int row, int elements, bool check)
-    {
-        Span<float> to = staging.Span.Slice(row * elements, from.Length);
-        from.CopyTo(to);
-        return check && FiniteCheck.FirstNonFinite(to) >= 0;
-    }
+    /// <summary>Copies the rows (streamed past the cache), and returns whether <paramref name="check"/> and a copied value
+    /// is not finite.</summary>
+    private static bool CopyRows(ReadOnlySpan<float> from, HostStaging<float> staging, int row, int elements, bool check) =>
+        StreamingCopy.Copy(from, staging.Span[(row * elements)..], check);
 
     /// <summary>Whether the last gather found a sample that is not finite in any chunk.</summary>
     public bool FoundNonFinite() => Array.IndexOf(_chunkNonFinite, true) >= 0;
