@@ -58,7 +58,11 @@ internal static class TickAdmission
             {
                 if (firstOfTick)
                 {
-                    states[i].Outcome = TickOutcome.None;
+                    if (states[i].Outcome != TickOutcome.None)
+                    {
+                        states[i].Outcome = TickOutcome.None; // stored only when it changes: a clean line need not be written back
+                    }
+
                     admitted.Set(entities[i]);
                 }
                 else if (!admitted.Contains(entities[i]))
