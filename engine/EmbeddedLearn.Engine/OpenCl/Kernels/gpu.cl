@@ -126,9 +126,8 @@ inline void gl_backward(int layers, __global const int* widths, int batch, int a
 
 // One pass of the optimizer step over the lane's share of the entity's parameters (inside gpu_tick, its variables in
 // scope): computes each new parameter and state value when `run`, collects in `finite` whether all are finite, and
-// stores them when `store`. When the launch takes the tick-start snapshot, gpu_tick runs it once, storing as it checks
-// (the write-back puts the snapshot back for a rejected step); otherwise once to check and once to store (two passes
-// with a barrier between, not a loop around a barrier: a CPU device's compiler builds those much more slowly).
+// stores them when `store`. gpu_tick runs it once to check and once to store (two passes with a barrier between,
+// not a loop around a barrier: a CPU device's compiler builds those much more slowly).
 #define GL_STEP_PASS(run, store) \
     for (int k = lane; (run) && sgdSteps && k < P; k += lanes) \
     { \
@@ -283,11 +282,9 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
     }
 
     // The optimizer units: the entity steps with the one its settings select, when its window ended (step due), with
-    // t = the step count + 1. A pass checks that every new parameter and state value is finite (any lane sets
-    // CT_REJECTED otherwise). With the snapshot taken by this launch it also stores them: the parameters into local
-    // memory, the state into the live buffers, and a rejected step's are replaced from the snapshot at the write-back.
-    // Otherwise a second pass stores them when all are finite. Then the counters as the CPU (el_step_result): the count
-    // becomes t and the failures 0, or the step is rejected and counts a failure; step due is cleared.
+    // t = the step count + 1. A first pass checks that every new parameter and state value is finite (any lane sets
+    // CT_REJECTED otherwise), a second stores them when all are; then the counters as the CPU (el_step_result): the
+    // count becomes t and the failures 0, or the step is rejected and counts a failure; step due is cleared.
     if (steps)
     {
         if (train && lane == 0 && sl[ST_STEP_DUE] != 0)
@@ -319,10 +316,10 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
         long em = 2 * ep;
         __global const float* fromMoments = (snap ? snapMoments : moments) + em;
         int finite = 1;
-        GL_STEP_PASS(1, snap); // check (and store, when the write-back can undo it)
+        GL_STEP_PASS(1, 0); // check: no store
         if (!finite) atomic_or(c + CT_REJECTED, 1);
         GL_SYNC();
-        int store = !snap && !c[CT_REJECTED];
+        int store = !c[CT_REJECTED];
         GL_STEP_PASS(store, store);
         if ((sgdSteps || adamSteps) && lane == 0)
         {
@@ -342,8 +339,7 @@ __kernel void gpu_tick(EL_TICK_PARAMS, int trainable, int lanes, int perEntity,
         int applied = !c[CT_REJECTED]; // a rejected step changed nothing: the entity keeps what it had
         int stepped = applied && (c[CT_STEPPED_SGD] || c[CT_STEPPED_ADAM]);
         int momentumWritten = applied && c[CT_STEPPED_SGD] && hasMomentum && sfE[SF_MOMENTUM] != 0.0f;
-        // A rejected step may have stored into W (see the step): the snapshot holds what the entity had.
-        for (int k = lane; (snap || stepped) && k < P; k += lanes) params[ep + k] = snap && !applied ? snapParams[ep + k] : W[k];
+        for (int k = lane; (snap || stepped) && k < P; k += lanes) params[ep + k] = W[k];
         int gradsChanged = clear || (train && (stages & STAGE_BACKWARD)) || c[CT_CLIP];
         for (int k = lane; needGrads && (snap || gradsChanged) && k < P; k += lanes) grads[ep + k] = G[k];
         for (int k = lane; snap && hasMomentum && !momentumWritten && k < P; k += lanes) momentum[ep + k] = snapMomentum[ep + k];
