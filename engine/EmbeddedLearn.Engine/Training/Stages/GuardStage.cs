@@ -18,10 +18,10 @@ namespace EmbeddedLearn.Training.Stages;
 /// </list>
 /// A finite norm does not end a run of failures: only an applied step does (<see cref="OptimizerStepStage"/>, which
 /// also rejects a step whose new parameters or optimizer state are not finite, a failure counted the same way).
-/// The sum of squares is accumulated in double, in a fixed order per entity (identical for every thread count). A PPO
-/// brain with a continuous policy has one more parameter vector, its log standard deviation: its gradient
-/// (<see cref="Reinforcement.PpoSpec.LogStdGradient"/>) counts in the norm and is clipped with the others, as
-/// <c>clip_grad_norm_</c> over all of the optimizer's parameters does.
+/// The sum of squares is accumulated in double, in a fixed order per entity (identical for every thread count). Parameters
+/// a spec declares besides the network's (<see cref="ExtraParameters"/>: a PPO brain with a continuous policy has its log
+/// standard deviation, <see cref="Reinforcement.PpoSpec.LogStdGradient"/>) count in the norm and are clipped with the
+/// others, as <c>clip_grad_norm_</c> over all of the optimizer's parameters does.
 /// </summary>
 public sealed class GuardStage : IBlockStage
 {
@@ -62,7 +62,7 @@ public sealed class GuardStage : IBlockStage
 
         int p = block.Spec.Parameters.ElementCount;
         Span<float> gradients = block.Floats(block.Spec.Gradients);
-        ComponentType? extraType = Reinforcement.PpoSpec.Find(block.Range.Archetype)?.LogStdGradient;
+        ComponentType? extraType = ExtraParameters.GradientOf(block.Range.Archetype);
         int e = extraType?.ElementCount ?? 0;
         Span<float> extras = extraType is null ? default : block.Floats(extraType);
         ReadOnlySpan<TrainingSettings> settings = block.Settings;

@@ -33,6 +33,9 @@ public sealed partial class PpoSpec
 {
     private static readonly SpecRegistry<(ModelSpec Model, PpoActionKind Kind, int Capacity, int Horizon), PpoSpec> Registry = new();
 
+    /// <summary>Declares the log standard deviation as extra parameters the guard clips with the network's.</summary>
+    static PpoSpec() => ExtraParameters.Declare(archetype => Find(archetype)?.LogStdGradient);
+
     private PpoSpec(ModelSpec model, PpoActionKind kind, int capacity, int horizon)
     {
         Model = model;
