@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using EmbeddedLearn.Training.Cpu;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -24,8 +25,8 @@ internal static unsafe class StreamingCopy
         fixed (float* source = from)
         fixed (float* target = to)
         {
-            // x * 0 is 0 (or -0) for every finite x and NaN for NaN and infinities: the sum stays 0 while all are finite.
-            float scalar = 0f;
+            // The finite check of the optimizer steps (FiniteLanes), on the values as they pass through the registers.
+            bool finite = true;
             int i = 0;
             if (Vector256.IsHardwareAccelerated)
             {
@@ -33,36 +34,36 @@ internal static unsafe class StreamingCopy
                 for (; i < head; i++)
                 {
                     target[i] = source[i];
-                    scalar += source[i] * 0f;
+                    finite &= float.IsFinite(source[i]);
                 }
 
-                Vector256<float> sum = Vector256<float>.Zero;
+                Vector256<float> bad = Vector256<float>.Zero;
                 for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
                 {
                     Vector256<float> v = Vector256.Load(source + i);
                     Vector256.StoreAlignedNonTemporal(v, target + i);
-                    sum += v * Vector256<float>.Zero;
+                    bad |= FiniteLanes.NonFinite(v);
                 }
 
-                scalar += Vector256.Sum(sum);
+                finite &= FiniteLanes.AllFinite(bad);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Vector128<float> sum = Vector128<float>.Zero;
+                Vector128<float> bad = Vector128<float>.Zero;
                 for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
                 {
                     Vector128<float> v = Vector128.Load(source + i);
                     Vector128.Store(v, target + i);
-                    sum += v * Vector128<float>.Zero;
+                    bad |= FiniteLanes.NonFinite(v);
                 }
 
-                scalar += Vector128.Sum(sum);
+                finite &= FiniteLanes.AllFinite(bad);
             }
 
             for (; i < n; i++)
             {
                 target[i] = source[i];
-                scalar += source[i] * 0f;
+                finite &= float.IsFinite(source[i]);
             }
 
             if (Sse.IsSupported)
@@ -70,7 +71,7 @@ internal static unsafe class StreamingCopy
                 Sse.StoreFence(); // the streamed stores are ordered before whatever hands the memory to the device
             }
 
-            return check && scalar != 0f;
+            return check && !finite;
         }
     }
 }

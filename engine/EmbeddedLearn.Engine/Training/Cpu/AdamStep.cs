@@ -80,10 +80,10 @@ internal static class AdamStep
                 Vector256<float> denom = (Vector256.Sqrt(vv) / vSq) + vEps;
                 Vector256<float> np = pv + (vStep * mv / denom);
                 np.StoreUnsafe(ref p, (nuint)i);
-                bad |= StepCheck.NonFinite(mv) | StepCheck.NonFinite(vv) | StepCheck.NonFinite(np);
+                bad |= FiniteLanes.NonFinite(mv) | FiniteLanes.NonFinite(vv) | FiniteLanes.NonFinite(np);
             }
 
-            finite = StepCheck.AllFinite(bad);
+            finite = FiniteLanes.AllFinite(bad);
         }
 
         for (; i < n; i++)

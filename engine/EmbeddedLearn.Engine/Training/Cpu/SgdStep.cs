@@ -76,16 +76,16 @@ internal static class SgdStep
 
                     Vector256<float> b = firstStep ? g : (vMu * old) + (vDamp * g);
                     b.StoreUnsafe(ref buf, (nuint)i);
-                    bad |= StepCheck.NonFinite(b);
+                    bad |= FiniteLanes.NonFinite(b);
                     g = nesterov ? g + (vMu * b) : b;
                 }
 
                 Vector256<float> np = pv - (vLr * g);
                 np.StoreUnsafe(ref p, (nuint)i);
-                bad |= StepCheck.NonFinite(np);
+                bad |= FiniteLanes.NonFinite(np);
             }
 
-            finite &= StepCheck.AllFinite(bad);
+            finite &= FiniteLanes.AllFinite(bad);
         }
 
         for (; i < n; i++)
@@ -142,10 +142,10 @@ internal static class SgdStep
 
             Vector512<float> np = pv - (vLr * Vector512.LoadUnsafe(ref gr, (nuint)i));
             np.StoreUnsafe(ref p, (nuint)i);
-            bad |= StepCheck.NonFinite(np);
+            bad |= FiniteLanes.NonFinite(np);
         }
 
         done = i;
-        return StepCheck.AllFinite(bad);
+        return FiniteLanes.AllFinite(bad);
     }
 }
