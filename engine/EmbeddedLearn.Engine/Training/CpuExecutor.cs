@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EmbeddedLearn.Backends;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
+using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Training;
 
@@ -102,6 +103,7 @@ public sealed class CpuExecutor : TickExecutor
             _batch.Undoable |= ((IBlockStage)stages[s]).Kind == StageKind.Custom;
         }
 
+        (_batch.DeferredZeroGrad, _batch.ClearingBackward) = DeferredZeroGrad.Find(stages, first, end);
         _batch.StageTicks = stageTicks;
         _pool.Run(_batch, plan.Count);
         _batch.Plan = null;
@@ -143,6 +145,13 @@ public sealed class CpuExecutor : TickExecutor
         public int First;
         public int End;
         public bool MeasureStages;
+
+        /// <summary>The ZeroGrad this run skips and the Backward that clears in its place (<see cref="Stages.DeferredZeroGrad"/>),
+        /// or -1.</summary>
+        public int DeferredZeroGrad = -1;
+
+        /// <inheritdoc cref="DeferredZeroGrad"/>
+        public int ClearingBackward = -1;
 
         /// <summary>Whether the run holds a game's stage: each block is then backed up first, and put back if a stage
         /// throws, so that its entities get the whole run or none of it.</summary>
@@ -204,20 +213,32 @@ public sealed class CpuExecutor : TickExecutor
         private void RunStage(in ModelBlock block, bool trains, int s)
         {
             var stage = (IBlockStage)Stages![s];
-            if (!trains && !stage.RunsWhenNotTraining)
+            if ((!trains && !stage.RunsWhenNotTraining) || s == DeferredZeroGrad)
             {
                 return;
             }
 
             if (!MeasureStages)
             {
-                stage.Execute(block);
+                Execute(stage, block, s);
                 return;
             }
 
             long t0 = Stopwatch.GetTimestamp();
-            stage.Execute(block);
+            Execute(stage, block, s);
             Interlocked.Add(ref StageTicks![s], Stopwatch.GetTimestamp() - t0);
+        }
+
+        private void Execute(IBlockStage stage, in ModelBlock block, int s)
+        {
+            if (s == ClearingBackward)
+            {
+                BackwardStage.Run(block, clearsFirst: true);
+            }
+            else
+            {
+                stage.Execute(block);
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <c>dL/dW_l^T = x_l^T dz_l</c> and <c>dL/db_l = sum_b dz_l</c> into <c>gradients</c> (same layout as the
 /// parameters), with <c>dz_{l-1} = (dz_l W_l) * f'(a_{l-1})</c> and <c>f'</c> taken from the stored
 /// post-activation values (applied in the input-gradient kernel's epilogue). Each pass's batch sum is formed first and then added to the stored gradient, as
-/// PyTorch accumulates.
+/// PyTorch accumulates; with <c>accumulate</c> off it is stored as <c>0 + sum</c>, bit for bit what clearing the
+/// gradients first and then accumulating gives, without reading them.
 /// </summary>
 /// <remarks>
 /// Shapes as in <see cref="DenseForward"/>; <c>activations</c> must hold what the forward pass wrote for the
@@ -28,10 +29,11 @@ internal static unsafe class DenseBackward
         Run(layout, batch, parameters, inputs, activations, outputGradient, gradients, scratch, SimdSupport.Best);
 
     /// <summary>Runs the backward pass on <paramref name="path"/>, or on this machine's fastest path when that is
-    /// narrower; every path gives the same bits.</summary>
+    /// narrower; every path gives the same bits. With <paramref name="accumulate"/> off the gradients are overwritten
+    /// (as if cleared to +0 first) instead of added to.</summary>
     public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
         ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, Span<float> gradients, Span<float> scratch,
-        KernelPath path)
+        KernelPath path, bool accumulate = true)
     {
         ArgumentNullException.ThrowIfNull(layout);
         KernelArguments.Batch(batch);
@@ -54,7 +56,7 @@ internal static unsafe class DenseBackward
                 hiddenOffset -= l > 0 ? batch * inW : 0;
                 float* x = l == 0 ? xIn : act + hiddenOffset;
                 float* gW = g + layout.WeightOffset(l), gB = g + layout.BiasOffset(l);
-                LayerWeightGradient.Run(path, batch, inW, outW, x, dz, gW, gB);
+                LayerWeightGradient.Run(path, batch, inW, outW, x, dz, gW, gB, accumulate);
 
                 if (l == 0)
                 {

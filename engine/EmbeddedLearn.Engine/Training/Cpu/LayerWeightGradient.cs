@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -13,29 +14,48 @@ namespace EmbeddedLearn.Training.Cpu;
 /// The canonical order, the same on every path: <c>gB[o] += ((dy[0, o] + dy[1, o]) + dy[2, o]) + ...</c>;
 /// <c>s = x[0, i] dy[0, o]</c>, then <c>s = fma(x[b, i], dy[b, o], s)</c> for <c>b = 1, 2, ...</c>, then
 /// <c>gW[i, o] += s</c>. Every vector lane holds a different <c>(i, o)</c>, so the width never changes a result.
+/// With <c>accumulate</c> off each result is stored as <c>0 + s</c> instead: bit for bit what clearing the gradient
+/// to +0 first and then adding gives (a <c>-0</c> sum stores <c>+0</c>), without reading the old gradient.
 /// </remarks>
 internal static unsafe class LayerWeightGradient
 {
     /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's).</summary>
-    public static void Run(KernelPath path, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    public static void Run(KernelPath path, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB,
+        bool accumulate = true)
     {
         switch (path)
         {
             case KernelPath.Vector512:
             case KernelPath.Vector256:
-                Vector(path == KernelPath.Vector512, batch, inW, outW, x, dy, gW, gB);
+                Vector(path == KernelPath.Vector512, batch, inW, outW, x, dy, gW, gB, accumulate);
                 break;
             case KernelPath.Vector128:
-                Portable(batch, inW, outW, x, dy, gW, gB);
+                Portable(batch, inW, outW, x, dy, gW, gB, accumulate);
                 break;
             default:
-                Scalar(batch, inW, outW, x, dy, gW, gB);
+                Scalar(batch, inW, outW, x, dy, gW, gB, accumulate);
                 break;
         }
     }
 
+    /// <summary>What a result is added to: the stored gradient, or +0 when storing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Base(float* g, bool accumulate) => accumulate ? *g : 0f;
+
+    /// <inheritdoc cref="Base(float*, bool)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Base128(float* g, bool accumulate) => accumulate ? Vector128.Load(g) : Vector128<float>.Zero;
+
+    /// <inheritdoc cref="Base(float*, bool)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Base256(float* g, bool accumulate) => accumulate ? Vector256.Load(g) : Vector256<float>.Zero;
+
+    /// <inheritdoc cref="Base(float*, bool)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Base512(float* g, bool accumulate) => accumulate ? Vector512.Load(g) : Vector512<float>.Zero;
+
     /// <summary>The reference.</summary>
-    public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate = true)
     {
         for (int o = 0; o < outW; o++)
         {
@@ -45,7 +65,7 @@ internal static unsafe class LayerWeightGradient
                 s += dy[(b * outW) + o];
             }
 
-            gB[o] += s;
+            gB[o] = Base(gB + o, accumulate) + s;
         }
 
         for (int i = 0; i < inW; i++)
@@ -58,13 +78,14 @@ internal static unsafe class LayerWeightGradient
                     s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
                 }
 
-                gW[(i * outW) + o] += s;
+                float* g = gW + (i * outW) + o;
+                *g = Base(g, accumulate) + s;
             }
         }
     }
 
     /// <summary>The portable Vector128 path: four columns at a time, the last columns in the reference form.</summary>
-    private static void Portable(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    private static void Portable(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate)
     {
         int columns = outW & ~3;
         for (int j = 0; j < columns; j += 4)
@@ -75,7 +96,7 @@ internal static unsafe class LayerWeightGradient
                 s += Vector128.Load(dy + (b * outW) + j);
             }
 
-            (Vector128.Load(gB + j) + s).Store(gB + j);
+            (Base128(gB + j, accumulate) + s).Store(gB + j);
         }
 
         for (int i = 0; i < inW; i++)
@@ -91,7 +112,7 @@ internal static unsafe class LayerWeightGradient
                     s = ExactMath.Fma(Vector128.Create(x[(b * inW) + i]), Vector128.Load(d), s);
                 }
 
-                (Vector128.Load(g + j) + s).Store(g + j);
+                (Base128(g + j, accumulate) + s).Store(g + j);
             }
 
             for (int o = columns; o < outW; o++)
@@ -102,7 +123,7 @@ internal static unsafe class LayerWeightGradient
                     s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
                 }
 
-                g[o] += s;
+                g[o] = Base(g + o, accumulate) + s;
             }
         }
 
@@ -114,25 +135,25 @@ internal static unsafe class LayerWeightGradient
                 s += dy[(b * outW) + o];
             }
 
-            gB[o] += s;
+            gB[o] = Base(gB + o, accumulate) + s;
         }
     }
 
     /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns when <paramref name="wide"/>,
     /// which needs <see cref="SimdSupport.Wide"/>).</summary>
-    private static void Vector(bool wide, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+    private static void Vector(bool wide, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate)
     {
         if (wide && outW <= 2)
         {
-            LayerWeightGradientWide.Bias(batch, outW, dy, gB);
-            LayerWeightGradientWide.Narrow(batch, inW, outW, x, dy, gW);
+            LayerWeightGradientWide.Bias(batch, outW, dy, gB, accumulate);
+            LayerWeightGradientWide.Narrow(batch, inW, outW, x, dy, gW, accumulate);
             return;
         }
 
         if (wide && outW % 16 == 0)
         {
-            LayerWeightGradientWide.Bias(batch, outW, dy, gB);
-            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW);
+            LayerWeightGradientWide.Bias(batch, outW, dy, gB, accumulate);
+            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW, accumulate);
             return;
         }
 
@@ -147,12 +168,12 @@ internal static unsafe class LayerWeightGradient
                 s += Avx.MaskLoad(dy + (b * outW) + j, mask);
             }
 
-            AddInto(gB + j, s, lanes, tail);
+            AddInto(gB + j, s, lanes, tail, accumulate);
         }
 
         if (outW is 1 or 2 or 4)
         {
-            Narrow(batch, inW, outW, x, dy, gW, tail);
+            Narrow(batch, inW, outW, x, dy, gW, tail, accumulate);
             return;
         }
 
@@ -160,28 +181,28 @@ internal static unsafe class LayerWeightGradient
         if (wide)
         {
             jj = outW & ~15;
-            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, jj);
+            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, jj, accumulate);
         }
 
         for (; jj + 16 <= outW; jj += 16)
         {
             if (batch == 4)
             {
-                Columns16Batch4(inW, outW, x, dy + jj, gW + jj);
+                Columns16Batch4(inW, outW, x, dy + jj, gW + jj, accumulate);
             }
             else
             {
-                Columns16(batch, inW, outW, x, dy + jj, gW + jj);
+                Columns16(batch, inW, outW, x, dy + jj, gW + jj, accumulate);
             }
         }
 
         for (; jj < outW; jj += 8)
         {
-            Columns8(batch, inW, outW, x, dy + jj, gW + jj, Math.Min(8, outW - jj), tail);
+            Columns8(batch, inW, outW, x, dy + jj, gW + jj, Math.Min(8, outW - jj), tail, accumulate);
         }
     }
 
-    private static void Columns16(int batch, int inW, int outW, float* x, float* dy, float* g)
+    private static void Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
     {
         for (int i = 0; i < inW; i++, g += outW)
         {
@@ -197,13 +218,13 @@ internal static unsafe class LayerWeightGradient
                 s1 = Fma.MultiplyAdd(xb, Avx.LoadVector256(d + 8), s1);
             }
 
-            Avx.Store(g, Avx.LoadVector256(g) + s0);
-            Avx.Store(g + 8, Avx.LoadVector256(g + 8) + s1);
+            Avx.Store(g, Base256(g, accumulate) + s0);
+            Avx.Store(g + 8, Base256(g + 8, accumulate) + s1);
         }
     }
 
     /// <summary>Sixteen columns for a batch of four, with the sixteen columns of <c>dy</c> held in registers.</summary>
-    private static void Columns16Batch4(int inW, int outW, float* x, float* dy, float* g)
+    private static void Columns16Batch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate)
     {
         Vector256<float> d00 = Avx.LoadVector256(dy), d01 = Avx.LoadVector256(dy + 8);
         dy += outW;
@@ -226,14 +247,14 @@ internal static unsafe class LayerWeightGradient
             xb = Vector256.Create(x3[i]);
             s0 = Fma.MultiplyAdd(xb, d30, s0);
             s1 = Fma.MultiplyAdd(xb, d31, s1);
-            Avx.Store(g, Avx.LoadVector256(g) + s0);
-            Avx.Store(g + 8, Avx.LoadVector256(g + 8) + s1);
+            Avx.Store(g, Base256(g, accumulate) + s0);
+            Avx.Store(g + 8, Base256(g + 8, accumulate) + s1);
         }
     }
 
     /// <summary>Outputs of width 1, 2 or 4: the <c>[in, out]</c> gradient is walked as flat vectors of eight
     /// (<c>8 / out</c> rows each), with <c>x</c> lanes repeated <c>out</c> times and <c>dy</c> tiled to match.</summary>
-    private static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail)
+    private static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail, bool accumulate)
     {
         int rowsPerVector = 8 / outW;
         Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
@@ -252,11 +273,11 @@ internal static unsafe class LayerWeightGradient
                 s = b == 0 ? Avx.Multiply(xv, dv) : Fma.MultiplyAdd(xv, dv, s);
             }
 
-            AddInto(g + k, s, Math.Min(8, n - k), tail);
+            AddInto(g + k, s, Math.Min(8, n - k), tail, accumulate);
         }
     }
 
-    private static void Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail)
+    private static void Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail, bool accumulate)
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);
         for (int i = 0; i < inW; i++, g += outW)
@@ -267,23 +288,24 @@ internal static unsafe class LayerWeightGradient
                 s = Fma.MultiplyAdd(Vector256.Create(x[(b * inW) + i]), Avx.MaskLoad(dy + (b * outW), mask), s);
             }
 
-            AddInto(g, s, lanes, tail);
+            AddInto(g, s, lanes, tail, accumulate);
         }
     }
 
-    /// <summary><c>g[k] += s[k]</c> for the first <paramref name="lanes"/> lanes, touching no other float.</summary>
-    private static void AddInto(float* g, Vector256<float> s, int lanes, float* tail)
+    /// <summary><c>g[k] += s[k]</c> (or <c>g[k] = 0 + s[k]</c>) for the first <paramref name="lanes"/> lanes, touching
+    /// no other float.</summary>
+    private static void AddInto(float* g, Vector256<float> s, int lanes, float* tail, bool accumulate)
     {
         if (lanes == 8)
         {
-            Avx.Store(g, Avx.LoadVector256(g) + s);
+            Avx.Store(g, Base256(g, accumulate) + s);
             return;
         }
 
         Avx.Store(tail, s);
         for (int k = 0; k < lanes; k++)
         {
-            g[k] += tail[k];
+            g[k] = Base(g + k, accumulate) + tail[k];
         }
     }
 }

@@ -11,7 +11,7 @@ namespace EmbeddedLearn.Training.Cpu;
 internal static unsafe class LayerWeightGradientWide
 {
     /// <summary><c>gB[o] += sum_b dy[b, o]</c>.</summary>
-    public static void Bias(int batch, int outW, float* dy, float* gB)
+    public static void Bias(int batch, int outW, float* dy, float* gB, bool accumulate)
     {
         int j = 0;
         for (; j + 16 <= outW; j += 16)
@@ -22,7 +22,7 @@ internal static unsafe class LayerWeightGradientWide
                 s += Vector512.Load(dy + (b * outW) + j);
             }
 
-            (Vector512.Load(gB + j) + s).Store(gB + j);
+            (LayerWeightGradient.Base512(gB + j, accumulate) + s).Store(gB + j);
         }
 
         for (; j < outW; j++)
@@ -33,7 +33,7 @@ internal static unsafe class LayerWeightGradientWide
                 s += dy[(b * outW) + j];
             }
 
-            gB[j] += s;
+            gB[j] = LayerWeightGradient.Base(gB + j, accumulate) + s;
         }
     }
 
@@ -42,7 +42,7 @@ internal static unsafe class LayerWeightGradientWide
     /// each): <c>x[b, i]</c> (repeated twice by one permute for two outputs) times <c>dy[b, 0..out]</c> tiled by
     /// one broadcast.
     /// </summary>
-    public static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g)
+    public static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
     {
         int step = 16 / outW;
         Vector512<int> repeat = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
@@ -59,7 +59,7 @@ internal static unsafe class LayerWeightGradientWide
             }
 
             float* gi = g + (i * outW);
-            (Vector512.Load(gi) + s).Store(gi);
+            (LayerWeightGradient.Base512(gi, accumulate) + s).Store(gi);
         }
 
         for (; i < inW; i++)
@@ -72,7 +72,8 @@ internal static unsafe class LayerWeightGradientWide
                     s = MathF.FusedMultiplyAdd(x[(b * inW) + i], dy[(b * outW) + o], s);
                 }
 
-                g[(i * outW) + o] += s;
+                float* gi = g + (i * outW) + o;
+                *gi = LayerWeightGradient.Base(gi, accumulate) + s;
             }
         }
     }
@@ -81,13 +82,13 @@ internal static unsafe class LayerWeightGradientWide
     /// The first <paramref name="columns"/> (a multiple of 16) columns of <see cref="LayerWeightGradient"/>:
     /// <c>g[i, j..j+16] += sum_b x[b, i] dy[b, j..j+16]</c>, the batch sum formed in a register first.
     /// </summary>
-    public static void Columns(int batch, int inW, int outW, float* x, float* dy, float* g, int columns)
+    public static void Columns(int batch, int inW, int outW, float* x, float* dy, float* g, int columns, bool accumulate)
     {
         if (batch == 4)
         {
             for (int j = 0; j < columns; j += 16)
             {
-                WeightGradientBatch4(inW, outW, x, dy + j, g + j);
+                WeightGradientBatch4(inW, outW, x, dy + j, g + j, accumulate);
             }
 
             return;
@@ -105,14 +106,14 @@ internal static unsafe class LayerWeightGradientWide
                     s = Vector512.FusedMultiplyAdd(Vector512.Create(x[(b * inW) + i]), Vector512.Load(d), s);
                 }
 
-                (Vector512.Load(g + j) + s).Store(g + j);
+                (LayerWeightGradient.Base512(g + j, accumulate) + s).Store(g + j);
             }
         }
     }
 
     /// <summary>Sixteen columns for a batch of four, the four rows of <c>dy</c> held in registers; the same
     /// operations in the same order as the general loop.</summary>
-    private static void WeightGradientBatch4(int inW, int outW, float* x, float* dy, float* g)
+    private static void WeightGradientBatch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate)
     {
         Vector512<float> d0 = Vector512.Load(dy), d1 = Vector512.Load(dy + outW);
         Vector512<float> d2 = Vector512.Load(dy + (2 * outW)), d3 = Vector512.Load(dy + (3 * outW));
@@ -123,7 +124,7 @@ internal static unsafe class LayerWeightGradientWide
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x1[i]), d1, s);
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x2[i]), d2, s);
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x3[i]), d3, s);
-            (Vector512.Load(g) + s).Store(g);
+            (LayerWeightGradient.Base512(g, accumulate) + s).Store(g);
         }
     }
 }

@@ -31,7 +31,12 @@ public sealed class BackwardStage : IBlockStage
     public DeviceBody Device => Body;
 
     /// <inheritdoc/>
-    public void Execute(in ModelBlock block)
+    public void Execute(in ModelBlock block) => Run(block, clearsFirst: false);
+
+    /// <summary>The pass; with <paramref name="clearsFirst"/> it also does the work of a ZeroGrad the executor deferred
+    /// into it (<see cref="DeferredZeroGrad"/>): an entity at the start of its accumulation window that did not sit out
+    /// when the ZeroGrad would have run gets its gradients overwritten (or, when it sits out now, cleared).</summary>
+    internal static void Run(in ModelBlock block, bool clearsFirst)
     {
         if (!block.IsTrainable)
         {
@@ -53,13 +58,21 @@ public sealed class BackwardStage : IBlockStage
         Span<float> scratch = block.Scratch;
         for (int i = 0; i < block.Count; i++)
         {
+            bool clears = clearsFirst && states[i].BackwardPasses % settings[i].AccumulationSteps == 0
+                && (states[i].Outcome & DeferredZeroGrad.ZeroTimeSitsOut) == 0;
             if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
             {
+                if (clears)
+                {
+                    ZeroFill.Clear(gradients.Slice(i * p, p));
+                }
+
                 continue;
             }
 
             DenseBackward.Run(spec.Layout, spec.Batch, parameters.Slice(i * p, p), inputs.Slice(i * nIn, nIn),
-                activations.Slice(i * nAct, nAct), outputGradient.Slice(i * nOut, nOut), gradients.Slice(i * p, p), scratch);
+                activations.Slice(i * nAct, nAct), outputGradient.Slice(i * nOut, nOut), gradients.Slice(i * p, p), scratch,
+                SimdSupport.Best, accumulate: !clears);
             ref TrainingState state = ref states[i];
             state.BackwardPasses++;
             if (state.BackwardPasses % settings[i].AccumulationSteps == 0)

@@ -1,0 +1,159 @@
+using EmbeddedLearn.Components;
+using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Tests.Kernels;
+using EmbeddedLearn.Training;
+using EmbeddedLearn.Training.Cpu;
+using EmbeddedLearn.Training.Stages;
+using Xunit;
+
+namespace EmbeddedLearn.Tests.Training;
+
+/// <summary>
+/// The CPU executor folds ZeroGrad into the Backward after it (<see cref="DeferredZeroGrad"/>): the backward pass then
+/// overwrites the gradients it would have added to cleared ones. These tests hold it to giving the bits of the two stages
+/// run one after the other: in the kernels on every path (a -0 sum included), and in whole pipelines whose entities
+/// accumulate over one or two passes, sit out for bad data, and have their outputs held after an overflow.
+/// </summary>
+public sealed class DeferredZeroGradTests
+{
+    public static TheoryData<string, int, string> Layouts()
+    {
+        var data = new TheoryData<string, int, string>();
+        foreach (string path in DenseKernelTests.Paths)
+        {
+            data.Add("8-32-32-2/tanh", 4, path);
+            data.Add("3-40-33-24-5/leaky_relu", 9, path);
+            data.Add("9-16-2-4/relu", 7, path);
+            data.Add("5-48-1/sigmoid", 4, path);
+            data.Add("7-17-9-3/tanh", 1, path);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Overwriting_gives_the_bits_of_clearing_then_adding(string key, int batch, string pathName)
+    {
+        KernelPath path = Enum.Parse<KernelPath>(pathName);
+        string[] parts = key.Split('/');
+        var c = new DenseCase(ModelLayout.Parse(parts[0], ActivationNames.Parse(parts[1])), batch, key.Length + batch);
+        (float[] act, _) = c.Forward(path);
+        float[] dOut = KernelAssert.RandomFloats(c.Random, c.Batch * c.Layout.OutputWidth);
+        var scratch = new float[DenseBackward.ScratchLength(c.Layout, c.Batch)];
+
+        float[] cleared = new float[c.Layout.ParameterCount];
+        DenseBackward.Run(c.Layout, c.Batch, c.Engine, c.Inputs, act, dOut, cleared, scratch, path);
+        float[] overwritten = KernelAssert.RandomFloats(c.Random, c.Layout.ParameterCount, 5.0); // stale values to ignore
+        DenseBackward.Run(c.Layout, c.Batch, c.Engine, c.Inputs, act, dOut, overwritten, scratch, path, accumulate: false);
+
+        KernelAssert.Bitwise(cleared, overwritten, $"{c} {path} gradients");
+    }
+
+    [Theory]
+    [InlineData("Scalar")]
+    [InlineData("Vector128")]
+    [InlineData("Vector256")]
+    [InlineData("Vector512")]
+    public void A_negative_zero_sum_is_stored_as_positive_zero_as_zero_plus_it_is(string pathName)
+    {
+        KernelPath path = Enum.Parse<KernelPath>(pathName);
+        var c = new DenseCase(ModelLayout.Parse("8-32-32-2", Activation.Tanh), 4, 7);
+        (float[] act, _) = c.Forward(path);
+        float[] dOut = Enumerable.Repeat(-0f, c.Batch * c.Layout.OutputWidth).ToArray();
+        var scratch = new float[DenseBackward.ScratchLength(c.Layout, c.Batch)];
+        float[] overwritten = Enumerable.Repeat(1f, c.Layout.ParameterCount).ToArray();
+        DenseBackward.Run(c.Layout, c.Batch, c.Engine, c.Inputs, act, dOut, overwritten, scratch, path, accumulate: false);
+
+        // The last layer's bias gradient sums -0 + -0 + ... = -0; cleared to +0 and added to, it is +0.
+        int lastBias = c.Layout.BiasOffset(c.Layout.LayerCount - 1);
+        Assert.Equal(0, BitConverter.SingleToInt32Bits(overwritten[lastBias]));
+        Assert.All(overwritten, g => Assert.Equal(0, BitConverter.SingleToInt32Bits(g)));
+    }
+
+    [Fact]
+    public void The_default_pipeline_defers_its_zero_grad_and_a_stage_between_them_stops_it()
+    {
+        IPipelineStage[] stages = [.. TrainingPipeline.DefaultStages()];
+        Assert.Equal((0, 3), DeferredZeroGrad.Find(stages, 0, stages.Length));
+
+        IPipelineStage[] between = [.. stages[..1], new NoOpStage(), .. stages[1..]];
+        Assert.Equal((-1, -1), DeferredZeroGrad.Find(between, 0, between.Length));
+
+        IPipelineStage[] forwardFirst = [new ForwardStage(), .. stages];
+        Assert.Equal((-1, -1), DeferredZeroGrad.Find(forwardFirst, 0, forwardFirst.Length));
+
+        Assert.Equal((-1, -1), DeferredZeroGrad.Find(stages, 1, stages.Length)); // the ZeroGrad is in another run
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_pipeline_that_defers_gives_the_bits_of_one_that_does_not(int threads)
+    {
+        Assert.Equal(Train(threads, deferred: false), Train(threads, deferred: true));
+    }
+
+    /// <summary>Mixed layouts and optimizers, K of 1 or 2, over ticks in which some entities sit out for a NaN input and
+    /// some overflow their outputs (held): every component's bytes after each tick.</summary>
+    private static List<byte[]> Train(int threads, bool deferred)
+    {
+        (World world, List<(ModelSpec Spec, Entity Entity)> entities) = SwarmWorld.Mixed(60, seed: 9);
+        using (world)
+        {
+            List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
+            if (!deferred)
+            {
+                stages.Insert(1, new NoOpStage());
+            }
+
+            using var pipeline = new TrainingPipeline(stages, new PipelineOptions { Threads = threads });
+            var states = new List<byte[]>();
+            int held = 0;
+            for (int t = 0; t < 8; t++)
+            {
+                SwarmWorld.WriteSamples(world, entities, t);
+                for (int i = t % 3; i < entities.Count; i += 7)
+                {
+                    (ModelSpec spec, Entity entity) = entities[i];
+                    Span<float> inputs = world.GetSpan<float>(entity, spec.Inputs);
+                    if (spec == SwarmWorld.Small && (i + t) % 2 == 1)
+                    {
+                        inputs.Fill(t % 4 == 1 ? float.MaxValue : -float.MaxValue); // finite, so admitted; the relu net overflows
+                    }
+                    else
+                    {
+                        inputs[0] = float.NaN; // left out
+                    }
+                }
+
+                TickReport report = pipeline.Run(world);
+                held += report.OutputsHeld.Length;
+                foreach ((_, Entity entity) in entities)
+                {
+                    foreach (ComponentType type in world.GetComponentTypes(entity))
+                    {
+                        states.Add(ComponentBytes.Of(world, entity, type));
+                    }
+                }
+            }
+
+            Assert.True(held > 0, "some forward passes overflowed, so outputs were held after a ZeroGrad had run");
+            return states;
+        }
+    }
+
+    /// <summary>A game's stage that does nothing: between ZeroGrad and Backward it keeps them apart.</summary>
+    private sealed class NoOpStage : IBlockStage
+    {
+        public string Name => "NoOp";
+
+        public ModelData Reads => ModelData.None;
+
+        public ModelData Writes => ModelData.None;
+
+        public void Execute(in ModelBlock block)
+        {
+        }
+    }
+}
