@@ -73,7 +73,7 @@ internal sealed class CheckpointReader
 
         foreach (Chunk chunk in world.Query(new QueryDescription().WithAll<ModelKey>()))
         {
-            ReadOnlySpan<ModelKey> keys = chunk.GetSpan<ModelKey>();
+            ReadOnlySpan<ModelKey> keys = chunk.GetReadOnlySpan<ModelKey>();
             for (int i = 0; i < keys.Length; i++)
             {
                 if (_keys.Contains(keys[i]))

@@ -41,4 +41,9 @@ public readonly struct ChunkRange
     /// <see cref="Archetype.WriteVersion"/>).</summary>
     public ReadOnlySpan<T> GetReadOnlySpan<T>()
         where T : unmanaged => Chunk.GetReadOnlySpan<T>(ComponentType.Of<T>(), Start, Length);
+
+    /// <summary>The rows of <paramref name="type"/>, read only: <c>Length * type.ElementCount</c> elements, row after row
+    /// (not counted as a write).</summary>
+    public ReadOnlySpan<T> GetReadOnlySpan<T>(ComponentType type)
+        where T : unmanaged => Chunk.GetReadOnlySpan<T>(type, Start, Length);
 }

@@ -100,7 +100,7 @@ public sealed class CpuExecutor : TickExecutor
         _batch.Undoable = false;
         for (int s = first; s < end; s++)
         {
-            _batch.Undoable |= ((IBlockStage)stages[s]).Kind == StageKind.Custom;
+            _batch.Undoable |= IsGamesOwn((IBlockStage)stages[s]);
         }
 
         (_batch.DeferredZeroGrad, _batch.ClearingBackward) = DeferredZeroGrad.Find(stages, first, end);
@@ -110,6 +110,13 @@ public sealed class CpuExecutor : TickExecutor
         _batch.Stages = null;
         _batch.StageTicks = null;
     }
+
+    /// <summary>Whether <paramref name="stage"/> is a game's own (<see cref="StageKind.Custom"/>, its type defined outside the
+    /// engine), whose blocks are backed up before a run. The engine's own stages beyond the default pipeline (Q-learning,
+    /// PPO, shared models) are custom by kind too, but their data is checked before the run and they do not throw, so
+    /// they need no backup (which copied every row of their blocks, replay rings and rollouts included, every tick).</summary>
+    internal static bool IsGamesOwn(IBlockStage stage) =>
+        stage.Kind == StageKind.Custom && stage.GetType().Assembly != typeof(CpuExecutor).Assembly;
 
     /// <inheritdoc/>
     internal override void BeforeWorldSystem(World world, IWorldSystem system)

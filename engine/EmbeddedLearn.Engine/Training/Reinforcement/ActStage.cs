@@ -58,7 +58,7 @@ public sealed class ActStage : IBlockStage
         int actions = spec.ActionCount;
         ReadOnlySpan<float> parameters = block.Floats(model.Parameters);
         ReadOnlySpan<float> observations = block.Floats(spec.Observation);
-        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetReadOnlySpan<QLearningSettings>();
         Span<QAgentState> states = block.Range.GetSpan<QAgentState>();
         Span<float> hidden = block.Scratch.AsSpan(0, Math.Max(1, model.Layout.HiddenUnitCount));
         Span<float> q = block.Scratch.AsSpan(hidden.Length, actions);

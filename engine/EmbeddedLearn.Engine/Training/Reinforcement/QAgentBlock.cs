@@ -23,8 +23,8 @@ internal static class QAgentBlock
             return;
         }
 
-        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
-        ReadOnlySpan<ReplayState> replay = block.Range.GetSpan<ReplayState>();
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetReadOnlySpan<QLearningSettings>();
+        ReadOnlySpan<ReplayState> replay = block.Range.GetReadOnlySpan<ReplayState>();
         for (int i = 0; i < block.Count; i++)
         {
             string? error = settings[i].Validate() ?? spec.CheckMinReplay(settings[i]);

@@ -51,8 +51,8 @@ public sealed class ReplaySampleStage : IBlockStage
         ReadOnlySpan<float> rings = block.Floats(spec.ReplayBuffer);
         Span<float> inputs = block.Floats(spec.Model.Inputs);
         Span<float> samples = block.Floats(spec.ReplaySample);
-        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
-        ReadOnlySpan<ReplayState> replay = block.Range.GetSpan<ReplayState>();
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetReadOnlySpan<QLearningSettings>();
+        ReadOnlySpan<ReplayState> replay = block.Range.GetReadOnlySpan<ReplayState>();
         Span<QAgentState> agents = block.Range.GetSpan<QAgentState>();
         Span<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)

@@ -47,7 +47,7 @@ public sealed class TargetSyncStage : IBlockStage
         int p = spec.Model.Parameters.ElementCount;
         ReadOnlySpan<float> parameters = block.Floats(spec.Model.Parameters);
         Span<float> targets = block.Floats(spec.TargetParameters);
-        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetReadOnlySpan<QLearningSettings>();
         ReadOnlySpan<TrainingState> states = block.States;
         Span<QAgentState> agents = block.Range.GetSpan<QAgentState>();
         for (int i = 0; i < block.Count; i++)

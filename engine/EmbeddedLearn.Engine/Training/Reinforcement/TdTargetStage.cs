@@ -67,7 +67,7 @@ public sealed class TdTargetStage : IBlockStage
         ReadOnlySpan<float> samples = block.Floats(spec.ReplaySample);
         ReadOnlySpan<float> outputs = block.Floats(model.Outputs);
         Span<float> targets = block.Floats(model.Targets);
-        ReadOnlySpan<QLearningSettings> settings = block.Range.GetSpan<QLearningSettings>();
+        ReadOnlySpan<QLearningSettings> settings = block.Range.GetReadOnlySpan<QLearningSettings>();
         ReadOnlySpan<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
         {

@@ -56,7 +56,7 @@ public sealed class SharedMseLossStage : IBlockStage
         ReadOnlySpan<float> targets = block.Floats(model.Targets);
         Span<float> outputGradient = block.Floats(model.OutputGradient);
         Span<float> elements = block.Floats(model.LossElements);
-        ReadOnlySpan<SharedModelState> shared = block.Range.GetSpan<SharedModelState>();
+        ReadOnlySpan<SharedModelState> shared = block.Range.GetReadOnlySpan<SharedModelState>();
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<Loss> losses = block.Losses;
         ReadOnlySpan<TrainingState> states = block.States;

@@ -44,7 +44,7 @@ public sealed class SharedOutputsStage : IBlockStage
         int batchOut = spec.Model.Outputs.ElementCount, slotInts = spec.Capacity * SharedModelSpec.SlotFields;
         ReadOnlySpan<float> outputs = block.Floats(spec.Model.Outputs);
         Span<float> memberOutputs = block.Floats(spec.MemberOutputs);
-        ReadOnlySpan<int> slots = block.Range.GetSpan<int>(spec.Slots);
+        ReadOnlySpan<int> slots = block.Range.GetReadOnlySpan<int>(spec.Slots);
         bool counted = block.Has(Ecs.ComponentType.Of<Components.TrainingState>()); // quarantined brains too: Forward flags them
         for (int i = 0; i < block.Count; i++)
         {

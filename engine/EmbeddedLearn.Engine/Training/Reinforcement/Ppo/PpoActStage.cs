@@ -51,7 +51,7 @@ public sealed class PpoActStage : IBlockStage
         Span<float> targets = block.Floats(spec.Targets);
         Span<int> orders = block.Range.GetSpan<int>(spec.Order);
         ReadOnlySpan<float> logStds = spec.LogStd is null ? default : block.Floats(spec.LogStd);
-        ReadOnlySpan<PpoSettings> settings = block.Range.GetSpan<PpoSettings>();
+        ReadOnlySpan<PpoSettings> settings = block.Range.GetReadOnlySpan<PpoSettings>();
         Span<PpoState> states = block.Range.GetSpan<PpoState>();
         Span<PpoStats> stats = block.Range.GetSpan<PpoStats>();
         int slotFloats = spec.Capacity * spec.SlotWidth;

@@ -22,8 +22,8 @@ internal static class PpoBlock
             return;
         }
 
-        ReadOnlySpan<PpoSettings> settings = block.Range.GetSpan<PpoSettings>();
-        ReadOnlySpan<PpoState> states = block.Range.GetSpan<PpoState>();
+        ReadOnlySpan<PpoSettings> settings = block.Range.GetReadOnlySpan<PpoSettings>();
+        ReadOnlySpan<PpoState> states = block.Range.GetReadOnlySpan<PpoState>();
         ReadOnlySpan<TrainingSettings> training = block.Settings;
         for (int i = 0; i < block.Count; i++)
         {

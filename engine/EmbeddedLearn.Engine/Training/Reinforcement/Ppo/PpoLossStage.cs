@@ -42,8 +42,8 @@ public sealed class PpoLossStage : IBlockStage
         ReadOnlySpan<float> batches = block.Floats(spec.Batch);
         ReadOnlySpan<float> logStds = spec.LogStd is null ? default : block.Floats(spec.LogStd);
         Span<float> logStdGradients = spec.LogStdGradient is null ? default : block.Floats(spec.LogStdGradient);
-        ReadOnlySpan<PpoSettings> settings = block.Range.GetSpan<PpoSettings>();
-        ReadOnlySpan<PpoState> states = block.Range.GetSpan<PpoState>();
+        ReadOnlySpan<PpoSettings> settings = block.Range.GetReadOnlySpan<PpoSettings>();
+        ReadOnlySpan<PpoState> states = block.Range.GetReadOnlySpan<PpoState>();
         Span<PpoStats> stats = block.Range.GetSpan<PpoStats>();
         Span<Loss> losses = block.Losses;
         ReadOnlySpan<TrainingState> training = block.States;

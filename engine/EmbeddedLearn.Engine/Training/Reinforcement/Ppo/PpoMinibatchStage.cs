@@ -46,7 +46,7 @@ public sealed class PpoMinibatchStage : IBlockStage
         Span<float> rollouts = block.Floats(spec.Rollouts);
         ReadOnlySpan<float> targets = block.Floats(spec.Targets);
         Span<int> orders = block.Range.GetSpan<int>(spec.Order);
-        ReadOnlySpan<PpoSettings> settings = block.Range.GetSpan<PpoSettings>();
+        ReadOnlySpan<PpoSettings> settings = block.Range.GetReadOnlySpan<PpoSettings>();
         Span<PpoState> states = block.Range.GetSpan<PpoState>();
         Span<TrainingState> training = block.States;
         for (int i = 0; i < block.Count; i++)

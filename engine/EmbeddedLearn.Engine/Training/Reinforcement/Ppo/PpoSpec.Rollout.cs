@@ -40,8 +40,9 @@ public sealed partial class PpoSpec
         }
 
         state.ShuffleRandom = shuffleSeed;
+        world.TryGet(brain, out PpoSettings settings); // a read: not counted as a write to the settings
         PpoActStage.StartUpdate(this, rows, slots, world.GetSpan<float>(brain, Targets), world.GetSpan<int>(brain, Order),
-            world.Get<PpoSettings>(brain), ref state, ref world.Get<PpoStats>(brain));
+            settings, ref state, ref world.Get<PpoStats>(brain));
         for (int s = 0; s < Capacity; s++)
         {
             slots[(s * SlotWidth) + n + aw + ActedOffset] = 0f;
