@@ -2,7 +2,6 @@ using System.Diagnostics;
 using EmbeddedLearn.Backends;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training.Cpu;
-using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Training;
 
@@ -103,7 +102,7 @@ public sealed class CpuExecutor : TickExecutor
             _batch.Undoable |= IsGamesOwn((IBlockStage)stages[s]);
         }
 
-        (_batch.DeferredZeroGrad, _batch.ClearingBackward) = DeferredZeroGrad.Find(stages, first, end);
+        _batch.Fusion = CpuFusion.Find(stages, first, end);
         _batch.StageTicks = stageTicks;
         _pool.Run(_batch, plan.Count);
         _batch.Plan = null;
@@ -153,12 +152,8 @@ public sealed class CpuExecutor : TickExecutor
         public int End;
         public bool MeasureStages;
 
-        /// <summary>The ZeroGrad this run skips and the Backward that clears in its place (<see cref="Stages.DeferredZeroGrad"/>),
-        /// or -1.</summary>
-        public int DeferredZeroGrad = -1;
-
-        /// <inheritdoc cref="DeferredZeroGrad"/>
-        public int ClearingBackward = -1;
+        /// <summary>The stage fusions of the run.</summary>
+        public CpuFusion Fusion = CpuFusion.None;
 
         /// <summary>Whether the run holds a game's stage: each block is then backed up first, and put back if a stage
         /// throws, so that its entities get the whole run or none of it.</summary>
@@ -220,32 +215,21 @@ public sealed class CpuExecutor : TickExecutor
         private void RunStage(in ModelBlock block, bool trains, int s)
         {
             var stage = (IBlockStage)Stages![s];
-            if ((!trains && !stage.RunsWhenNotTraining) || s == DeferredZeroGrad)
+            if ((!trains && !stage.RunsWhenNotTraining) || Fusion.Skips(s))
             {
                 return;
             }
 
             if (!MeasureStages)
             {
-                Execute(stage, block, s);
+                Fusion.Execute(stage, block, s);
                 return;
             }
 
             long t0 = Stopwatch.GetTimestamp();
-            Execute(stage, block, s);
+            Fusion.Execute(stage, block, s);
             Interlocked.Add(ref StageTicks![s], Stopwatch.GetTimestamp() - t0);
         }
 
-        private void Execute(IBlockStage stage, in ModelBlock block, int s)
-        {
-            if (s == ClearingBackward)
-            {
-                BackwardStage.Run(block, clearsFirst: true);
-            }
-            else
-            {
-                stage.Execute(block);
-            }
-        }
     }
 }

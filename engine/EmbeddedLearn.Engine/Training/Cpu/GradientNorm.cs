@@ -42,7 +42,14 @@ internal static class GradientNorm
             sum = BlocksScalar(g[..blocks]);
         }
 
-        for (int i = blocks; i < g.Length; i++)
+        return AddTail(sum, g, blocks);
+    }
+
+    /// <summary><paramref name="sum"/> (the whole blocks' result) plus the squares of <c>g[from..]</c> added one by one:
+    /// the canonical order's last part.</summary>
+    internal static double AddTail(double sum, ReadOnlySpan<float> g, int from)
+    {
+        for (int i = from; i < g.Length; i++)
         {
             sum += (double)g[i] * g[i];
         }
@@ -101,7 +108,15 @@ internal static class GradientNorm
             a3 = Vector512.FusedMultiplyAdd(h1, h1, a3);
         }
 
-        // s_j sits in a_(j / 8) lane j % 8: the halves of a_k are Blocks256's a_(2k) and a_(2k+1).
+        return Reduce512(a0, a1, a2, a3);
+    }
+
+    /// <summary>The whole blocks' result from the 32 partial sums held as <see cref="Blocks512"/> holds them (s_j in
+    /// a_(j / 8) lane j % 8), reduced in the canonical tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Reduce512(Vector512<double> a0, Vector512<double> a1, Vector512<double> a2, Vector512<double> a3)
+    {
+        // The halves of a_k are Blocks256's a_(2k) and a_(2k+1).
         Vector256<double> q = ((a0.GetLower() + a0.GetUpper()) + (a1.GetLower() + a1.GetUpper()))
             + ((a2.GetLower() + a2.GetUpper()) + (a3.GetLower() + a3.GetUpper()));
         return (q.GetElement(0) + q.GetElement(1)) + (q.GetElement(2) + q.GetElement(3));

@@ -121,6 +121,53 @@ internal static class SgdStep
         return finite;
     }
 
+    /// <summary>Whether <see cref="RunWithNorm"/> fuses the norm into the step for <paramref name="s"/> on this machine (the
+    /// plain step on 512-bit vectors); otherwise a caller computes the norm on its own.</summary>
+    public static bool FusesNorm(in TrainingSettings s) =>
+        s.Momentum == 0f && !s.Maximize && s.WeightDecay == 0f && Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// <see cref="Run"/> for a step <see cref="FusesNorm"/> accepts, old values kept in <paramref name="backup"/>, that
+    /// also returns the gradients' sum of squares, in double, in <see cref="GradientNorm"/>'s canonical order (so the same
+    /// bits as <see cref="GradientNorm.SumOfSquares(ReadOnlySpan{float})"/>): the guard's norm computed in the pass that
+    /// already loads every gradient, where the vector units have room for it.
+    /// </summary>
+    public static bool RunWithNorm(in TrainingSettings s, Span<float> parameters, ReadOnlySpan<float> gradients,
+        Span<float> backup, out double sumOfSquares)
+    {
+        int n = parameters.Length;
+        KernelArguments.AtLeast(gradients.Length, n, nameof(gradients));
+        KernelArguments.AtLeast(backup.Length, n, nameof(backup));
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float gr = ref MemoryMarshal.GetReference(gradients);
+        ref float oldP = ref MemoryMarshal.GetReference(backup);
+        Vector512<float> vLr = Vector512.Create(s.LearningRate);
+        Vector512<float> bad = Vector512<float>.Zero;
+        Vector512<double> a0 = Vector512<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        int blocks = n & ~31;
+        for (int i = 0; i < blocks; i += 32)
+        {
+            Vector512<float> g0 = Vector512.LoadUnsafe(ref gr, (nuint)i), g1 = Vector512.LoadUnsafe(ref gr, (nuint)(i + 16));
+            Vector512<float> p0 = Vector512.LoadUnsafe(ref p, (nuint)i), p1 = Vector512.LoadUnsafe(ref p, (nuint)(i + 16));
+            p0.StoreUnsafe(ref oldP, (nuint)i);
+            p1.StoreUnsafe(ref oldP, (nuint)(i + 16));
+            Vector512<float> n0 = p0 - (vLr * g0), n1 = p1 - (vLr * g1);
+            n0.StoreUnsafe(ref p, (nuint)i);
+            n1.StoreUnsafe(ref p, (nuint)(i + 16));
+            bad |= FiniteLanes.NonFinite(n0) | FiniteLanes.NonFinite(n1);
+            (Vector512<double> l0, Vector512<double> h0) = Vector512.Widen(g0);
+            (Vector512<double> l1, Vector512<double> h1) = Vector512.Widen(g1);
+            a0 = Vector512.FusedMultiplyAdd(l0, l0, a0);
+            a1 = Vector512.FusedMultiplyAdd(h0, h0, a1);
+            a2 = Vector512.FusedMultiplyAdd(l1, l1, a2);
+            a3 = Vector512.FusedMultiplyAdd(h1, h1, a3);
+        }
+
+        sumOfSquares = GradientNorm.AddTail(GradientNorm.Reduce512(a0, a1, a2, a3), gradients[..n], blocks);
+        bool finite = FiniteLanes.AllFinite(bad);
+        return Run(s, firstStep: false, parameters[blocks..], gradients[blocks..n], [], backup[blocks..n]) && finite;
+    }
+
     /// <summary><c>p = p - lr g</c>, the step without momentum, weight decay or maximize, over the whole blocks of sixteen
     /// in Vector512 registers, checked and kept as <see cref="Run"/> does; <paramref name="done"/> is where it stopped.</summary>
     private static bool Plain512(float lr, Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> backup, out int done)

@@ -54,6 +54,47 @@ public abstract class OptimizerUnit
     }
 
     /// <summary>
+    /// The guard's norm of <paramref name="gradients"/> (<see cref="Stages.GuardStage.NormOf"/>, recorded by the caller) and
+    /// <see cref="ApplyIfFinite"/> in one: false, with nothing changed, when the norm or a new value is not finite. A unit
+    /// that computes the norm inside its own step's pass does so (<see cref="TryApplyWithNorm"/>); the others compute it
+    /// first.
+    /// </summary>
+    internal bool ApplyWithNormIfFinite(in TrainingSettings settings, long stepCount, Span<float> parameters,
+        ReadOnlySpan<float> gradients, Span<float> state, Span<float> scratch, out float norm)
+    {
+        Span<float> backup = scratch[..(parameters.Length + state.Length)];
+        if (TryApplyWithNorm(settings, stepCount, parameters, gradients, state, backup, out double squares, out bool finite))
+        {
+            norm = Stages.GuardStage.NormOf(squares, 0.0);
+            if (finite && float.IsFinite(norm))
+            {
+                return true;
+            }
+
+            backup[..parameters.Length].CopyTo(parameters);
+            backup[parameters.Length..].CopyTo(state);
+            return false;
+        }
+
+        norm = Stages.GuardStage.NormOf(Cpu.GradientNorm.SumOfSquares(gradients), 0.0);
+        return float.IsFinite(norm) && ApplyIfFinite(settings, stepCount, parameters, gradients, state, scratch);
+    }
+
+    /// <summary>
+    /// For a unit whose step can take the gradients' sum of squares in its own pass (<see cref="Cpu.GradientNorm"/>'s
+    /// canonical order): applies the step, old values copied to <paramref name="backup"/>, and returns true with the sum in
+    /// <paramref name="squares"/> and whether every new value is finite in <paramref name="finite"/>. False (nothing done)
+    /// where it cannot.
+    /// </summary>
+    private protected virtual bool TryApplyWithNorm(in TrainingSettings settings, long stepCount, Span<float> parameters,
+        ReadOnlySpan<float> gradients, Span<float> state, Span<float> backup, out double squares, out bool finite)
+    {
+        squares = 0;
+        finite = false;
+        return false;
+    }
+
+    /// <summary>
     /// <see cref="Apply"/>, having copied the old values to <paramref name="backup"/> (<c>[parameters | state]</c>, exactly
     /// <c>parameters.Length + state.Length</c> floats): true when every new parameter and state value is finite. A unit
     /// whose kernel does the copy and the check in its own pass overrides it.

@@ -36,6 +36,21 @@ public sealed class SgdOptimizer : OptimizerUnit
         Span<float> state) => SgdStep.Run(settings, stepCount == 1, parameters, gradients, state);
 
     /// <inheritdoc/>
+    private protected override bool TryApplyWithNorm(in TrainingSettings settings, long stepCount, Span<float> parameters,
+        ReadOnlySpan<float> gradients, Span<float> state, Span<float> backup, out double squares, out bool finite)
+    {
+        if (!SgdStep.FusesNorm(settings))
+        {
+            squares = 0;
+            finite = false;
+            return false;
+        }
+
+        finite = SgdStep.RunWithNorm(settings, parameters, gradients, backup, out squares);
+        return true;
+    }
+
+    /// <inheritdoc/>
     private protected override bool ApplyKeepingOld(in TrainingSettings settings, long stepCount, Span<float> parameters,
         ReadOnlySpan<float> gradients, Span<float> state, Span<float> backup) =>
         SgdStep.Run(settings, stepCount == 1, parameters, gradients, state, backup);

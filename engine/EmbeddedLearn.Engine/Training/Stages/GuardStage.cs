@@ -53,7 +53,14 @@ public sealed class GuardStage : IBlockStage
     public static double Norm(ReadOnlySpan<float> gradients) => Math.Sqrt(Cpu.GradientNorm.SumOfSquares(gradients));
 
     /// <inheritdoc/>
-    public void Execute(in ModelBlock block)
+    public void Execute(in ModelBlock block) => Run(block, leftToSteps: 0);
+
+    /// <summary>The norm <c>(float)sqrt(sum of squares + the extra parameters' sum of squares)</c> as the guard records it.</summary>
+    internal static float NormOf(double gradientSquares, double extraSquares) => (float)Math.Sqrt(gradientSquares + extraSquares);
+
+    /// <summary>The guard, leaving to the step stages after it the entities <see cref="DeferredGuard.LeftToStep"/> gives them
+    /// (<paramref name="leftToSteps"/>: the optimizer kinds they step; 0 for none).</summary>
+    internal static void Run(in ModelBlock block, int leftToSteps)
     {
         if (!block.IsTrainable)
         {
@@ -70,14 +77,15 @@ public sealed class GuardStage : IBlockStage
         for (int i = 0; i < block.Count; i++)
         {
             ref TrainingState state = ref states[i];
-            if (!state.StepDue || (state.Outcome & TickOutcome.SitsOut) != 0)
+            if (!state.StepDue || (state.Outcome & TickOutcome.SitsOut) != 0
+                || (leftToSteps != 0 && DeferredGuard.LeftToStep(settings[i], block.Range.Archetype, leftToSteps)))
             {
                 continue;
             }
 
             Span<float> g = gradients.Slice(i * p, p);
             Span<float> extra = extras.IsEmpty ? default : extras.Slice(i * e, e);
-            float norm = (float)Math.Sqrt(Cpu.GradientNorm.SumOfSquares(g) + Cpu.GradientNorm.SumOfSquares(extra));
+            float norm = NormOf(Cpu.GradientNorm.SumOfSquares(g), Cpu.GradientNorm.SumOfSquares(extra));
             state.GradientNorm = norm;
             if (!float.IsFinite(norm))
             {

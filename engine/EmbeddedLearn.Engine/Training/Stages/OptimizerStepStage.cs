@@ -49,7 +49,11 @@ public sealed class OptimizerStepStage : IBlockStage
     public DeviceBody? Device => Optimizer.Device;
 
     /// <inheritdoc/>
-    public void Execute(in ModelBlock block)
+    public void Execute(in ModelBlock block) => Run(block, guardDeferred: false);
+
+    /// <summary>The step; with <paramref name="guardDeferred"/> it also does the guard's work for the entities the guard
+    /// left to it (<see cref="DeferredGuard"/>).</summary>
+    internal void Run(in ModelBlock block, bool guardDeferred)
     {
         if (!block.IsTrainable)
         {
@@ -74,7 +78,20 @@ public sealed class OptimizerStepStage : IBlockStage
             ComponentType? stateType = Optimizer.StateComponent(spec, settings[i]);
             Span<float> entityState = stateType is null ? [] : block.Floats(stateType).Slice(i * stateType.ElementCount, stateType.ElementCount);
             Span<float> entityParameters = parameters.Slice(i * p, p);
-            if (Optimizer.ApplyIfFinite(settings[i], state.OptimizerSteps + 1, entityParameters, gradients.Slice(i * p, p), entityState, block.Scratch))
+            bool applied;
+            if (guardDeferred && DeferredGuard.LeftToStep(settings[i], block.Range.Archetype, DeferredGuard.KindBit(kind)))
+            {
+                applied = Optimizer.ApplyWithNormIfFinite(settings[i], state.OptimizerSteps + 1, entityParameters,
+                    gradients.Slice(i * p, p), entityState, block.Scratch, out float norm);
+                state.GradientNorm = norm;
+            }
+            else
+            {
+                applied = Optimizer.ApplyIfFinite(settings[i], state.OptimizerSteps + 1, entityParameters, gradients.Slice(i * p, p),
+                    entityState, block.Scratch);
+            }
+
+            if (applied)
             {
                 state.OptimizerSteps++;
                 state.ConsecutiveFailures = 0;

@@ -9,12 +9,14 @@ using Xunit;
 namespace EmbeddedLearn.Tests.Training;
 
 /// <summary>
-/// The CPU executor folds ZeroGrad into the Backward after it (<see cref="DeferredZeroGrad"/>): the backward pass then
-/// overwrites the gradients it would have added to cleared ones. These tests hold it to giving the bits of the two stages
-/// run one after the other: in the kernels on every path (a -0 sum included), and in whole pipelines whose entities
-/// accumulate over one or two passes, sit out for bad data, and have their outputs held after an overflow.
+/// The CPU executor's fusions (<see cref="CpuFusion"/>): ZeroGrad folded into the Backward after it
+/// (<see cref="DeferredZeroGrad"/>: the backward pass overwrites the gradients it would have added to cleared ones) and
+/// the Guard's norm taken by the steps after it (<see cref="DeferredGuard"/>). These tests hold them to giving the bits
+/// of the stages run one after the other: in the kernels on every path (a -0 sum included, every length), and in whole
+/// pipelines whose entities accumulate over one or two passes, sit out for bad data, have their outputs held after an
+/// overflow, clip, and have their steps skipped for a gradient norm beyond float.
 /// </summary>
-public sealed class DeferredZeroGradTests
+public sealed class CpuFusionTests
 {
     public static TheoryData<string, int, string> Layouts()
     {
@@ -72,6 +74,42 @@ public sealed class DeferredZeroGradTests
     }
 
     [Fact]
+    public void The_plain_sgd_step_with_the_norm_gives_the_norm_and_step_of_the_two_apart()
+    {
+        var random = new Random(4);
+        TrainingSettings sgd = TrainingSettings.Sgd(0.03f);
+        Assert.True(SgdStep.FusesNorm(sgd) || !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+        foreach (int n in Enumerable.Range(0, 70).Append(1410).Append(1411))
+        {
+            float[] parameters = KernelAssert.RandomFloats(random, n, 2.0);
+            float[] gradients = KernelAssert.RandomFloats(random, n, 50.0);
+            if (n > 40)
+            {
+                gradients[n / 2] = -0f;
+                gradients[n - 3] = 3e19f; // its square is beyond float, not double
+            }
+
+            double squares = GradientNorm.SumOfSquares(gradients);
+            float[] apart = (float[])parameters.Clone();
+            float[] apartBackup = new float[n];
+            bool apartFinite = SgdStep.Run(sgd, firstStep: true, apart, gradients, [], apartBackup);
+            if (!SgdStep.FusesNorm(sgd))
+            {
+                continue;
+            }
+
+            float[] fused = (float[])parameters.Clone();
+            float[] fusedBackup = new float[n];
+            bool fusedFinite = SgdStep.RunWithNorm(sgd, fused, gradients, fusedBackup, out double fusedSquares);
+
+            Assert.Equal(BitConverter.DoubleToInt64Bits(squares), BitConverter.DoubleToInt64Bits(fusedSquares));
+            Assert.Equal(apartFinite, fusedFinite);
+            KernelAssert.Bitwise(apart, fused, $"n {n} parameters");
+            KernelAssert.Bitwise(apartBackup, fusedBackup, $"n {n} backup");
+        }
+    }
+
+    [Fact]
     public void The_default_pipeline_defers_its_zero_grad_and_a_stage_between_them_stops_it()
     {
         IPipelineStage[] stages = [.. TrainingPipeline.DefaultStages()];
@@ -86,30 +124,53 @@ public sealed class DeferredZeroGradTests
         Assert.Equal((-1, -1), DeferredZeroGrad.Find(stages, 1, stages.Length)); // the ZeroGrad is in another run
     }
 
+    [Fact]
+    public void The_default_pipeline_leaves_the_guard_norm_to_its_three_steps_and_a_stage_between_them_stops_it()
+    {
+        IPipelineStage[] stages = [.. TrainingPipeline.DefaultStages()];
+        Assert.Equal((4, 8, 0b111), DeferredGuard.Find(stages, 0, stages.Length));
+
+        IPipelineStage[] between = [.. stages[..5], new NoOpStage(), .. stages[5..]];
+        Assert.Equal((-1, -1, 0), DeferredGuard.Find(between, 0, between.Length));
+
+        IPipelineStage[] sgdOnly = [.. stages[..6]];
+        Assert.Equal((4, 6, 0b001), DeferredGuard.Find(sgdOnly, 0, sgdOnly.Length));
+        Assert.Equal((-1, -1, 0), DeferredGuard.Find(stages, 0, 5)); // the steps are in another run
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void A_pipeline_that_defers_gives_the_bits_of_one_that_does_not(int threads)
+    public void A_pipeline_that_fuses_gives_the_bits_of_one_that_does_not(int threads)
     {
-        Assert.Equal(Train(threads, deferred: false), Train(threads, deferred: true));
+        Assert.Equal(Train(threads, fused: false), Train(threads, fused: true));
     }
 
-    /// <summary>Mixed layouts and optimizers, K of 1 or 2, over ticks in which some entities sit out for a NaN input and
-    /// some overflow their outputs (held): every component's bytes after each tick.</summary>
-    private static List<byte[]> Train(int threads, bool deferred)
+    /// <summary>Mixed layouts and optimizers (plain SGD, SGD with momentum, Adam), K of 1 or 2, some clipping, over ticks
+    /// in which some entities sit out for a NaN input, some overflow their outputs (held) and some get targets so far off
+    /// that their gradient norm is beyond float (step skipped): every component's bytes after each tick.</summary>
+    private static List<byte[]> Train(int threads, bool fused)
     {
         (World world, List<(ModelSpec Spec, Entity Entity)> entities) = SwarmWorld.Mixed(60, seed: 9);
         using (world)
         {
-            List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
-            if (!deferred)
+            for (int i = 0; i < 6; i++)
             {
+                ModelSpec spec = i % 2 == 0 ? SwarmWorld.Swarm : SwarmWorld.Small;
+                TrainingSettings settings = i % 3 == 0 ? TrainingSettings.Adam(0.01f) : TrainingSettings.Sgd(0.02f);
+                entities.Add((spec, spec.Spawn(world, settings with { MaxGradNorm = 0.25f }, (ulong)(100 + i))));
+            }
+
+            List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
+            if (!fused)
+            {
+                stages.Insert(stages.FindIndex(s => s is GuardStage) + 1, new NoOpStage());
                 stages.Insert(1, new NoOpStage());
             }
 
             using var pipeline = new TrainingPipeline(stages, new PipelineOptions { Threads = threads });
             var states = new List<byte[]>();
-            int held = 0;
+            int held = 0, skipped = 0, clipped = 0, beyondFloat = 0;
             for (int t = 0; t < 8; t++)
             {
                 SwarmWorld.WriteSamples(world, entities, t);
@@ -127,8 +188,30 @@ public sealed class DeferredZeroGradTests
                     }
                 }
 
+                for (int i = (t % 4) + 1; i < entities.Count; i += 9)
+                {
+                    if ((i - (t % 3)) % 7 == 0)
+                    {
+                        continue; // its inputs are bad this tick: it sits out anyway
+                    }
+
+                    (ModelSpec spec, Entity entity) = entities[i];
+                    world.GetSpan<float>(entity, spec.Targets).Fill(t % 2 == 0 ? 3e38f : -3e38f); // finite; the norm is not
+                }
+
                 TickReport report = pipeline.Run(world);
+                foreach ((ModelSpec spec, Entity entity) in entities)
+                {
+                    float norm = world.Get<TrainingState>(entity).GradientNorm;
+                    bool gradientsFinite = world.GetSpan<float>(entity, spec.Gradients).ToArray().All(float.IsFinite);
+                    TrainingSettings settings = world.Get<TrainingSettings>(entity);
+                    bool plainSgd = settings.Optimizer == OptimizerKind.Sgd && settings.Momentum == 0f && settings.MaxGradNorm == 0f;
+                    beyondFloat += float.IsInfinity(norm) && gradientsFinite && plainSgd ? 1 : 0;
+                }
+
                 held += report.OutputsHeld.Length;
+                skipped += report.StepsSkipped.Length;
+                clipped += report.Clipped.Length;
                 foreach ((_, Entity entity) in entities)
                 {
                     foreach (ComponentType type in world.GetComponentTypes(entity))
@@ -139,6 +222,9 @@ public sealed class DeferredZeroGradTests
             }
 
             Assert.True(held > 0, "some forward passes overflowed, so outputs were held after a ZeroGrad had run");
+            Assert.True(skipped > 0, "some gradient norms were beyond float, so steps were skipped");
+            Assert.True(clipped > 0, "some entities clipped");
+            Assert.True(beyondFloat > 0, $"some gradients were all finite but their norm beyond float ({beyondFloat})");
             return states;
         }
     }
