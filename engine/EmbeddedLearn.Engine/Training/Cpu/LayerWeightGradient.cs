@@ -99,10 +99,19 @@ internal static unsafe class LayerWeightGradient
             (Base128(gB + j, accumulate) + s).Store(gB + j);
         }
 
+        int rows = inW & ~3;
+        for (int i = 0; i < rows; i += 4)
+        {
+            for (int j = 0; j < columns; j += 4)
+            {
+                Rows4Columns4(batch, inW, outW, x + i, dy + j, gW + (i * outW) + j, accumulate);
+            }
+        }
+
         for (int i = 0; i < inW; i++)
         {
             float* g = gW + (i * outW);
-            for (int j = 0; j < columns; j += 4)
+            for (int j = i < rows ? columns : 0; j < columns; j += 4)
             {
                 float* d = dy + j;
                 Vector128<float> s = Vector128.Create(x[i]) * Vector128.Load(d);
@@ -137,6 +146,30 @@ internal static unsafe class LayerWeightGradient
 
             gB[o] = Base(gB + o, accumulate) + s;
         }
+    }
+
+    /// <summary>The portable path's rows <c>i..i+4</c> by columns <c>j..j+4</c> (pointers offset to them): four chains over
+    /// the batch side by side, each the same operations as the one-row loop.</summary>
+    private static void Rows4Columns4(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    {
+        Vector128<float> d = Vector128.Load(dy);
+        Vector128<float> s0 = Vector128.Create(x[0]) * d, s1 = Vector128.Create(x[1]) * d;
+        Vector128<float> s2 = Vector128.Create(x[2]) * d, s3 = Vector128.Create(x[3]) * d;
+        for (int b = 1; b < batch; b++)
+        {
+            dy += outW;
+            x += inW;
+            d = Vector128.Load(dy);
+            s0 = ExactMath.Fma(Vector128.Create(x[0]), d, s0);
+            s1 = ExactMath.Fma(Vector128.Create(x[1]), d, s1);
+            s2 = ExactMath.Fma(Vector128.Create(x[2]), d, s2);
+            s3 = ExactMath.Fma(Vector128.Create(x[3]), d, s3);
+        }
+
+        (Base128(g, accumulate) + s0).Store(g);
+        (Base128(g + outW, accumulate) + s1).Store(g + outW);
+        (Base128(g + (2 * outW), accumulate) + s2).Store(g + (2 * outW));
+        (Base128(g + (3 * outW), accumulate) + s3).Store(g + (3 * outW));
     }
 
     /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns when <paramref name="wide"/>,
@@ -202,9 +235,18 @@ internal static unsafe class LayerWeightGradient
         }
     }
 
+    /// <summary>Sixteen columns for any batch: four rows at a time (eight chains over the batch side by side, as
+    /// <see cref="LayerWeightGradientWide.Columns"/> does), then the rest one row at a time; every lane takes the same
+    /// operations either way.</summary>
     private static void Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
     {
-        for (int i = 0; i < inW; i++, g += outW)
+        int rows = inW & ~3;
+        for (int i = 0; i < rows; i += 4, g += 4 * outW)
+        {
+            Rows4Columns16(batch, inW, outW, x + i, dy, g, accumulate);
+        }
+
+        for (int i = rows; i < inW; i++, g += outW)
         {
             Vector256<float> xb = Vector256.Create(x[i]);
             Vector256<float> s0 = Avx.Multiply(xb, Avx.LoadVector256(dy));
@@ -221,6 +263,46 @@ internal static unsafe class LayerWeightGradient
             Avx.Store(g, Base256(g, accumulate) + s0);
             Avx.Store(g + 8, Base256(g + 8, accumulate) + s1);
         }
+    }
+
+    /// <summary>Rows <c>i..i+4</c> (<paramref name="x"/> offset to column <c>i</c>) by sixteen columns: eight chains.</summary>
+    private static void Rows4Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    {
+        Vector256<float> d0 = Avx.LoadVector256(dy), d1 = Avx.LoadVector256(dy + 8);
+        Vector256<float> x0 = Vector256.Create(x[0]), x1 = Vector256.Create(x[1]), x2 = Vector256.Create(x[2]), x3 = Vector256.Create(x[3]);
+        Vector256<float> s00 = Avx.Multiply(x0, d0), s01 = Avx.Multiply(x0, d1), s10 = Avx.Multiply(x1, d0), s11 = Avx.Multiply(x1, d1);
+        Vector256<float> s20 = Avx.Multiply(x2, d0), s21 = Avx.Multiply(x2, d1), s30 = Avx.Multiply(x3, d0), s31 = Avx.Multiply(x3, d1);
+        for (int b = 1; b < batch; b++)
+        {
+            dy += outW;
+            x += inW;
+            d0 = Avx.LoadVector256(dy);
+            d1 = Avx.LoadVector256(dy + 8);
+            x0 = Vector256.Create(x[0]);
+            s00 = Fma.MultiplyAdd(x0, d0, s00);
+            s01 = Fma.MultiplyAdd(x0, d1, s01);
+            x1 = Vector256.Create(x[1]);
+            s10 = Fma.MultiplyAdd(x1, d0, s10);
+            s11 = Fma.MultiplyAdd(x1, d1, s11);
+            x2 = Vector256.Create(x[2]);
+            s20 = Fma.MultiplyAdd(x2, d0, s20);
+            s21 = Fma.MultiplyAdd(x2, d1, s21);
+            x3 = Vector256.Create(x[3]);
+            s30 = Fma.MultiplyAdd(x3, d0, s30);
+            s31 = Fma.MultiplyAdd(x3, d1, s31);
+        }
+
+        Avx.Store(g, Base256(g, accumulate) + s00);
+        Avx.Store(g + 8, Base256(g + 8, accumulate) + s01);
+        g += outW;
+        Avx.Store(g, Base256(g, accumulate) + s10);
+        Avx.Store(g + 8, Base256(g + 8, accumulate) + s11);
+        g += outW;
+        Avx.Store(g, Base256(g, accumulate) + s20);
+        Avx.Store(g + 8, Base256(g + 8, accumulate) + s21);
+        g += outW;
+        Avx.Store(g, Base256(g, accumulate) + s30);
+        Avx.Store(g + 8, Base256(g + 8, accumulate) + s31);
     }
 
     /// <summary>Sixteen columns for a batch of four, with the sixteen columns of <c>dy</c> held in registers.</summary>
@@ -280,7 +362,32 @@ internal static unsafe class LayerWeightGradient
     private static void Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail, bool accumulate)
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);
-        for (int i = 0; i < inW; i++, g += outW)
+        int rows = inW & ~3;
+        for (int i = 0; i < rows; i += 4, g += 4 * outW)
+        {
+            // Four rows side by side (four chains over the batch), the same operations per lane as the loop below.
+            float* xi = x + i, d = dy;
+            Vector256<float> dv = Avx.MaskLoad(d, mask);
+            Vector256<float> s0 = Avx.Multiply(Vector256.Create(xi[0]), dv), s1 = Avx.Multiply(Vector256.Create(xi[1]), dv);
+            Vector256<float> s2 = Avx.Multiply(Vector256.Create(xi[2]), dv), s3 = Avx.Multiply(Vector256.Create(xi[3]), dv);
+            for (int b = 1; b < batch; b++)
+            {
+                d += outW;
+                xi += inW;
+                dv = Avx.MaskLoad(d, mask);
+                s0 = Fma.MultiplyAdd(Vector256.Create(xi[0]), dv, s0);
+                s1 = Fma.MultiplyAdd(Vector256.Create(xi[1]), dv, s1);
+                s2 = Fma.MultiplyAdd(Vector256.Create(xi[2]), dv, s2);
+                s3 = Fma.MultiplyAdd(Vector256.Create(xi[3]), dv, s3);
+            }
+
+            AddInto(g, s0, lanes, tail, accumulate);
+            AddInto(g + outW, s1, lanes, tail, accumulate);
+            AddInto(g + (2 * outW), s2, lanes, tail, accumulate);
+            AddInto(g + (3 * outW), s3, lanes, tail, accumulate);
+        }
+
+        for (int i = rows; i < inW; i++, g += outW)
         {
             Vector256<float> s = Avx.Multiply(Vector256.Create(x[i]), Avx.MaskLoad(dy, mask));
             for (int b = 1; b < batch; b++)
