@@ -42,8 +42,12 @@ internal static class DeferredGuard
     /// <summary>The bit of <paramref name="kind"/> in a set of kinds.</summary>
     public static int KindBit(OptimizerKind kind) => 1 << ((int)kind & 31);
 
-    /// <summary>Whether an entity with <paramref name="settings"/> on <paramref name="archetype"/> is left to its step
-    /// when the steps after the guard cover <paramref name="kinds"/>.</summary>
-    public static bool LeftToStep(in TrainingSettings settings, Archetype archetype, int kinds) =>
-        !(settings.MaxGradNorm > 0f) && (kinds & KindBit(settings.Optimizer)) != 0 && ExtraParameters.GradientOf(archetype) is null;
+    /// <summary>The kinds whose entities on <paramref name="archetype"/> may be left to their steps: <paramref name="kinds"/>,
+    /// or none when the archetype's entities have parameters beyond their network's (checked once per block).</summary>
+    public static int KindsOn(Archetype archetype, int kinds) => kinds != 0 && ExtraParameters.GradientOf(archetype) is null ? kinds : 0;
+
+    /// <summary>Whether an entity with <paramref name="settings"/> is left to its step when the steps after the guard
+    /// cover <paramref name="kinds"/> (from <see cref="KindsOn"/>).</summary>
+    public static bool LeftToStep(in TrainingSettings settings, int kinds) =>
+        !(settings.MaxGradNorm > 0f) && (kinds & KindBit(settings.Optimizer)) != 0;
 }

@@ -74,11 +74,12 @@ public sealed class GuardStage : IBlockStage
         Span<float> extras = extraType is null ? default : block.Floats(extraType);
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<TrainingState> states = block.States;
+        leftToSteps = DeferredGuard.KindsOn(block.Range.Archetype, leftToSteps); // none where it has extra parameters
         for (int i = 0; i < block.Count; i++)
         {
             ref TrainingState state = ref states[i];
             if (!state.StepDue || (state.Outcome & TickOutcome.SitsOut) != 0
-                || (leftToSteps != 0 && DeferredGuard.LeftToStep(settings[i], block.Range.Archetype, leftToSteps)))
+                || (leftToSteps != 0 && DeferredGuard.LeftToStep(settings[i], leftToSteps)))
             {
                 continue;
             }

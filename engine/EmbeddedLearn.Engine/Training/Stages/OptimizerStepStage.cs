@@ -67,6 +67,7 @@ public sealed class OptimizerStepStage : IBlockStage
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<TrainingState> states = block.States;
         OptimizerKind kind = Optimizer.Kind;
+        int leftToMe = guardDeferred ? DeferredGuard.KindsOn(block.Range.Archetype, DeferredGuard.KindBit(kind)) : 0;
         for (int i = 0; i < block.Count; i++)
         {
             ref TrainingState state = ref states[i];
@@ -79,7 +80,7 @@ public sealed class OptimizerStepStage : IBlockStage
             Span<float> entityState = stateType is null ? [] : block.Floats(stateType).Slice(i * stateType.ElementCount, stateType.ElementCount);
             Span<float> entityParameters = parameters.Slice(i * p, p);
             bool applied;
-            if (guardDeferred && DeferredGuard.LeftToStep(settings[i], block.Range.Archetype, DeferredGuard.KindBit(kind)))
+            if (leftToMe != 0 && DeferredGuard.LeftToStep(settings[i], leftToMe))
             {
                 applied = Optimizer.ApplyWithNormIfFinite(settings[i], state.OptimizerSteps + 1, entityParameters,
                     gradients.Slice(i * p, p), entityState, block.Scratch, out float norm);
