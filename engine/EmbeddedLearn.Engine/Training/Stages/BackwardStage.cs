@@ -58,6 +58,13 @@ public sealed class BackwardStage : IBlockStage
         Span<float> scratch = block.Scratch;
         for (int i = 0; i < block.Count; i++)
         {
+            if (clearsFirst && i + 1 < block.Count)
+            {
+                // The next entity's gradients are written without being read: ask for their lines now, so that the
+                // stores do not wait on memory (a separate ZeroGrad pass streamed them in; this pass would stall on them).
+                CachePrefetch.Lines(gradients.Slice((i + 1) * p, p));
+            }
+
             bool clears = clearsFirst && states[i].BackwardPasses % settings[i].AccumulationSteps == 0
                 && (states[i].Outcome & DeferredZeroGrad.ZeroTimeSitsOut) == 0;
             if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
