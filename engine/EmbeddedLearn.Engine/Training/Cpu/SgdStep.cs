@@ -165,7 +165,17 @@ internal static class SgdStep
 
         sumOfSquares = GradientNorm.AddTail(GradientNorm.Reduce512(a0, a1, a2, a3), gradients[..n], blocks);
         bool finite = FiniteLanes.AllFinite(bad);
-        return Run(s, firstStep: false, parameters[blocks..], gradients[blocks..n], [], backup[blocks..n]) && finite;
+        float lr = s.LearningRate;
+        for (int i = blocks; i < n; i++) // the last n mod 32: the same operation as the vector lanes', one by one
+        {
+            float pv = Unsafe.Add(ref p, i);
+            Unsafe.Add(ref oldP, i) = pv;
+            float np = pv - (lr * Unsafe.Add(ref gr, i));
+            Unsafe.Add(ref p, i) = np;
+            finite &= float.IsFinite(np);
+        }
+
+        return finite;
     }
 
     /// <summary><c>p = p - lr g</c>, the step without momentum, weight decay or maximize, over the whole blocks of sixteen
