@@ -10,6 +10,27 @@ internal static unsafe class CachePrefetch
 {
     private const int LineFloats = 16; // 64-byte cache lines
 
+    /// <summary>Asks for the cache lines of a short run of floats (its first and its last; every line between them
+    /// when it is longer than a line).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(ReadOnlySpan<float> data)
+    {
+        if (!Sse.IsSupported || data.IsEmpty)
+        {
+            return;
+        }
+
+        fixed (float* p = &MemoryMarshal.GetReference(data))
+        {
+            for (int k = 0; k < data.Length; k += LineFloats)
+            {
+                Sse.Prefetch0(p + k);
+            }
+
+            Sse.Prefetch0(p + data.Length - 1);
+        }
+    }
+
     /// <summary>Asks for every cache line of <paramref name="data"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Lines(ReadOnlySpan<float> data)

@@ -34,6 +34,9 @@ public sealed class ReplaySampleStage : IBlockStage
     /// <inheritdoc/>
     public void Admit(in ModelBlock block) => QAgentBlock.Admit(block);
 
+    /// <summary>How many agents ahead the stage asks for the transitions it will copy.</summary>
+    private const int PrefetchDistance = 2;
+
     /// <inheritdoc/>
     public void Execute(in ModelBlock block)
     {
@@ -57,6 +60,19 @@ public sealed class ReplaySampleStage : IBlockStage
         Span<TrainingState> states = block.States;
         for (int i = 0; i < block.Count; i++)
         {
+            int ahead = i + PrefetchDistance;
+            if (ahead < block.Count && replay[ahead].Count >= settings[ahead].MinReplay && replay[ahead].Count > 0)
+            {
+                // The transitions an agent two places on will draw: random reads into rings far larger than the caches,
+                // asked for while this agent's are copied (the draws are repeated then, from the same state).
+                var next = new SplitMix64(agents[ahead].SampleRandom);
+                ReadOnlySpan<float> nextRing = rings.Slice(ahead * ring, ring);
+                for (int j = 0; j < batch; j++)
+                {
+                    Cpu.CachePrefetch.Run(nextRing.Slice(next.NextInt(replay[ahead].Count) * width, width));
+                }
+            }
+
             if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
             {
                 continue;
