@@ -1,5 +1,4 @@
 using EmbeddedLearn.Components;
-using EmbeddedLearn.Training.Cpu;
 using EmbeddedLearn.Training.Stages;
 
 namespace EmbeddedLearn.Training.SharedModels;
@@ -15,8 +14,6 @@ namespace EmbeddedLearn.Training.SharedModels;
 /// </summary>
 public sealed class SharedMseLossStage : IBlockStage
 {
-    private readonly MseLossStage _whole = new();
-
     /// <inheritdoc/>
     public string Name => "SharedMseLoss";
 
@@ -41,40 +38,10 @@ public sealed class SharedMseLossStage : IBlockStage
         SharedModelSpec? spec = SharedModelSpec.Find(block.Range.Archetype);
         if (spec is null)
         {
-            _whole.Execute(block);
+            MseLossStage.Run(block, block.Spec, rowsInUse: default);
             return;
         }
 
-        if (!block.IsTrainable)
-        {
-            return;
-        }
-
-        ModelSpec model = spec.Model;
-        int n = model.Outputs.ElementCount, width = model.Layout.OutputWidth;
-        ReadOnlySpan<float> outputs = block.Floats(model.Outputs);
-        ReadOnlySpan<float> targets = block.Floats(model.Targets);
-        Span<float> outputGradient = block.Floats(model.OutputGradient);
-        Span<float> elements = block.Floats(model.LossElements);
-        ReadOnlySpan<SharedModelState> shared = block.Range.GetReadOnlySpan<SharedModelState>();
-        ReadOnlySpan<TrainingSettings> settings = block.Settings;
-        Span<Loss> losses = block.Losses;
-        ReadOnlySpan<TrainingState> states = block.States;
-        for (int i = 0; i < block.Count; i++)
-        {
-            if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
-            {
-                continue;
-            }
-
-            int used = shared[i].RowsInBatch * width;
-            LossReduction reduction = settings[i].Reduction;
-            Span<float> gradient = outputGradient.Slice(i * n, n);
-            Span<float> elementLoss = elements.Slice(i * n, n);
-            losses[i].Value = MseLoss.Run(outputs.Slice(i * n, used), targets.Slice(i * n, used), reduction, gradient[..used],
-                reduction == LossReduction.None ? elementLoss[..used] : []);
-            gradient[used..].Clear();
-            elementLoss[used..].Clear();
-        }
+        MseLossStage.Run(block, spec.Model, block.Range.GetReadOnlySpan<SharedModelState>());
     }
 }

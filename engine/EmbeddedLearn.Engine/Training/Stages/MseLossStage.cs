@@ -31,19 +31,23 @@ public sealed class MseLossStage : IBlockStage
     public DeviceBody Device => Body;
 
     /// <inheritdoc/>
-    public void Execute(in ModelBlock block)
+    public void Execute(in ModelBlock block) => Run(block, block.Spec, rowsInUse: default);
+
+    /// <summary>The loss of every entity of <paramref name="block"/> (of <paramref name="model"/>) over the rows it uses:
+    /// all its <c>B</c> rows, or <c>rowsInUse[i].RowsInBatch</c> (a shared model's rows packed at the front); the output
+    /// gradient and loss elements of the rows it does not use are set to zero.</summary>
+    internal static void Run(in ModelBlock block, ModelSpec model, ReadOnlySpan<SharedModelState> rowsInUse)
     {
         if (!block.IsTrainable)
         {
             return;
         }
 
-        ModelSpec spec = block.Spec;
-        int n = spec.Outputs.ElementCount;
-        ReadOnlySpan<float> outputs = block.Floats(spec.Outputs);
-        ReadOnlySpan<float> targets = block.Floats(spec.Targets);
-        Span<float> outputGradient = block.Floats(spec.OutputGradient);
-        Span<float> elements = block.Floats(spec.LossElements);
+        int n = model.Outputs.ElementCount, width = model.Layout.OutputWidth;
+        ReadOnlySpan<float> outputs = block.Floats(model.Outputs);
+        ReadOnlySpan<float> targets = block.Floats(model.Targets);
+        Span<float> outputGradient = block.Floats(model.OutputGradient);
+        Span<float> elements = block.Floats(model.LossElements);
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<Loss> losses = block.Losses;
         ReadOnlySpan<TrainingState> states = block.States;
@@ -54,10 +58,17 @@ public sealed class MseLossStage : IBlockStage
                 continue;
             }
 
+            int used = rowsInUse.IsEmpty ? n : rowsInUse[i].RowsInBatch * width;
             LossReduction reduction = settings[i].Reduction;
-            Span<float> elementLoss = reduction == LossReduction.None ? elements.Slice(i * n, n) : [];
-            losses[i].Value = MseLoss.Run(outputs.Slice(i * n, n), targets.Slice(i * n, n), reduction,
-                outputGradient.Slice(i * n, n), elementLoss);
+            Span<float> gradient = outputGradient.Slice(i * n, n);
+            Span<float> elementLoss = elements.Slice(i * n, n);
+            losses[i].Value = MseLoss.Run(outputs.Slice(i * n, used), targets.Slice(i * n, used), reduction, gradient[..used],
+                reduction == LossReduction.None ? elementLoss[..used] : []);
+            if (used < n)
+            {
+                gradient[used..].Clear();
+                elementLoss[used..].Clear();
+            }
         }
     }
 }
