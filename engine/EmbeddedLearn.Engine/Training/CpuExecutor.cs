@@ -230,6 +230,5 @@ public sealed class CpuExecutor : TickExecutor
             Fusion.Execute(stage, block, s);
             Interlocked.Add(ref StageTicks![s], Stopwatch.GetTimestamp() - t0);
         }
-
     }
 }
