@@ -36,11 +36,8 @@ public class NoAllocationTests
             AdamStep.Run(adam, 3, p, g, m, v);
         }
 
-        Step();
-        Action step = Step;
-        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
-        long process = Training.ProcessAllocations.QuietestWindow(step, repeats: 100, windows: 50);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
-        Assert.Equal(0, process);
+        // Past tiered compilation first, as the pipelines' allocation tests do: measured from the first call, the JIT's
+        // tier-up was once seen allocating on this thread (7,056 bytes, with the hardware intrinsics switched off).
+        Training.ProcessAllocations.AssertSteadyTicksAllocateNothing(Step, warmUp: 300, windows: 50);
     }
 }
