@@ -122,6 +122,9 @@ public sealed class CpuFusionTests
         IPipelineStage[] forwardFirst = [new ForwardStage(), .. stages];
         Assert.Equal((-1, -1), DeferredZeroGrad.Find(forwardFirst, 0, forwardFirst.Length));
 
+        IPipelineStage[] gameFirst = [new NoOpStage(), .. stages]; // a game's stage may set any flag before the ZeroGrad
+        Assert.Equal((-1, -1), DeferredZeroGrad.Find(gameFirst, 0, gameFirst.Length));
+
         Assert.Equal((-1, -1), DeferredZeroGrad.Find(stages, 1, stages.Length)); // the ZeroGrad is in another run
     }
 
