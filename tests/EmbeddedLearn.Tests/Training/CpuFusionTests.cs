@@ -4,6 +4,8 @@ using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Tests.Kernels;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Cpu;
+using EmbeddedLearn.Training.Reinforcement;
+using EmbeddedLearn.Training.SharedModels;
 using EmbeddedLearn.Training.Stages;
 using Xunit;
 
@@ -127,6 +129,121 @@ public sealed class CpuFusionTests
 
         Assert.Equal((-1, -1), DeferredZeroGrad.Find(stages, 1, stages.Length)); // the ZeroGrad is in another run
     }
+
+    [Fact]
+    public void The_agents_pipelines_defer_their_zero_grad_except_ppo_whose_minibatch_stage_may_keep_a_brain_waiting_first()
+    {
+        IPipelineStage[] q = [.. QAgentSpec.Stages()];
+        Assert.Equal((q.ToList().FindIndex(s => s is ZeroGradStage), q.ToList().FindIndex(s => s is BackwardStage)), DeferredZeroGrad.Find(q, 0, q.Length));
+        IPipelineStage[] shared = [.. SharedModelSpec.Stages()];
+        Assert.Equal((shared.ToList().FindIndex(s => s is ZeroGradStage), shared.ToList().FindIndex(s => s is BackwardStage)),
+            DeferredZeroGrad.Find(shared, 0, shared.Length));
+        IPipelineStage[] ppo = [.. PpoSpec.Stages()];
+        Assert.Equal((-1, -1), DeferredZeroGrad.Find(ppo, 0, ppo.Length));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Q_agents_learn_the_same_bits_fused_and_unfused_some_of_them_waiting(int threads)
+    {
+        Assert.Equal(TrainAgents(threads, fused: false), TrainAgents(threads, fused: true));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Shared_brains_learn_the_same_bits_fused_and_unfused_some_of_them_waiting(int threads)
+    {
+        Assert.Equal(TrainBrains(threads, fused: false), TrainBrains(threads, fused: true));
+    }
+
+    /// <summary>Q-learning agents (Double-DQN, four seeds' layouts), one of which, after two ticks of training, waits for
+    /// experience (the replay sampling sets <see cref="TickOutcome.Waiting"/> after the ZeroGrad would have run) until it
+    /// has enough.</summary>
+    private static List<byte[]> TrainAgents(int threads, bool fused)
+    {
+        var bytes = new List<byte[]>();
+        foreach (int seed in new[] { 0, 1, 3, 4 })
+        {
+            using var c = new Tests.Reinforcement.QAgentCase(seed, doubleDqn: true, agents: 5, recorded: 6);
+            using var pipeline = new TrainingPipeline(Unfused(QAgentSpec.Stages(), fused), new PipelineOptions { Threads = threads });
+            bool waited = false;
+            for (int t = 0; t < 6; t++)
+            {
+                if (t == 2)
+                {
+                    // It has trained (its gradients are not zero) and now waits: a ZeroGrad would still clear it.
+                    c.World.Set(c.Agents[2], c.Q with { MinReplay = 9 });
+                }
+
+                TickReport report = pipeline.Run(c.World);
+                waited |= report.Waiting.Length > 0;
+                c.Spec.Record(c.World, c.Agents[2], KernelAssert.RandomFloats(c.Random, c.Spec.ObservationWidth, 2), 0, 1f,
+                    KernelAssert.RandomFloats(c.Random, c.Spec.ObservationWidth, 2), false);
+                bytes.AddRange(Snapshot(c.World, c.Agents));
+            }
+
+            Assert.True(waited, "an agent waited for experience");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Twelve shared brains (SGD with momentum, Adam, AdamW); the one-member brain's member has bad inputs every
+    /// other tick, so that brain has no rows and waits.</summary>
+    private static List<byte[]> TrainBrains(int threads, bool fused)
+    {
+        using var world = new World();
+        (SharedModelSpec spec, Entity[] brains, List<Entity> members) = Tests.SharedModels.SharedModelBehaviourTests.Populate(world);
+        using var pipeline = new TrainingPipeline(Unfused(SharedModelSpec.Stages(), fused), new PipelineOptions { Threads = threads });
+        var random = new Random(5);
+        var bytes = new List<byte[]>();
+        bool waited = false;
+        for (int t = 0; t < 6; t++)
+        {
+            foreach (Entity m in members)
+            {
+                FillRandom(random, spec.Inputs(world, m));
+                FillRandom(random, spec.Targets(world, m));
+            }
+
+            if (t % 2 == 0)
+            {
+                spec.Inputs(world, members[0])[0] = float.NaN; // brain 0's only member: the brain has no rows
+            }
+
+            waited |= pipeline.Run(world).Waiting.Length > 0;
+            bytes.AddRange(Snapshot(world, brains));
+        }
+
+        Assert.True(waited, "a brain waited for rows");
+        return bytes;
+    }
+
+    private static void FillRandom(Random random, Span<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+    }
+
+    /// <summary><paramref name="stages"/>, or with a game's no-op stage after the ZeroGrad and after the Guard, which keeps
+    /// the executor from fusing them.</summary>
+    private static List<IPipelineStage> Unfused(List<IPipelineStage> stages, bool fused)
+    {
+        if (!fused)
+        {
+            stages.Insert(stages.FindIndex(s => s is GuardStage) + 1, new NoOpStage());
+            stages.Insert(stages.FindIndex(s => s is ZeroGradStage) + 1, new NoOpStage());
+        }
+
+        return stages;
+    }
+
+    private static IEnumerable<byte[]> Snapshot(World world, IEnumerable<Entity> entities) =>
+        entities.SelectMany(e => world.GetComponentTypes(e).ToArray().Select(type => ComponentBytes.Of(world, e, type)));
 
     [Fact]
     public void The_default_pipeline_leaves_the_guard_norm_to_its_three_steps_and_a_stage_between_them_stops_it()
