@@ -126,6 +126,8 @@ public sealed class CpuFusionTests
 
         IPipelineStage[] gameFirst = [new NoOpStage(), .. stages]; // a game's stage may set any flag before the ZeroGrad
         Assert.Equal((-1, -1), DeferredZeroGrad.Find(gameFirst, 0, gameFirst.Length));
+        IPipelineStage[] systemFirst = [new NoOpSystem(), .. stages]; // so may a game's world system, in an earlier run
+        Assert.Equal((-1, -1), DeferredZeroGrad.Find(systemFirst, 1, systemFirst.Length));
 
         Assert.Equal((-1, -1), DeferredZeroGrad.Find(stages, 1, stages.Length)); // the ZeroGrad is in another run
     }
@@ -411,6 +413,20 @@ public sealed class CpuFusionTests
             Assert.True(clipped > 0, "some entities clipped");
             Assert.True(beyondFloat > 0, $"some gradients were all finite but their norm beyond float ({beyondFloat})");
             return states;
+        }
+    }
+
+    /// <summary>A game's world system that does nothing.</summary>
+    private sealed class NoOpSystem : IWorldSystem
+    {
+        public string Name => "NoOpSystem";
+
+        public ModelData Reads => ModelData.None;
+
+        public ModelData Writes => ModelData.None;
+
+        public void Update(World world)
+        {
         }
     }
 

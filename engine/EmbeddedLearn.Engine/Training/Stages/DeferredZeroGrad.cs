@@ -6,9 +6,9 @@ namespace EmbeddedLearn.Training.Stages;
 /// The CPU executor's first fusion: <see cref="ZeroGradStage"/> folded into the <see cref="BackwardStage"/> after it. Where
 /// a run of block stages has a ZeroGrad followed by a Backward with only stages between them that neither read nor write
 /// gradients (<see cref="ForwardStage"/>, <see cref="MseLossStage"/>, and the agents' sampling, TD-target and shared-batch
-/// stages), and none of the stages that hold or keep an entity waiting, nor a game's own stage, runs before that
-/// ZeroGrad in the tick, the executor skips the ZeroGrad: the Backward overwrites the gradients of every entity the
-/// ZeroGrad would have cleared instead of adding to them (<c>0 + g</c>, the same bits), and clears those that then sat
+/// stages), and none of the stages that hold or keep an entity waiting, nor the game's code (its own stage or a world
+/// system), runs before that ZeroGrad in the tick, the executor skips the ZeroGrad: the Backward overwrites the
+/// gradients of every entity the ZeroGrad would have cleared instead of adding to them (<c>0 + g</c>, the same bits), and clears those that then sat
 /// out the backward pass. The gradients are then written once instead of cleared, read and written again: about a tenth
 /// of the default tick on the swarm model. Results are bit for bit those of the two stages run one after the other.
 /// </summary>
@@ -64,10 +64,10 @@ internal static class DeferredZeroGrad
     }
 
     /// <summary>Whether <paramref name="stage"/> may set a sit-out flag during a tick: the Forward, the agents' sampling
-    /// and batching stages, or a game's own stage (which may set any flag).</summary>
+    /// and batching stages, or the game's code (its own block stage or a world system, which may set any flag).</summary>
     private static bool SetsSitOut(IPipelineStage stage) =>
         stage is ForwardStage or Reinforcement.ReplaySampleStage or SharedModels.SharedBatchStage or Reinforcement.PpoMinibatchStage
-        || (stage is IBlockStage block && CpuExecutor.IsGamesOwn(block));
+        || stage is not IBlockStage || CpuExecutor.IsGamesOwn((IBlockStage)stage);
 
     /// <summary>Whether <paramref name="stage"/> is one of the engine's stages that neither read nor write the network's
     /// gradients.</summary>
