@@ -10,10 +10,10 @@ internal static unsafe class CachePrefetch
 {
     private const int LineFloats = 16; // 64-byte cache lines
 
-    /// <summary>Asks for the cache lines of a short run of floats (its first and its last; every line between them
-    /// when it is longer than a line).</summary>
+    /// <summary>Asks for every cache line <paramref name="data"/> spans: one every line from its start, and its last,
+    /// which a run that does not start on a line boundary reaches into.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(ReadOnlySpan<float> data)
+    public static void Lines(ReadOnlySpan<float> data)
     {
         if (!Sse.IsSupported || data.IsEmpty)
         {
@@ -28,24 +28,6 @@ internal static unsafe class CachePrefetch
             }
 
             Sse.Prefetch0(p + data.Length - 1);
-        }
-    }
-
-    /// <summary>Asks for every cache line of <paramref name="data"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Lines(ReadOnlySpan<float> data)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        fixed (float* p = &MemoryMarshal.GetReference(data))
-        {
-            for (int k = 0; k < data.Length; k += LineFloats)
-            {
-                Sse.Prefetch0(p + k);
-            }
         }
     }
 }

@@ -48,8 +48,7 @@ public abstract class OptimizerUnit
             return true;
         }
 
-        backup[..parameters.Length].CopyTo(parameters);
-        backup[parameters.Length..].CopyTo(state);
+        PutBack(backup, parameters, state);
         return false;
     }
 
@@ -71,13 +70,19 @@ public abstract class OptimizerUnit
                 return true;
             }
 
-            backup[..parameters.Length].CopyTo(parameters);
-            backup[parameters.Length..].CopyTo(state);
+            PutBack(backup, parameters, state);
             return false;
         }
 
         norm = Stages.GuardStage.NormOf(Cpu.GradientNorm.SumOfSquares(gradients), 0.0);
         return float.IsFinite(norm) && ApplyIfFinite(settings, stepCount, parameters, gradients, state, scratch);
+    }
+
+    /// <summary>Puts a rejected step back: the old values <c>[parameters | state]</c> from <paramref name="backup"/>.</summary>
+    private static void PutBack(ReadOnlySpan<float> backup, Span<float> parameters, Span<float> state)
+    {
+        backup[..parameters.Length].CopyTo(parameters);
+        backup[parameters.Length..].CopyTo(state);
     }
 
     /// <summary>

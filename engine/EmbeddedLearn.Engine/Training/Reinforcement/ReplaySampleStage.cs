@@ -69,7 +69,7 @@ public sealed class ReplaySampleStage : IBlockStage
                 ReadOnlySpan<float> nextRing = rings.Slice(ahead * ring, ring);
                 for (int j = 0; j < batch; j++)
                 {
-                    Cpu.CachePrefetch.Run(nextRing.Slice(next.NextInt(replay[ahead].Count) * width, width));
+                    Cpu.CachePrefetch.Lines(nextRing.Slice(next.NextInt(replay[ahead].Count) * width, width));
                 }
             }
 

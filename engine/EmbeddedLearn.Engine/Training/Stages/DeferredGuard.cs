@@ -42,9 +42,10 @@ internal static class DeferredGuard
     /// <summary>The bit of <paramref name="kind"/> in a set of kinds.</summary>
     public static int KindBit(OptimizerKind kind) => 1 << ((int)kind & 31);
 
-    /// <summary>The kinds whose entities on <paramref name="archetype"/> may be left to their steps: <paramref name="kinds"/>,
-    /// or none when the archetype's entities have parameters beyond their network's (checked once per block).</summary>
-    public static int KindsOn(Archetype archetype, int kinds) => kinds != 0 && ExtraParameters.GradientOf(archetype) is null ? kinds : 0;
+    /// <summary>The kinds whose entities may be left to their steps on an archetype whose extra parameters' gradient is
+    /// <paramref name="extraGradient"/> (<see cref="ExtraParameters.GradientOf"/>, looked up once per block):
+    /// <paramref name="kinds"/>, or none when there are extra parameters (the guard counts them in the norm itself).</summary>
+    public static int KindsOn(ComponentType? extraGradient, int kinds) => extraGradient is null ? kinds : 0;
 
     /// <summary>Whether an entity with <paramref name="settings"/> is left to its step when the steps after the guard
     /// cover <paramref name="kinds"/> (from <see cref="KindsOn"/>).</summary>

@@ -8,8 +8,8 @@ namespace EmbeddedLearn.Training.Stages;
 /// gradients (<see cref="ForwardStage"/>, <see cref="MseLossStage"/>, and the agents' sampling, TD-target and shared-batch
 /// stages), and none of the stages that hold or keep an entity waiting, nor the game's code (its own stage or a world
 /// system), runs before that ZeroGrad in the tick, the executor skips the ZeroGrad: the Backward overwrites the
-/// gradients of every entity the ZeroGrad would have cleared instead of adding to them (<c>0 + g</c>, the same bits), and clears those that then sat
-/// out the backward pass. The gradients are then written once instead of cleared, read and written again: about a tenth
+/// gradients of every entity the ZeroGrad would have cleared instead of adding to them (<c>0 + g</c>, the same bits),
+/// and clears those that then sat out the backward pass. The gradients are then written once instead of cleared, read and written again: about a tenth
 /// of the default tick on the swarm model. Results are bit for bit those of the two stages run one after the other.
 /// </summary>
 /// <remarks>

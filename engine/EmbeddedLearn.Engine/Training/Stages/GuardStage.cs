@@ -74,7 +74,7 @@ public sealed class GuardStage : IBlockStage
         Span<float> extras = extraType is null ? default : block.Floats(extraType);
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<TrainingState> states = block.States;
-        leftToSteps = DeferredGuard.KindsOn(block.Range.Archetype, leftToSteps); // none where it has extra parameters
+        leftToSteps = DeferredGuard.KindsOn(extraType, leftToSteps);
         for (int i = 0; i < block.Count; i++)
         {
             ref TrainingState state = ref states[i];

@@ -67,7 +67,7 @@ public sealed class OptimizerStepStage : IBlockStage
         ReadOnlySpan<TrainingSettings> settings = block.Settings;
         Span<TrainingState> states = block.States;
         OptimizerKind kind = Optimizer.Kind;
-        int leftToMe = guardDeferred ? DeferredGuard.KindsOn(block.Range.Archetype, DeferredGuard.KindBit(kind)) : 0;
+        int leftToMe = guardDeferred ? DeferredGuard.KindsOn(ExtraParameters.GradientOf(block.Range.Archetype), DeferredGuard.KindBit(kind)) : 0;
         for (int i = 0; i < block.Count; i++)
         {
             ref TrainingState state = ref states[i];
