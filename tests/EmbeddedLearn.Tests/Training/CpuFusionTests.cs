@@ -308,26 +308,13 @@ public sealed class CpuFusionTests
     {
         using var world = new World();
         List<(ModelSpec Spec, Entity Entity)> entities = [.. settings.Select((s, i) => (spec, spec.Spawn(world, s, (ulong)(seed + i))))];
-        List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
-        if (!fused)
-        {
-            stages.Insert(stages.FindIndex(s => s is GuardStage) + 1, new NoOpStage());
-            stages.Insert(1, new NoOpStage());
-        }
-
-        using var pipeline = new TrainingPipeline(stages, new PipelineOptions { Threads = threads });
+        using var pipeline = new TrainingPipeline(Unfused(TrainingPipeline.DefaultStages(), fused), new PipelineOptions { Threads = threads });
         var bytes = new List<byte[]>();
         for (int t = 0; t < 4; t++)
         {
             SwarmWorld.WriteSamples(world, entities, t);
             pipeline.Run(world);
-            foreach ((_, Entity entity) in entities)
-            {
-                foreach (ComponentType type in world.GetComponentTypes(entity))
-                {
-                    bytes.Add(ComponentBytes.Of(world, entity, type));
-                }
-            }
+            bytes.AddRange(Snapshot(world, entities.Select(e => e.Entity)));
         }
 
         return bytes;
@@ -348,14 +335,7 @@ public sealed class CpuFusionTests
                 entities.Add((spec, spec.Spawn(world, settings with { MaxGradNorm = 0.25f }, (ulong)(100 + i))));
             }
 
-            List<IPipelineStage> stages = TrainingPipeline.DefaultStages();
-            if (!fused)
-            {
-                stages.Insert(stages.FindIndex(s => s is GuardStage) + 1, new NoOpStage());
-                stages.Insert(1, new NoOpStage());
-            }
-
-            using var pipeline = new TrainingPipeline(stages, new PipelineOptions { Threads = threads });
+            using var pipeline = new TrainingPipeline(Unfused(TrainingPipeline.DefaultStages(), fused), new PipelineOptions { Threads = threads });
             var states = new List<byte[]>();
             int held = 0, skipped = 0, clipped = 0, beyondFloat = 0;
             for (int t = 0; t < 8; t++)
@@ -399,13 +379,7 @@ public sealed class CpuFusionTests
                 held += report.OutputsHeld.Length;
                 skipped += report.StepsSkipped.Length;
                 clipped += report.Clipped.Length;
-                foreach ((_, Entity entity) in entities)
-                {
-                    foreach (ComponentType type in world.GetComponentTypes(entity))
-                    {
-                        states.Add(ComponentBytes.Of(world, entity, type));
-                    }
-                }
+                states.AddRange(Snapshot(world, entities.Select(e => e.Entity)));
             }
 
             Assert.True(held > 0, "some forward passes overflowed, so outputs were held after a ZeroGrad had run");
