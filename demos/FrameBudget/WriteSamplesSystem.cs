@@ -4,7 +4,8 @@ using EmbeddedLearn.Training;
 namespace EmbeddedLearn.Demos.FrameBudget;
 
 /// <summary>The game side of the simulated loop: a system that writes every entity's samples each tick
-/// (inputs from a cheap per-tick generator, targets a smooth function of them) and one that reads the outputs.</summary>
+/// (inputs from a cheap per-tick generator in entity order, each entity's targets a smooth function of its own inputs) and
+/// one that reads the outputs.</summary>
 internal sealed class WriteSamplesSystem(ModelSpec spec) : IWorldSystem
 {
     private uint _state = 2463534242;
@@ -29,9 +30,12 @@ internal sealed class WriteSamplesSystem(ModelSpec spec) : IWorldSystem
                 inputs[i] = (_state * (1f / uint.MaxValue)) - 0.5f;
             }
 
+            // Each entity's targets from its own inputs, so the data do not depend on where chunks begin.
+            int perInputs = spec.Inputs.ElementCount, perTargets = spec.Targets.ElementCount;
             for (int i = 0; i < targets.Length; i++)
             {
-                targets[i] = 0.5f * inputs[i % inputs.Length];
+                int row = i / perTargets;
+                targets[i] = 0.5f * inputs[(row * perInputs) + ((i - (row * perTargets)) % perInputs)];
             }
         }
     }

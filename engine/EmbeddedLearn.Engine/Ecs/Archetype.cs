@@ -23,10 +23,15 @@ public sealed unsafe class Archetype
     /// that an archetype of a few very large models does not reserve memory for 64.</summary>
     public const int MaxChunkBytes = 1024 * 1024;
 
+    /// <summary>Rows whose 4-byte elements fill a 64-byte line: a chunk of at least this many rows holds a multiple of it,
+    /// so that chunks can lie back to back with every column still line-aligned (<see cref="CanBeContiguous"/>).</summary>
+    public const int LineRows = 16;
+
     private readonly int[] _columnOfId;
     private readonly long[] _writtenIn;
     private long _epoch = 1;
     private readonly List<Chunk> _chunks = [];
+    private ColumnArena? _arena;
     private readonly Dictionary<int, Archetype> _addEdges = [];
     private readonly Dictionary<int, Archetype> _removeEdges = [];
 
@@ -47,7 +52,17 @@ public sealed unsafe class Archetype
         }
 
         RowBytes = checked((int)rowBytes);
-        ChunkCapacity = (int)Math.Max(1, Math.Max(ChunkTargetBytes / rowBytes, Math.Min(MinChunkRows, MaxChunkBytes / rowBytes)));
+        int capacity = (int)Math.Max(1, Math.Max(ChunkTargetBytes / rowBytes, Math.Min(MinChunkRows, MaxChunkBytes / rowBytes)));
+        ChunkCapacity = capacity >= LineRows ? capacity - (capacity % LineRows) : capacity;
+
+        // Chunks back to back keep every column 64-byte aligned only when a chunk's column is a whole number of lines.
+        bool aligned = ChunkCapacity * (long)sizeof(Entity) % 64 == 0;
+        foreach (ComponentType type in types)
+        {
+            aligned &= ChunkCapacity * (long)type.ByteSize % 64 == 0;
+        }
+
+        CanBeContiguous = aligned;
     }
 
     /// <summary>Position of this archetype in its world's archetype list.</summary>
@@ -59,7 +74,8 @@ public sealed unsafe class Archetype
     /// <summary>Bytes per entity over all columns, the entity handle included.</summary>
     public int RowBytes { get; }
 
-    /// <summary>Rows per chunk.</summary>
+    /// <summary>Rows per chunk: about <see cref="ChunkTargetBytes"/> of rows, at least <see cref="MinChunkRows"/> when rows are
+    /// wide (within <see cref="MaxChunkBytes"/>), at least one, and a multiple of <see cref="LineRows"/> when above it.</summary>
     public int ChunkCapacity { get; }
 
     /// <summary>Live entities.</summary>
@@ -222,11 +238,59 @@ public sealed unsafe class Archetype
 
     internal void SetRemoveEdge(ComponentType type, Archetype target) => _removeEdges[type.Id] = target;
 
+    /// <summary>Whether <see cref="MakeContiguous"/> can lay this archetype's columns out back to back: a chunk's column
+    /// of every component is a whole number of 64-byte lines (so for components of 4-byte elements whenever a chunk
+    /// holds at least <see cref="LineRows"/> rows; not for very wide rows, a chunk of fewer).</summary>
+    internal bool CanBeContiguous { get; }
+
+    /// <summary>Whether every chunk in use lives in the archetype's <see cref="ColumnArena"/>: rows <c>[0, EntityCount)</c>
+    /// of each component are then one range (<see cref="ContiguousRows"/>).</summary>
+    internal bool IsContiguous => _arena is not null && ChunkCount <= _arena.Slots;
+
+    /// <summary>Moves every allocated chunk's columns into one <see cref="ColumnArena"/> (nothing moves when they are there
+    /// already), so that each component's rows <c>[0, EntityCount)</c> are contiguous until the archetype needs a chunk
+    /// the arena has no room for. Addresses of the old memory become invalid: call it only where no span into the
+    /// archetype is held (the OpenCL backend calls it as it builds its buffers, inside a tick). Returns
+    /// <see cref="IsContiguous"/> (false when <see cref="CanBeContiguous"/> is not).</summary>
+    internal bool MakeContiguous()
+    {
+        if (!CanBeContiguous || IsContiguous)
+        {
+            return IsContiguous;
+        }
+
+        var arena = new ColumnArena(Signature.Types, ChunkCapacity, _chunks.Count);
+        for (int c = 0; c < _chunks.Count; c++)
+        {
+            _chunks[c].MoveInto(arena, c);
+        }
+
+        _arena?.Free();
+        _arena = arena;
+        return true;
+    }
+
+    /// <summary>The address of rows <c>[0, EntityCount)</c> of <paramref name="type"/>, back to back, when
+    /// <see cref="IsContiguous"/>; read access (not counted in <see cref="WriteVersion"/>).</summary>
+    internal byte* ContiguousRows(ComponentType type)
+    {
+        int column = ColumnOf(type);
+        if (column < 0 || !IsContiguous)
+        {
+            throw new InvalidOperationException("Component " + type + " of archetype " + Signature + " is not laid out contiguously.");
+        }
+
+        return (byte*)_arena!.Column(column, 0);
+    }
+
     internal void Free()
     {
         foreach (Chunk chunk in _chunks)
         {
             chunk.Free();
         }
+
+        _arena?.Free();
+        _arena = null;
     }
 }

@@ -7,30 +7,44 @@ namespace EmbeddedLearn.Ecs;
 /// <summary>
 /// A fixed-capacity block of one archetype's entities in column storage: for each component one contiguous,
 /// 64-byte aligned column of <see cref="Capacity"/> rows, plus the column of entity handles. Rows
-/// <c>[0, Count)</c> are live. Memory is native and owned by the world; it is freed when the world is disposed.
+/// <c>[0, Count)</c> are live. Memory is native and owned by the world; it is freed when the world is disposed. A chunk
+/// starts with a block of its own; <see cref="Archetype.MakeContiguous"/> may move its columns into the archetype's
+/// <see cref="ColumnArena"/>, where each column of every chunk follows the previous chunk's.
 /// </summary>
 public sealed unsafe class Chunk
 {
     private const int Alignment = 64;
-    private readonly int[] _columnOffsets;
-    private byte* _memory;
+
+    /// <summary>The address of each column (the archetype's column order).</summary>
+    private readonly nint[] _columns;
+
+    /// <summary>The chunk's own block, or null once its columns live in the archetype's arena.</summary>
+    private byte* _block;
+    private byte* _entities;
+    private bool _freed;
 
     internal Chunk(Archetype archetype, int capacity)
     {
         Archetype = archetype;
         Capacity = capacity;
         ReadOnlySpan<ComponentType> types = archetype.Signature.Types;
-        _columnOffsets = new int[types.Length];
+        var offsets = new long[types.Length];
         long offset = Align((long)capacity * sizeof(Entity));
         for (int i = 0; i < types.Length; i++)
         {
-            _columnOffsets[i] = checked((int)offset);
+            offsets[i] = offset;
             offset = Align(offset + ((long)types[i].ByteSize * capacity));
         }
 
         SizeInBytes = checked((int)Math.Max(offset, Alignment));
-        _memory = (byte*)NativeMemory.AlignedAlloc((nuint)SizeInBytes, Alignment);
-        NativeMemory.Clear(_memory, (nuint)SizeInBytes);
+        _block = (byte*)NativeMemory.AlignedAlloc((nuint)SizeInBytes, Alignment);
+        NativeMemory.Clear(_block, (nuint)SizeInBytes);
+        _entities = _block;
+        _columns = new nint[types.Length];
+        for (int i = 0; i < types.Length; i++)
+        {
+            _columns[i] = (nint)(_block + offsets[i]);
+        }
     }
 
     /// <summary>The archetype this chunk belongs to.</summary>
@@ -86,7 +100,8 @@ public sealed unsafe class Chunk
         where T : unmanaged
     {
         ThrowIfOutside(start, length);
-        byte* column = EnsureMemory() + _columnOffsets[ColumnOf(type, Unsafe.SizeOf<T>())];
+        EnsureMemory();
+        var column = (byte*)_columns[ColumnOf(type, Unsafe.SizeOf<T>())];
         return new ReadOnlySpan<T>(column + ((long)start * type.ByteSize), length * type.ElementCount);
     }
 
@@ -104,7 +119,8 @@ public sealed unsafe class Chunk
     {
         int column = ColumnOf(type, elementSize);
         Archetype.NoteWrite(column);
-        return EnsureMemory() + _columnOffsets[column];
+        EnsureMemory();
+        return (byte*)_columns[column];
     }
 
     private int ColumnOf(ComponentType type, int elementSize)
@@ -136,7 +152,7 @@ public sealed unsafe class Chunk
         }
     }
 
-    internal byte* ColumnByIndex(int column) => _memory + _columnOffsets[column];
+    internal byte* ColumnByIndex(int column) => (byte*)_columns[column];
 
     /// <summary>Bytes every component of rows <c>[start, start + length)</c> takes (the entity column aside).</summary>
     internal long RowBytes(int length)
@@ -173,19 +189,44 @@ public sealed unsafe class Chunk
         }
     }
 
-    internal Entity* EntityColumn => (Entity*)_memory;
+    internal Entity* EntityColumn => (Entity*)_entities;
 
-    internal void Free()
+    /// <summary>Moves the live rows into <paramref name="arena"/>'s slot <paramref name="slot"/> (this chunk's place
+    /// there) and frees the chunk's own block, if it had one; the arena it lived in before is freed by the caller.</summary>
+    internal void MoveInto(ColumnArena arena, int slot)
     {
-        if (_memory != null)
+        var entities = (byte*)arena.Entities(slot);
+        Buffer.MemoryCopy(_entities, entities, (long)Count * sizeof(Entity), (long)Count * sizeof(Entity));
+        _entities = entities;
+        ReadOnlySpan<ComponentType> types = Archetype.Signature.Types;
+        for (int c = 0; c < _columns.Length; c++)
         {
-            NativeMemory.AlignedFree(_memory);
-            _memory = null;
+            var column = (byte*)arena.Column(c, slot);
+            long bytes = (long)Count * types[c].ByteSize;
+            Buffer.MemoryCopy((byte*)_columns[c], column, bytes, bytes);
+            _columns[c] = (nint)column;
+        }
+
+        if (_block != null)
+        {
+            NativeMemory.AlignedFree(_block);
+            _block = null;
         }
     }
 
-    private byte* EnsureMemory() => _memory != null
-        ? _memory
+    internal void Free()
+    {
+        if (_block != null)
+        {
+            NativeMemory.AlignedFree(_block);
+            _block = null;
+        }
+
+        _freed = true;
+    }
+
+    private byte* EnsureMemory() => !_freed
+        ? _entities
         : throw new ObjectDisposedException(nameof(World), "The world that owned this chunk has been disposed.");
 
     private static long Align(long value) => (value + Alignment - 1) & ~(long)(Alignment - 1);

@@ -7,10 +7,12 @@ namespace EmbeddedLearn.OpenCl;
 
 /// <summary>
 /// The tick's host copies, spread over a <see cref="WorkerPool"/> by ranges of chunks: before the launches, this tick's
-/// inputs and targets gathered from the chunks into the pinned staging arrays and every row's flags set (left out by
-/// the host's admission, and not yet served); after the wait, outputs (of the rows inferred), losses and (when an
-/// entity's reduction is none) element losses scattered back into the chunks. Row r of the device buffers is entity r of the archetype, so a range
-/// of chunks maps to a range of rows without walking the others: every piece is independent of the rest.
+/// inputs and targets gathered from the chunks into the pinned staging arrays (only read for the admission's check when
+/// the archetype is contiguous and the transfer moves the components' own rows, see <see cref="InPlace"/>) and every
+/// row's flags set (left out by the host's admission, and not yet served); after the wait, outputs (of the rows
+/// inferred), losses and (when an entity's reduction is none) element losses scattered back into the chunks. Row r of
+/// the device buffers is entity r of the archetype, so a range of chunks maps to a range of rows without walking the
+/// others: every piece is independent of the rest.
 /// </summary>
 internal sealed partial class ArchetypeBuffers
 {
@@ -57,12 +59,10 @@ internal sealed partial class ArchetypeBuffers
     private void GatherChunk(Chunk chunk, int row, bool trains)
     {
         // The admission's scan for values that are not finite (TickAdmission.HasNonFinite) on the copy, while it is in cache.
-        bool nonFinite = CopyRows(chunk.GetReadOnlySpan<float>(Spec.Inputs, 0, chunk.Count), Column(Spec.Inputs).Staging, row, Spec.Inputs.ElementCount,
-            (_sampleChecks & ModelData.Inputs) != 0);
+        bool nonFinite = GatherSamples(chunk, Spec.Inputs, row, (_sampleChecks & ModelData.Inputs) != 0);
         if (Trainable)
         {
-            nonFinite |= CopyRows(chunk.GetReadOnlySpan<float>(Spec.Targets, 0, chunk.Count), Column(Spec.Targets).Staging, row, Spec.Targets.ElementCount,
-                (_sampleChecks & ModelData.Targets) != 0);
+            nonFinite |= GatherSamples(chunk, Spec.Targets, row, (_sampleChecks & ModelData.Targets) != 0);
         }
         else if ((_sampleChecks & ModelData.Targets) != 0 && trains && Archetype.Has(Spec.Targets))
         {
@@ -154,6 +154,18 @@ internal sealed partial class ArchetypeBuffers
         }
 
         return sitting;
+    }
+
+    /// <summary>Copies a chunk's rows of sample component <paramref name="type"/> into its staging (or, when the transfer
+    /// moves the component's rows in place, only reads them for the check); returns whether <paramref name="check"/> and
+    /// a value is not finite.</summary>
+    private bool GatherSamples(Chunk chunk, ComponentType type, int row, bool check)
+    {
+        ReadOnlySpan<float> rows = chunk.GetReadOnlySpan<float>(type, 0, chunk.Count);
+        DeviceColumn column = Column(type);
+        return column.InPlace
+            ? check && FiniteCheck.FirstNonFinite(rows) >= 0
+            : CopyRows(rows, column.Staging, row, type.ElementCount, check);
     }
 
     private static void CopyRows(ReadOnlySpan<float> from, HostStaging<float> staging, int row, int elements) =>

@@ -178,7 +178,9 @@ internal sealed unsafe partial class ArchetypeBuffers
     {
         // The staging memory is pinned and not touched again before the tick's wait, so the write may be in flight; with
         // zero-copy transfers it is the buffer's own storage and the write copies nothing.
-        Api.Write(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, column.Staging.Pointer, blocking: false);
+        // (The component's own rows, when in place, are not written before the tick's wait either: no host code runs
+        // between a run's upload and its wait.)
+        Api.Write(Queue, EntityMajor ? column.Buffer : column.Transfer, 0, Count * (long)column.Type.ByteSize, (void*)column.HostRows, blocking: false);
 
         if (!EntityMajor)
         {

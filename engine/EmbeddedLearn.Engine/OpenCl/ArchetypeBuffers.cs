@@ -67,6 +67,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         HasAdam = Trainable && archetype.Has(spec.AdamMoments);
         Rows = new Entity[Count];
         ZeroCopy = device.Limits.DeviceKind == OpenClDeviceKind.Cpu && device.Family == OpenClKernelFamily.Cpu;
+        InPlace = ZeroCopy && archetype.MakeContiguous();
         _lossStaging = new HostStaging<float>(Trainable ? (ZeroCopy ? Padded : Count) : 0);
         Add(spec.Parameters, state: true, perTick: false);
         Add(spec.Inputs, state: false, perTick: true);
@@ -175,6 +176,13 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
     /// (<c>CL_MEM_USE_HOST_PTR</c>), so that their transfers copy nothing: on a CPU device running the cpu kernel family.
     /// The gpu family forced on a CPU device keeps the copying transfers a GPU makes (so that tests on PoCL run both).</summary>
     public bool ZeroCopy { get; }
+
+    /// <summary>Whether the samples go up from the components themselves, with no gather into staging: with
+    /// <see cref="ZeroCopy"/>, once the archetype's columns are laid out back to back
+    /// (<see cref="Archetype.MakeContiguous"/>), the transfer buffers' storage is the components' rows. A device that
+    /// copies keeps the gather: into pinned staging on the worker threads, its transfers run at full speed, where a
+    /// transfer from the chunks' pageable memory would go through the driver's own staging.</summary>
+    public bool InPlace { get; }
 
     private OpenClApi Api => _device.Api;
 
@@ -288,22 +296,31 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         DeviceColumnFlow flow = DeviceColumnFlow.Resident)
     {
         // A per-tick column's staging holds what its transfer moves: the transfer buffer's rows, or, on the entity-major
-        // layout, the whole buffer; with zero-copy transfers it is that buffer's storage.
-        HostStaging<float> staging = perTick ? new HostStaging<float>((EntityMajor ? Padded : Count) * (type.ByteSize / sizeof(float))) : HostStaging<float>.Empty;
-        HostStaging<float>? shared = perTick && ZeroCopy ? staging : null;
+        // layout, the whole buffer; with zero-copy transfers it is that buffer's storage. The samples of a contiguous
+        // archetype need none: their transfer reads the component's rows (Padded is Count on the entity-major layout).
+        bool inPlace = InPlace && (type == Spec.Inputs || type == Spec.Targets);
+        void* rows = inPlace ? Archetype.ContiguousRows(type) : null;
+        HostStaging<float> staging = perTick && !inPlace ? new HostStaging<float>((EntityMajor ? Padded : Count) * (type.ByteSize / sizeof(float))) : HostStaging<float>.Empty;
+        void* shared = !perTick || !ZeroCopy ? null : inPlace ? rows : staging.Pointer;
         nint buffer = Allocate(Bytes(type), EntityMajor ? shared : null);
         return new DeviceColumn(type, buffer, state ? Allocate(Bytes(type)) : 0,
             perTick && !EntityMajor ? Allocate(Count * (long)type.ByteSize, shared) : 0)
         {
             Staging = staging,
+            HostRows = (nint)(inPlace ? rows : staging.Pointer),
+            InPlace = inPlace,
             Argument = argument,
             Flow = flow,
         };
     }
 
     /// <summary>A device buffer of <paramref name="bytes"/>, stored in <paramref name="host"/> when given.</summary>
-    private nint Allocate(long bytes, HostStaging<float>? host = null) =>
-        Own(host is null ? Api.CreateBuffer(_device.Context, bytes) : Api.CreateBuffer(_device.Context, bytes, host.Pointer));
+    private nint Allocate(long bytes, HostStaging<float>? host = null) => Allocate(bytes, host is null ? null : host.Pointer);
+
+    /// <summary>A device buffer of <paramref name="bytes"/>, stored at <paramref name="host"/> (pinned, page-aligned) when not
+    /// null.</summary>
+    private nint Allocate(long bytes, void* host) =>
+        Own(host is null ? Api.CreateBuffer(_device.Context, bytes) : Api.CreateBuffer(_device.Context, bytes, host));
 
     private nint Own(nint buffer)
     {

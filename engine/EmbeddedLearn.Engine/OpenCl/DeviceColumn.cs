@@ -15,6 +15,14 @@ internal sealed class DeviceColumn(ComponentType type, nint buffer, nint snapsho
     /// <see cref="Buffer"/>) itself.</summary>
     public HostStaging<float> Staging { get; init; } = HostStaging<float>.Empty;
 
+    /// <summary>Whether the column's transfer moves the archetype's own rows (contiguous, see
+    /// <see cref="Archetype.MakeContiguous"/>) instead of a gathered copy in <see cref="Staging"/>.</summary>
+    public bool InPlace { get; init; }
+
+    /// <summary>The host memory a per-tick transfer moves: the component's rows when <see cref="InPlace"/>, else
+    /// <see cref="Staging"/>'s.</summary>
+    public nint HostRows { get; init; }
+
     /// <summary>For a stage's own component (an agent's, a shared model's): the argument device bodies take it as; null for
     /// the model's own components, which the executor moves itself.</summary>
     public DeviceArgument? Argument { get; init; }

@@ -40,9 +40,13 @@ internal sealed class RandomWorld
         }
     }
 
-    public void WriteSamples(World world, int tick)
+    public void WriteSamples(World world, int tick) => WriteSamples(world, Entities, tick);
+
+    /// <summary>Writes every one of <paramref name="entities"/> tick <paramref name="tick"/>'s samples: uniform in [-1, 1],
+    /// seeded by the tick and the entity's id.</summary>
+    public static void WriteSamples(World world, IEnumerable<(ModelSpec Spec, Entity Entity)> entities, int tick)
     {
-        foreach ((ModelSpec spec, Entity entity) in Entities)
+        foreach ((ModelSpec spec, Entity entity) in entities)
         {
             var random = new Random((tick * 7919) + entity.Id);
             float[] inputs = new float[spec.Inputs.ElementCount];
