@@ -92,6 +92,11 @@ internal static class FastActivation
             Vector512.FusedMultiplyAdd(Vector512.Create(T0), z, Vector512.Create(T1)), z, Vector512.Create(T2)), z,
             Vector512.Create(T3)), z, Vector512.Create(T4));
         Vector512<float> small = Vector512.FusedMultiplyAdd(x * z, p, x);
+        if (Vector512.LessThanAll(ax, Vector512.Create(SmallTanh)))
+        {
+            return Vector512.ConditionalSelect(Vector512.Create(-0f), x, small); // every lane on the polynomial: no exponential
+        }
+
         Vector512<float> e = Exp(Vector512.Min(ax, Vector512.Create(TanhClamp)) * 2f);
         Vector512<float> large = Vector512<float>.One - (Vector512.Create(2f) / (e + Vector512<float>.One));
         Vector512<float> magnitude = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(SmallTanh)), small, large);
@@ -108,6 +113,11 @@ internal static class FastActivation
             Vector256.FusedMultiplyAdd(Vector256.Create(T0), z, Vector256.Create(T1)), z, Vector256.Create(T2)), z,
             Vector256.Create(T3)), z, Vector256.Create(T4));
         Vector256<float> small = Vector256.FusedMultiplyAdd(x * z, p, x);
+        if (Vector256.LessThanAll(ax, Vector256.Create(SmallTanh)))
+        {
+            return Vector256.ConditionalSelect(Vector256.Create(-0f), x, small); // every lane on the polynomial: no exponential
+        }
+
         Vector256<float> e = Exp(Vector256.Min(ax, Vector256.Create(TanhClamp)) * 2f);
         Vector256<float> large = Vector256<float>.One - (Vector256.Create(2f) / (e + Vector256<float>.One));
         Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(SmallTanh)), small, large);
@@ -124,6 +134,11 @@ internal static class FastActivation
             ExactMath.Fma(Vector128.Create(T0), z, Vector128.Create(T1)), z, Vector128.Create(T2)), z,
             Vector128.Create(T3)), z, Vector128.Create(T4));
         Vector128<float> small = ExactMath.Fma(x * z, p, x);
+        if (Vector128.LessThanAll(ax, Vector128.Create(SmallTanh)))
+        {
+            return Vector128.ConditionalSelect(Vector128.Create(-0f), x, small); // every lane on the polynomial: no exponential
+        }
+
         Vector128<float> e = Exp(Vector128.Min(ax, Vector128.Create(TanhClamp)) * 2f);
         Vector128<float> large = Vector128<float>.One - (Vector128.Create(2f) / (e + Vector128<float>.One));
         Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(SmallTanh)), small, large);
