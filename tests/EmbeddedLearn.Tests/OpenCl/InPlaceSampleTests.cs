@@ -56,6 +56,52 @@ public sealed class InPlaceSampleTests
         Assert.Equal(5, gpuWorld.Get<TrainingState>(entities[6].Entity).BackwardPasses);
     }
 
+    [Fact]
+    public void Growing_past_the_contiguous_block_and_shrinking_between_ticks_keeps_agreeing_with_the_CPU()
+    {
+        using OpenClBackend backend = OpenClTestDevice.CreateBackend(OpenClKernelFamily.Cpu);
+        using var cpuWorld = new World();
+        using var gpuWorld = new World();
+        var entities = new List<(ModelSpec Spec, Entity Entity)>();
+        using var cpu = new TrainingPipeline(TrainingPipeline.DefaultStages(true), new PipelineOptions { Threads = 2 });
+        using var gpu = new TrainingPipeline(TrainingPipeline.DefaultStages(true), null, backend, ownsExecutor: false);
+        for (int tick = 0; tick < 6; tick++)
+        {
+            // 40 entities (one chunk of 64, the block laid out for it), then 150 more (three chunks past it: the backend
+            // lays the archetype out again), then 50 fewer, the last entities moving into the holes.
+            int spawn = tick switch { 0 => 40, 2 => 150, _ => 0 };
+            for (int i = 0; i < spawn; i++)
+            {
+                int n = entities.Count;
+                Entity c = Contiguous.Spawn(cpuWorld, TrainingSettings.Sgd(0.05f), (ulong)(900 + n));
+                Assert.Equal(c, Contiguous.Spawn(gpuWorld, TrainingSettings.Sgd(0.05f), (ulong)(900 + n)));
+                entities.Add((Contiguous, c));
+            }
+
+            if (tick == 4)
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    cpuWorld.Destroy(entities[i * 3].Entity);
+                    gpuWorld.Destroy(entities[i * 3].Entity);
+                }
+
+                entities = [.. entities.Where((_, i) => i % 3 != 0 || i >= 150)];
+            }
+
+            RandomWorld.WriteSamples(cpuWorld, entities, tick);
+            RandomWorld.WriteSamples(gpuWorld, entities, tick);
+            cpu.Run(cpuWorld);
+            gpu.Run(gpuWorld);
+            Archetype archetype = gpuWorld.GetArchetype(entities[0].Entity);
+            Assert.True(archetype.IsContiguous, "tick " + tick);
+            backend.SynchronizeToHost(gpuWorld);
+            RandomWorld.AssertSame(cpuWorld, gpuWorld, entities, "tick " + tick);
+        }
+
+        Assert.Equal(140, gpuWorld.GetArchetype(entities[0].Entity).EntityCount);
+    }
+
     /// <summary>70 entities of the contiguous model, then 10 of the gathered one, each spread over the archetypes of the
     /// SGD variants.</summary>
     private static List<(ModelSpec Spec, Entity Entity)> Spawn(World world)
