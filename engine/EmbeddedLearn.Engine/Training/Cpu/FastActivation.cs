@@ -13,7 +13,8 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <remarks>
 /// <para>tanh: for <c>|x| &lt; 0.625</c> the odd polynomial <c>x + x z P(z)</c>, <c>z = x^2</c> (Cephes tanhf);
 /// otherwise <c>1 - 2 / (e^{2|x|} + 1)</c> with <c>|x|</c> clamped to 10 (where tanh rounds to 1); either with the
-/// sign of <c>x</c> (so <c>tanh(-0) = -0</c>).
+/// sign of <c>x</c> (so <c>tanh(-0) = -0</c>). A vector whose lanes all take the polynomial skips the exponential and the
+/// division (the same bits: the selection would pick the polynomial in every lane).
 /// sigmoid: <c>1 / (1 + e^{-x})</c> with <c>x</c> clamped to [-87, 87]. <c>e^t</c> is Cephes expf: <c>t = n ln2 + r</c>,
 /// <c>e^r</c> by a degree-7 polynomial, scaled by <c>2^n</c> through the exponent bits. Maximum error against
 /// <c>Math.Tanh</c> / the double sigmoid over dense sweeps: see FastActivationTests (a few ulp). NaN stays NaN.</para>
