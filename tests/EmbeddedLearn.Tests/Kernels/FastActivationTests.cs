@@ -96,6 +96,42 @@ public class FastActivationTests
         }
     }
 
+    [Fact]
+    public void Tanh_vectors_all_on_the_polynomial_or_with_one_lane_past_it_give_every_lane_the_scalar_bits()
+    {
+        // The vector forms skip the exponential when every lane lies in |x| < 0.625: a vector wholly inside, and the same
+        // vector with one lane moved past 0.625 (each position in turn, NaN included), must both match the scalar form.
+        var random = new Random(7);
+        for (int round = 0; round < 200; round++)
+        {
+            float[] xs = new float[16];
+            for (int k = 0; k < xs.Length; k++)
+            {
+                xs[k] = (float)((random.NextDouble() * 1.24) - 0.62);
+            }
+
+            AssertTanhLanes(xs);
+            int lane = round % 16;
+            xs[lane] = round % 17 == 0 ? float.NaN : (round % 2 == 0 ? 1 : -1) * (0.625f + (float)(random.NextDouble() * 4));
+            AssertTanhLanes(xs);
+        }
+    }
+
+    private static void AssertTanhLanes(float[] xs)
+    {
+        Vector512<float> wide = FastActivation.Tanh(Vector512.Create(xs));
+        Vector256<float> lo = FastActivation.Tanh(Vector256.Create(xs.AsSpan(0, 8))), hi = FastActivation.Tanh(Vector256.Create(xs.AsSpan(8, 8)));
+        for (int j = 0; j < 16; j++)
+        {
+            int expected = BitConverter.SingleToInt32Bits(FastActivation.Tanh(xs[j]));
+            float quarter = FastActivation.Tanh(Vector128.Create(xs.AsSpan(j & ~3, 4)))[j & 3];
+            float narrow = j < 8 ? lo[j] : hi[j - 8];
+            Assert.True(expected == BitConverter.SingleToInt32Bits(wide[j]) && expected == BitConverter.SingleToInt32Bits(narrow)
+                && expected == BitConverter.SingleToInt32Bits(quarter),
+                $"tanh({xs[j]:R}) in [{string.Join(", ", xs)}]: scalar {FastActivation.Tanh(xs[j]):R}, Vector512 {wide[j]:R}, Vector256 {narrow:R}, Vector128 {quarter:R}");
+        }
+    }
+
     [Theory]
     [InlineData(float.PositiveInfinity, 1f)]
     [InlineData(float.NegativeInfinity, -1f)]
