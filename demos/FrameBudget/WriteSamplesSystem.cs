@@ -32,10 +32,12 @@ internal sealed class WriteSamplesSystem(ModelSpec spec) : IWorldSystem
 
             // Each entity's targets from its own inputs, so the data do not depend on where chunks begin.
             int perInputs = spec.Inputs.ElementCount, perTargets = spec.Targets.ElementCount;
-            for (int i = 0; i < targets.Length; i++)
+            for (int row = 0; row < chunk.Count; row++)
             {
-                int row = i / perTargets;
-                targets[i] = 0.5f * inputs[(row * perInputs) + ((i - (row * perTargets)) % perInputs)];
+                for (int k = 0; k < perTargets; k++)
+                {
+                    targets[(row * perTargets) + k] = 0.5f * inputs[(row * perInputs) + (k % perInputs)];
+                }
             }
         }
     }
