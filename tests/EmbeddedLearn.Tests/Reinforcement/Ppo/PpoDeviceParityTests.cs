@@ -8,17 +8,19 @@ using Xunit;
 
 namespace EmbeddedLearn.Tests.Reinforcement.Ppo;
 
-/// <summary>The PPO stages on the OpenCL device (both kernel families) against the CPU: the same brains and members, the
+/// <summary>The PPO stages on the OpenCL device against the CPU: the same brains and members, the
 /// same observations (one of them NaN), rewards and episode ends, two minibatches a tick, gradients clipped, tick after
 /// tick through several updates: the same decisions and counters (every <see cref="PpoState"/> field, random streams
 /// included), actions, log-probs, values, parameters, log-std and losses within the cross-backend tolerance. Skips without
 /// a device.</summary>
 public sealed class PpoDeviceParityTests
 {
+    /// <summary>On the device's own kernel family (the gpu family on a GPU). Not the gpu family forced on PoCL: PoCL takes
+    /// about five and a half minutes to build the loss body at one entity per work-item (the cpu family's build of the same
+    /// body takes seconds), which this CI cannot pay; it passed when run by hand (see docs/backends.md).</summary>
     public static TheoryData<TestBackend, PpoActionKind> Cases => new()
     {
         { TestBackend.OpenCl, PpoActionKind.Continuous }, { TestBackend.OpenCl, PpoActionKind.Discrete },
-        { TestBackend.OpenClGpuKernels, PpoActionKind.Continuous }, { TestBackend.OpenClGpuKernels, PpoActionKind.Discrete },
     };
 
     [Theory]
