@@ -5,7 +5,7 @@
 #
 # In order, each under `timeout` (GPU_CHECK_STEP_TIMEOUT s, default 240) and all within GPU_CHECK_BUDGET_S
 # (default 440 s; a step that no longer fits is skipped and noted):
-#   1. Parity over every fixture in .gpukit/fixtures on the OpenCL GPU, with the default kernel family
+#   1. Parity over every torch-parity*.json fixture in .gpukit/fixtures on the OpenCL GPU, with the default kernel family
 #      (parity-NAME.txt) and with EMBEDDEDLEARN_OPENCL_KERNELS=cpu (parity-cpu-NAME.txt);
 #   2. FrameBudget (swarm 8-32-32-2, batch 4, host threads GPU_CHECK_THREADS, default nproc) at each N in GPU_CHECK_SIZES, default kernel family
 #      (framebudget-nN.json/.txt);
@@ -166,7 +166,7 @@ if [ ! -f "$parity_dll" ] || [ ! -f "$framebudget_dll" ]; then
 fi
 read -r -a size_list <<<"$sizes"
 for n in "${size_list[@]}"; do [[ "$n" =~ ^[0-9]+$ ]] || die "GPU_CHECK_SIZES must be entity counts separated by spaces; got '$sizes'."; done
-compgen -G "$kit/fixtures/*.json" >/dev/null || die "no fixtures in $kit/fixtures. This script needs $kit_help"
+compgen -G "$kit/fixtures/torch-parity*.json" >/dev/null || die "no fixtures in $kit/fixtures. This script needs $kit_help"
 command -v dotnet >/dev/null || die "dotnet (the .NET runtime) is not on PATH. Run 'source $kit/env.sh' first ($kit_help)"
 if ! compgen -G "$icd_dir/*.icd" >/dev/null; then
   die "no OpenCL ICD registered in $icd_dir (no *.icd file). 'source $kit/env.sh' registers NVIDIA's OpenCL library
@@ -224,7 +224,7 @@ check_device() {  # the log's "backend: opencl" line must name a GPU (unless GPU
 }
 first=1
 for family in default cpu; do
-  for fixture in "$kit"/fixtures/*.json; do
+  for fixture in "$kit"/fixtures/torch-parity*.json; do # the format the Parity program reads (PPO and shared brains: the tests)
     name="$(basename "$fixture" .json)"
     if [ "$family" = cpu ]; then log="$out/parity-cpu-$name.txt"; kenv=(env EMBEDDEDLEARN_OPENCL_KERNELS=cpu)
     else log="$out/parity-$name.txt"; kenv=(env -u EMBEDDEDLEARN_OPENCL_KERNELS); fi

@@ -78,7 +78,7 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
     /// <summary>Creates the steering scene these options describe, on <see cref="SteeringGroupSpec.Defaults"/>, each PPO
     /// group training on <see cref="Threads"/> threads within <see cref="SteeringBudgetMs"/>.</summary>
     public SteeringScene CreateSteering() =>
-        new(SteeringGroupSpec.Defaults, SteeringAgentsPerGroup, Seed, DecisionFrames, Threads, SteeringBudgetMs);
+        new(SteeringGroupSpec.Defaults, SteeringAgentsPerGroup, Seed, DecisionFrames, Threads, SteeringBudgetMs, Backend);
 
     /// <summary>The live view of scene <paramref name="name"/> (<see cref="Turrets"/>, <see cref="Foragers"/> or
     /// <see cref="Steering"/>); the turret scene saves <see cref="Checkpoint"/> only when it is the

@@ -71,10 +71,7 @@ root.SetAction(parse =>
         parse.GetValue(checkpointEvery), parse.GetValue(scene)!, parse.GetValue(foragers),
         parse.GetValue(decisionFrames) ?? (parse.GetValue(scene) == ArenaOptions.Steering ? ArenaOptions.SteeringDecisionFrames : ArenaOptions.ForagerDecisionFrames),
         parse.GetValue(budget) ?? (isHeadless ? null : 8.0), parse.GetValue(agents), parse.GetValue(budget));
-    error = isHeadless && options.Scene == ArenaOptions.Steering && onnxFolder is not null ? "--export-onnx is not available for the steering scene"
-        : options.Scene == ArenaOptions.Steering && options.Backend == ArenaBackend.OpenCl
-            ? "--backend opencl is not available for the steering scene: its PPO stages run on the CPU executor (use cpu or auto)"
-        : null;
+    error = isHeadless && options.Scene == ArenaOptions.Steering && onnxFolder is not null ? "--export-onnx is not available for the steering scene" : null;
     if (error is not null)
     {
         Console.Error.WriteLine("error: " + error + ".");

@@ -53,10 +53,6 @@ public sealed class ProgramTests
     [InlineData("--scene steering --checkpoint f.safetensors", "error: --checkpoint is for the turret scene only.")]
     [InlineData("--scene steering --agents 0", "error: --agents must be in 1..4096.")]
     [InlineData("--scene steering --decision-frames 0", "error: --decision-frames must be in 1..8.")]
-    [InlineData("--scene steering --backend opencl",
-        "error: --backend opencl is not available for the steering scene: its PPO stages run on the CPU executor (use cpu or auto).")]
-    [InlineData("--scene steering --headless --backend opencl",
-        "error: --backend opencl is not available for the steering scene: its PPO stages run on the CPU executor (use cpu or auto).")]
     [InlineData("--threads 100000", "error: --threads must be in 1..256.")]
     [InlineData("--headless --checkpoint /nonexistent-folder-of-the-arena-tests/f.safetensors",
         "error: --checkpoint '/nonexistent-folder-of-the-arena-tests/f.safetensors': its folder '/nonexistent-folder-of-the-arena-tests' does not exist.")]

@@ -5,7 +5,8 @@ using EmbeddedLearn.Demos.Arena.Steering;
 namespace EmbeddedLearn.Arena.Tests;
 
 /// <summary>The steering scene's PPO groups: the shared brain learns to steer, a seed fixes everything learned on any
-/// thread count, and the page's controls reach the brains (pause, act on the mean, reset, learning rate).</summary>
+/// thread count, the page's controls reach the brains (pause, act on the mean, reset, learning rate), and the brains
+/// train on OpenCL after a switch and back.</summary>
 public sealed class SteeringLearningTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new("steering-ppo-test-");
@@ -98,6 +99,36 @@ public sealed class SteeringLearningTests : IDisposable
         Assert.Equal(0.002f, scene.Groups[1].LearningRate);
         Assert.Equal(SteeringGroupSpec.SharedPpo.LearningRate, scene.Brains[0]!.LearningRate);
         Assert.Equal("PPO, per-entity brains 12-32-32-3 tanh, Adam lr 0.002", scene.Groups[1].Title);
+    }
+
+    [Fact]
+    public void Switching_to_OpenCL_mid_run_trains_the_brains_on_the_device_through_a_pause_and_back()
+    {
+        using var scene = new SteeringScene(SteeringGroupSpec.Defaults, 8, seed: 3, decisionFrames: 4);
+        Run(scene, 200);
+        long minibatches = scene.Brains[0]!.Stats.Minibatches;
+
+        scene.SwitchBackend(ArenaBackend.OpenCl);
+        bool onDevice = scene.LearningDescription.StartsWith("OpenCL: ", StringComparison.Ordinal);
+        if (!onDevice && Environment.GetEnvironmentVariable("EMBEDDEDLEARN_REQUIRE_OPENCL") == "1")
+        {
+            Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but OpenCL is unavailable: " + scene.LearningDescription);
+        }
+
+        Assert.SkipWhen(!onDevice, scene.LearningDescription);
+        Run(scene, 200);
+        Assert.True(scene.Brains[0]!.Stats.Minibatches > minibatches, "the shared brain's update went on on the device");
+        Assert.True(float.IsFinite(scene.Brains[0]!.Stats.TotalLoss) && scene.Brains[0]!.LogStd.ToArray().All(float.IsFinite));
+        scene.Paused = true;
+        string paused = scene.Fingerprint;
+        Run(scene, 40);
+        Assert.Equal(paused, scene.Fingerprint);
+        scene.Paused = false;
+        Run(scene, 40);
+        Assert.NotEqual(paused, scene.Fingerprint);
+        scene.SwitchBackend(ArenaBackend.Cpu);
+        Run(scene, 40);
+        Assert.StartsWith("CPU: ", scene.LearningDescription, StringComparison.Ordinal);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -13,7 +13,6 @@ public sealed class SteeringLiveTests
     [InlineData("""{"type":"reset","group":0}""", "reset: group 0 (G1, Steering heuristic (hand-written)) steers by hand-written rules and has no model to reset")]
     [InlineData("""{"type":"learningRate","group":1,"value":0.01}""", "learningRate: group 1 (G2, Random actions (baseline)) acts at random and has no model, so no learning rate")]
     [InlineData("""{"type":"addTurrets","group":0,"count":4}""", "addTurrets: the steering scene has no turrets")]
-    [InlineData("""{"type":"backend","kind":"opencl"}""", "backend: the steering scene trains on the CPU only")]
     [InlineData("""{"type":"reset","group":2}""", "reset: \"group\" must be an integer in [0, 1]; got 2")]
     [InlineData("""{"type":"greedy","value":1}""", "greedy: \"value\" must be true or false; got 1")]
     public void Messages_that_do_not_apply_to_the_scene_are_refused_with_the_reason(string json, string expected)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EmbeddedLearn.Backends;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
@@ -22,15 +23,19 @@ internal sealed class SteeringBrains : IDisposable
     private readonly Entity[] _brains;
     private readonly Entity[] _members;
     private readonly TrainingPipeline _acting;
-    private TrainingPipeline _training;
+    private FallbackPipeline _training;
     private readonly int _threads;
+    private double? _budgetMs;
+    private ArenaBackend _backend;
 
     /// <summary>Brains and members for <paramref name="group"/> (PPO, shared or per entity), seeded from
     /// <paramref name="seed"/>; the pipeline on <paramref name="threads"/> threads within <paramref name="budgetMs"/>.</summary>
-    public SteeringBrains(SteeringGroup group, ulong seed, int threads, double? budgetMs)
+    public SteeringBrains(SteeringGroup group, ulong seed, int threads, double? budgetMs, ArenaBackend backend = ArenaBackend.Cpu)
     {
         _ppo = group.Spec.Ppo!;
         _threads = threads;
+        _budgetMs = budgetMs;
+        _backend = backend;
         bool shared = group.Spec.Policy == SteeringPolicy.SharedPpo;
         int capacity = shared ? group.Count : 1;
         _spec = PpoSpec.Get(ModelSpec.Get(_ppo.Layout(), _ppo.MinibatchRows(capacity)), PpoActionKind.Continuous, capacity, _ppo.Horizon);
@@ -50,12 +55,15 @@ internal sealed class SteeringBrains : IDisposable
         }
 
         _acting = new TrainingPipeline([new PpoActStage()], new PipelineOptions { Threads = threads });
-        _training = Create(budgetMs);
+        _training = Create(_budgetMs);
     }
 
     /// <summary>Minibatches each tick trains: enough to finish an update (every epoch over the last rollout) within
     /// the horizon.</summary>
     public int MinibatchesPerTick { get; }
+
+    /// <summary>Where training runs: "OpenCL" or "CPU" (the CPU also when OpenCL was asked for and could not run).</summary>
+    public string ActiveBackend => _training.ActiveBackend == BackendKind.OpenCl ? "OpenCL" : "CPU";
 
     /// <summary>What the brains have learned, as <see cref="ModelFingerprint.Of"/> (64 hex digits).</summary>
     public string Fingerprint => ModelFingerprint.Of(_world);
@@ -96,7 +104,7 @@ internal sealed class SteeringBrains : IDisposable
         }
 
         long start = Stopwatch.GetTimestamp();
-        LastReport = (paused ? _acting : _training).Run(_world);
+        LastReport = paused ? _acting.Run(_world) : _training.Run(_world);
         LastTickMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         for (int i = 0; i < _members.Length; i++)
         {
@@ -135,8 +143,19 @@ internal sealed class SteeringBrains : IDisposable
     /// <summary>Rebuilds the training pipeline with a new budget.</summary>
     public void SetBudget(double? budgetMs)
     {
+        _budgetMs = budgetMs;
         _training.Dispose();
         _training = Create(budgetMs);
+    }
+
+    /// <summary>Moves training to <paramref name="backend"/>; what the brains learned on the previous one (a device's
+    /// state included) is brought to the host first.</summary>
+    public void SwitchBackend(ArenaBackend backend)
+    {
+        _training.SynchronizeToHost(_world);
+        _training.Dispose();
+        _backend = backend;
+        _training = Create(_budgetMs);
     }
 
     public void Dispose()
@@ -146,10 +165,15 @@ internal sealed class SteeringBrains : IDisposable
         _world.Dispose();
     }
 
-    private TrainingPipeline Create(double? budgetMs) => new(PpoSpec.Stages(MinibatchesPerTick), new PipelineOptions
+    private FallbackPipeline Create(double? budgetMs) => TrainingBackends.CreatePipeline(_backend switch
+    {
+        ArenaBackend.OpenCl => BackendKind.OpenCl,
+        ArenaBackend.Auto => BackendKind.Auto,
+        _ => BackendKind.Cpu,
+    }, PpoSpec.Stages(MinibatchesPerTick), new PipelineOptions
     {
         Threads = _threads,
         MeasureStages = true, // the page charts the time per stage
         TrainingBudget = budgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
-    });
+    }, out _);
 }

@@ -4,7 +4,7 @@ namespace EmbeddedLearn.Demos.Arena.Steering;
 
 /// <summary>
 /// The steering scene in the live view: its controls (pause, resume, reset, learning rate, greedy, budget; see
-/// <see cref="ControlParser"/>; a backend switch to OpenCL is refused: the scene trains on the CPU) and its messages. A
+/// <see cref="ControlParser"/>; the backend: CPU, OpenCL or auto) and its messages. A
 /// chart point: time, paused, greedy, budget, tick time and time per stage, agents trained, and per group the mean
 /// reward per decision (over the decisions since the last point) and the goals reached per agent per minute. A state
 /// message adds the frame, frame time, backend, per group its name, colour, agents, policy, learning rate, whether it
@@ -13,19 +13,6 @@ namespace EmbeddedLearn.Demos.Arena.Steering;
 internal sealed class SteeringLive(SteeringScene scene) : AgentLive<SteeringScene, SteeringStats>(scene, new SteeringStats())
 {
     public override string Name => ArenaOptions.Steering;
-
-    /// <summary>As the base class's; a switch to OpenCL is refused too.</summary>
-    public override ControlCommand? Parse(ReadOnlySpan<byte> utf8, out string? error)
-    {
-        ControlCommand? command = base.Parse(utf8, out error);
-        if (command is { Kind: ControlKind.Backend } && command.Backend != ArenaBackend.Cpu)
-        {
-            error = "backend: the steering scene trains on the CPU only";
-            return null;
-        }
-
-        return command;
-    }
 
     protected override void SetPaused(bool paused) => Scene.Paused = paused;
 
@@ -37,7 +24,11 @@ internal sealed class SteeringLive(SteeringScene scene) : AgentLive<SteeringScen
 
     protected override void SetBudget(double? budgetMs) => Scene.SetBudget(budgetMs);
 
-    protected override string SwitchBackend(ArenaBackend backend) => Scene.LearningDescription; // the CPU (Parse refuses the others)
+    protected override string SwitchBackend(ArenaBackend backend)
+    {
+        Scene.SwitchBackend(backend);
+        return Scene.LearningDescription;
+    }
 
     protected override void Count() => Stats.Add(Scene);
 

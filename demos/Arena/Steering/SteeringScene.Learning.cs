@@ -1,7 +1,7 @@
 namespace EmbeddedLearn.Demos.Arena.Steering;
 
 /// <summary>The learning side of the scene: each PPO group's <see cref="SteeringBrains"/>, and what the page controls:
-/// pause, evaluation (act on the mean), reset, learning rate and budget.</summary>
+/// pause, evaluation (act on the mean), reset, learning rate, budget and backend.</summary>
 internal sealed partial class SteeringScene
 {
     private readonly SteeringBrains?[] _brains;
@@ -41,8 +41,21 @@ internal sealed partial class SteeringScene
 
     public double[] StageMs => LeadBrains?.LastReport?.StageMilliseconds.ToArray() ?? [];
 
+    /// <summary>The backend asked for the learning groups' training (each falls back to the CPU where OpenCL cannot run).</summary>
+    public ArenaBackend Backend { get; private set; }
+
     /// <summary>What trains, in words, for the page's backend line.</summary>
-    public string LearningDescription => LeadBrains is { } lead ? "CPU: " + lead.Description : "CPU: no learning group";
+    public string LearningDescription => LeadBrains is { } lead ? lead.ActiveBackend + ": " + lead.Description : "CPU: no learning group";
+
+    /// <summary>Moves every learning group's training to <paramref name="backend"/> (what the brains learned comes along).</summary>
+    public void SwitchBackend(ArenaBackend backend)
+    {
+        Backend = backend;
+        foreach (SteeringBrains? brains in _brains)
+        {
+            brains?.SwitchBackend(backend);
+        }
+    }
 
     /// <summary>The first learning group's brains (the shared brain in the default groups), or null.</summary>
     private SteeringBrains? LeadBrains => Array.Find(_brains, b => b is not null);
@@ -84,7 +97,7 @@ internal sealed partial class SteeringScene
     private SteeringBrains Spawn(SteeringGroup group)
     {
         ulong seed = unchecked(((ulong)Seed * 0x9E3779B97F4A7C15UL) + ((ulong)group.Spec.Policy << 40) + ((ulong)group.Resets << 24));
-        var brains = new SteeringBrains(group, seed, Threads, BudgetMs);
+        var brains = new SteeringBrains(group, seed, Threads, BudgetMs, Backend);
         brains.SetDeterministic(_greedy);
         return brains;
     }

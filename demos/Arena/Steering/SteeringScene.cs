@@ -40,15 +40,17 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     /// <summary>Creates the scene: <paramref name="agentsPerGroup"/> agents in each group of <paramref name="groups"/>,
     /// hazards, starts and goals from <paramref name="seed"/>; a decision every <paramref name="decisionFrames"/>
     /// frames (1..8); each PPO group's pipeline on <paramref name="threads"/> threads within <paramref name="budgetMs"/>
-    /// per decision (null: none, every tick trains in full: deterministic for a seed on any thread count).</summary>
+    /// per decision (null: none, every tick trains in full: deterministic for a seed on any thread count), trained on
+    /// <paramref name="backend"/> (OpenCL where a device works, else the CPU, saying why).</summary>
     public SteeringScene(IReadOnlyList<SteeringGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames, int threads = 1,
-        double? budgetMs = null)
+        double? budgetMs = null, ArenaBackend backend = ArenaBackend.Cpu)
     {
         AgentSceneArguments.Check(agentsPerGroup, decisionFrames);
         Seed = seed;
         DecisionFrames = decisionFrames;
         Threads = threads;
         BudgetMs = budgetMs;
+        Backend = backend;
         Field = new SteeringField(seed);
         _groups = [.. groups.Select((g, i) => new SteeringGroup(g, i, agentsPerGroup))];
         _random = [.. _groups.Select(g => new Random(unchecked((seed * 7919) + (int)g.Spec.Policy)))]; // not by position: adding a group changes no other

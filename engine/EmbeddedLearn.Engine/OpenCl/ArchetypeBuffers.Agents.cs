@@ -38,9 +38,11 @@ internal sealed unsafe partial class ArchetypeBuffers
     /// <summary>The Q-learning stages' device scratch (<see cref="AgentScratchFloats"/> per entity), or 0.</summary>
     public nint AgentScratch { get; private set; }
 
-    /// <summary>Scratch floats per agent: what TdTarget needs (the next observations, one forward pass's activations,
-    /// two Q tables), which covers Act's (one observation's activations and Q values).</summary>
-    public int AgentScratchFloats => Agent is null ? 0 : TdTargetStage.ScratchLength(Spec);
+    /// <summary>Scratch floats per agent: for a Q-learning agent what TdTarget needs (the next observations, one forward
+    /// pass's activations, two Q tables), which covers Act's (one observation's activations and Q values); for a PPO brain
+    /// what its decisions need (a batch of observations, outputs and activations), which covers the loss's advantages.</summary>
+    public int AgentScratchFloats => Agent is not null ? TdTargetStage.ScratchLength(Spec)
+        : Ppo is not null ? Math.Max(PpoActStage.ScratchLength(Spec), Spec.Batch) : 0;
 
     private void AddAgentColumns()
     {
@@ -60,7 +62,6 @@ internal sealed unsafe partial class ArchetypeBuffers
         AddExtension(DeviceArgument.QLearningSettings, ComponentType.Of<QLearningSettings>(), DeviceColumnFlow.UpWhenChanged);
         AddExtension(DeviceArgument.ReplayState, ComponentType.Of<ReplayState>(), DeviceColumnFlow.Up);
         AddExtension(DeviceArgument.QAgentState, ComponentType.Of<QAgentState>(), DeviceColumnFlow.Down);
-        AgentScratch = Allocate(Padded * (long)AgentScratchFloats * sizeof(float));
         _ringAdded = new long[Count];
         GrowAppend(agent, Math.Max(1, Count));
     }

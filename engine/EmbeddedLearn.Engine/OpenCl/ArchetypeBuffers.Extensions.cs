@@ -60,7 +60,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     {
         foreach (DeviceColumn column in _columns)
         {
-            if (column.Flow is DeviceColumnFlow.Up or DeviceColumnFlow.UpWhenChanged)
+            if (column.Flow is DeviceColumnFlow.Up or DeviceColumnFlow.UpWhenChanged or DeviceColumnFlow.UpAndDown)
             {
                 CopyRows(chunk.Words(column.Type), column.Staging, row, column.Words);
             }
@@ -72,7 +72,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     {
         foreach (DeviceColumn column in _columns)
         {
-            if (column.Flow == DeviceColumnFlow.Down)
+            if (column.Flow is DeviceColumnFlow.Down or DeviceColumnFlow.UpAndDown)
             {
                 column.Staging.Span.Slice(row * column.Words, chunk.Count * column.Words).CopyTo(chunk.Words(column.Type));
             }
@@ -85,7 +85,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     {
         foreach (DeviceColumn column in _columns)
         {
-            if (column.Flow == DeviceColumnFlow.Up)
+            if (column.Flow is DeviceColumnFlow.Up or DeviceColumnFlow.UpAndDown)
             {
                 Send(column);
             }
@@ -109,7 +109,7 @@ internal sealed unsafe partial class ArchetypeBuffers
     {
         foreach (DeviceColumn column in _columns)
         {
-            if (column.Flow == DeviceColumnFlow.Down)
+            if (column.Flow is DeviceColumnFlow.Down or DeviceColumnFlow.UpAndDown)
             {
                 Download(column, blocking: false);
             }

@@ -1,5 +1,6 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
+using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -36,6 +37,16 @@ internal sealed partial class ArchetypeBuffers
     {
         if (!Applies(DeviceStages.All[index].Body))
         {
+            return;
+        }
+
+        if (ExtraCount > 0 && ReferenceEquals(DeviceStages.All[index].Body, Training.Stages.GuardStage.Body))
+        {
+            // The guard of entities with extra parameters (a PPO brain's log-std) counts and clips their gradients too:
+            // a launch of its own, after what is pending.
+            Flush();
+            LaunchBody(_device.CustomKernel(DeviceStages.All[index].Name, Training.Stages.GuardStage.ExtraBody),
+                Training.Stages.GuardStage.ExtraBody, index);
             return;
         }
 
@@ -222,6 +233,11 @@ internal sealed partial class ArchetypeBuffers
         api.Arg(kernel, a++, Agent?.Capacity ?? 0);
         api.Arg(kernel, a++, AgentScratchFloats);
         api.Arg(kernel, a++, Shared?.Capacity ?? 0);
+        api.Arg(kernel, a++, ExtraCount);
+        api.Arg(kernel, a++, Ppo?.Capacity ?? 0);
+        api.Arg(kernel, a++, Ppo?.Horizon ?? 0);
+        api.Arg(kernel, a++, Ppo?.ActionWidth ?? 0);
+        api.Arg(kernel, a++, Ppo?.LogStd is null ? 0 : 1);
         IReadOnlyList<Training.DeviceArgument> arguments = body.Arguments;
         for (int i = 0; i < arguments.Count; i++)
         {
@@ -279,6 +295,7 @@ internal sealed partial class ArchetypeBuffers
         Training.DeviceArgument.State => State,
         Training.DeviceArgument.Flags => Flags,
         Training.DeviceArgument.AgentScratch => AgentScratch,
+        Training.DeviceArgument.ExtraGradients => ExtraParameters.GradientOf(Archetype) is ComponentType extra ? ModelBuffer(extra) : 0,
         _ when DeviceKernelSource.IsBuffer(argument) => ExtensionBuffer(argument),
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
     };

@@ -101,6 +101,13 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         AddAgentColumns();
         Shared = SharedModelSpec.Find(archetype);
         AddSharedColumns();
+        Ppo = PpoSpec.Find(archetype);
+        AddPpoColumns();
+        if (AgentScratchFloats > 0)
+        {
+            AgentScratch = Allocate(Padded * (long)AgentScratchFloats * sizeof(float));
+        }
+
         Widths = Allocate(spec.Layout.Widths.Length * sizeof(int));
         HostFlags = new HostStaging<int>(Padded);
         Flags = ZeroCopy ? Own(Api.CreateBuffer(_device.Context, HostFlags.Bytes, HostFlags.Pointer)) : Allocate(HostFlags.Bytes);

@@ -17,4 +17,9 @@ internal enum DeviceColumnFlow
 
     /// <summary>Read after every tick and scattered into the chunks, every row: the device keeps it, the game reads it.</summary>
     Down,
+
+    /// <summary>Both: gathered and sent before every tick, read and scattered after it. For what the device changes and the
+    /// game changes too between ticks (a PPO brain's slots, rollouts and state): the host's copy is the whole truth
+    /// between ticks, so a fault during a tick leaves the tick-start values there.</summary>
+    UpAndDown,
 }

@@ -18,7 +18,7 @@ internal static class DeviceKernelSource
     public const string CustomName = "el_custom_stage";
 
     /// <summary>Model sizes every generated kernel takes first, in order.</summary>
-    public const string Sizes = "int n, int S, int P, int layers, __global const int* widths, int batch, int act, int count, int maxW, int nAct, int hasMomentum, int cap, int scr, int members";
+    public const string Sizes = "int n, int S, int P, int layers, __global const int* widths, int batch, int act, int count, int maxW, int nAct, int hasMomentum, int cap, int scr, int members, int extraN, int ppoC, int ppoT, int ppoAw, int ppoCont";
 
     /// <summary>Whether <paramref name="argument"/> is a per-entity buffer (a kernel parameter of its own).</summary>
     public static bool IsBuffer(DeviceArgument argument) => BufferName(argument) is not null;
@@ -27,7 +27,8 @@ internal static class DeviceKernelSource
     /// size (<see cref="DeviceArgument.MomentumPresent"/> 0, <see cref="DeviceArgument.MemberCapacity"/> 0): the argument
     /// then points at a stand-in it must not use. A body taking any other buffer runs only where the buffer exists.</summary>
     public static bool StandsIn(DeviceArgument argument) => argument is DeviceArgument.Momentum or DeviceArgument.MemberSamples
-        or DeviceArgument.MemberOutputs or DeviceArgument.MemberSlots or DeviceArgument.SharedModelState;
+        or DeviceArgument.MemberOutputs or DeviceArgument.MemberSlots or DeviceArgument.SharedModelState or DeviceArgument.ExtraGradients
+        or DeviceArgument.PpoLogStd or DeviceArgument.PpoLogStdGradient or DeviceArgument.PpoLogStdState;
 
     /// <summary>A stage's own kernel, named <paramref name="kernelName"/>, around <paramref name="body"/> (whose source the
     /// program holds before it).</summary>
@@ -103,6 +104,18 @@ internal static class DeviceKernelSource
         DeviceArgument.MemberOutputs => "mo",
         DeviceArgument.MemberSlots => "slots",
         DeviceArgument.SharedModelState => "sms",
+        DeviceArgument.ExtraGradients => "extra",
+        DeviceArgument.PpoSlots => "pslots",
+        DeviceArgument.PpoRollouts => "prollouts",
+        DeviceArgument.PpoTargets => "ptargets",
+        DeviceArgument.PpoOrder => "porder",
+        DeviceArgument.PpoBatch => "pbatch",
+        DeviceArgument.PpoSettings => "pps",
+        DeviceArgument.PpoState => "pst",
+        DeviceArgument.PpoStats => "pstats",
+        DeviceArgument.PpoLogStd => "pls",
+        DeviceArgument.PpoLogStdGradient => "plsg",
+        DeviceArgument.PpoLogStdState => "plss",
         _ => null,
     };
 
@@ -131,7 +144,8 @@ internal static class DeviceKernelSource
     private static string ElementType(DeviceArgument argument) => argument switch
     {
         DeviceArgument.SettingsI or DeviceArgument.Flags or DeviceArgument.QLearningSettings or DeviceArgument.QAgentState
-            or DeviceArgument.ReplayState or DeviceArgument.MemberSlots or DeviceArgument.SharedModelState => "int",
+            or DeviceArgument.ReplayState or DeviceArgument.MemberSlots or DeviceArgument.SharedModelState or DeviceArgument.PpoOrder
+            or DeviceArgument.PpoSettings or DeviceArgument.PpoState or DeviceArgument.PpoStats => "int",
         DeviceArgument.State => "long",
         _ => "float",
     };
@@ -163,6 +177,19 @@ internal static class DeviceKernelSource
         DeviceArgument.MemberOutputs => "(members > 0 ? count : 0)",
         DeviceArgument.MemberSlots => "3 * members",
         DeviceArgument.SharedModelState => "(members > 0 ? SHAREDMODELSTATE_WORDS : 0)",
+
+        // Extra parameters and a discrete policy's log-std: 0 elements where the archetype has none (a stand-in is bound).
+        DeviceArgument.ExtraGradients => "extraN",
+        DeviceArgument.PpoLogStd or DeviceArgument.PpoLogStdGradient => "(ppoCont ? widths[layers] - 1 : 0)",
+        DeviceArgument.PpoLogStdState => "(ppoCont ? 2 * (widths[layers] - 1) : 0)",
+        DeviceArgument.PpoSlots => "ppoC * (widths[0] + ppoAw + 4)",
+        DeviceArgument.PpoRollouts => "2 * ppoC * ppoT * (widths[0] + ppoAw + 5)",
+        DeviceArgument.PpoTargets => "2 * ppoC * ppoT",
+        DeviceArgument.PpoOrder => "ppoC * ppoT",
+        DeviceArgument.PpoBatch => "batch * (ppoAw + 4)",
+        DeviceArgument.PpoSettings => "PPOSETTINGS_WORDS",
+        DeviceArgument.PpoState => "PPOSTATE_WORDS",
+        DeviceArgument.PpoStats => "PPOSTATS_WORDS",
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
     };
 
@@ -179,6 +206,11 @@ internal static class DeviceKernelSource
         DeviceArgument.MomentumPresent => "hasMomentum",
         DeviceArgument.ReplayCapacity => "cap",
         DeviceArgument.MemberCapacity => "members",
+        DeviceArgument.ExtraCount => "extraN",
+        DeviceArgument.PpoCapacity => "ppoC",
+        DeviceArgument.PpoHorizon => "ppoT",
+        DeviceArgument.PpoActionWidth => "ppoAw",
+        DeviceArgument.PpoContinuous => "ppoCont",
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, string.Format(CultureInfo.InvariantCulture, "{0} is not a size", argument)),
     };
 }

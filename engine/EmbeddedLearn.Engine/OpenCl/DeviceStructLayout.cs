@@ -16,7 +16,8 @@ namespace EmbeddedLearn.OpenCl;
 internal static class DeviceStructLayout
 {
     /// <summary>The defines of the structs device code reads: <see cref="QLearningSettings"/>, <see cref="QAgentState"/>,
-    /// <see cref="ReplayState"/> and <see cref="SharedModelState"/>.</summary>
+    /// <see cref="ReplayState"/>, <see cref="SharedModelState"/>, <see cref="PpoSettings"/>, <see cref="PpoState"/> and
+    /// <see cref="PpoStats"/>.</summary>
     public static string Header()
     {
         var text = new StringBuilder();
@@ -24,6 +25,9 @@ internal static class DeviceStructLayout
         Describe<QAgentState>(text);
         Describe<ReplayState>(text);
         Describe<SharedModelState>(text);
+        Describe<PpoSettings>(text);
+        Describe<PpoState>(text);
+        Describe<PpoStats>(text);
         return text.ToString();
     }
 

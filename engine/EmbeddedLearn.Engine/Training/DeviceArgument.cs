@@ -138,4 +138,62 @@ public enum DeviceArgument
     /// <summary><c>__global int* sms</c>: a shared model brain's <see cref="Components.SharedModelState"/> as 32-bit words
     /// (<c>SHAREDMODELSTATE_*</c>; down after every tick).</summary>
     SharedModelState,
+
+    /// <summary><c>int extraN</c>: the parameters an entity has besides its network's (a PPO brain's log standard
+    /// deviation, <see cref="ExtraParameters"/>), 0 on archetypes without them.</summary>
+    ExtraCount,
+
+    /// <summary><c>__global float* extra</c>: the gradient of those extra parameters, <c>extraN</c> floats (a stand-in when
+    /// extraN is 0).</summary>
+    ExtraGradients,
+
+    /// <summary><c>int ppoC</c>: a PPO brain's member slots C (<see cref="Reinforcement.PpoSpec.Capacity"/>); 0 on
+    /// archetypes that are no PPO brains.</summary>
+    PpoCapacity,
+
+    /// <summary><c>int ppoT</c>: a PPO brain's horizon T, decisions per rollout.</summary>
+    PpoHorizon,
+
+    /// <summary><c>int ppoAw</c>: floats per action: A for continuous actions, 1 (the index) for discrete ones.</summary>
+    PpoActionWidth,
+
+    /// <summary><c>int ppoCont</c>: 1 for a continuous (Gaussian) policy, whose log-std buffers exist; 0 for a discrete one,
+    /// where <see cref="PpoLogStd"/>, <see cref="PpoLogStdGradient"/> and <see cref="PpoLogStdState"/> are stand-ins.</summary>
+    PpoContinuous,
+
+    /// <summary><c>__global float* pslots</c>: a PPO brain's member slots, <c>C x (n + aw + 4)</c> floats (observation,
+    /// action, log-prob, value, occupied, acted; up before and down after every tick).</summary>
+    PpoSlots,
+
+    /// <summary><c>__global float* prollouts</c>: a PPO brain's two rollouts, <c>2 x C x T x (n + aw + 5)</c> floats (up
+    /// before and down after every tick: the game adds rewards on the host).</summary>
+    PpoRollouts,
+
+    /// <summary><c>__global float* ptargets</c>: the training rollout's advantages and returns, <c>2 x C x T</c> floats.</summary>
+    PpoTargets,
+
+    /// <summary><c>__global int* porder</c>: the training rollout's trainable rows, shuffled, <c>C x T</c> ints.</summary>
+    PpoOrder,
+
+    /// <summary><c>__global float* pbatch</c>: the minibatch's actions, old log-probs, old values, advantages and returns,
+    /// <c>B x (aw + 4)</c> floats (device only).</summary>
+    PpoBatch,
+
+    /// <summary><c>__global int* pps</c>: <see cref="Components.PpoSettings"/> as 32-bit words (<c>PPOSETTINGS_*</c>).</summary>
+    PpoSettings,
+
+    /// <summary><c>__global int* pst</c>: <see cref="Components.PpoState"/> as 32-bit words (<c>PPOSTATE_*</c>).</summary>
+    PpoState,
+
+    /// <summary><c>__global int* pstats</c>: <see cref="Components.PpoStats"/> as 32-bit words (<c>PPOSTATS_*</c>).</summary>
+    PpoStats,
+
+    /// <summary><c>__global float* pls</c>: a continuous policy's log standard deviation, A floats.</summary>
+    PpoLogStd,
+
+    /// <summary><c>__global float* plsg</c>: its gradient, A floats.</summary>
+    PpoLogStdGradient,
+
+    /// <summary><c>__global float* plss</c>: its optimizer state, 2A floats (momentum in the first A; Adam's m then v).</summary>
+    PpoLogStdState,
 }

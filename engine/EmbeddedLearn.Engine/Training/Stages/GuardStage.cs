@@ -44,6 +44,12 @@ public sealed class GuardStage : IBlockStage
     internal static readonly DeviceBody Body = new("el_guard", DeviceBody.Embedded("Guard.cl"),
         [DeviceArgument.ParameterCount, DeviceArgument.Gradients, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]) { KernelName = "guard" };
 
+    /// <summary>The device code for entities with extra parameters (<see cref="ExtraParameters"/>): el_guard_extra in
+    /// Guard.cl, which counts their gradients in the norm after the network's and clips them with it.</summary>
+    internal static readonly DeviceBody ExtraBody = new("el_guard_extra", DeviceBody.Embedded("Guard.cl"),
+        [DeviceArgument.ParameterCount, DeviceArgument.Gradients, DeviceArgument.ExtraCount, DeviceArgument.ExtraGradients,
+            DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]) { KernelName = "guard" };
+
     /// <inheritdoc/>
     public DeviceBody Device => Body;
 
@@ -103,8 +109,11 @@ public sealed class GuardStage : IBlockStage
                 {
                     System.Numerics.Tensors.TensorPrimitives.Multiply(g, coef, g);
                     System.Numerics.Tensors.TensorPrimitives.Multiply(extra, coef, extra);
-                    state.Outcome |= TickOutcome.Clipped;
-                    block.Account?.Clipped.Add(block.Entities[i]);
+                    if ((state.Outcome & TickOutcome.Clipped) == 0)
+                    {
+                        state.Outcome |= TickOutcome.Clipped;
+                        block.Account?.Clipped.Add(block.Entities[i]); // once a tick, however many steps it clips (PPO minibatches)
+                    }
                 }
             }
         }
@@ -114,14 +123,19 @@ public sealed class GuardStage : IBlockStage
     /// rejected step): <see cref="TrainingState.ConsecutiveFailures"/> goes up by one,
     /// <see cref="TickOutcome.StepSkipped"/> is recorded, and when the count reaches
     /// <see cref="TrainingSettings.FailuresBeforeQuarantine"/> (when above 0) the entity is marked
-    /// <see cref="TickOutcome.Quarantined"/> (the pipeline adds the <see cref="Quarantined"/> tag after the tick).</summary>
+    /// <see cref="TickOutcome.Quarantined"/> (the pipeline adds the <see cref="Quarantined"/> tag after the tick). The tick's
+    /// report lists the entity once, however many of its steps the tick skips (a PPO brain steps once per minibatch).</summary>
     internal static void CountFailure(in ModelBlock block, int index, ref TrainingState state)
     {
         state.ConsecutiveFailures++;
-        state.Outcome |= TickOutcome.StepSkipped;
-        block.Account?.StepSkipped.Add(block.Entities[index]);
+        if ((state.Outcome & TickOutcome.StepSkipped) == 0)
+        {
+            state.Outcome |= TickOutcome.StepSkipped;
+            block.Account?.StepSkipped.Add(block.Entities[index]); // once a tick, however many steps it skips
+        }
+
         int limit = block.Settings[index].FailuresBeforeQuarantine;
-        if (limit > 0 && state.ConsecutiveFailures >= limit)
+        if (limit > 0 && state.ConsecutiveFailures >= limit && (state.Outcome & TickOutcome.Quarantined) == 0)
         {
             state.Outcome |= TickOutcome.Quarantined;
             block.Account?.Quarantined.Add(block.Entities[index]);

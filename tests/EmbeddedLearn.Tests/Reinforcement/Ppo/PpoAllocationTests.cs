@@ -1,4 +1,5 @@
 using EmbeddedLearn.Components;
+using EmbeddedLearn.Tests.Behaviour;
 using EmbeddedLearn.Tests.Training;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
@@ -7,18 +8,20 @@ using Xunit;
 namespace EmbeddedLearn.Tests.Reinforcement.Ppo;
 
 /// <summary>A steady-state PPO tick (decisions, hand-overs, shuffles, minibatches), the game's Observe, Action and
-/// Reward calls included, allocates nothing on any thread.</summary>
+/// Reward calls included, allocates nothing on any thread: on the CPU, and on OpenCL (skipped without a device).</summary>
 [Collection(ProcessAllocationGroup.Name)]
 public sealed class PpoAllocationTests
 {
     [Theory]
-    [InlineData(PpoActionKind.Continuous, 1)]
-    [InlineData(PpoActionKind.Continuous, 2)]
-    [InlineData(PpoActionKind.Discrete, 2)]
-    public void A_steady_state_tick_allocates_zero_bytes(PpoActionKind kind, int threads)
+    [InlineData(PpoActionKind.Continuous, 1, TestBackend.Cpu)]
+    [InlineData(PpoActionKind.Continuous, 2, TestBackend.Cpu)]
+    [InlineData(PpoActionKind.Discrete, 2, TestBackend.Cpu)]
+    [InlineData(PpoActionKind.Continuous, 2, TestBackend.OpenCl)]
+    [InlineData(PpoActionKind.Discrete, 2, TestBackend.OpenCl)]
+    public void A_steady_state_tick_allocates_zero_bytes(PpoActionKind kind, int threads, TestBackend backend)
     {
         using var reach = new PpoReach(brains: 2, members: 128, kind, horizon: 16, minibatch: 128); // an update: 16 ticks
-        using var pipeline = new TrainingPipeline(PpoSpec.Stages(minibatchesPerTick: 2), new PipelineOptions { Threads = threads });
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, PpoSpec.Stages(minibatchesPerTick: 2), new PipelineOptions { Threads = threads });
         void Decision() => reach.Step(pipeline);
 
         for (int i = 0; i < 100; i++)

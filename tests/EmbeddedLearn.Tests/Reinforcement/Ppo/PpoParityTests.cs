@@ -3,13 +3,14 @@ using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
 using EmbeddedLearn.Training;
 using EmbeddedLearn.Training.Reinforcement;
+using EmbeddedLearn.Tests.Behaviour;
 using Xunit;
 
 namespace EmbeddedLearn.Tests.Reinforcement.Ppo;
 
 /// <summary>
 /// Every case of Data/torch-ppo.json (libtorch through TorchSharp, peer/ParityGenerator) replayed through the engine's
-/// PPO stages on the CPU backend: GAE advantages and returns, the minibatch order, per minibatch the policy, value,
+/// PPO stages on the CPU backend and on OpenCL (the device's kernel family; skipped without a device): GAE advantages and returns, the minibatch order, per minibatch the policy, value,
 /// entropy and total losses, approximate KL and clip fraction, the first minibatch's gradients (network and log-std,
 /// after clipping), and the parameters and log-std after every optimizer step, each within relative 1e-4 (absolute floor
 /// 1e-6).
@@ -19,7 +20,23 @@ public sealed class PpoParityTests
     private const double Relative = 1e-4;
     private const double Floor = 1e-6;
 
-    public static TheoryData<string> Cases => [.. PpoFixtureCase.All.Select(c => c.Name)];
+    public static TheoryData<string, TestBackend> Cases
+    {
+        get
+        {
+            var cases = new TheoryData<string, TestBackend>();
+            foreach (PpoFixtureCase c in PpoFixtureCase.All)
+            {
+                // The device's own kernel family (not the gpu family forced on PoCL: see PpoDeviceParityTests.Cases).
+                foreach (TestBackend backend in (TestBackend[])[TestBackend.Cpu, TestBackend.OpenCl])
+                {
+                    cases.Add(c.Name, backend);
+                }
+            }
+
+            return cases;
+        }
+    }
 
     [Fact]
     public void The_fixture_covers_what_the_issue_asks()
@@ -42,7 +59,7 @@ public sealed class PpoParityTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void A_fixed_rollout_trains_as_libtorch_trains_it(string name)
+    public void A_fixed_rollout_trains_as_libtorch_trains_it(string name, TestBackend backend)
     {
         PpoFixtureCase c = PpoFixtureCase.All.Single(x => x.Name == name);
         using var world = new World();
@@ -56,7 +73,7 @@ public sealed class PpoParityTests
         AssertClose(c.Floats("advantages"), [.. targets.Where((_, i) => i % 2 == 0)], name + " advantages");
         AssertClose(c.Floats("returns"), [.. targets.Where((_, i) => i % 2 == 1)], name + " returns");
 
-        using var pipeline = new TrainingPipeline(PpoSpec.Stages(), new PipelineOptions { Threads = 1 });
+        using TrainingPipeline pipeline = OnBackend.Pipeline(backend, PpoSpec.Stages(), new PipelineOptions { Threads = 1 });
         var parameters = new float[model.Layout.ParameterCount];
         JsonElement[] minibatches = c.Minibatches;
         for (int k = 0; k < minibatches.Length; k++)
@@ -70,6 +87,7 @@ public sealed class PpoParityTests
             Assert.True(before.Updating, at);
 
             pipeline.Run(world);
+            HostResidency.BeforeHostRead(world); // what the device computed, home (a no-op on the CPU)
 
             PpoStats stats = world.Get<PpoStats>(brain);
             AssertClose(expected, "policy_loss", stats.PolicyLoss, at);

@@ -15,7 +15,8 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// cut, <see cref="PpoState.UpdatesCut"/>) and the other buffer starts collecting. A member whose observation is not
 /// finite, or that has not observed since the last decision (observations are used once, as ML-Agents collects them at
 /// every decision), or whose network output is not finite, takes no decision: its row is left out and its action stays. A brain
-/// draws from its own random stream, in slot order, so the choices do not depend on threads or other brains. CPU only.
+/// draws from its own random stream, in slot order, so the choices do not depend on threads or other brains. On a device
+/// it runs as its <see cref="Device"/> body (PpoAct.cl).
 /// </summary>
 public sealed class PpoActStage : IBlockStage
 {
@@ -24,6 +25,14 @@ public sealed class PpoActStage : IBlockStage
 
     /// <summary>Acting goes on whether or not the brain trains this tick.</summary>
     public bool RunsWhenNotTraining => true;
+
+    /// <summary>The device code: PpoAct.cl (after PpoBlock.Body's helpers).</summary>
+    internal static readonly DeviceBody Body = PpoBlock.Body("el_ppo_act", "PpoAct.cl",
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.HiddenActivation, DeviceArgument.PpoCapacity, DeviceArgument.PpoHorizon, DeviceArgument.PpoActionWidth, DeviceArgument.PpoContinuous, DeviceArgument.Parameters, DeviceArgument.PpoLogStd, DeviceArgument.PpoSlots, DeviceArgument.PpoRollouts, DeviceArgument.PpoTargets, DeviceArgument.PpoOrder, DeviceArgument.PpoSettings, DeviceArgument.PpoState, DeviceArgument.PpoStats, DeviceArgument.AgentScratch],
+        inference: true);
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Parameters | ModelData.Counters;

@@ -50,6 +50,13 @@ internal static class PpoBlock
         }
     }
 
+    /// <summary>A PPO stage's device body: <paramref name="file"/> (beside the stage, in Ppo/) after the helpers it
+    /// builds on: QAgent.cl (SplitMix64), Forward.cl (el_dense_forward), the optimizers' element updates (Sgd.cl, Adam.cl,
+    /// AdamW.cl) and PpoMath.cl (exp, log, the normal draw).</summary>
+    public static DeviceBody Body(string function, string file, IReadOnlyList<DeviceArgument> arguments, bool inference = false) =>
+        new(function, string.Join('\n', ((string[])["QAgent.cl", "Forward.cl", "Sgd.cl", "Adam.cl", "AdamW.cl", "PpoMath.cl", file])
+            .Select(DeviceBody.Embedded)), arguments) { Inference = inference };
+
     private static void Throw(Entity entity, string component, string problem) =>
         throw ModelDataException.TickRefused(entity, component, problem);
 }

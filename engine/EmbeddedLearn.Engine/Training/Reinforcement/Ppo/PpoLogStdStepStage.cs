@@ -14,12 +14,19 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// <see cref="PpoSpec.LogStdState"/>. Every optimizer is element-wise, so this equals one PyTorch optimizer over the
 /// network's parameters and the log-std. A step that would make a value non-finite is rejected as the step stages
 /// reject one: the log-std and its state keep their values, the brain's whole step is skipped and counted as a failure.
-/// CPU only.
+/// On a device it runs as its <see cref="Device"/> body (PpoLogStdStep.cl).
 /// </summary>
 public sealed class PpoLogStdStepStage : IBlockStage
 {
     /// <inheritdoc/>
     public string Name => "PpoLogStdStep";
+
+    /// <summary>The device code: PpoLogStdStep.cl.</summary>
+    internal static readonly DeviceBody Body = PpoBlock.Body("el_ppo_logstd_step", "PpoLogStdStep.cl",
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.PpoContinuous, DeviceArgument.PpoLogStd, DeviceArgument.PpoLogStdGradient, DeviceArgument.PpoLogStdState, DeviceArgument.SettingsF, DeviceArgument.SettingsI, DeviceArgument.State, DeviceArgument.Flags]);
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Settings | ModelData.Counters;

@@ -8,12 +8,20 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// (<see cref="PpoSettings"/>), with advantages normalised per minibatch when asked. Writes <c>dL/d outputs</c> into the
 /// model's output gradient (which Backward reads), <c>dL/d log sigma</c> into <see cref="PpoSpec.LogStdGradient"/> (which
 /// the guard measures and clips with the others and <see cref="PpoLogStdStepStage"/> steps), the total into the model's
-/// <see cref="Loss"/> and the measurements into <see cref="PpoStats"/>. CPU only.
+/// <see cref="Loss"/> and the measurements into <see cref="PpoStats"/>. On a device it runs as its <see cref="Device"/> body
+/// (PpoLoss.cl).
 /// </summary>
 public sealed class PpoLossStage : IBlockStage
 {
     /// <inheritdoc/>
     public string Name => "PpoLoss";
+
+    /// <summary>The device code: PpoLoss.cl.</summary>
+    internal static readonly DeviceBody Body = PpoBlock.Body("el_ppo_loss", "PpoLoss.cl",
+        [DeviceArgument.LayerCount, DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.PpoActionWidth, DeviceArgument.PpoContinuous, DeviceArgument.Outputs, DeviceArgument.OutputGradient, DeviceArgument.PpoBatch, DeviceArgument.PpoLogStd, DeviceArgument.PpoLogStdGradient, DeviceArgument.PpoSettings, DeviceArgument.PpoState, DeviceArgument.PpoStats, DeviceArgument.Loss, DeviceArgument.AgentScratch]);
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Outputs | ModelData.Counters;

@@ -10,12 +10,20 @@ namespace EmbeddedLearn.Training.Reinforcement;
 /// repeat the first observation and get no gradient. Then advances the update: after the last minibatch of an epoch the
 /// next epoch reshuffles the order (<see cref="PpoRollout.Shuffle"/>); after the last epoch the update is finished
 /// (<see cref="PpoState.Updates"/>). A brain with no update in progress sits the minibatch group out
-/// (<see cref="TickOutcome.Waiting"/>), so the later training stages leave it untouched. CPU only.
+/// (<see cref="TickOutcome.Waiting"/>), so the later training stages leave it untouched. On a device it runs as its
+/// <see cref="Device"/> body (PpoMinibatch.cl).
 /// </summary>
 public sealed class PpoMinibatchStage : IBlockStage
 {
     /// <inheritdoc/>
     public string Name => "PpoMinibatch";
+
+    /// <summary>The device code: PpoMinibatch.cl.</summary>
+    internal static readonly DeviceBody Body = PpoBlock.Body("el_ppo_minibatch", "PpoMinibatch.cl",
+        [DeviceArgument.Widths, DeviceArgument.Batch, DeviceArgument.PpoCapacity, DeviceArgument.PpoHorizon, DeviceArgument.PpoActionWidth, DeviceArgument.Inputs, DeviceArgument.PpoBatch, DeviceArgument.PpoRollouts, DeviceArgument.PpoTargets, DeviceArgument.PpoOrder, DeviceArgument.PpoSettings, DeviceArgument.PpoState, DeviceArgument.Flags]);
+
+    /// <inheritdoc/>
+    public DeviceBody Device => Body;
 
     /// <inheritdoc/>
     public ModelData Reads => ModelData.Counters;
