@@ -1,6 +1,6 @@
 namespace EmbeddedLearn.Demos.Arena;
 
-/// <summary>The backend asked for on the command line or from the page; <see cref="ArenaLearning"/> maps it to the
+/// <summary>The backend asked for on the command line or from the page; <see cref="ArenaBackendKind"/> maps it to the
 /// engine's own selection.</summary>
 internal enum ArenaBackend
 {

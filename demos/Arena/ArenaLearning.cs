@@ -88,12 +88,7 @@ internal sealed class ArenaLearning : IDisposable
         _training = Create();
     }
 
-    private FallbackPipeline Create() => TrainingBackends.CreatePipeline(RequestedBackend switch
-    {
-        ArenaBackend.OpenCl => BackendKind.OpenCl,
-        ArenaBackend.Auto => BackendKind.Auto,
-        _ => BackendKind.Cpu,
-    }, zeroGrad: true, new PipelineOptions
+    private FallbackPipeline Create() => TrainingBackends.CreatePipeline(ArenaBackendKind.Of(RequestedBackend), zeroGrad: true, new PipelineOptions
     {
         Threads = _threads,
         MeasureStages = true, // the page charts the time per stage

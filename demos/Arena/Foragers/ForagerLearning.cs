@@ -132,12 +132,7 @@ internal sealed class ForagerLearning : IDisposable
         IsDisposed = true;
     }
 
-    private FallbackPipeline Create() => TrainingBackends.CreatePipeline(_backend switch
-    {
-        ArenaBackend.OpenCl => BackendKind.OpenCl,
-        ArenaBackend.Auto => BackendKind.Auto,
-        _ => BackendKind.Cpu,
-    }, QAgentSpec.Stages(), new PipelineOptions
+    private FallbackPipeline Create() => TrainingBackends.CreatePipeline(ArenaBackendKind.Of(_backend), QAgentSpec.Stages(), new PipelineOptions
     {
         Threads = _threads,
         MeasureStages = true, // the page charts the time per stage

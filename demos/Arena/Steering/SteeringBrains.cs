@@ -55,7 +55,7 @@ internal sealed class SteeringBrains : IDisposable
         }
 
         _acting = new TrainingPipeline([new PpoActStage()], new PipelineOptions { Threads = threads });
-        _training = Create(_budgetMs);
+        _training = Create();
     }
 
     /// <summary>Minibatches each tick trains: enough to finish an update (every epoch over the last rollout) within
@@ -145,7 +145,7 @@ internal sealed class SteeringBrains : IDisposable
     {
         _budgetMs = budgetMs;
         _training.Dispose();
-        _training = Create(budgetMs);
+        _training = Create();
     }
 
     /// <summary>Moves training to <paramref name="backend"/>; what the brains learned on the previous one (a device's
@@ -155,7 +155,7 @@ internal sealed class SteeringBrains : IDisposable
         _training.SynchronizeToHost(_world);
         _training.Dispose();
         _backend = backend;
-        _training = Create(_budgetMs);
+        _training = Create();
     }
 
     public void Dispose()
@@ -165,15 +165,14 @@ internal sealed class SteeringBrains : IDisposable
         _world.Dispose();
     }
 
-    private FallbackPipeline Create(double? budgetMs) => TrainingBackends.CreatePipeline(_backend switch
+    private FallbackPipeline Create()
     {
-        ArenaBackend.OpenCl => BackendKind.OpenCl,
-        ArenaBackend.Auto => BackendKind.Auto,
-        _ => BackendKind.Cpu,
-    }, PpoSpec.Stages(MinibatchesPerTick), new PipelineOptions
-    {
-        Threads = _threads,
-        MeasureStages = true, // the page charts the time per stage
-        TrainingBudget = budgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
-    }, out _);
+        var options = new PipelineOptions
+        {
+            Threads = _threads,
+            MeasureStages = true, // the page charts the time per stage
+            TrainingBudget = _budgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
+        };
+        return TrainingBackends.CreatePipeline(ArenaBackendKind.Of(_backend), PpoSpec.Stages(MinibatchesPerTick), options, out _);
+    }
 }

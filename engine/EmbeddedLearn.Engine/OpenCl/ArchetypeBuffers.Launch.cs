@@ -1,6 +1,5 @@
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
-using EmbeddedLearn.Training;
 
 namespace EmbeddedLearn.OpenCl;
 
@@ -295,7 +294,7 @@ internal sealed partial class ArchetypeBuffers
         Training.DeviceArgument.State => State,
         Training.DeviceArgument.Flags => Flags,
         Training.DeviceArgument.AgentScratch => AgentScratch,
-        Training.DeviceArgument.ExtraGradients => ExtraParameters.GradientOf(Archetype) is ComponentType extra ? ModelBuffer(extra) : 0,
+        Training.DeviceArgument.ExtraGradients => ExtraGradient is ComponentType extra ? ModelBuffer(extra) : 0,
         _ when DeviceKernelSource.IsBuffer(argument) => ExtensionBuffer(argument),
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "not a buffer"),
     };

@@ -19,9 +19,12 @@ internal sealed partial class ArchetypeBuffers
     /// <summary>The PPO brain spec of this archetype's entities, or null when they are not PPO brains.</summary>
     public PpoSpec? Ppo { get; }
 
-    /// <summary>The floats of extra parameters per entity (<see cref="ExtraParameters"/>: a continuous policy's log-std),
-    /// 0 when the archetype has none.</summary>
-    public int ExtraCount => ExtraParameters.GradientOf(Archetype)?.ElementCount ?? 0;
+    /// <summary>The component holding the gradient of the entities' extra parameters (<see cref="ExtraParameters"/>: a
+    /// continuous policy's log-std), or null when the archetype has none; found once, as the buffers are built.</summary>
+    public ComponentType? ExtraGradient { get; }
+
+    /// <summary>The floats of extra parameters per entity, 0 when the archetype has none.</summary>
+    public int ExtraCount => ExtraGradient?.ElementCount ?? 0;
 
     private void AddPpoColumns()
     {

@@ -102,6 +102,7 @@ internal sealed unsafe partial class ArchetypeBuffers : IDisposable
         Shared = SharedModelSpec.Find(archetype);
         AddSharedColumns();
         Ppo = PpoSpec.Find(archetype);
+        ExtraGradient = ExtraParameters.GradientOf(archetype);
         AddPpoColumns();
         if (AgentScratchFloats > 0)
         {

@@ -21,40 +21,10 @@ inline vi el_guard_decide(vf norm, vi due, vf maxNorm, vl limit, vl* failures, v
 // it) goes into the state; a non-finite norm skips the step (step due cleared), counts a failure and marks the entity
 // for quarantine at FailuresBeforeQuarantine in a row; otherwise, with MaxGradNorm set, the gradients are
 // clipped as clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied below 1. The outcome bits
-// go into flags for the host.
-inline void el_guard(long S, int P, __global float* g, __global const float* sf, __global const int* si, __global long* st,
-    __global int* flags, vi on)
-{
-    vi due = TO_I(LD(st, ST_STEP_DUE) != 0) & on;
-    if (!ANY(due)) return;
-#ifdef EL_HAS_FP64
-    EL_VD sum = 0.0;
-    for (int i = 0; i < P; i++) { EL_VD v = TO_D(LD(g, i)); sum += v * v; }
-    vf norm = TO_F(sqrt(sum));
-#else
-    vf sum = 0.0f;
-    for (int i = 0; i < P; i++) { vf v = LD(g, i); sum += v * v; }
-    vf norm = sqrt(sum);
-#endif
-    vl failures = LD(st, ST_CONSECUTIVE_FAILURES);
-    vf coef;
-    vi outcome = el_guard_decide(norm, due, LD(sf, SF_MAX_GRAD_NORM), TO_L(LD(si, SI_FAILURES_BEFORE_QUARANTINE)), &failures, &coef);
-    vi skip = (outcome & OUTCOME_STEPSKIPPED) != 0;
-    vi clip = (outcome & OUTCOME_CLIPPED) != 0;
-    ST(st, ST_GRADIENT_NORM, TO_L(due) ? TO_L(EL_AS_INT(norm)) : LD(st, ST_GRADIENT_NORM));
-    ST(st, ST_STEP_DUE, TO_L(skip) ? (vl)0 : LD(st, ST_STEP_DUE));
-    ST(st, ST_CONSECUTIVE_FAILURES, failures);
-    if (ANY(clip))
-    {
-        for (int i = 0; i < P; i++) ST(g, i, clip ? LD(g, i) * coef : LD(g, i));
-    }
-    ST(flags, 0, LD(flags, 0) | outcome);
-}
-
-// el_guard for an entity with extra parameters besides its P network parameters (a PPO brain's log-std): their E
-// gradients eg count in the norm after the network's, each sum of squares on its own (in double where the device has
-// it) and then added, norm = sqrt(sum g^2 + sum eg^2) as GuardStage.NormOf; where the guard clips, eg is clipped with g
-// by the same coefficient, as clip_grad_norm_ over all of the optimizer's parameters does.
+// go into flags for the host. An entity with extra parameters besides its P network parameters (a PPO brain's
+// log-std) passes their E gradients eg: they count in the norm after the network's, each sum of squares on its own and
+// then added, norm = sqrt(sum g^2 + sum eg^2) as GuardStage.NormOf, and where the guard clips, eg is clipped with g by
+// the same coefficient, as clip_grad_norm_ over all of the optimizer's parameters does.
 inline void el_guard_extra(long S, int P, __global float* g, int E, __global float* eg, __global const float* sf,
     __global const int* si, __global long* st, __global int* flags, vi on)
 {
@@ -85,4 +55,12 @@ inline void el_guard_extra(long S, int P, __global float* g, int E, __global flo
         for (int i = 0; i < E; i++) ST(eg, i, clip ? LD(eg, i) * coef : LD(eg, i));
     }
     ST(flags, 0, LD(flags, 0) | outcome);
+}
+
+// The guard of an entity without extra parameters (E = 0: the sum of squares plus +0 is the sum itself, so the norm's
+// bits are those of the network's gradients alone).
+inline void el_guard(long S, int P, __global float* g, __global const float* sf, __global const int* si, __global long* st,
+    __global int* flags, vi on)
+{
+    el_guard_extra(S, P, g, 0, g, sf, si, st, flags, on);
 }

@@ -250,19 +250,6 @@ inline int el_ppo_finish(long S, int f, int ppoC, int ppoT, __global const float
     return count;
 }
 
-// PpoRollout.Shuffle for lane l: Fisher-Yates from the end over the first count entries of the order,
-// j = next_int(i + 1), swap(order[i], order[j]).
-inline void el_ppo_shuffle(long S, __global int* porder, int count, ulong* random, int l)
-{
-    for (int i = count - 1; i > 0; i--)
-    {
-        int j = el_next_int(random, i + 1);
-        int kept = EL_AT(porder, i, l);
-        EL_AT(porder, i, l) = EL_AT(porder, j, l);
-        EL_AT(porder, j, l) = kept;
-    }
-}
-
 // PpoActStage.StartUpdate for lane l, the rows from element `rows` (the full rollout): an update in progress is cut
 // (UpdatesCut), Finish, then RowsLeftOut += valid - trainable, Rollouts + 1, Rows, Epoch and Minibatch 0, Updating when
 // any row trains, MeanReward (0 without rows), and the first shuffle from ShuffleRandom.

@@ -3,7 +3,8 @@
 // is written with the CPU code's operations in its order, fma exactly where the CPU calls ExactMath.Fma, so exp and log give
 // the CPU's bits wherever the device's + - * and fma are IEEE (fma always is in OpenCL C); the normal draw also divides and
 // takes a square root, which OpenCL rounds within a few ulp unless the program is built with
-// -cl-fp32-correctly-rounded-divide-sqrt.
+// -cl-fp32-correctly-rounded-divide-sqrt. Also the rollout shuffle (PpoRollout.Shuffle), which PpoAct.cl and
+// PpoMinibatch.cl both take.
 
 // 0.5 ln(2 pi), the Gaussian log-density's constant per dimension (PpoMath.HalfLogTwoPi).
 #define EL_HALF_LOG_TWO_PI 0.918938533204672741780329736406f
@@ -81,5 +82,18 @@ inline float el_ppo_normal(ulong* random)
         {
             return u * sqrt(-2.0f * el_ppo_log(s) / s);
         }
+    }
+}
+
+// PpoRollout.Shuffle for lane l (the hand-over's first shuffle and each new epoch's): Fisher-Yates from the end over the
+// first count entries of the order as it stands, j = next_int(i + 1), swap(order[i], order[j]).
+inline void el_ppo_shuffle(long S, __global int* porder, int count, ulong* random, int l)
+{
+    for (int i = count - 1; i > 0; i--)
+    {
+        int j = el_next_int(random, i + 1);
+        int kept = EL_AT(porder, i, l);
+        EL_AT(porder, i, l) = EL_AT(porder, j, l);
+        EL_AT(porder, j, l) = kept;
     }
 }

@@ -1,24 +1,11 @@
-// Device code of the PpoMinibatch stage (PpoMinibatchStage.cs), after QAgent.cl (SplitMix64) and PpoMath.cl: per brain (one
-// lane at a time, as each brain's update is at its own point), the next minibatch of its update: rows k M .. k M + m of
-// the shuffled trainable rows (porder), their observations into the model's inputs x [M, n], their [action, old log-prob,
-// old value, advantage, return] into pbatch [M, aw + 4]; rows past m repeat the first row. Then the update advances: after
-// an epoch's last minibatch the next epoch reshuffles the order from the brain's ShuffleRandom stream; after the last
-// epoch the update is finished. A brain with no update in progress gets MinibatchRows = 0 and OUTCOME_WAITING, which
-// keeps it out of the later training stages. Pointers arrive offset by the work-item's first entity (see
-// OpenCl/Kernels/common.cl); S is the element stride; `on` holds the lanes it may change.
-
-// PpoRollout.Shuffle on the first count entries of lane l's order: Fisher-Yates from the end,
-// j = NextInt(i + 1), swap(order[i], order[j]), applied to the order as it stands.
-inline void el_ppo_minibatch_shuffle(long S, __global int* order, int count, ulong* random, int l)
-{
-    for (int i = count - 1; i > 0; i--)
-    {
-        int j = el_next_int(random, i + 1);
-        int swap = EL_AT(order, i, l);
-        EL_AT(order, i, l) = EL_AT(order, j, l);
-        EL_AT(order, j, l) = swap;
-    }
-}
+// Device code of the PpoMinibatch stage (PpoMinibatchStage.cs), after QAgent.cl (SplitMix64) and PpoMath.cl (the
+// shuffle): per brain (one lane at a time, as each brain's update is at its own point), the next minibatch of its
+// update: rows k M .. k M + m of the shuffled trainable rows (porder), their observations into the model's inputs
+// x [M, n], their [action, old log-prob, old value, advantage, return] into pbatch [M, aw + 4]; rows past m repeat the
+// first row. Then the update advances: after an epoch's last minibatch the next epoch reshuffles the order from the
+// brain's ShuffleRandom stream; after the last epoch the update is finished. A brain with no update in progress gets
+// MinibatchRows = 0 and OUTCOME_WAITING, which keeps it out of the later training stages. Pointers arrive offset by the
+// work-item's first entity (see OpenCl/Kernels/common.cl); S is the element stride; `on` holds the lanes it may change.
 
 // Copies minibatch row j of lane l from rollout row r of the training buffer (its rows from element `rows`, RW = n + aw + 5
 // floats each): the observation into x, [action, old log-prob, old value] and the row's targets [advantage, return] into
@@ -54,7 +41,7 @@ inline void el_ppo_minibatch_advance(long S, int batch, __global int* porder, __
     }
     EL_SET_I(pst, l, PPOSTATE_EPOCH, epoch);
     ulong random = EL_GET_L(pst, l, PPOSTATE_SHUFFLERANDOM);
-    el_ppo_minibatch_shuffle(S, porder, rows, &random, l);
+    el_ppo_shuffle(S, porder, rows, &random, l);
     EL_SET_L(pst, l, PPOSTATE_SHUFFLERANDOM, random);
 }
 
