@@ -18,19 +18,20 @@ internal sealed class PpoReach : IDisposable
     private readonly Random _random;
 
     public PpoReach(int brains, int members, PpoActionKind kind = PpoActionKind.Continuous, int horizon = 16, int minibatch = 64,
-        int seed = 3, string layout = "2,16,16")
+        int seed = 3, string layout = "2,16,16", TrainingSettings? training = null, PpoSettings? ppo = null,
+        Activation activation = Activation.Tanh)
     {
         _random = new Random(seed);
         int outputs = kind == PpoActionKind.Continuous ? 2 : 4;
-        Spec = PpoSpec.Get(ModelSpec.Get(ModelLayout.Parse(layout + "," + outputs, Activation.Tanh), minibatch), kind, members, horizon);
+        Spec = PpoSpec.Get(ModelSpec.Get(ModelLayout.Parse(layout + "," + outputs, activation), minibatch), kind, members, horizon);
         Brains = new Entity[brains];
         Members = new Entity[brains * members];
         _position = new float[Members.Length];
         _goal = new float[Members.Length];
         for (int b = 0; b < brains; b++)
         {
-            Brains[b] = Spec.Spawn(World, TrainingSettings.Adam(0.003f) with { MaxGradNorm = 0.5f },
-                PpoSettings.Ppo(gamma: 0.95f, epochs: 2, initialLogStd: -0.5f, entropyCoefficient: 0.001f), seed: (ulong)(seed + b));
+            Brains[b] = Spec.Spawn(World, training ?? TrainingSettings.Adam(0.003f) with { MaxGradNorm = 0.5f },
+                ppo ?? PpoSettings.Ppo(gamma: 0.95f, epochs: 2, initialLogStd: -0.5f, entropyCoefficient: 0.001f), seed: (ulong)(seed + b));
             for (int i = 0; i < members; i++)
             {
                 Entity member = World.Create();
