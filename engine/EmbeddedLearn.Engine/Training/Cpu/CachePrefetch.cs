@@ -10,6 +10,16 @@ internal static unsafe class CachePrefetch
 {
     private const int LineFloats = 16; // 64-byte cache lines
 
+    /// <summary>Asks for the cache line that holds <paramref name="p"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Line(float* p)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(p);
+        }
+    }
+
     /// <summary>Asks for every cache line <paramref name="data"/> spans: one every line from its start, and its last,
     /// which a run that does not start on a line boundary reaches into.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -30,10 +30,12 @@ internal static unsafe class DenseBackward
 
     /// <summary>Runs the backward pass on <paramref name="path"/>, or on this machine's fastest path when that is
     /// narrower; every path gives the same bits. With <paramref name="accumulate"/> off the gradients are overwritten
-    /// (as if cleared to +0 first) instead of added to.</summary>
+    /// (as if cleared to +0 first) instead of added to. With <paramref name="prefetchNext"/> the cache lines of the
+    /// <c>P</c> floats that follow <paramref name="gradients"/> (the next entity's, in a block) are asked for along the way
+    /// (<see cref="LayerWeightGradient.Run"/>); the caller must own that memory.</summary>
     public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
         ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, Span<float> gradients, Span<float> scratch,
-        KernelPath path, bool accumulate = true)
+        KernelPath path, bool accumulate = true, bool prefetchNext = false)
     {
         ArgumentNullException.ThrowIfNull(layout);
         KernelArguments.Batch(batch);
@@ -56,7 +58,7 @@ internal static unsafe class DenseBackward
                 hiddenOffset -= l > 0 ? batch * inW : 0;
                 float* x = l == 0 ? xIn : act + hiddenOffset;
                 float* gW = g + layout.WeightOffset(l), gB = g + layout.BiasOffset(l);
-                LayerWeightGradient.Run(path, batch, inW, outW, x, dz, gW, gB, accumulate);
+                LayerWeightGradient.Run(path, batch, inW, outW, x, dz, gW, gB, accumulate, prefetchNext ? layout.ParameterCount : 0);
 
                 if (l == 0)
                 {

@@ -19,15 +19,28 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </remarks>
 internal static unsafe class LayerWeightGradient
 {
-    /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's).</summary>
+    /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's). With
+    /// <paramref name="ahead"/> not 0 it also asks for the cache lines <paramref name="ahead"/> floats past this layer's
+    /// gradients (the next entity's, about to be written): store by store where the Vector512 column tiles run, so that
+    /// the requests are spread over the work, otherwise all at once before it.</summary>
     public static void Run(KernelPath path, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB,
-        bool accumulate = true)
+        bool accumulate = true, int ahead = 0)
     {
+        bool columns = path == KernelPath.Vector512 && outW % 16 == 0;
+        if (ahead != 0)
+        {
+            CachePrefetch.Lines(new ReadOnlySpan<float>(gB + ahead, outW));
+            if (!columns)
+            {
+                CachePrefetch.Lines(new ReadOnlySpan<float>(gW + ahead, inW * outW));
+            }
+        }
+
         switch (path)
         {
             case KernelPath.Vector512:
             case KernelPath.Vector256:
-                Vector(path == KernelPath.Vector512, batch, inW, outW, x, dy, gW, gB, accumulate);
+                Vector(path == KernelPath.Vector512, batch, inW, outW, x, dy, gW, gB, accumulate, columns ? ahead : 0);
                 break;
             case KernelPath.Vector128:
                 Portable(batch, inW, outW, x, dy, gW, gB, accumulate);
@@ -174,7 +187,8 @@ internal static unsafe class LayerWeightGradient
 
     /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns when <paramref name="wide"/>,
     /// which needs <see cref="SimdSupport.Wide"/>).</summary>
-    private static void Vector(bool wide, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate)
+    private static void Vector(bool wide, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate,
+        int ahead)
     {
         if (wide && outW <= 2)
         {
@@ -186,7 +200,7 @@ internal static unsafe class LayerWeightGradient
         if (wide && outW % 16 == 0)
         {
             LayerWeightGradientWide.Bias(batch, outW, dy, gB, accumulate);
-            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW, accumulate);
+            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW, accumulate, ahead);
             return;
         }
 

@@ -81,15 +81,17 @@ internal static unsafe class LayerWeightGradientWide
 
     /// <summary>
     /// The first <paramref name="columns"/> (a multiple of 16) columns of <see cref="LayerWeightGradient"/>:
-    /// <c>g[i, j..j+16] += sum_b x[b, i] dy[b, j..j+16]</c>, the batch sum formed in a register first.
+    /// <c>g[i, j..j+16] += sum_b x[b, i] dy[b, j..j+16]</c>, the batch sum formed in a register first. With
+    /// <paramref name="ahead"/> not 0, each store also asks for the line <paramref name="ahead"/> floats further on (the
+    /// next entity's gradient at the same place), so that those lines arrive spread over this entity's work.
     /// </summary>
-    public static void Columns(int batch, int inW, int outW, float* x, float* dy, float* g, int columns, bool accumulate)
+    public static void Columns(int batch, int inW, int outW, float* x, float* dy, float* g, int columns, bool accumulate, int ahead = 0)
     {
         if (batch == 4)
         {
             for (int j = 0; j < columns; j += 16)
             {
-                WeightGradientBatch4(inW, outW, x, dy + j, g + j, accumulate);
+                WeightGradientBatch4(inW, outW, x, dy + j, g + j, accumulate, ahead);
             }
 
             return;
@@ -101,12 +103,12 @@ internal static unsafe class LayerWeightGradientWide
             int j = 0;
             for (; j + 32 <= columns; j += 32)
             {
-                Rows4Columns32(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, accumulate);
+                Rows4Columns32(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, accumulate, ahead);
             }
 
             for (; j < columns; j += 16)
             {
-                Rows4Columns16(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, accumulate);
+                Rows4Columns16(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, accumulate, ahead);
             }
         }
 
@@ -122,7 +124,7 @@ internal static unsafe class LayerWeightGradientWide
                     s = Vector512.FusedMultiplyAdd(Vector512.Create(x[(b * inW) + i]), Vector512.Load(d), s);
                 }
 
-                (LayerWeightGradient.Base512(g + j, accumulate) + s).Store(g + j);
+                Store(g + j, s, accumulate, ahead);
             }
         }
     }
@@ -133,7 +135,7 @@ internal static unsafe class LayerWeightGradientWide
     /// run side by side so that the FMA latency is hidden (a batch of 256, as PPO's minibatch, otherwise waits on one chain
     /// at a time); each <c>dy</c> row loaded once for the four rows.
     /// </summary>
-    private static void Rows4Columns32(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    private static void Rows4Columns32(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
     {
         Vector512<float> d0 = Vector512.Load(dy), d1 = Vector512.Load(dy + 16);
         Vector512<float> x0 = Vector512.Create(x[0]), x1 = Vector512.Create(x[1]), x2 = Vector512.Create(x[2]), x3 = Vector512.Create(x[3]);
@@ -159,18 +161,18 @@ internal static unsafe class LayerWeightGradientWide
             s31 = Vector512.FusedMultiplyAdd(x3, d1, s31);
         }
 
-        Store(g, s00, accumulate);
-        Store(g + 16, s01, accumulate);
-        Store(g += outW, s10, accumulate);
-        Store(g + 16, s11, accumulate);
-        Store(g += outW, s20, accumulate);
-        Store(g + 16, s21, accumulate);
-        Store(g += outW, s30, accumulate);
-        Store(g + 16, s31, accumulate);
+        Store(g, s00, accumulate, ahead);
+        Store(g + 16, s01, accumulate, ahead);
+        Store(g += outW, s10, accumulate, ahead);
+        Store(g + 16, s11, accumulate, ahead);
+        Store(g += outW, s20, accumulate, ahead);
+        Store(g + 16, s21, accumulate, ahead);
+        Store(g += outW, s30, accumulate, ahead);
+        Store(g + 16, s31, accumulate, ahead);
     }
 
     /// <summary><see cref="Rows4Columns32"/> for sixteen columns: four chains.</summary>
-    private static void Rows4Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    private static void Rows4Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
     {
         Vector512<float> d0 = Vector512.Load(dy);
         Vector512<float> s0 = Vector512.Create(x[0]) * d0, s1 = Vector512.Create(x[1]) * d0;
@@ -186,19 +188,28 @@ internal static unsafe class LayerWeightGradientWide
             s3 = Vector512.FusedMultiplyAdd(Vector512.Create(x[3]), d0, s3);
         }
 
-        Store(g, s0, accumulate);
-        Store(g += outW, s1, accumulate);
-        Store(g += outW, s2, accumulate);
-        Store(g += outW, s3, accumulate);
+        Store(g, s0, accumulate, ahead);
+        Store(g += outW, s1, accumulate, ahead);
+        Store(g += outW, s2, accumulate, ahead);
+        Store(g += outW, s3, accumulate, ahead);
     }
 
-    /// <summary><c>g = g + s</c>, or <c>0 + s</c>.</summary>
+    /// <summary><c>g = g + s</c>, or <c>0 + s</c>; and, with <paramref name="ahead"/> not 0, asks for the line
+    /// <paramref name="ahead"/> floats on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* g, Vector512<float> s, bool accumulate) => (LayerWeightGradient.Base512(g, accumulate) + s).Store(g);
+    private static void Store(float* g, Vector512<float> s, bool accumulate, int ahead)
+    {
+        if (ahead != 0)
+        {
+            CachePrefetch.Line(g + ahead);
+        }
+
+        (LayerWeightGradient.Base512(g, accumulate) + s).Store(g);
+    }
 
     /// <summary>Sixteen columns for a batch of four, the four rows of <c>dy</c> held in registers; the same
     /// operations in the same order as the general loop.</summary>
-    private static void WeightGradientBatch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    private static void WeightGradientBatch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
     {
         Vector512<float> d0 = Vector512.Load(dy), d1 = Vector512.Load(dy + outW);
         Vector512<float> d2 = Vector512.Load(dy + (2 * outW)), d3 = Vector512.Load(dy + (3 * outW));
@@ -209,7 +220,7 @@ internal static unsafe class LayerWeightGradientWide
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x1[i]), d1, s);
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x2[i]), d2, s);
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x3[i]), d3, s);
-            (LayerWeightGradient.Base512(g, accumulate) + s).Store(g);
+            Store(g, s, accumulate, ahead);
         }
     }
 }

@@ -58,13 +58,6 @@ public sealed class BackwardStage : IBlockStage
         Span<float> scratch = block.Scratch;
         for (int i = 0; i < block.Count; i++)
         {
-            if (clearsFirst && i + 1 < block.Count)
-            {
-                // The next entity's gradients are written without being read: ask for their lines now, so that the
-                // stores do not wait on memory (a separate ZeroGrad pass streamed them in; this pass would stall on them).
-                CachePrefetch.Lines(gradients.Slice((i + 1) * p, p));
-            }
-
             bool clears = clearsFirst && states[i].BackwardPasses % settings[i].AccumulationSteps == 0
                 && (states[i].Outcome & DeferredZeroGrad.ZeroTimeSitsOut) == 0;
             if ((states[i].Outcome & TickOutcome.SitsOut) != 0)
@@ -77,9 +70,12 @@ public sealed class BackwardStage : IBlockStage
                 continue;
             }
 
+            // The next entity's gradients are written without being read: their lines are asked for during this
+            // entity's pass, so that its stores do not wait on memory (a separate ZeroGrad pass streamed them in; this
+            // pass would stall on them).
             DenseBackward.Run(spec.Layout, spec.Batch, parameters.Slice(i * p, p), inputs.Slice(i * nIn, nIn),
                 activations.Slice(i * nAct, nAct), outputGradient.Slice(i * nOut, nOut), gradients.Slice(i * p, p), scratch,
-                SimdSupport.Best, accumulate: !clears);
+                SimdSupport.Best, accumulate: !clears, prefetchNext: clearsFirst && i + 1 < block.Count);
             ref TrainingState state = ref states[i];
             state.BackwardPasses++;
             if (state.BackwardPasses % settings[i].AccumulationSteps == 0)
