@@ -22,9 +22,11 @@ internal static unsafe class DenseForward
         Run(layout, batch, parameters, inputs, activations, outputs, SimdSupport.Best);
 
     /// <summary>Runs the forward pass on <paramref name="path"/>, or on this machine's fastest path when that is
-    /// narrower; every path gives the same bits.</summary>
+    /// narrower; every path gives the same bits. With <paramref name="prefetchNext"/> the cache lines of the <c>P</c>
+    /// floats that follow <paramref name="parameters"/> (the next entity's, in a block) are asked for along the way
+    /// (<see cref="LayerForward.Run"/>); the caller must own that memory.</summary>
     public static void Run(ModelLayout layout, int batch, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs,
-        Span<float> activations, Span<float> outputs, KernelPath path)
+        Span<float> activations, Span<float> outputs, KernelPath path, bool prefetchNext = false)
     {
         ArgumentNullException.ThrowIfNull(layout);
         KernelArguments.Batch(batch);
@@ -44,7 +46,7 @@ internal static unsafe class DenseForward
                 float* y = l == last ? yOut : (l == 0 ? act : x + (batch * inW));
                 float* w = p + layout.WeightOffset(l), bias = p + layout.BiasOffset(l);
                 Activation activation = l == last ? Activation.Identity : layout.HiddenActivation;
-                LayerForward.Run(path, batch, inW, outW, w, bias, x, y, activation);
+                LayerForward.Run(path, batch, inW, outW, w, bias, x, y, activation, prefetchNext ? layout.ParameterCount : 0);
 
                 x = y;
             }

@@ -22,10 +22,23 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </remarks>
 internal static unsafe class LayerForward
 {
-    /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's).</summary>
+    /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's). With
+    /// <paramref name="ahead"/> not 0 it also asks for the cache lines <paramref name="ahead"/> floats past this layer's
+    /// weights and bias (the next entity's, about to be read): row by row where the Vector512 tiles run, so that the
+    /// requests are spread over the work, otherwise all at once before it.</summary>
     public static void Run(KernelPath path, int batch, int inW, int outW, float* wT, float* bias, float* x, float* y,
-        Activation activation)
+        Activation activation, int ahead = 0)
     {
+        bool tiles = path == KernelPath.Vector512 && outW > 2 && outW % 16 == 0 && batch >= 4;
+        if (ahead != 0)
+        {
+            CachePrefetch.Lines(new ReadOnlySpan<float>(bias + ahead, outW));
+            if (!tiles)
+            {
+                CachePrefetch.Lines(new ReadOnlySpan<float>(wT + ahead, inW * outW));
+            }
+        }
+
         if (outW <= 2)
         {
             LayerForwardNarrow.Run(path, batch, inW, outW, wT, bias, x, y, activation);
@@ -36,7 +49,7 @@ internal static unsafe class LayerForward
         {
             case KernelPath.Vector512:
             case KernelPath.Vector256:
-                Vector(path == KernelPath.Vector512, batch, inW, outW, wT, bias, x, y, activation);
+                Vector(path == KernelPath.Vector512, batch, inW, outW, wT, bias, x, y, activation, tiles ? ahead : 0);
                 break;
             case KernelPath.Vector128:
                 Portable(batch, inW, outW, wT, bias, x, y, activation);
@@ -70,23 +83,25 @@ internal static unsafe class LayerForward
 
     /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>; Vector512 tiles when <paramref name="wide"/>,
     /// which needs <see cref="SimdSupport.Wide"/>).</summary>
-    private static void Vector(bool wide, int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation)
+    private static void Vector(bool wide, int batch, int inW, int outW, float* wT, float* bias, float* x, float* y, Activation activation,
+        int ahead)
     {
         int b = 0;
         for (; b + 4 <= batch; b += 4)
         {
             float* xb = x + (b * inW), yb = y + (b * outW);
             int j = 0;
+            int prefetch = b == 0 ? ahead : 0; // the first group of samples reads every weight row
             if (wide)
             {
                 for (; j + 32 <= outW; j += 32)
                 {
-                    LayerForwardWide.Rows4x32(inW, outW, wT + j, bias + j, xb, yb + j, activation);
+                    LayerForwardWide.Rows4x32(inW, outW, wT + j, bias + j, xb, yb + j, activation, prefetch);
                 }
 
                 for (; j + 16 <= outW; j += 16)
                 {
-                    LayerForwardWide.Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation);
+                    LayerForwardWide.Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation, prefetch);
                 }
             }
 

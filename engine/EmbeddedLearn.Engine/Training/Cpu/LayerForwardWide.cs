@@ -13,9 +13,10 @@ namespace EmbeddedLearn.Training.Cpu;
 /// </summary>
 internal static unsafe class LayerForwardWide
 {
-    /// <summary>Samples <c>b..b+4</c> by outputs <c>j..j+32</c> (pointers already offset to them).</summary>
+    /// <summary>Samples <c>b..b+4</c> by outputs <c>j..j+32</c> (pointers already offset to them); with
+    /// <paramref name="ahead"/> not 0 each weight row also asks for the two lines <paramref name="ahead"/> floats on.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget, so the eight epilogues inline
-    public static void Rows4x32(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
+    public static void Rows4x32(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation, int ahead = 0)
     {
         Vector512<float> bias0 = Vector512.Load(bias), bias1 = Vector512.Load(bias + 16);
         Vector512<float> a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1;
@@ -23,6 +24,12 @@ internal static unsafe class LayerForwardWide
         float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
         for (int i = 0; i < inW; i++, w += outW)
         {
+            if (ahead != 0)
+            {
+                CachePrefetch.Line(w + ahead);
+                CachePrefetch.Line(w + ahead + 16);
+            }
+
             Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
             Vector512<float> s = Vector512.Create(x[i]);
             a00 = Vector512.FusedMultiplyAdd(s, w0, a00);
@@ -51,15 +58,21 @@ internal static unsafe class LayerForwardWide
         FastActivation.Apply(activation, a31).Store(y + 16);
     }
 
-    /// <summary>Samples <c>b..b+4</c> by outputs <c>j..j+16</c>.</summary>
+    /// <summary>Samples <c>b..b+4</c> by outputs <c>j..j+16</c>; <paramref name="ahead"/> as in <see cref="Rows4x32"/>,
+    /// one line per row.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
+    public static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation, int ahead = 0)
     {
         Vector512<float> bv = Vector512.Load(bias);
         Vector512<float> a0 = bv, a1 = bv, a2 = bv, a3 = bv;
         float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
         for (int i = 0; i < inW; i++, w += outW)
         {
+            if (ahead != 0)
+            {
+                CachePrefetch.Line(w + ahead);
+            }
+
             Vector512<float> w0 = Vector512.Load(w);
             a0 = Vector512.FusedMultiplyAdd(Vector512.Create(x[i]), w0, a0);
             a1 = Vector512.FusedMultiplyAdd(Vector512.Create(x1[i]), w0, a1);
