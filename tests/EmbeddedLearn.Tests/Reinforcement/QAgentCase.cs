@@ -17,7 +17,8 @@ internal sealed class QAgentCase : IDisposable
         ("5,12,2", Activation.Sigmoid), ("7,9,6,5", Activation.LeakyRelu),
     ];
 
-    public QAgentCase(int seed, bool doubleDqn, int agents = 3, int capacity = 16, int recorded = 11)
+    public QAgentCase(int seed, bool doubleDqn, int agents = 3, int capacity = 16, int recorded = 11,
+        Func<LossReduction, TrainingSettings>? training = null)
     {
         Random = new Random(seed);
         (string widths, Activation activation) = Layouts[seed % Layouts.Length];
@@ -29,7 +30,8 @@ internal sealed class QAgentCase : IDisposable
         World = new World();
         for (int a = 0; a < agents; a++)
         {
-            Entity e = Spec.Spawn(World, TrainingSettings.Sgd(0.05f, reduction: Reduction), Q, (ulong)((seed * 31) + a));
+            Entity e = Spec.Spawn(World, training?.Invoke(Reduction) ?? TrainingSettings.Sgd(0.05f, reduction: Reduction), Q,
+                (ulong)((seed * 31) + a));
             // A target network different from the online one, so DQN and Double-DQN differ.
             float[] target = KernelAssert.RandomFloats(Random, Layout.ParameterCount, 0.6);
             target.CopyTo(World.GetSpan<float>(e, Spec.TargetParameters));

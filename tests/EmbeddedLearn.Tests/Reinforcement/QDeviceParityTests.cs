@@ -22,12 +22,40 @@ public sealed class QDeviceParityTests
         { TestBackend.OpenClGpuKernels, 3, false }, { TestBackend.OpenClGpuKernels, 4, true },
     };
 
+    /// <summary>Optimizers besides plain SGD, each on both kernel families: Adam with its gradients clipped, AdamW,
+    /// SGD with Nesterov momentum and weight decay, and SGD accumulating over two ticks.</summary>
+    public static TheoryData<TestBackend, int, string> Optimizers => new()
+    {
+        { TestBackend.OpenCl, 0, "Adam clipped" }, { TestBackend.OpenClGpuKernels, 1, "Adam clipped" },
+        { TestBackend.OpenCl, 2, "AdamW" }, { TestBackend.OpenClGpuKernels, 3, "AdamW" },
+        { TestBackend.OpenCl, 4, "SGD Nesterov" }, { TestBackend.OpenClGpuKernels, 0, "SGD Nesterov" },
+        { TestBackend.OpenCl, 1, "SGD two ticks" }, { TestBackend.OpenClGpuKernels, 2, "SGD two ticks" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void The_device_learns_as_the_cpu_with_other_optimizers(TestBackend backend, int seed, string optimizer)
+    {
+        Func<LossReduction, TrainingSettings> training = optimizer switch
+        {
+            "Adam clipped" => r => TrainingSettings.Adam(0.01f, reduction: r) with { MaxGradNorm = 0.4f },
+            "AdamW" => r => TrainingSettings.AdamW(0.005f, beta1: 0.8f, weightDecay: 0.1f, reduction: r),
+            "SGD Nesterov" => r => TrainingSettings.Sgd(0.03f, momentum: 0.9f, nesterov: true, weightDecay: 0.01f, reduction: r),
+            "SGD two ticks" => r => TrainingSettings.Sgd(0.05f, momentum: 0.5f, dampening: 0.1f, reduction: r, accumulationSteps: 2),
+            _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "no such optimizer"),
+        };
+        Run(backend, seed, doubleDqn: seed % 2 == 0, training);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public void The_device_decides_and_learns_as_the_cpu(TestBackend backend, int seed, bool doubleDqn)
+    public void The_device_decides_and_learns_as_the_cpu(TestBackend backend, int seed, bool doubleDqn) =>
+        Run(backend, seed, doubleDqn, training: null);
+
+    private static void Run(TestBackend backend, int seed, bool doubleDqn, Func<LossReduction, TrainingSettings>? training)
     {
-        using var cpu = new QAgentCase(seed, doubleDqn, agents: 11, recorded: 5);
-        using var device = new QAgentCase(seed, doubleDqn, agents: 11, recorded: 5);
+        using var cpu = new QAgentCase(seed, doubleDqn, agents: 11, recorded: 5, training: training);
+        using var device = new QAgentCase(seed, doubleDqn, agents: 11, recorded: 5, training: training);
         Vary(cpu);
         Vary(device);
         if (seed % 2 == 1)
