@@ -10,7 +10,8 @@ namespace EmbeddedLearn.Tests.Reinforcement.Ppo;
 
 /// <summary>
 /// Every case of Data/torch-ppo.json (libtorch through TorchSharp, peer/ParityGenerator) replayed through the engine's
-/// PPO stages on the CPU backend and on OpenCL (the device's kernel family; skipped without a device): GAE advantages and returns, the minibatch order, per minibatch the policy, value,
+/// PPO stages on the CPU backend and on OpenCL (the device's kernel family, and the gpu family forced on PoCL for the
+/// models no wider than <see cref="PpoDeviceParityTests.GpuFamilyWidest"/>; skipped without a device): GAE advantages and returns, the minibatch order, per minibatch the policy, value,
 /// entropy and total losses, approximate KL and clip fraction, the first minibatch's gradients (network and log-std,
 /// after clipping), and the parameters and log-std after every optimizer step, each within relative 1e-4 (absolute floor
 /// 1e-6).
@@ -27,10 +28,14 @@ public sealed class PpoParityTests
             var cases = new TheoryData<string, TestBackend>();
             foreach (PpoFixtureCase c in PpoFixtureCase.All)
             {
-                // The device's own kernel family (not the gpu family forced on PoCL: see PpoDeviceParityTests.Cases).
-                foreach (TestBackend backend in (TestBackend[])[TestBackend.Cpu, TestBackend.OpenCl])
+                // The device's own kernel family, and the gpu family forced on PoCL for the models no wider than
+                // PpoDeviceParityTests.GpuFamilyWidest (9 of the 12).
+                foreach (TestBackend backend in (TestBackend[])[TestBackend.Cpu, TestBackend.OpenCl, TestBackend.OpenClGpuKernels])
                 {
-                    cases.Add(c.Name, backend);
+                    if (backend != TestBackend.OpenClGpuKernels || c.Layers.Max() <= PpoDeviceParityTests.GpuFamilyWidest)
+                    {
+                        cases.Add(c.Name, backend);
+                    }
                 }
             }
 
