@@ -76,9 +76,10 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
     }
 
     /// <summary>Creates the steering scene these options describe, on <see cref="SteeringGroupSpec.Defaults"/>, each PPO
-    /// group training on <see cref="Threads"/> threads within <see cref="SteeringBudgetMs"/>.</summary>
-    public SteeringScene CreateSteering() =>
-        new(SteeringGroupSpec.Defaults, SteeringAgentsPerGroup, Seed, DecisionFrames, Threads, SteeringBudgetMs, Backend);
+    /// group training on <see cref="Threads"/> threads within <see cref="SteeringBudgetMs"/> on <see cref="Backend"/>
+    /// (<paramref name="log"/> hears how it was chosen).</summary>
+    public SteeringScene CreateSteering(Action<string>? log = null) =>
+        new(SteeringGroupSpec.Defaults, SteeringAgentsPerGroup, Seed, DecisionFrames, Threads, SteeringBudgetMs, Backend, log);
 
     /// <summary>The live view of scene <paramref name="name"/> (<see cref="Turrets"/>, <see cref="Foragers"/> or
     /// <see cref="Steering"/>); the turret scene saves <see cref="Checkpoint"/> only when it is the
@@ -88,7 +89,7 @@ internal sealed record ArenaOptions(int TurretsPerGroup, int Threads, double? Bu
     public ILiveScene CreateLive(string name, bool primary, Action<string>? log) => name switch
     {
         Foragers => new ForagerLive((primary ? this : this with { DecisionFrames = ForagerDecisionFrames }).CreateForagers(log)),
-        Steering => new SteeringLive((primary ? this : this with { DecisionFrames = SteeringDecisionFrames }).CreateSteering()),
+        Steering => new SteeringLive((primary ? this : this with { DecisionFrames = SteeringDecisionFrames }).CreateSteering(log)),
         _ => new TurretLive(CreateScene(log), primary ? CreateCheckpoint() : null),
     };
 

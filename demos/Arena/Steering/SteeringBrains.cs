@@ -27,15 +27,19 @@ internal sealed class SteeringBrains : IDisposable
     private readonly int _threads;
     private double? _budgetMs;
     private ArenaBackend _backend;
+    private readonly Action<string>? _log;
 
     /// <summary>Brains and members for <paramref name="group"/> (PPO, shared or per entity), seeded from
-    /// <paramref name="seed"/>; the pipeline on <paramref name="threads"/> threads within <paramref name="budgetMs"/>.</summary>
-    public SteeringBrains(SteeringGroup group, ulong seed, int threads, double? budgetMs, ArenaBackend backend = ArenaBackend.Cpu)
+    /// <paramref name="seed"/>; the pipeline on <paramref name="threads"/> threads within <paramref name="budgetMs"/>, on
+    /// <paramref name="backend"/> (<paramref name="log"/> hears how it was chosen).</summary>
+    public SteeringBrains(SteeringGroup group, ulong seed, int threads, double? budgetMs, ArenaBackend backend = ArenaBackend.Cpu,
+        Action<string>? log = null)
     {
         _ppo = group.Spec.Ppo!;
         _threads = threads;
         _budgetMs = budgetMs;
         _backend = backend;
+        _log = log;
         bool shared = group.Spec.Policy == SteeringPolicy.SharedPpo;
         int capacity = shared ? group.Count : 1;
         _spec = PpoSpec.Get(ModelSpec.Get(_ppo.Layout(), _ppo.MinibatchRows(capacity)), PpoActionKind.Continuous, capacity, _ppo.Horizon);
@@ -173,6 +177,6 @@ internal sealed class SteeringBrains : IDisposable
             MeasureStages = true, // the page charts the time per stage
             TrainingBudget = _budgetMs is double ms ? TimeSpan.FromMilliseconds(ms) : null,
         };
-        return TrainingBackends.CreatePipeline(ArenaBackendKind.Of(_backend), PpoSpec.Stages(MinibatchesPerTick), options, out _);
+        return TrainingBackends.CreatePipeline(ArenaBackendKind.Of(_backend), PpoSpec.Stages(MinibatchesPerTick), options, out _, log: _log);
     }
 }

@@ -5,6 +5,7 @@ namespace EmbeddedLearn.Demos.Arena.Steering;
 internal sealed partial class SteeringScene
 {
     private readonly SteeringBrains?[] _brains;
+    private readonly Action<string>? _log;
     private bool _greedy;
 
     /// <summary>Threads of each learning group's pipeline.</summary>
@@ -97,7 +98,7 @@ internal sealed partial class SteeringScene
     private SteeringBrains Spawn(SteeringGroup group)
     {
         ulong seed = unchecked(((ulong)Seed * 0x9E3779B97F4A7C15UL) + ((ulong)group.Spec.Policy << 40) + ((ulong)group.Resets << 24));
-        var brains = new SteeringBrains(group, seed, Threads, BudgetMs, Backend);
+        var brains = new SteeringBrains(group, seed, Threads, BudgetMs, Backend, _log);
         brains.SetDeterministic(_greedy);
         return brains;
     }

@@ -41,9 +41,10 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
     /// hazards, starts and goals from <paramref name="seed"/>; a decision every <paramref name="decisionFrames"/>
     /// frames (1..8); each PPO group's pipeline on <paramref name="threads"/> threads within <paramref name="budgetMs"/>
     /// per decision (null: none, every tick trains in full: deterministic for a seed on any thread count), trained on
-    /// <paramref name="backend"/> (OpenCL where a device works, else the CPU, saying why).</summary>
+    /// <paramref name="backend"/> (OpenCL where a device works, else the CPU; <paramref name="log"/> hears how it was
+    /// chosen).</summary>
     public SteeringScene(IReadOnlyList<SteeringGroupSpec> groups, int agentsPerGroup, int seed, int decisionFrames, int threads = 1,
-        double? budgetMs = null, ArenaBackend backend = ArenaBackend.Cpu)
+        double? budgetMs = null, ArenaBackend backend = ArenaBackend.Cpu, Action<string>? log = null)
     {
         AgentSceneArguments.Check(agentsPerGroup, decisionFrames);
         Seed = seed;
@@ -51,6 +52,7 @@ internal sealed partial class SteeringScene : IAgentScene, IDisposable
         Threads = threads;
         BudgetMs = budgetMs;
         Backend = backend;
+        _log = log;
         Field = new SteeringField(seed);
         _groups = [.. groups.Select((g, i) => new SteeringGroup(g, i, agentsPerGroup))];
         _random = [.. _groups.Select(g => new Random(unchecked((seed * 7919) + (int)g.Spec.Policy)))]; // not by position: adding a group changes no other
