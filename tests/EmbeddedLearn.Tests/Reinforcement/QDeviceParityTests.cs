@@ -34,18 +34,17 @@ public sealed class QDeviceParityTests
 
     [Theory]
     [MemberData(nameof(Optimizers))]
-    public void The_device_learns_as_the_cpu_with_other_optimizers(TestBackend backend, int seed, string optimizer)
+    public void The_device_learns_as_the_cpu_with_other_optimizers(TestBackend backend, int seed, string optimizer) =>
+        Run(backend, seed, doubleDqn: seed % 2 == 0, OptimizerSettings[optimizer]);
+
+    /// <summary>Each optimizer of <see cref="Optimizers"/> by name, for the agents' loss reduction.</summary>
+    private static readonly Dictionary<string, Func<LossReduction, TrainingSettings>> OptimizerSettings = new()
     {
-        Func<LossReduction, TrainingSettings> training = optimizer switch
-        {
-            "Adam clipped" => r => TrainingSettings.Adam(0.01f, reduction: r) with { MaxGradNorm = 0.4f },
-            "AdamW" => r => TrainingSettings.AdamW(0.005f, beta1: 0.8f, weightDecay: 0.1f, reduction: r),
-            "SGD Nesterov" => r => TrainingSettings.Sgd(0.03f, momentum: 0.9f, nesterov: true, weightDecay: 0.01f, reduction: r),
-            "SGD two ticks" => r => TrainingSettings.Sgd(0.05f, momentum: 0.5f, dampening: 0.1f, reduction: r, accumulationSteps: 2),
-            _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "no such optimizer"),
-        };
-        Run(backend, seed, doubleDqn: seed % 2 == 0, training);
-    }
+        ["Adam clipped"] = r => TrainingSettings.Adam(0.01f, reduction: r) with { MaxGradNorm = 0.4f },
+        ["AdamW"] = r => TrainingSettings.AdamW(0.005f, beta1: 0.8f, weightDecay: 0.1f, reduction: r),
+        ["SGD Nesterov"] = r => TrainingSettings.Sgd(0.03f, momentum: 0.9f, nesterov: true, weightDecay: 0.01f, reduction: r),
+        ["SGD two ticks"] = r => TrainingSettings.Sgd(0.05f, momentum: 0.5f, dampening: 0.1f, reduction: r, accumulationSteps: 2),
+    };
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -46,44 +46,51 @@ public sealed class PpoDeviceParityTests
     /// ReLU and sigmoid, a minibatch that does not divide the rollout, one member, a horizon of one tick, SGD with
     /// Nesterov momentum, AdamW, Adam without clipping, one and three epochs, advantages not normalised, a clipped
     /// value loss, deterministic actions.</summary>
-    public static TheoryData<string> Variations => new()
+    public static TheoryData<string> Variations
     {
-        "continuous, no hidden layer, SGD Nesterov, one epoch, raw advantages, value clip",
-        "discrete, three hidden layers, ReLU, AdamW, odd minibatch, three epochs",
-        "continuous, sigmoid, one member, horizon 1, Adam unclipped, deterministic",
-        "discrete, one member of many brains, SGD plain, minibatch of one",
-    };
+        get
+        {
+            var names = new TheoryData<string>();
+            foreach (string name in VariationCases.Keys)
+            {
+                names.Add(name);
+            }
+
+            return names;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Variations))]
     public void The_device_follows_the_cpu_on_other_shapes_and_settings(string variation)
     {
-        (Func<PpoReach> make, int minibatchesPerTick, int ticks) = variation switch
-        {
-            "continuous, no hidden layer, SGD Nesterov, one epoch, raw advantages, value clip" => ((Func<PpoReach>)(() => new PpoReach(
-                brains: 2, members: 5, PpoActionKind.Continuous, horizon: 3, minibatch: 5, layout: "2",
-                training: TrainingSettings.Sgd(0.02f, momentum: 0.9f, nesterov: true) with { MaxGradNorm = 1f },
-                ppo: PpoSettings.Ppo(gamma: 0.9f, lambda: 0.8f, epochs: 1, normalizeAdvantages: false, valueClip: 0.2f,
-                    initialLogStd: 0.3f))), 1, 16),
-            "discrete, three hidden layers, ReLU, AdamW, odd minibatch, three epochs" => (() => new PpoReach(
-                brains: 2, members: 7, PpoActionKind.Discrete, horizon: 3, minibatch: 6, layout: "2,24,9,17", activation: Activation.Relu,
-                training: TrainingSettings.AdamW(0.002f, weightDecay: 0.05f) with { MaxGradNorm = 0.3f },
-                ppo: PpoSettings.Ppo(gamma: 0.97f, lambda: 0.9f, clipEpsilon: 0.1f, epochs: 3, entropyCoefficient: 0.02f,
-                    valueCoefficient: 0.25f)), 4, 24),
-            "continuous, sigmoid, one member, horizon 1, Adam unclipped, deterministic" => (() => new PpoReach(
-                brains: 3, members: 1, PpoActionKind.Continuous, horizon: 1, minibatch: 1, layout: "2,8", activation: Activation.Sigmoid,
-                training: TrainingSettings.Adam(0.01f, beta1: 0.8f, beta2: 0.99f),
-                ppo: PpoSettings.Ppo(epochs: 2, deterministic: true, initialLogStd: -1f)), 2, 16),
-            "discrete, one member of many brains, SGD plain, minibatch of one" => (() => new PpoReach(
-                brains: 9, members: 1, PpoActionKind.Discrete, horizon: 2, minibatch: 1, layout: "2,4",
-                training: TrainingSettings.Sgd(0.05f),
-                ppo: PpoSettings.Ppo(gamma: 1f, lambda: 1f, epochs: 2)), 2, 14),
-            _ => throw new ArgumentOutOfRangeException(nameof(variation), variation, "no such variation"),
-        };
-
+        (Func<PpoReach> make, int minibatchesPerTick, int ticks) = VariationCases[variation];
         using PpoReach cpu = make(), device = make();
         Compare(TestBackend.OpenCl, variation, cpu, device, minibatchesPerTick, ticks, minimumUpdates: 2);
     }
+
+    /// <summary>Each variation by name: its world, the minibatches each tick trains, and the ticks it runs.</summary>
+    private static readonly Dictionary<string, (Func<PpoReach> Make, int MinibatchesPerTick, int Ticks)> VariationCases = new()
+    {
+        ["continuous, no hidden layer, SGD Nesterov, one epoch, raw advantages, value clip"] = (() => new PpoReach(
+            brains: 2, members: 5, PpoActionKind.Continuous, horizon: 3, minibatch: 5, layout: "2",
+            training: TrainingSettings.Sgd(0.02f, momentum: 0.9f, nesterov: true) with { MaxGradNorm = 1f },
+            ppo: PpoSettings.Ppo(gamma: 0.9f, lambda: 0.8f, epochs: 1, normalizeAdvantages: false, valueClip: 0.2f,
+                initialLogStd: 0.3f)), 1, 16),
+        ["discrete, three hidden layers, ReLU, AdamW, odd minibatch, three epochs"] = (() => new PpoReach(
+            brains: 2, members: 7, PpoActionKind.Discrete, horizon: 3, minibatch: 6, layout: "2,24,9,17", activation: Activation.Relu,
+            training: TrainingSettings.AdamW(0.002f, weightDecay: 0.05f) with { MaxGradNorm = 0.3f },
+            ppo: PpoSettings.Ppo(gamma: 0.97f, lambda: 0.9f, clipEpsilon: 0.1f, epochs: 3, entropyCoefficient: 0.02f,
+                valueCoefficient: 0.25f)), 4, 24),
+        ["continuous, sigmoid, one member, horizon 1, Adam unclipped, deterministic"] = (() => new PpoReach(
+            brains: 3, members: 1, PpoActionKind.Continuous, horizon: 1, minibatch: 1, layout: "2,8", activation: Activation.Sigmoid,
+            training: TrainingSettings.Adam(0.01f, beta1: 0.8f, beta2: 0.99f),
+            ppo: PpoSettings.Ppo(epochs: 2, deterministic: true, initialLogStd: -1f)), 2, 16),
+        ["discrete, one member of many brains, SGD plain, minibatch of one"] = (() => new PpoReach(
+            brains: 9, members: 1, PpoActionKind.Discrete, horizon: 2, minibatch: 1, layout: "2,4",
+            training: TrainingSettings.Sgd(0.05f),
+            ppo: PpoSettings.Ppo(gamma: 1f, lambda: 1f, epochs: 2)), 2, 14),
+    };
 
     /// <summary>Runs <paramref name="cpu"/> on the CPU and <paramref name="device"/> on <paramref name="backend"/> tick by
     /// tick (one observation NaN at tick 6) and compares everything after every tick.</summary>
