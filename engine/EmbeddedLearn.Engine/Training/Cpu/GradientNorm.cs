@@ -60,7 +60,7 @@ internal static class GradientNorm
     /// <summary><c>a + v^2</c>: one fused instruction where there is one (the square is exact, so the bits are the
     /// same either way).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> AddSquare(Vector256<double> a, Vector256<double> v) =>
+    internal static Vector256<double> AddSquare(Vector256<double> a, Vector256<double> v) =>
         Fma.IsSupported ? Vector256.FusedMultiplyAdd(v, v, a) : a + (v * v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,7 +87,15 @@ internal static class GradientNorm
             a7 = AddSquare(a7, h3);
         }
 
-        // s_j sits in a_(j / 4) lane j % 4.
+        return Reduce256(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /// <summary>The whole blocks' result from the 32 partial sums held as <see cref="Blocks256"/> holds them (s_j in
+    /// a_(j / 4) lane j % 4), reduced in the canonical tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Reduce256(Vector256<double> a0, Vector256<double> a1, Vector256<double> a2, Vector256<double> a3,
+        Vector256<double> a4, Vector256<double> a5, Vector256<double> a6, Vector256<double> a7)
+    {
         Vector256<double> q = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
         return (q.GetElement(0) + q.GetElement(1)) + (q.GetElement(2) + q.GetElement(3));
     }

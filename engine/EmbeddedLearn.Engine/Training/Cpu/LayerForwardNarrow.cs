@@ -26,12 +26,14 @@ internal static unsafe class LayerForwardNarrow
         float* s = stackalloc float[8];
         int n8 = inW & ~7;
         int b = 0;
-        if (path == KernelPath.Vector512 && outW == 2)
+        if (path >= KernelPath.Vector256 && outW == 2)
         {
             Vector256<float> biasPairs = Vector256.Create(*(double*)bias).AsSingle();
             for (; b + 4 <= batch; b += 4)
             {
-                Vector256<float> v = Rows4Outputs2(n8, inW, wT, x + (b * inW));
+                Vector256<float> v = path == KernelPath.Vector512
+                    ? Rows4Outputs2(n8, inW, wT, x + (b * inW))
+                    : Rows4Outputs2Avx2(n8, inW, wT, x + (b * inW));
                 if (n8 == inW)
                 {
                     // No tail: the bias and the activation in the register, in the same order as Finish.
@@ -186,6 +188,42 @@ internal static unsafe class LayerForwardNarrow
         Vector256<float> h2 = a2.GetLower() + a2.GetUpper(), h3 = a3.GetLower() + a3.GetUpper();
         Vector256<double> u01 = (Avx.Permute2x128(h0, h1, 0x20) + Avx.Permute2x128(h0, h1, 0x31)).AsDouble();
         Vector256<double> u23 = (Avx.Permute2x128(h2, h3, 0x20) + Avx.Permute2x128(h2, h3, 0x31)).AsDouble();
+        Vector256<float> v = Avx.UnpackLow(u01, u23).AsSingle() + Avx.UnpackHigh(u01, u23).AsSingle();
+        return Avx2.Permute4x64(v.AsDouble(), 0b11_01_10_00).AsSingle();
+    }
+
+    /// <summary>
+    /// <see cref="Rows4Outputs2"/> in Vector256s (needs AVX2): per sample two registers of <c>(k, o)</c>, as
+    /// <see cref="Row256"/> holds them, the eight rows of <c>wT</c> loaded once for the four samples; the same
+    /// reduction tree folds them into lane <c>2 b' + o</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<float> Rows4Outputs2Avx2(int n8, int inW, float* w, float* x)
+    {
+        Vector256<int> low = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3), high = Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
+        Vector256<float> l0 = Vector256<float>.Zero, h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+        float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
+        for (int i = 0; i < n8; i += 8)
+        {
+            Vector256<float> wl = Avx.LoadVector256(w + (2 * i)), wh = Avx.LoadVector256(w + (2 * i) + 8);
+            Vector256<float> xv = Avx.LoadVector256(x + i);
+            l0 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, low), wl, l0);
+            h0 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, high), wh, h0);
+            xv = Avx.LoadVector256(x1 + i);
+            l1 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, low), wl, l1);
+            h1 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, high), wh, h1);
+            xv = Avx.LoadVector256(x2 + i);
+            l2 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, low), wl, l2);
+            h2 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, high), wh, h2);
+            xv = Avx.LoadVector256(x3 + i);
+            l3 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, low), wl, l3);
+            h3 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, high), wh, h3);
+        }
+
+        // t_k = p_k + p_(k+4) (l + h); then u_0 = t_0 + t_2, u_1 = t_1 + t_3 (sample b in 128-bit lane b % 2); then u_0 + u_1.
+        Vector256<float> t0 = l0 + h0, t1 = l1 + h1, t2 = l2 + h2, t3 = l3 + h3;
+        Vector256<double> u01 = (Avx.Permute2x128(t0, t1, 0x20) + Avx.Permute2x128(t0, t1, 0x31)).AsDouble();
+        Vector256<double> u23 = (Avx.Permute2x128(t2, t3, 0x20) + Avx.Permute2x128(t2, t3, 0x31)).AsDouble();
         Vector256<float> v = Avx.UnpackLow(u01, u23).AsSingle() + Avx.UnpackHigh(u01, u23).AsSingle();
         return Avx2.Permute4x64(v.AsDouble(), 0b11_01_10_00).AsSingle();
     }

@@ -296,38 +296,65 @@ internal static unsafe class LayerInputGradient
         return SimdSupport.Sum8(a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
-    /// <summary>Outputs narrower than eight: gathers eight rows of one column of <c>wT</c> (a row chunk of
-    /// <c>W</c>) and adds <c>dy[b, o] W[o, i..i+8]</c> into <c>dx[b, i..i+8]</c> for every sample.</summary>
+    /// <summary>Outputs narrower than eight: takes eight rows of each column of <c>wT</c> (a row chunk of <c>W</c>) and,
+    /// for every sample, forms <c>dx[b, i..i+8] = dy[b, 0] W[0, i..i+8]</c>, then adds <c>dy[b, o] W[o, i..i+8]</c> for
+    /// <c>o = 1, 2, ...</c> by fused multiply-adds in registers (the one-chain order), stored once after <c>f'</c>.</summary>
     private static void Narrow(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
-        Vector256<int> rowStep = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * outW;
+        Vector256<float>* columns = stackalloc Vector256<float>[8];
         for (int i = 0; i < inW; i += 8)
         {
             int rows = Math.Min(8, inW - i);
             Vector256<float> mask = SimdSupport.LeadingMask(rows);
-            for (int o = 0; o < outW; o++)
-            {
-                Vector256<float> column = Avx2.GatherMaskVector256(Vector256<float>.Zero, wT + (i * outW) + o, rowStep, mask, 4);
-                for (int b = 0; b < batch; b++)
-                {
-                    float* d = dx + (b * inW) + i;
-                    Vector256<float> scale = Vector256.Create(dy[(b * outW) + o]);
-                    if (rows == 8)
-                    {
-                        Avx.Store(d, o == 0 ? Avx.Multiply(scale, column) : Fma.MultiplyAdd(scale, column, Avx.LoadVector256(d)));
-                    }
-                    else
-                    {
-                        Avx.MaskStore(d, mask, o == 0 ? Avx.Multiply(scale, column) : Fma.MultiplyAdd(scale, column, Avx.MaskLoad(d, mask)));
-                    }
-                }
-            }
-
+            NarrowColumns(outW, rows, mask, wT + (i * outW), columns);
             for (int b = 0; b < batch; b++)
             {
+                float* db = dy + (b * outW);
+                Vector256<float> s = Avx.Multiply(Vector256.Create(db[0]), columns[0]);
+                for (int o = 1; o < outW; o++)
+                {
+                    s = Fma.MultiplyAdd(Vector256.Create(db[o]), columns[o], s);
+                }
+
                 float* d = dx + (b * inW) + i;
-                Avx.MaskStore(d, mask, ActivationKernels.Backward(activation, Avx.MaskLoad(y + (b * inW) + i, mask), Avx.MaskLoad(d, mask)));
+                float* yb = y + (b * inW) + i;
+                if (rows == 8)
+                {
+                    Avx.Store(d, ActivationKernels.Backward(activation, Avx.LoadVector256(yb), s));
+                }
+                else
+                {
+                    Avx.MaskStore(d, mask, ActivationKernels.Backward(activation, Avx.MaskLoad(yb, mask), s));
+                }
             }
+        }
+    }
+
+    /// <summary>Columns <c>0..outW</c> of the <paramref name="rows"/> (1..8) rows of <c>wT</c> at <paramref name="w"/>,
+    /// column <c>o</c> into <c>columns[o]</c> (lanes past <paramref name="rows"/> zero): a plain load for one column, a
+    /// de-interleave of two loads for two, a gather otherwise.</summary>
+    private static void NarrowColumns(int outW, int rows, Vector256<float> mask, float* w, Vector256<float>* columns)
+    {
+        if (outW == 1)
+        {
+            columns[0] = rows == 8 ? Avx.LoadVector256(w) : Avx.MaskLoad(w, mask);
+            return;
+        }
+
+        if (outW == 2 && rows == 8)
+        {
+            // w holds (c0, c1) pairs for eight rows: shuffle the evens and the odds out of two vectors of four pairs.
+            Vector256<float> lo = Avx.LoadVector256(w), hi = Avx.LoadVector256(w + 8);
+            Vector256<float> even = Avx.Shuffle(lo, hi, 0b10_00_10_00), odd = Avx.Shuffle(lo, hi, 0b11_01_11_01);
+            columns[0] = Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle();
+            columns[1] = Avx2.Permute4x64(odd.AsDouble(), 0b11_01_10_00).AsSingle();
+            return;
+        }
+
+        Vector256<int> rowStep = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * outW;
+        for (int o = 0; o < outW; o++)
+        {
+            columns[o] = Avx2.GatherMaskVector256(Vector256<float>.Zero, w + o, rowStep, mask, 4);
         }
     }
 }

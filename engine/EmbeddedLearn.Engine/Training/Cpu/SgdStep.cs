@@ -122,9 +122,9 @@ internal static class SgdStep
     }
 
     /// <summary>Whether <see cref="RunWithNorm"/> fuses the norm into the step for <paramref name="s"/> on this machine (the
-    /// plain step on 512-bit vectors); otherwise a caller computes the norm on its own.</summary>
+    /// plain step on 512-bit or 256-bit vectors); otherwise a caller computes the norm on its own.</summary>
     public static bool FusesNorm(in TrainingSettings s) =>
-        s.Momentum == 0f && !s.Maximize && s.WeightDecay == 0f && Vector512.IsHardwareAccelerated;
+        s.Momentum == 0f && !s.Maximize && s.WeightDecay == 0f && (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated);
 
     /// <summary>
     /// <see cref="Run"/> for a step <see cref="FusesNorm"/> accepts, old values kept in <paramref name="backup"/>, that
@@ -138,6 +138,11 @@ internal static class SgdStep
         int n = parameters.Length;
         KernelArguments.AtLeast(gradients.Length, n, nameof(gradients));
         KernelArguments.AtLeast(backup.Length, n, nameof(backup));
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return RunWithNorm256(s.LearningRate, parameters, gradients, backup, out sumOfSquares);
+        }
+
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float gr = ref MemoryMarshal.GetReference(gradients);
         ref float oldP = ref MemoryMarshal.GetReference(backup);
@@ -164,14 +169,62 @@ internal static class SgdStep
         }
 
         sumOfSquares = GradientNorm.AddTail(GradientNorm.Reduce512(a0, a1, a2, a3), gradients[..n], blocks);
-        bool finite = FiniteLanes.AllFinite(bad);
-        float lr = s.LearningRate;
-        for (int i = blocks; i < n; i++) // the last n mod 32: the same operation as the vector lanes', one by one
+        return PlainTail(s.LearningRate, parameters, gradients, backup, blocks, FiniteLanes.AllFinite(bad));
+    }
+
+    /// <summary><see cref="RunWithNorm"/> on 256-bit vectors: the step as <see cref="Run"/> takes it and the sum of
+    /// squares in <see cref="GradientNorm"/>'s eight Vector256 accumulators (<c>s_j</c> in <c>a_(j / 4)</c> lane
+    /// <c>j % 4</c>), so the same bits as the norm and the step taken apart.</summary>
+    private static bool RunWithNorm256(float lr, Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> backup,
+        out double sumOfSquares)
+    {
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float gr = ref MemoryMarshal.GetReference(gradients);
+        ref float oldP = ref MemoryMarshal.GetReference(backup);
+        Vector256<float> vLr = Vector256.Create(lr);
+        Vector256<float> bad = Vector256<float>.Zero;
+        Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int blocks = parameters.Length & ~31;
+        for (int i = 0; i < blocks; i += 32)
         {
-            float pv = Unsafe.Add(ref p, i);
-            Unsafe.Add(ref oldP, i) = pv;
-            float np = pv - (lr * Unsafe.Add(ref gr, i));
-            Unsafe.Add(ref p, i) = np;
+            bad |= Plain8(vLr, ref p, ref gr, ref oldP, i, ref a0, ref a1);
+            bad |= Plain8(vLr, ref p, ref gr, ref oldP, i + 8, ref a2, ref a3);
+            bad |= Plain8(vLr, ref p, ref gr, ref oldP, i + 16, ref a4, ref a5);
+            bad |= Plain8(vLr, ref p, ref gr, ref oldP, i + 24, ref a6, ref a7);
+        }
+
+        sumOfSquares = GradientNorm.AddTail(GradientNorm.Reduce256(a0, a1, a2, a3, a4, a5, a6, a7), gradients[..parameters.Length], blocks);
+        return PlainTail(lr, parameters, gradients, backup, blocks, FiniteLanes.AllFinite(bad));
+    }
+
+    /// <summary>Eight floats from <paramref name="i"/> of the plain step (old values kept), their squares added into
+    /// <paramref name="low"/> and <paramref name="high"/>; returns the finite check's lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Plain8(Vector256<float> vLr, ref float p, ref float gr, ref float oldP, int i,
+        ref Vector256<double> low, ref Vector256<double> high)
+    {
+        Vector256<float> g = Vector256.LoadUnsafe(ref gr, (nuint)i);
+        (Vector256<double> l, Vector256<double> h) = Vector256.Widen(g);
+        low = GradientNorm.AddSquare(low, l);
+        high = GradientNorm.AddSquare(high, h);
+        Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
+        pv.StoreUnsafe(ref oldP, (nuint)i);
+        Vector256<float> np = pv - (vLr * g);
+        np.StoreUnsafe(ref p, (nuint)i);
+        return FiniteLanes.NonFinite(np);
+    }
+
+    /// <summary>The plain step's floats from <paramref name="from"/> on, one by one (old values kept): the same operation
+    /// as the vector lanes'; returns <paramref name="finite"/> and whether every new value is finite.</summary>
+    private static bool PlainTail(float lr, Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> backup, int from,
+        bool finite)
+    {
+        for (int i = from; i < parameters.Length; i++)
+        {
+            float pv = parameters[i];
+            backup[i] = pv;
+            float np = pv - (lr * gradients[i]);
+            parameters[i] = np;
             finite &= float.IsFinite(np);
         }
 
