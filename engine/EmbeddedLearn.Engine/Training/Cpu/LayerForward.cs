@@ -179,10 +179,10 @@ internal static unsafe class LayerForward
             a3 = Fma.MultiplyAdd(Vector256.Create(x3[i]), w0, a3);
         }
 
-        Avx.MaskStore(y, mask, FastActivation.Apply(activation, a0));
-        Avx.MaskStore(y + outW, mask, FastActivation.Apply(activation, a1));
-        Avx.MaskStore(y + (2 * outW), mask, FastActivation.Apply(activation, a2));
-        Avx.MaskStore(y + (3 * outW), mask, FastActivation.Apply(activation, a3));
+        SimdSupport.StoreLeading(y, mask, lanes, FastActivation.Apply(activation, a0));
+        SimdSupport.StoreLeading(y + outW, mask, lanes, FastActivation.Apply(activation, a1));
+        SimdSupport.StoreLeading(y + (2 * outW), mask, lanes, FastActivation.Apply(activation, a2));
+        SimdSupport.StoreLeading(y + (3 * outW), mask, lanes, FastActivation.Apply(activation, a3));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
@@ -195,7 +195,7 @@ internal static unsafe class LayerForward
             a = Fma.MultiplyAdd(Vector256.Create(x[i]), Avx.MaskLoad(w, mask), a);
         }
 
-        Avx.MaskStore(y, mask, FastActivation.Apply(activation, a));
+        SimdSupport.StoreLeading(y, mask, lanes, FastActivation.Apply(activation, a));
     }
 
     /// <summary>The portable Vector128 path (ARM64, x86-64 without AVX2): four samples by eight or four outputs,

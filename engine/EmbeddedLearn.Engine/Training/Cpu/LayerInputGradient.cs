@@ -318,14 +318,7 @@ internal static unsafe class LayerInputGradient
 
                 float* d = dx + (b * inW) + i;
                 float* yb = y + (b * inW) + i;
-                if (rows == 8)
-                {
-                    Avx.Store(d, ActivationKernels.Backward(activation, Avx.LoadVector256(yb), s));
-                }
-                else
-                {
-                    Avx.MaskStore(d, mask, ActivationKernels.Backward(activation, Avx.MaskLoad(yb, mask), s));
-                }
+                SimdSupport.StoreLeading(d, mask, rows, ActivationKernels.Backward(activation, Avx.MaskLoad(yb, mask), s));
             }
         }
     }
