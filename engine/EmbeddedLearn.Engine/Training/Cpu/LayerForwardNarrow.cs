@@ -183,13 +183,9 @@ internal static unsafe class LayerForwardNarrow
             a3 = Vector512.FusedMultiplyAdd(Vector512.Shuffle(Vector256.Load(x3 + i).ToVector512Unsafe(), repeat), wv, a3);
         }
 
-        // t_k = p_k + p_(k+4); then u_0 = t_0 + t_2, u_1 = t_1 + t_3 (sample b in 128-bit lane b % 2); then u_0 + u_1.
-        Vector256<float> h0 = a0.GetLower() + a0.GetUpper(), h1 = a1.GetLower() + a1.GetUpper();
-        Vector256<float> h2 = a2.GetLower() + a2.GetUpper(), h3 = a3.GetLower() + a3.GetUpper();
-        Vector256<double> u01 = (Avx.Permute2x128(h0, h1, 0x20) + Avx.Permute2x128(h0, h1, 0x31)).AsDouble();
-        Vector256<double> u23 = (Avx.Permute2x128(h2, h3, 0x20) + Avx.Permute2x128(h2, h3, 0x31)).AsDouble();
-        Vector256<float> v = Avx.UnpackLow(u01, u23).AsSingle() + Avx.UnpackHigh(u01, u23).AsSingle();
-        return Avx2.Permute4x64(v.AsDouble(), 0b11_01_10_00).AsSingle();
+        // t_k = p_k + p_(k+4): a register's halves added.
+        return FoldSamples(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(),
+            a3.GetLower() + a3.GetUpper());
     }
 
     /// <summary>
@@ -220,8 +216,15 @@ internal static unsafe class LayerForwardNarrow
             h3 = Fma.MultiplyAdd(Avx2.PermuteVar8x32(xv, high), wh, h3);
         }
 
-        // t_k = p_k + p_(k+4) (l + h); then u_0 = t_0 + t_2, u_1 = t_1 + t_3 (sample b in 128-bit lane b % 2); then u_0 + u_1.
-        Vector256<float> t0 = l0 + h0, t1 = l1 + h1, t2 = l2 + h2, t3 = l3 + h3;
+        return FoldSamples(l0 + h0, l1 + h1, l2 + h2, l3 + h3); // t_k = p_k + p_(k+4)
+    }
+
+    /// <summary>The rest of the reduction tree for four samples, from each sample's <c>(t_0, t_1 | t_2, t_3)</c> by
+    /// output: <c>u_0 = t_0 + t_2</c>, <c>u_1 = t_1 + t_3</c> (sample <c>b</c> in 128-bit lane <c>b % 2</c>), then
+    /// <c>u_0 + u_1</c>, into lane <c>2 b + o</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> FoldSamples(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3)
+    {
         Vector256<double> u01 = (Avx.Permute2x128(t0, t1, 0x20) + Avx.Permute2x128(t0, t1, 0x31)).AsDouble();
         Vector256<double> u23 = (Avx.Permute2x128(t2, t3, 0x20) + Avx.Permute2x128(t2, t3, 0x31)).AsDouble();
         Vector256<float> v = Avx.UnpackLow(u01, u23).AsSingle() + Avx.UnpackHigh(u01, u23).AsSingle();

@@ -122,9 +122,10 @@ internal static class SgdStep
     }
 
     /// <summary>Whether <see cref="RunWithNorm"/> fuses the norm into the step for <paramref name="s"/> on this machine (the
-    /// plain step on 512-bit or 256-bit vectors); otherwise a caller computes the norm on its own.</summary>
+    /// plain step on 256-bit vectors or wider, which every machine with 512-bit vectors has); otherwise a caller computes
+    /// the norm on its own.</summary>
     public static bool FusesNorm(in TrainingSettings s) =>
-        s.Momentum == 0f && !s.Maximize && s.WeightDecay == 0f && (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated);
+        s.Momentum == 0f && !s.Maximize && s.WeightDecay == 0f && Vector256.IsHardwareAccelerated;
 
     /// <summary>
     /// <see cref="Run"/> for a step <see cref="FusesNorm"/> accepts, old values kept in <paramref name="backup"/>, that
