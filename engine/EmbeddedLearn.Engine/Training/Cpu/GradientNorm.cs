@@ -63,6 +63,13 @@ internal static class GradientNorm
     internal static Vector256<double> AddSquare(Vector256<double> a, Vector256<double> v) =>
         Fma.IsSupported ? Vector256.FusedMultiplyAdd(v, v, a) : a + (v * v);
 
+    /// <summary>The four floats at <c>r[i..i+4]</c> as doubles: one converting load on x86-64 (no 256-bit load and
+    /// extract of its upper half), the portable widening elsewhere; exact either way.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> Widen4(ref float r, nuint i) => Avx.IsSupported
+        ? Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref r, i))
+        : Vector256.WidenLower(Vector128.LoadUnsafe(ref r, i).ToVector256Unsafe());
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<double> AddSquare(Vector128<double> a, Vector128<double> v) =>
         Fma.IsSupported || AdvSimd.Arm64.IsSupported ? Vector128.FusedMultiplyAdd(v, v, a) : a + (v * v);
@@ -73,18 +80,14 @@ internal static class GradientNorm
         Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int i = 0; i < g.Length; i += 32)
         {
-            (Vector256<double> l0, Vector256<double> h0) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)i));
-            (Vector256<double> l1, Vector256<double> h1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)(i + 8)));
-            (Vector256<double> l2, Vector256<double> h2) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)(i + 16)));
-            (Vector256<double> l3, Vector256<double> h3) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)(i + 24)));
-            a0 = AddSquare(a0, l0);
-            a1 = AddSquare(a1, h0);
-            a2 = AddSquare(a2, l1);
-            a3 = AddSquare(a3, h1);
-            a4 = AddSquare(a4, l2);
-            a5 = AddSquare(a5, h2);
-            a6 = AddSquare(a6, l3);
-            a7 = AddSquare(a7, h3);
+            a0 = AddSquare(a0, Widen4(ref r, (nuint)i));
+            a1 = AddSquare(a1, Widen4(ref r, (nuint)(i + 4)));
+            a2 = AddSquare(a2, Widen4(ref r, (nuint)(i + 8)));
+            a3 = AddSquare(a3, Widen4(ref r, (nuint)(i + 12)));
+            a4 = AddSquare(a4, Widen4(ref r, (nuint)(i + 16)));
+            a5 = AddSquare(a5, Widen4(ref r, (nuint)(i + 20)));
+            a6 = AddSquare(a6, Widen4(ref r, (nuint)(i + 24)));
+            a7 = AddSquare(a7, Widen4(ref r, (nuint)(i + 28)));
         }
 
         return Reduce256(a0, a1, a2, a3, a4, a5, a6, a7);

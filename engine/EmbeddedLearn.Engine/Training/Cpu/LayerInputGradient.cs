@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using EmbeddedLearn.Components;
@@ -301,12 +302,18 @@ internal static unsafe class LayerInputGradient
     /// <c>o = 1, 2, ...</c> by fused multiply-adds in registers (the one-chain order), stored once after <c>f'</c>.</summary>
     private static void Narrow(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
+        if (outW <= 2)
+        {
+            NarrowPair(batch, inW, outW, wT, dy, dx, y, activation);
+            return;
+        }
+
         Vector256<float>* columns = stackalloc Vector256<float>[8];
         for (int i = 0; i < inW; i += 8)
         {
             int rows = Math.Min(8, inW - i);
             Vector256<float> mask = SimdSupport.LeadingMask(rows);
-            NarrowColumns(outW, rows, mask, wT + (i * outW), columns);
+            NarrowColumns(outW, mask, wT + (i * outW), columns);
             for (int b = 0; b < batch; b++)
             {
                 float* db = dy + (b * outW);
@@ -323,27 +330,66 @@ internal static unsafe class LayerInputGradient
         }
     }
 
-    /// <summary>Columns <c>0..outW</c> of the <paramref name="rows"/> (1..8) rows of <c>wT</c> at <paramref name="w"/>,
-    /// column <c>o</c> into <c>columns[o]</c> (lanes past <paramref name="rows"/> zero): a plain load for one column, a
-    /// de-interleave of two loads for two, a gather otherwise.</summary>
-    private static void NarrowColumns(int outW, int rows, Vector256<float> mask, float* w, Vector256<float>* columns)
+    /// <summary><see cref="Narrow"/> for one or two outputs, the columns held in registers and each sample's eight rows
+    /// loaded and stored whole where there are eight.</summary>
+    private static void NarrowPair(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
-        if (outW == 1)
+        for (int i = 0; i < inW; i += 8)
         {
-            columns[0] = rows == 8 ? Avx.LoadVector256(w) : Avx.MaskLoad(w, mask);
-            return;
-        }
+            int rows = Math.Min(8, inW - i);
+            Vector256<float> mask = SimdSupport.LeadingMask(rows);
+            float* w = wT + (i * outW);
+            Vector256<float> c0, c1 = default;
+            if (outW == 1)
+            {
+                c0 = rows == 8 ? Avx.LoadVector256(w) : Avx.MaskLoad(w, mask);
+            }
+            else if (rows == 8)
+            {
+                (c0, c1) = Deinterleave(w);
+            }
+            else
+            {
+                Vector256<int> rowStep = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+                c0 = Avx2.GatherMaskVector256(Vector256<float>.Zero, w, rowStep, mask, 4);
+                c1 = Avx2.GatherMaskVector256(Vector256<float>.Zero, w + 1, rowStep, mask, 4);
+            }
 
-        if (outW == 2 && rows == 8)
-        {
-            // w holds (c0, c1) pairs for eight rows: shuffle the evens and the odds out of two vectors of four pairs.
-            Vector256<float> lo = Avx.LoadVector256(w), hi = Avx.LoadVector256(w + 8);
-            Vector256<float> even = Avx.Shuffle(lo, hi, 0b10_00_10_00), odd = Avx.Shuffle(lo, hi, 0b11_01_11_01);
-            columns[0] = Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle();
-            columns[1] = Avx2.Permute4x64(odd.AsDouble(), 0b11_01_10_00).AsSingle();
-            return;
-        }
+            float* db = dy, d = dx + i, yb = y + i;
+            for (int b = 0; b < batch; b++, db += outW, d += inW, yb += inW)
+            {
+                Vector256<float> s = Avx.Multiply(Vector256.Create(db[0]), c0);
+                if (outW == 2)
+                {
+                    s = Fma.MultiplyAdd(Vector256.Create(db[1]), c1, s);
+                }
 
+                if (rows == 8)
+                {
+                    Avx.Store(d, ActivationKernels.Backward(activation, Avx.LoadVector256(yb), s));
+                }
+                else
+                {
+                    Avx.MaskStore(d, mask, ActivationKernels.Backward(activation, Avx.MaskLoad(yb, mask), s));
+                }
+            }
+        }
+    }
+
+    /// <summary>The two columns of eight rows of a two-wide <c>wT</c>: <paramref name="w"/> holds <c>(c0, c1)</c> pairs;
+    /// the evens and the odds are shuffled out of two vectors of four pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* w)
+    {
+        Vector256<float> lo = Avx.LoadVector256(w), hi = Avx.LoadVector256(w + 8);
+        Vector256<float> even = Avx.Shuffle(lo, hi, 0b10_00_10_00), odd = Avx.Shuffle(lo, hi, 0b11_01_11_01);
+        return (Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle(), Avx2.Permute4x64(odd.AsDouble(), 0b11_01_10_00).AsSingle());
+    }
+
+    /// <summary>Columns <c>0..outW</c> (three to seven) of the rows of <c>wT</c> at <paramref name="w"/> that
+    /// <paramref name="mask"/> selects (one to eight), column <c>o</c> gathered into <c>columns[o]</c> (other lanes zero).</summary>
+    private static void NarrowColumns(int outW, Vector256<float> mask, float* w, Vector256<float>* columns)
+    {
         Vector256<int> rowStep = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * outW;
         for (int o = 0; o < outW; o++)
         {

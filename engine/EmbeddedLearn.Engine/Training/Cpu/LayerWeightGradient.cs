@@ -348,30 +348,95 @@ internal static unsafe class LayerWeightGradient
         }
     }
 
-    /// <summary>Outputs of width 1, 2 or 4: the <c>[in, out]</c> gradient is walked as flat vectors of eight
-    /// (<c>8 / out</c> rows each), with <c>x</c> lanes repeated <c>out</c> times and <c>dy</c> tiled to match.</summary>
+    /// <summary>Outputs of width 1, 2 or 4, eight rows at a time: each output's sums in its own register (lanes are
+    /// rows <c>i..i+8</c>, <c>dy[b, o]</c> broadcast), so the chains over the batch need no shuffle; the registers are
+    /// then interleaved into the <c>[in, out]</c> layout for the stores.</summary>
     private static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail, bool accumulate)
     {
-        int rowsPerVector = 8 / outW;
-        Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-        Vector256<int> repeat = outW == 1 ? lane : (outW == 2 ? lane >>> 1 : lane >>> 2);
-        Vector256<int> tile = lane & Vector256.Create(outW - 1);
-        Vector256<float> dyMask = SimdSupport.LeadingMask(outW);
-        int n = inW * outW;
-        for (int k = 0, i = 0; k < n; k += 8, i += rowsPerVector)
+        for (int i = 0; i < inW; i += 8)
         {
-            Vector256<float> rowMask = SimdSupport.LeadingMask(Math.Min(rowsPerVector, inW - i));
-            Vector256<float> s = Vector256<float>.Zero;
-            for (int b = 0; b < batch; b++)
+            int rows = Math.Min(8, inW - i);
+            Vector256<float> mask = SimdSupport.LeadingMask(rows);
+            float* xb = x + i, d = dy;
+            Vector256<float> xv = LoadRows(xb, rows, mask);
+            Vector256<float> s0 = Avx.Multiply(xv, Vector256.Create(d[0])), s1 = default, s2 = default, s3 = default;
+            if (outW > 1)
             {
-                Vector256<float> xv = Avx2.PermuteVar8x32(Avx.MaskLoad(x + (b * inW) + i, rowMask), repeat);
-                Vector256<float> dv = Avx2.PermuteVar8x32(Avx.MaskLoad(dy + (b * outW), dyMask), tile);
-                s = b == 0 ? Avx.Multiply(xv, dv) : Fma.MultiplyAdd(xv, dv, s);
+                s1 = Avx.Multiply(xv, Vector256.Create(d[1]));
             }
 
-            AddInto(g + k, s, Math.Min(8, n - k), tail, accumulate);
+            if (outW > 2)
+            {
+                s2 = Avx.Multiply(xv, Vector256.Create(d[2]));
+                s3 = Avx.Multiply(xv, Vector256.Create(d[3]));
+            }
+
+            for (int b = 1; b < batch; b++)
+            {
+                xb += inW;
+                d += outW;
+                xv = LoadRows(xb, rows, mask);
+                s0 = Fma.MultiplyAdd(xv, Vector256.Create(d[0]), s0);
+                if (outW > 1)
+                {
+                    s1 = Fma.MultiplyAdd(xv, Vector256.Create(d[1]), s1);
+                }
+
+                if (outW > 2)
+                {
+                    s2 = Fma.MultiplyAdd(xv, Vector256.Create(d[2]), s2);
+                    s3 = Fma.MultiplyAdd(xv, Vector256.Create(d[3]), s3);
+                }
+            }
+
+            float* gi = g + (i * outW);
+            int n = rows * outW;
+            if (outW == 1)
+            {
+                AddInto(gi, s0, n, tail, accumulate);
+                continue;
+            }
+
+            if (outW == 2)
+            {
+                // (s0, s1) pairs: rows 0, 1, 4, 5 and 2, 3, 6, 7 by the in-lane unpacks, then halves put in row order.
+                Vector256<float> lo = Avx.UnpackLow(s0, s1), hi = Avx.UnpackHigh(s0, s1);
+                AddInto(gi, Avx.Permute2x128(lo, hi, 0x20), Math.Min(8, n), tail, accumulate);
+                if (n > 8)
+                {
+                    AddInto(gi + 8, Avx.Permute2x128(lo, hi, 0x31), n - 8, tail, accumulate);
+                }
+
+                continue;
+            }
+
+            // Four outputs: a 4x4 transpose in each half gives rows r | r + 4, then the halves are paired in row order.
+            Vector256<double> t0 = Avx.UnpackLow(s0, s1).AsDouble(), t1 = Avx.UnpackHigh(s0, s1).AsDouble();
+            Vector256<double> t2 = Avx.UnpackLow(s2, s3).AsDouble(), t3 = Avx.UnpackHigh(s2, s3).AsDouble();
+            Vector256<float> r0 = Avx.UnpackLow(t0, t2).AsSingle(), r1 = Avx.UnpackHigh(t0, t2).AsSingle();
+            Vector256<float> r2 = Avx.UnpackLow(t1, t3).AsSingle(), r3 = Avx.UnpackHigh(t1, t3).AsSingle();
+            AddInto(gi, Avx.Permute2x128(r0, r1, 0x20), Math.Min(8, n), tail, accumulate);
+            if (n > 8)
+            {
+                AddInto(gi + 8, Avx.Permute2x128(r2, r3, 0x20), Math.Min(8, n - 8), tail, accumulate);
+            }
+
+            if (n > 16)
+            {
+                AddInto(gi + 16, Avx.Permute2x128(r0, r1, 0x31), Math.Min(8, n - 16), tail, accumulate);
+            }
+
+            if (n > 24)
+            {
+                AddInto(gi + 24, Avx.Permute2x128(r2, r3, 0x31), n - 24, tail, accumulate);
+            }
         }
     }
+
+    /// <summary>Rows <c>0..rows</c> of <paramref name="x"/> (1..8; lanes past them zero): a plain load for eight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LoadRows(float* x, int rows, Vector256<float> mask) =>
+        rows == 8 ? Avx.LoadVector256(x) : Avx.MaskLoad(x, mask);
 
     private static void Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail, bool accumulate)
     {

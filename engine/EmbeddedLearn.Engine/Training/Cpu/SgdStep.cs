@@ -205,9 +205,8 @@ internal static class SgdStep
         ref Vector256<double> low, ref Vector256<double> high)
     {
         Vector256<float> g = Vector256.LoadUnsafe(ref gr, (nuint)i);
-        (Vector256<double> l, Vector256<double> h) = Vector256.Widen(g);
-        low = GradientNorm.AddSquare(low, l);
-        high = GradientNorm.AddSquare(high, h);
+        low = GradientNorm.AddSquare(low, GradientNorm.Widen4(ref gr, (nuint)i));
+        high = GradientNorm.AddSquare(high, GradientNorm.Widen4(ref gr, (nuint)(i + 4)));
         Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
         pv.StoreUnsafe(ref oldP, (nuint)i);
         Vector256<float> np = pv - (vLr * g);

@@ -59,10 +59,16 @@ internal static unsafe class SimdSupport
     public static Vector256<float> Sum8(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
         Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
     {
-        Vector256<float> lo = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
-        Vector256<float> hi = Avx.HorizontalAdd(Avx.HorizontalAdd(a4, a5), Avx.HorizontalAdd(a6, a7));
+        Vector256<float> lo = PairSums(PairSums(a0, a1), PairSums(a2, a3));
+        Vector256<float> hi = PairSums(PairSums(a4, a5), PairSums(a6, a7));
         return Avx.Permute2x128(lo, hi, 0x20) + Avx.Permute2x128(lo, hi, 0x31);
     }
+
+    /// <summary>What <c>vhaddps</c> gives, <c>[a0 + a1, a2 + a3, b0 + b1, b2 + b3]</c> in each 128-bit half, as two
+    /// shuffles and one add: the same sums, in fewer micro-ops than the instruction takes on AMD's cores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> PairSums(Vector256<float> a, Vector256<float> b) =>
+        Avx.Shuffle(a, b, 0b10_00_10_00) + Avx.Shuffle(a, b, 0b11_01_11_01);
 
     /// <summary><c>T(a)</c> of one vector's eight lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
