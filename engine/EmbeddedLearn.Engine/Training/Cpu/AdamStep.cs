@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -52,17 +53,17 @@ internal static class AdamStep
         ref float oldV = ref Unsafe.Add(ref oldP, keep ? 2 * n : 0);
         int i = 0;
         bool finite = true;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> vB1 = Vector256.Create(beta1), vB2 = Vector256.Create(beta2), vC1 = Vector256.Create(oneMinusB1);
-            Vector256<float> vC2 = Vector256.Create(oneMinusB2), vWd = Vector256.Create(wd), vEps = Vector256.Create(eps);
-            Vector256<float> vSq = Vector256.Create(sqrtBc2), vStep = Vector256.Create(negStepSize), vFactor = Vector256.Create(factor);
-            Vector256<float> bad = Vector256<float>.Zero;
-            for (; i + 8 <= n; i += 8)
+            Vector<float> vB1 = new Vector<float>(beta1), vB2 = new Vector<float>(beta2), vC1 = new Vector<float>(oneMinusB1);
+            Vector<float> vC2 = new Vector<float>(oneMinusB2), vWd = new Vector<float>(wd), vEps = new Vector<float>(eps);
+            Vector<float> vSq = new Vector<float>(sqrtBc2), vStep = new Vector<float>(negStepSize), vFactor = new Vector<float>(factor);
+            Vector<float> bad = Vector<float>.Zero;
+            for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
             {
-                Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
-                Vector256<float> g = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                Vector256<float> m0 = Vector256.LoadUnsafe(ref mr, (nuint)i), v0 = Vector256.LoadUnsafe(ref vr, (nuint)i);
+                Vector<float> pv = Vector.LoadUnsafe(ref p, (nuint)i);
+                Vector<float> g = Vector.LoadUnsafe(ref gr, (nuint)i);
+                Vector<float> m0 = Vector.LoadUnsafe(ref mr, (nuint)i), v0 = Vector.LoadUnsafe(ref vr, (nuint)i);
                 if (keep)
                 {
                     pv.StoreUnsafe(ref oldP, (nuint)i);
@@ -73,12 +74,12 @@ internal static class AdamStep
                 pv = decay ? pv * vFactor : pv;
                 g = maximize ? -g : g;
                 g = wd != 0f ? g + (vWd * pv) : g;
-                Vector256<float> mv = (m0 * vB1) + (vC1 * g);
-                Vector256<float> vv = (v0 * vB2) + (vC2 * g * g);
+                Vector<float> mv = (m0 * vB1) + (vC1 * g);
+                Vector<float> vv = (v0 * vB2) + (vC2 * g * g);
                 mv.StoreUnsafe(ref mr, (nuint)i);
                 vv.StoreUnsafe(ref vr, (nuint)i);
-                Vector256<float> denom = (Vector256.Sqrt(vv) / vSq) + vEps;
-                Vector256<float> np = pv + (vStep * mv / denom);
+                Vector<float> denom = (Vector.SquareRoot(vv) / vSq) + vEps;
+                Vector<float> np = pv + (vStep * mv / denom);
                 np.StoreUnsafe(ref p, (nuint)i);
                 bad |= FiniteLanes.NonFinite(mv) | FiniteLanes.NonFinite(vv) | FiniteLanes.NonFinite(np);
             }

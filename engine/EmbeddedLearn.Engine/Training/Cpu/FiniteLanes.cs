@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -22,6 +23,14 @@ internal static class FiniteLanes
     /// <summary>+0 in every lane whose value is finite, a NaN where it is not.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> NonFinite(Vector128<float> x) => x - x;
+
+    /// <summary>+0 in every lane whose value is finite, a NaN where it is not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> NonFinite(Vector<float> x) => x - x;
+
+    /// <summary>Whether an accumulator of <see cref="NonFinite(Vector{float})"/> results saw only finite values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllFinite(Vector<float> bad) => Vector.AsVectorInt32(bad) == Vector<int>.Zero;
 
     /// <summary>Whether an accumulator of <see cref="NonFinite(Vector512{float})"/> results saw only finite values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -70,8 +70,9 @@ internal static class GradientNorm
         ? Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref r, i))
         : Vector256.WidenLower(Vector128.LoadUnsafe(ref r, i).ToVector256Unsafe());
 
+    /// <inheritdoc cref="AddSquare(Vector256{double}, Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> AddSquare(Vector128<double> a, Vector128<double> v) =>
+    internal static Vector128<double> AddSquare(Vector128<double> a, Vector128<double> v) =>
         Fma.IsSupported || AdvSimd.Arm64.IsSupported ? Vector128.FusedMultiplyAdd(v, v, a) : a + (v * v);
 
     private static double Blocks256(ReadOnlySpan<float> g)
@@ -136,21 +137,43 @@ internal static class GradientNorm
     private static double Blocks128(ReadOnlySpan<float> g)
     {
         ref float r = ref MemoryMarshal.GetReference(g);
-        Span<Vector128<double>> c = stackalloc Vector128<double>[16];
-        c.Clear();
+        Vector128<double> c0 = Vector128<double>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        Vector128<double> c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
         for (int i = 0; i < g.Length; i += 32)
         {
-            for (int m = 0; m < 16; m += 2)
-            {
-                (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(Vector128.LoadUnsafe(ref r, (nuint)(i + (2 * m))));
-                c[m] = AddSquare(c[m], lo);
-                c[m + 1] = AddSquare(c[m + 1], hi);
-            }
+            AddSquares(ref r, i, ref c0, ref c1);
+            AddSquares(ref r, i + 4, ref c2, ref c3);
+            AddSquares(ref r, i + 8, ref c4, ref c5);
+            AddSquares(ref r, i + 12, ref c6, ref c7);
+            AddSquares(ref r, i + 16, ref c8, ref c9);
+            AddSquares(ref r, i + 20, ref c10, ref c11);
+            AddSquares(ref r, i + 24, ref c12, ref c13);
+            AddSquares(ref r, i + 28, ref c14, ref c15);
         }
 
-        // s_j sits in c_(j / 2) lane j % 2: q_0,1 from the even c_m, q_2,3 from the odd ones.
-        Vector128<double> q01 = ((c[0] + c[2]) + (c[4] + c[6])) + ((c[8] + c[10]) + (c[12] + c[14]));
-        Vector128<double> q23 = ((c[1] + c[3]) + (c[5] + c[7])) + ((c[9] + c[11]) + (c[13] + c[15]));
+        return Reduce128(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15);
+    }
+
+    /// <summary>The squares of the four floats at <c>r[i..i+4]</c> added into <paramref name="low"/> (the first two) and
+    /// <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSquares(ref float r, int i, ref Vector128<double> low, ref Vector128<double> high)
+    {
+        (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(Vector128.LoadUnsafe(ref r, (nuint)i));
+        low = AddSquare(low, lo);
+        high = AddSquare(high, hi);
+    }
+
+    /// <summary>The whole blocks' result from the 32 partial sums held as <see cref="Blocks128"/> holds them (s_j in
+    /// c_(j / 2) lane j % 2), reduced in the canonical tree: q_0,1 from the even c_m, q_2,3 from the odd ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Reduce128(Vector128<double> c0, Vector128<double> c1, Vector128<double> c2, Vector128<double> c3,
+        Vector128<double> c4, Vector128<double> c5, Vector128<double> c6, Vector128<double> c7, Vector128<double> c8,
+        Vector128<double> c9, Vector128<double> c10, Vector128<double> c11, Vector128<double> c12, Vector128<double> c13,
+        Vector128<double> c14, Vector128<double> c15)
+    {
+        Vector128<double> q01 = ((c0 + c2) + (c4 + c6)) + ((c8 + c10) + (c12 + c14));
+        Vector128<double> q23 = ((c1 + c3) + (c5 + c7)) + ((c9 + c11) + (c13 + c15));
         return (q01.GetElement(0) + q01.GetElement(1)) + (q23.GetElement(0) + q23.GetElement(1));
     }
 
