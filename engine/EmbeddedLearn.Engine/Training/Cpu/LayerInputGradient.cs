@@ -42,21 +42,26 @@ internal static unsafe class LayerInputGradient
             case KernelPath.Vector128 when outW >= 8 && outW % 8 == 0:
                 Portable(batch, inW, outW, wT, dy, dx, y, activation);
                 break;
+            case KernelPath.Vector128 when outW < 8:
+                int from = LayerGradientNarrowPortable.InputGradient(batch, inW, outW, wT, dy, dx, y, activation);
+                Scalar(batch, inW, outW, wT, dy, dx, y, activation, from);
+                break;
             default:
                 Scalar(batch, inW, outW, wT, dy, dx, y, activation);
                 break;
         }
     }
 
-    /// <summary>The reference.</summary>
-    public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
+    /// <summary>The reference; with <paramref name="fromRow"/> its rows <c>i</c> from there on only.</summary>
+    public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation,
+        int fromRow = 0)
     {
         float* p = stackalloc float[8];
         int padded = (outW + 7) & ~7;
         for (int b = 0; b < batch; b++)
         {
             float* d = dy + (b * outW);
-            for (int i = 0; i < inW; i++)
+            for (int i = fromRow; i < inW; i++)
             {
                 float* w = wT + (i * outW);
                 float s;

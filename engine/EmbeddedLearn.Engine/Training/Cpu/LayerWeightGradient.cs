@@ -67,8 +67,9 @@ internal static unsafe class LayerWeightGradient
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> Base512(float* g, bool accumulate) => accumulate ? Vector512.Load(g) : Vector512<float>.Zero;
 
-    /// <summary>The reference.</summary>
-    public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate = true)
+    /// <summary>The reference; with <paramref name="fromRow"/> its weight rows from there on only (the bias in full).</summary>
+    public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate = true,
+        int fromRow = 0)
     {
         for (int o = 0; o < outW; o++)
         {
@@ -81,7 +82,7 @@ internal static unsafe class LayerWeightGradient
             gB[o] = Base(gB + o, accumulate) + s;
         }
 
-        for (int i = 0; i < inW; i++)
+        for (int i = fromRow; i < inW; i++)
         {
             for (int o = 0; o < outW; o++)
             {
@@ -97,9 +98,17 @@ internal static unsafe class LayerWeightGradient
         }
     }
 
-    /// <summary>The portable Vector128 path: four columns at a time, the last columns in the reference form.</summary>
+    /// <summary>The portable Vector128 path: four columns at a time, the last columns in the reference form; one or two
+    /// columns four rows at a time (<see cref="LayerGradientNarrowPortable"/>).</summary>
     private static void Portable(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate)
     {
+        if (outW <= 2)
+        {
+            int from = LayerGradientNarrowPortable.WeightGradient(batch, inW, outW, x, dy, gW, accumulate);
+            Scalar(batch, inW, outW, x, dy, gW, gB, accumulate, from);
+            return;
+        }
+
         int columns = outW & ~3;
         for (int j = 0; j < columns; j += 4)
         {
