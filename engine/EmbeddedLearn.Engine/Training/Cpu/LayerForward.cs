@@ -24,12 +24,12 @@ internal static unsafe class LayerForward
 {
     /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's). With
     /// <paramref name="ahead"/> not 0 it also asks for the cache lines <paramref name="ahead"/> floats past this layer's
-    /// weights and bias (the next entity's, about to be read): row by row where the Vector512 tiles run, so that the
-    /// requests are spread over the work, otherwise all at once before it.</summary>
+    /// weights and bias (the next entity's, about to be read): row by row where the tiles of sixteen outputs run
+    /// (Vector512 and Vector256), so that the requests are spread over the work, otherwise all at once before it.</summary>
     public static void Run(KernelPath path, int batch, int inW, int outW, float* wT, float* bias, float* x, float* y,
         Activation activation, int ahead = 0)
     {
-        bool tiles = path == KernelPath.Vector512 && outW > 2 && outW % 16 == 0 && batch >= 4;
+        bool tiles = path >= KernelPath.Vector256 && outW > 2 && outW % 16 == 0 && batch >= 4;
         if (ahead != 0)
         {
             CachePrefetch.Lines(new ReadOnlySpan<float>(bias + ahead, outW));
@@ -107,7 +107,7 @@ internal static unsafe class LayerForward
 
             for (; j + 16 <= outW; j += 16)
             {
-                Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation);
+                Rows4x16(inW, outW, wT + j, bias + j, xb, yb + j, activation, prefetch);
             }
 
             for (; j < outW; j += 8)
@@ -125,8 +125,10 @@ internal static unsafe class LayerForward
         }
     }
 
+    /// <summary>Samples <c>b..b+4</c> by outputs <c>j..j+16</c>; with <paramref name="ahead"/> not 0 each weight row also
+    /// asks for the line <paramref name="ahead"/> floats on.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget for the activation epilogues
-    private static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation)
+    private static void Rows4x16(int inW, int outW, float* w, float* bias, float* x, float* y, Activation activation, int ahead)
     {
         Vector256<float> bias0 = Avx.LoadVector256(bias), bias1 = Avx.LoadVector256(bias + 8);
         Vector256<float> a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1;
@@ -134,6 +136,11 @@ internal static unsafe class LayerForward
         float* x1 = x + inW, x2 = x1 + inW, x3 = x2 + inW;
         for (int i = 0; i < inW; i++, w += outW)
         {
+            if (ahead != 0)
+            {
+                CachePrefetch.Line(w + ahead);
+            }
+
             Vector256<float> w0 = Avx.LoadVector256(w), w1 = Avx.LoadVector256(w + 8);
             Vector256<float> s = Vector256.Create(x[i]);
             a00 = Fma.MultiplyAdd(s, w0, a00);

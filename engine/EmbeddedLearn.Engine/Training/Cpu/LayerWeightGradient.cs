@@ -21,12 +21,13 @@ internal static unsafe class LayerWeightGradient
 {
     /// <summary>Runs the layer on <paramref name="path"/> (already limited to this machine's). With
     /// <paramref name="ahead"/> not 0 it also asks for the cache lines <paramref name="ahead"/> floats past this layer's
-    /// gradients (the next entity's, about to be written): store by store where the Vector512 column tiles run, so that
-    /// the requests are spread over the work, otherwise all at once before it.</summary>
+    /// gradients (the next entity's, about to be written): row by row where the column tiles of sixteen run (Vector512,
+    /// and Vector256 for a batch of four), so that the requests are spread over the work, otherwise all at once before
+    /// it.</summary>
     public static void Run(KernelPath path, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB,
         bool accumulate = true, int ahead = 0)
     {
-        bool columns = path == KernelPath.Vector512 && outW % 16 == 0;
+        bool columns = outW % 16 == 0 && (path == KernelPath.Vector512 || (path == KernelPath.Vector256 && batch == 4));
         if (ahead != 0)
         {
             CachePrefetch.Lines(new ReadOnlySpan<float>(gB + ahead, outW));
@@ -244,7 +245,7 @@ internal static unsafe class LayerWeightGradient
         {
             if (batch == 4)
             {
-                Columns16Batch4(inW, outW, x, dy + jj, gW + jj, accumulate);
+                Columns16Batch4(inW, outW, x, dy + jj, gW + jj, accumulate, ahead);
             }
             else
             {
@@ -328,8 +329,9 @@ internal static unsafe class LayerWeightGradient
         Avx.Store(g + 8, Base256(g + 8, accumulate) + s31);
     }
 
-    /// <summary>Sixteen columns for a batch of four, with the sixteen columns of <c>dy</c> held in registers.</summary>
-    private static void Columns16Batch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    /// <summary>Sixteen columns for a batch of four, with the sixteen columns of <c>dy</c> held in registers; with
+    /// <paramref name="ahead"/> not 0 each row also asks for the line <paramref name="ahead"/> floats further on.</summary>
+    private static void Columns16Batch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
     {
         Vector256<float> d00 = Avx.LoadVector256(dy), d01 = Avx.LoadVector256(dy + 8);
         dy += outW;
@@ -354,6 +356,10 @@ internal static unsafe class LayerWeightGradient
             s1 = Fma.MultiplyAdd(xb, d31, s1);
             Avx.Store(g, Base256(g, accumulate) + s0);
             Avx.Store(g + 8, Base256(g + 8, accumulate) + s1);
+            if (ahead != 0)
+            {
+                CachePrefetch.Line(g + ahead);
+            }
         }
     }
 
