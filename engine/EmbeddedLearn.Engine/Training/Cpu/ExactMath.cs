@@ -92,22 +92,45 @@ internal static class ExactMath
     private const long HalfwayBits = 0x1000_0000;
     private const double SmallestNormalFloat = 1.1754943508222875e-38; // 2^-126
 
-    /// <summary><see cref="FmaEmulated(float, float, float)"/> lane-wise, two lanes at a time in double. The common case
-    /// (no lane's double sum on a float rounding boundary, none in the float subnormal range) is a short SSE2 sequence
-    /// inlined into the kernel; the rare one goes to <see cref="FmaEmulatedRare"/>, out of line.</summary>
+    /// <summary><see cref="FmaEmulated(float, float, float)"/> lane-wise in double: the four lanes at once where the CPU
+    /// has AVX, two at a time on SSE2 alone. The common case (no lane's double sum on a float rounding boundary, none in
+    /// the float subnormal range) is a short sequence inlined into the kernel; the rare one goes to
+    /// <see cref="FmaEmulatedRare"/>, out of line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> FmaEmulated(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+    public static Vector128<float> FmaEmulated(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        FmaEmulated(Avx.IsSupported, a, b, c);
+
+    /// <summary><see cref="FmaEmulated(Vector128{float}, Vector128{float}, Vector128{float})"/> with its doubles on 256-bit
+    /// vectors when <paramref name="avx"/> (which needs <see cref="Avx.IsSupported"/>), else on SSE2's 128-bit ones; the
+    /// same bits either way (tests take both).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> FmaEmulated(bool avx, Vector128<float> a, Vector128<float> b, Vector128<float> c)
     {
         if (!Sse2.IsSupported)
         {
             return FmaEmulatedRare(a, b, c); // every CPU without fused multiply-add that has Vector128 is x86-64 (SSE2)
         }
 
-        Vector128<double> s0 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(a), Sse2.ConvertToVector128Double(b)),
-            Sse2.ConvertToVector128Double(c));
-        Vector128<double> s1 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(Sse.MoveHighToLow(a, a)),
-            Sse2.ConvertToVector128Double(Sse.MoveHighToLow(b, b))), Sse2.ConvertToVector128Double(Sse.MoveHighToLow(c, c)));
-        Vector128<float> f = Sse.MoveLowToHigh(Sse2.ConvertToVector128Single(s0), Sse2.ConvertToVector128Single(s1));
+        Vector128<double> s0, s1;
+        Vector128<float> f;
+        if (avx && Avx.IsSupported)
+        {
+            // AVX without AVX2 (Intel's Sandy and Ivy Bridge, or .NET told to leave AVX2 alone): the four lanes in one
+            // 256-bit register of doubles, the same operations.
+            Vector256<double> s = Avx.Add(Avx.Multiply(Avx.ConvertToVector256Double(a), Avx.ConvertToVector256Double(b)),
+                Avx.ConvertToVector256Double(c));
+            f = Avx.ConvertToVector128Single(s);
+            s0 = s.GetLower();
+            s1 = s.GetUpper();
+        }
+        else
+        {
+            s0 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(a), Sse2.ConvertToVector128Double(b)),
+                Sse2.ConvertToVector128Double(c));
+            s1 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(Sse.MoveHighToLow(a, a)),
+                Sse2.ConvertToVector128Double(Sse.MoveHighToLow(b, b))), Sse2.ConvertToVector128Double(Sse.MoveHighToLow(c, c)));
+            f = Sse.MoveLowToHigh(Sse2.ConvertToVector128Single(s0), Sse2.ConvertToVector128Single(s1));
+        }
 
         // A double sum halfway between two floats has its low 29 mantissa bits, all in its low 32-bit half, 1 then
         // zeros; a double sum below 2^-126 in magnitude rounds to a float of at most 2^-126 (a superset, checked in float).
