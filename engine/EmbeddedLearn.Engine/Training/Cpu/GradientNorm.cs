@@ -60,19 +60,19 @@ internal static class GradientNorm
     /// <summary><c>a + v^2</c>: one fused instruction where there is one (the square is exact, so the bits are the
     /// same either way).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<double> AddSquare(Vector256<double> a, Vector256<double> v) =>
+    private static Vector256<double> AddSquare(Vector256<double> a, Vector256<double> v) =>
         Fma.IsSupported ? Vector256.FusedMultiplyAdd(v, v, a) : a + (v * v);
 
     /// <summary>The four floats at <c>r[i..i+4]</c> as doubles: one converting load on x86-64 (no 256-bit load and
     /// extract of its upper half), the portable widening elsewhere; exact either way.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<double> Widen4(ref float r, nuint i) => Avx.IsSupported
+    private static Vector256<double> Widen4(ref float r, nuint i) => Avx.IsSupported
         ? Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref r, i))
         : Vector256.WidenLower(Vector128.LoadUnsafe(ref r, i).ToVector256Unsafe());
 
     /// <inheritdoc cref="AddSquare(Vector256{double}, Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<double> AddSquare(Vector128<double> a, Vector128<double> v) =>
+    private static Vector128<double> AddSquare(Vector128<double> a, Vector128<double> v) =>
         Fma.IsSupported || AdvSimd.Arm64.IsSupported ? Vector128.FusedMultiplyAdd(v, v, a) : a + (v * v);
 
     private static double Blocks256(ReadOnlySpan<float> g)
@@ -81,17 +81,22 @@ internal static class GradientNorm
         Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int i = 0; i < g.Length; i += 32)
         {
-            a0 = AddSquare(a0, Widen4(ref r, (nuint)i));
-            a1 = AddSquare(a1, Widen4(ref r, (nuint)(i + 4)));
-            a2 = AddSquare(a2, Widen4(ref r, (nuint)(i + 8)));
-            a3 = AddSquare(a3, Widen4(ref r, (nuint)(i + 12)));
-            a4 = AddSquare(a4, Widen4(ref r, (nuint)(i + 16)));
-            a5 = AddSquare(a5, Widen4(ref r, (nuint)(i + 20)));
-            a6 = AddSquare(a6, Widen4(ref r, (nuint)(i + 24)));
-            a7 = AddSquare(a7, Widen4(ref r, (nuint)(i + 28)));
+            AddSquares(ref r, i, ref a0, ref a1);
+            AddSquares(ref r, i + 8, ref a2, ref a3);
+            AddSquares(ref r, i + 16, ref a4, ref a5);
+            AddSquares(ref r, i + 24, ref a6, ref a7);
         }
 
         return Reduce256(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /// <summary>The squares of the eight floats at <c>r[i..i+8]</c> added into <paramref name="low"/> (the first four) and
+    /// <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddSquares(ref float r, int i, ref Vector256<double> low, ref Vector256<double> high)
+    {
+        low = AddSquare(low, Widen4(ref r, (nuint)i));
+        high = AddSquare(high, Widen4(ref r, (nuint)(i + 4)));
     }
 
     /// <summary>The whole blocks' result from the 32 partial sums held as <see cref="Blocks256"/> holds them (s_j in
@@ -157,7 +162,7 @@ internal static class GradientNorm
     /// <summary>The squares of the four floats at <c>r[i..i+4]</c> added into <paramref name="low"/> (the first two) and
     /// <paramref name="high"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddSquares(ref float r, int i, ref Vector128<double> low, ref Vector128<double> high)
+    internal static void AddSquares(ref float r, int i, ref Vector128<double> low, ref Vector128<double> high)
     {
         (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(Vector128.LoadUnsafe(ref r, (nuint)i));
         low = AddSquare(low, lo);

@@ -330,7 +330,7 @@ internal static unsafe class LayerInputGradient
 
                 float* d = dx + (b * inW) + i;
                 float* yb = y + (b * inW) + i;
-                SimdSupport.StoreLeading(d, mask, rows, ActivationKernels.Backward(activation, Avx.MaskLoad(yb, mask), s));
+                SimdSupport.StoreLeading(d, mask, rows, ActivationKernels.Backward(activation, SimdSupport.LoadLeading(yb, mask, rows), s));
             }
         }
     }
@@ -347,7 +347,7 @@ internal static unsafe class LayerInputGradient
             Vector256<float> c0, c1 = default;
             if (outW == 1)
             {
-                c0 = rows == 8 ? Avx.LoadVector256(w) : Avx.MaskLoad(w, mask);
+                c0 = SimdSupport.LoadLeading(w, mask, rows);
             }
             else if (rows == 8)
             {
@@ -369,14 +369,7 @@ internal static unsafe class LayerInputGradient
                     s = Fma.MultiplyAdd(Vector256.Create(db[1]), c1, s);
                 }
 
-                if (rows == 8)
-                {
-                    Avx.Store(d, ActivationKernels.Backward(activation, Avx.LoadVector256(yb), s));
-                }
-                else
-                {
-                    Avx.MaskStore(d, mask, ActivationKernels.Backward(activation, Avx.MaskLoad(yb, mask), s));
-                }
+                SimdSupport.StoreLeading(d, mask, rows, ActivationKernels.Backward(activation, SimdSupport.LoadLeading(yb, mask, rows), s));
             }
         }
     }

@@ -373,7 +373,7 @@ internal static unsafe class LayerWeightGradient
             int rows = Math.Min(8, inW - i);
             Vector256<float> mask = SimdSupport.LeadingMask(rows);
             float* xb = x + i, d = dy;
-            Vector256<float> xv = LoadRows(xb, rows, mask);
+            Vector256<float> xv = SimdSupport.LoadLeading(xb, mask, rows);
             Vector256<float> s0 = Avx.Multiply(xv, Vector256.Create(d[0])), s1 = default, s2 = default, s3 = default;
             if (outW > 1)
             {
@@ -390,7 +390,7 @@ internal static unsafe class LayerWeightGradient
             {
                 xb += inW;
                 d += outW;
-                xv = LoadRows(xb, rows, mask);
+                xv = SimdSupport.LoadLeading(xb, mask, rows);
                 s0 = Fma.MultiplyAdd(xv, Vector256.Create(d[0]), s0);
                 if (outW > 1)
                 {
@@ -447,11 +447,6 @@ internal static unsafe class LayerWeightGradient
             }
         }
     }
-
-    /// <summary>Rows <c>0..rows</c> of <paramref name="x"/> (1..8; lanes past them zero): a plain load for eight.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LoadRows(float* x, int rows, Vector256<float> mask) =>
-        rows == 8 ? Avx.LoadVector256(x) : Avx.MaskLoad(x, mask);
 
     private static void Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail, bool accumulate)
     {

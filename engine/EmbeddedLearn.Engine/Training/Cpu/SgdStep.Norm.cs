@@ -94,8 +94,7 @@ internal static partial class SgdStep
         ref Vector256<double> low, ref Vector256<double> high)
     {
         Vector256<float> g = Vector256.LoadUnsafe(ref gr, (nuint)i);
-        low = GradientNorm.AddSquare(low, GradientNorm.Widen4(ref gr, (nuint)i));
-        high = GradientNorm.AddSquare(high, GradientNorm.Widen4(ref gr, (nuint)(i + 4)));
+        GradientNorm.AddSquares(ref gr, i, ref low, ref high);
         Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
         pv.StoreUnsafe(ref oldP, (nuint)i);
         Vector256<float> np = pv - (vLr * g);
@@ -141,9 +140,7 @@ internal static partial class SgdStep
         ref Vector128<double> low, ref Vector128<double> high)
     {
         Vector128<float> g = Vector128.LoadUnsafe(ref gr, (nuint)i);
-        (Vector128<double> l, Vector128<double> h) = Vector128.Widen(g);
-        low = GradientNorm.AddSquare(low, l);
-        high = GradientNorm.AddSquare(high, h);
+        GradientNorm.AddSquares(ref gr, i, ref low, ref high);
         Vector128<float> pv = Vector128.LoadUnsafe(ref p, (nuint)i);
         pv.StoreUnsafe(ref oldP, (nuint)i);
         Vector128<float> np = pv - (vLr * g);

@@ -38,6 +38,12 @@ internal static unsafe class SimdSupport
         Vector256.LoadUnsafe(ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(MaskTable), 8 - count))
             .AsSingle();
 
+    /// <summary>The first <paramref name="lanes"/> (1..8) floats at <paramref name="p"/>, the other lanes zero,
+    /// <paramref name="mask"/> being <see cref="LeadingMask"/> of them: a plain load when all eight are wanted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> LoadLeading(float* p, Vector256<float> mask, int lanes) =>
+        lanes == 8 ? Avx.LoadVector256(p) : Avx.MaskLoad(p, mask);
+
     /// <summary>Stores the first <paramref name="lanes"/> (1..8) lanes of <paramref name="value"/> at <paramref name="p"/>,
     /// <paramref name="mask"/> being <see cref="LeadingMask"/> of them: a plain store when all eight go, since a masked
     /// 256-bit store costs about ten times as much on AMD's cores.</summary>
