@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using EmbeddedLearn.Training.Cpu;
 using Xunit;
 
@@ -92,6 +93,89 @@ public sealed class ExactMathTests
                     Same(expected, ExactMath.FmaEmulated(true, Vector128.Create(a), Vector128.Create(b), Vector128.Create(c))[2], a, b, c, "Vector128 with AVX");
                 }
             }
+        }
+    }
+
+    /// <summary>The kernels' form (<see cref="RareLanes"/>): every lane it does not record equals the fused
+    /// instruction, on this CPU's form and on the emulated AVX and SSE2 forms where this CPU runs them, over plain sums,
+    /// cancelling ones, the midpoint traps and the trap at the float subnormal edge; and the emulated forms do record the
+    /// traps the plain double sum falls into (this CPU's form is exact and records nothing with the instruction, and
+    /// without SSE2).</summary>
+    [Fact]
+    public void The_kernels_form_records_every_lane_it_may_get_wrong()
+    {
+        var forms = new List<(string Name, bool Emulated, Func<Vector128<float>, Vector128<float>, Vector128<float>, RareLanes, (Vector128<float>, RareLanes)> Run)>
+        {
+            ("this CPU's", !ExactMath.HardwareFma && Sse2.IsSupported, (a, b, c, r) => (ExactMath.Fma(a, b, c, ref r), r)),
+        };
+        if (Sse2.IsSupported)
+        {
+            forms.Add(("SSE2", true, (a, b, c, r) => (ExactMath.FmaCommonCase(false, a, b, c, ref r), r)));
+        }
+
+        if (Avx.IsSupported)
+        {
+            forms.Add(("AVX", true, (a, b, c, r) => (ExactMath.FmaCommonCase(true, a, b, c, ref r), r)));
+        }
+
+        var random = new Random(23);
+        var (a, b, c) = (new float[4], new float[4], new float[4]);
+        var recordedTraps = new int[forms.Count];
+        for (int n = 0; n < 100_000; n++)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                (a[k], b[k], c[k]) = Operands(random, (n + k) % 5);
+            }
+
+            for (int f = 0; f < forms.Count; f++)
+            {
+                (Vector128<float> result, RareLanes rare) = forms[f].Run(Vector128.Create(a), Vector128.Create(b), Vector128.Create(c), RareLanes.None);
+                for (int k = 0; k < 4; k++)
+                {
+                    float expected = MathF.FusedMultiplyAdd(a[k], b[k], c[k]);
+                    bool recorded = rare.Smallest[k] < RareLanes.Limit || BitConverter.DoubleToInt64Bits(rare.Halfway[k]) != 0;
+                    Assert.False(recorded && !forms[f].Emulated, $"{forms[f].Name} form with the instruction recorded fma({a[k]:R}, {b[k]:R}, {c[k]:R})");
+                    if (!recorded)
+                    {
+                        Same(expected, result[k], a[k], b[k], c[k], forms[f].Name + " form, unrecorded lane");
+                    }
+                    else if ((float)(((double)a[k] * b[k]) + c[k]) != expected)
+                    {
+                        recordedTraps[f]++;
+                    }
+                }
+            }
+        }
+
+        for (int f = 0; f < forms.Count; f++)
+        {
+            Assert.True(!forms[f].Emulated || recordedTraps[f] > 1000, $"{forms[f].Name} form recorded only {recordedTraps[f]} traps");
+        }
+    }
+
+    /// <summary>One lane's operands: plain, cancelling, a midpoint trap (see above), the trap at the float subnormal
+    /// edge (<c>c</c> the largest subnormal, the exact sum a hair below the midpoint to 2^-126, the double sum on it), or a
+    /// subnormal sum.</summary>
+    private static (float A, float B, float C) Operands(Random random, int kind)
+    {
+        switch (kind)
+        {
+            case 0:
+                return (Value(random), Value(random), Value(random));
+            case 1:
+                float a = Value(random), b = Value(random);
+                return (a, b, -(a * b) + (a * b * Scale(random, -30, -20)));
+            case 2:
+                float c = 1f + (random.Next(1 << 23) * MathF.Pow(2f, -23));
+                int j = random.Next(1, 1 << 12);
+                float sign = random.Next(2) == 0 ? 1 : -1;
+                return (MathF.Pow(2f, -24) * (1f - (j * MathF.Pow(2f, -23))) * sign, 1f + (j * MathF.Pow(2f, -23) * sign), c);
+            case 3:
+                float e = MathF.Pow(2f, -23);
+                return (MathF.Pow(2f, -75) * (1f + e), MathF.Pow(2f, -75) * (1f - e), BitConverter.Int32BitsToSingle(0x007F_FFFF));
+            default:
+                return (MathF.Pow(2f, -70) * (1f + (random.Next(1 << 20) * MathF.Pow(2f, -23))), MathF.Pow(2f, -70), random.Next(-3, 4) * float.Epsilon);
         }
     }
 

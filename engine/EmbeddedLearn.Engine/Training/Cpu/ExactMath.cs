@@ -37,8 +37,11 @@ internal static class ExactMath
     }
 
     /// <summary>True when the CPU fuses a multiply-add in one instruction (x86-64 FMA3, every ARM64); a JIT-time
-    /// constant.</summary>
-    public static bool HardwareFma => System.Runtime.Intrinsics.X86.Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+    /// constant. A non-short-circuit <c>|</c>: with <c>||</c> the JIT folds it too late to drop the dead branch of a
+    /// caller such as <see cref="Fma(Vector128{float}, Vector128{float}, Vector128{float})"/> before it imports it, and
+    /// there the software <see cref="Vector128.FusedMultiplyAdd(Vector128{float}, Vector128{float}, Vector128{float})"/>
+    /// takes its arguments' addresses, which sends a kernel's accumulators to the stack.</summary>
+    public static bool HardwareFma => System.Runtime.Intrinsics.X86.Fma.IsSupported | AdvSimd.Arm64.IsSupported;
 
     /// <summary><c>a * b + c</c> rounded once: the CPU's instruction where it has one, otherwise
     /// <see cref="FmaEmulated(float, float, float)"/> (an x86-64 CPU without FMA3, or the runtime's intrinsics
@@ -111,38 +114,78 @@ internal static class ExactMath
             return FmaEmulatedRare(a, b, c); // every CPU without fused multiply-add that has Vector128 is x86-64 (SSE2)
         }
 
-        Vector128<double> s0, s1;
+        RareLanes rare = RareLanes.None;
+        Vector128<float> f = FmaCommonCase(avx, a, b, c, ref rare);
+        return rare.Any ? FmaEmulatedRare(a, b, c) : f;
+    }
+
+    /// <summary>
+    /// <see cref="Fma(Vector128{float}, Vector128{float}, Vector128{float})"/> for a kernel's inner loop: where the CPU
+    /// has the fused instruction, that instruction, and <paramref name="rare"/> is left alone; otherwise only the
+    /// emulation's common case, inline and without a call (so that the loop's accumulators stay in registers), with the
+    /// lanes where that case may be wrong (<see cref="NeedsRoundToOdd"/>) recorded in <paramref name="rare"/>. A kernel
+    /// starts from <see cref="RareLanes.None"/> and, where <see cref="AnyRare"/> says so after its loop, computes that work
+    /// again with the reference (the scalar <see cref="Fma(float, float, float)"/>, right in every case): the same bits as
+    /// checking each operation, at a fraction of the cost, since such lanes are rare.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c, ref RareLanes rare)
+    {
+        if (HardwareFma)
+        {
+            return Vector128.FusedMultiplyAdd(a, b, c);
+        }
+
+        return Sse2.IsSupported ? FmaCommonCase(Avx.IsSupported, a, b, c, ref rare) : FmaEmulatedRare(a, b, c);
+    }
+
+    /// <summary>Whether <paramref name="rare"/> (from
+    /// <see cref="Fma(Vector128{float}, Vector128{float}, Vector128{float}, ref RareLanes)"/>) met a lane: always false
+    /// where the CPU has the fused instruction (a JIT-time constant, so the kernel's fallback is compiled away).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyRare(in RareLanes rare) => !HardwareFma && rare.Any;
+
+    /// <summary>The emulation's common case for four lanes (needs <see cref="Sse2.IsSupported"/>): the double sum rounded
+    /// to float, and recorded in <paramref name="rare"/> the lanes whose double sum lies halfway between two floats or
+    /// whose result is a nonzero float of at most 2^-126 (a superset of the double sums below 2^-126; a zero result needs
+    /// no check, since a double sum that rounds to a float zero is exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> FmaCommonCase(bool avx, Vector128<float> a, Vector128<float> b, Vector128<float> c,
+        ref RareLanes rare)
+    {
         Vector128<float> f;
         if (avx && Avx.IsSupported)
         {
             // AVX without AVX2 (Intel's Sandy and Ivy Bridge, or .NET told to leave AVX2 alone): the four lanes in one
-            // 256-bit register of doubles, the same operations.
+            // 256-bit register of doubles. Halfway: the low 29 mantissa bits are 1 then zeros; tested on doubles of
+            // exponent 0 (those bits over 1.0's exponent), which compare by their bits on every setting of the CPU's
+            // denormal modes.
             Vector256<double> s = Avx.Add(Avx.Multiply(Avx.ConvertToVector256Double(a), Avx.ConvertToVector256Double(b)),
                 Avx.ConvertToVector256Double(c));
             f = Avx.ConvertToVector128Single(s);
-            s0 = s.GetLower();
-            s1 = s.GetUpper();
+            Vector256<double> low = Avx.Or(Avx.And(s, Vector256.Create(HalfwayMask).AsDouble()), Vector256.Create(OneBits).AsDouble());
+            rare.Halfway = Avx.Or(rare.Halfway, Avx.CompareEqual(low, Vector256.Create(OneBits | HalfwayBits).AsDouble()));
         }
         else
         {
-            s0 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(a), Sse2.ConvertToVector128Double(b)),
+            Vector128<double> s0 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(a), Sse2.ConvertToVector128Double(b)),
                 Sse2.ConvertToVector128Double(c));
-            s1 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(Sse.MoveHighToLow(a, a)),
+            Vector128<double> s1 = Sse2.Add(Sse2.Multiply(Sse2.ConvertToVector128Double(Sse.MoveHighToLow(a, a)),
                 Sse2.ConvertToVector128Double(Sse.MoveHighToLow(b, b))), Sse2.ConvertToVector128Double(Sse.MoveHighToLow(c, c)));
             f = Sse.MoveLowToHigh(Sse2.ConvertToVector128Single(s0), Sse2.ConvertToVector128Single(s1));
+
+            // The low 29 mantissa bits all lie in each double's low 32-bit half; a halfway lane maps to int.MinValue.
+            Vector128<int> low = Sse.Shuffle(s0.AsSingle(), s1.AsSingle(), 0b10_00_10_00).AsInt32();
+            Vector128<int> halfway = Sse2.CompareEqual(Sse2.And(low, Vector128.Create((int)HalfwayMask)), Vector128.Create((int)HalfwayBits));
+            rare.Smallest = Vector128.Min(rare.Smallest, Sse2.Xor(halfway, Vector128.Create(int.MaxValue)));
         }
 
-        // A double sum halfway between two floats has its low 29 mantissa bits, all in its low 32-bit half, 1 then
-        // zeros; a double sum below 2^-126 in magnitude rounds to a float of at most 2^-126 (a superset, checked in float).
-        Vector128<int> low = Sse.Shuffle(s0.AsSingle(), s1.AsSingle(), 0b10_00_10_00).AsInt32();
-        Vector128<float> halfway = Sse2.CompareEqual(Sse2.And(low, Vector128.Create((int)HalfwayMask)),
-            Vector128.Create((int)HalfwayBits)).AsSingle();
-        Vector128<float> small = Sse.CompareLessThanOrEqual(Sse.And(f, Vector128.Create(0x7FFF_FFFF).AsSingle()),
-            Vector128.Create(SmallestNormalSingle));
-        return Sse.MoveMask(Sse.Or(halfway, small)) == 0 ? f : FmaEmulatedRare(a, b, c);
+        Vector128<int> magnitude = Sse2.And(f.AsInt32(), Vector128.Create(int.MaxValue));
+        rare.Smallest = Vector128.Min(rare.Smallest, Sse2.Add(magnitude, Vector128.Create(int.MaxValue)));
+        return f;
     }
 
-    private const float SmallestNormalSingle = 1.17549435e-38f; // 2^-126
+    private const long OneBits = 0x3FF0_0000_0000_0000; // 1.0
 
     /// <summary><see cref="FmaEmulated(Vector128{float}, Vector128{float}, Vector128{float})"/> for any lanes, the rare
     /// ones included: every lane's double sum rounded to odd where it lands on a float rounding boundary.</summary>

@@ -68,8 +68,7 @@ internal static class FastActivation
         Activation.Relu => Vector128.Max(z, Vector128<float>.Zero),
         Activation.LeakyRelu => Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z,
             z * ActivationNames.LeakyReluSlope),
-        Activation.Sigmoid => Vector128<float>.One / (Vector128<float>.One + Exp(-Vector128.Min(Vector128.Max(z,
-            Vector128.Create(-SigmoidClamp)), Vector128.Create(SigmoidClamp)))),
+        Activation.Sigmoid => Sigmoid(z),
         _ => z,
     };
 
@@ -129,22 +128,39 @@ internal static class FastActivation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x)
     {
+        RareLanes rare = RareLanes.None; // see ExactMath.AnyRare
         Vector128<float> ax = Vector128.Abs(x);
         Vector128<float> z = x * x;
         Vector128<float> p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
-            ExactMath.Fma(Vector128.Create(T0), z, Vector128.Create(T1)), z, Vector128.Create(T2)), z,
-            Vector128.Create(T3)), z, Vector128.Create(T4));
-        Vector128<float> small = ExactMath.Fma(x * z, p, x);
-        if (Vector128.LessThanAll(ax, Vector128.Create(SmallTanh)))
+            ExactMath.Fma(Vector128.Create(T0), z, Vector128.Create(T1), ref rare), z, Vector128.Create(T2), ref rare), z,
+            Vector128.Create(T3), ref rare), z, Vector128.Create(T4), ref rare);
+        Vector128<float> magnitude = ExactMath.Fma(x * z, p, x, ref rare);
+        if (!Vector128.LessThanAll(ax, Vector128.Create(SmallTanh))) // not every lane on the polynomial: the exponential
         {
-            return Vector128.ConditionalSelect(Vector128.Create(-0f), x, small); // every lane on the polynomial: no exponential
+            Vector128<float> e = Exp(Vector128.Min(ax, Vector128.Create(TanhClamp)) * 2f, ref rare);
+            Vector128<float> large = Vector128<float>.One - (Vector128.Create(2f) / (e + Vector128<float>.One));
+            magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(SmallTanh)), magnitude, large);
         }
 
-        Vector128<float> e = Exp(Vector128.Min(ax, Vector128.Create(TanhClamp)) * 2f);
-        Vector128<float> large = Vector128<float>.One - (Vector128.Create(2f) / (e + Vector128<float>.One));
-        Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(SmallTanh)), small, large);
-        return Vector128.ConditionalSelect(Vector128.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
+        Vector128<float> y = Vector128.ConditionalSelect(Vector128.Create(-0f), x, magnitude); // the sign bit of x, the rest of |tanh|
+        return ExactMath.AnyRare(rare) ? Lanes(Activation.Tanh, x) : y;
     }
+
+    /// <summary>sigmoid, lane-wise (see the class remarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sigmoid(Vector128<float> x)
+    {
+        RareLanes rare = RareLanes.None; // see ExactMath.AnyRare
+        Vector128<float> t = -Vector128.Min(Vector128.Max(x, Vector128.Create(-SigmoidClamp)), Vector128.Create(SigmoidClamp));
+        Vector128<float> y = Vector128<float>.One / (Vector128<float>.One + Exp(t, ref rare));
+        return ExactMath.AnyRare(rare) ? Lanes(Activation.Sigmoid, x) : y;
+    }
+
+    /// <summary><paramref name="activation"/> lane by lane in the scalar form: where a vector form's emulated fused
+    /// multiply-add met a rare lane.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> Lanes(Activation activation, Vector128<float> x) => Vector128.Create(
+        Apply(activation, x[0]), Apply(activation, x[1]), Apply(activation, x[2]), Apply(activation, x[3]));
 
     /// <summary>tanh of one float (see the class remarks).</summary>
     public static float Tanh(float x)
@@ -194,18 +210,19 @@ internal static class FastActivation
         return y * scale.AsSingle();
     }
 
-    /// <summary><c>e^t</c> for <c>t</c> in [-87, 87] (Cephes expf), lane-wise.</summary>
+    /// <summary><c>e^t</c> for <c>t</c> in [-87, 87] (Cephes expf), lane-wise; the emulated fused multiply-adds' rare
+    /// lanes set in <paramref name="rare"/> (see ExactMath.AnyRare).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Exp(Vector128<float> t)
+    private static Vector128<float> Exp(Vector128<float> t, ref RareLanes rare)
     {
-        Vector128<float> shifted = ExactMath.Fma(t, Vector128.Create(Log2E), Vector128.Create(RoundMagic));
+        Vector128<float> shifted = ExactMath.Fma(t, Vector128.Create(Log2E), Vector128.Create(RoundMagic), ref rare);
         Vector128<float> n = shifted - Vector128.Create(RoundMagic);
         Vector128<float> r = ExactMath.Fma(n, Vector128.Create(-Ln2Low),
-            ExactMath.Fma(n, Vector128.Create(-Ln2High), t));
-        Vector128<float> p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
-            ExactMath.Fma(ExactMath.Fma(Vector128.Create(E0), r, Vector128.Create(E1)), r,
-            Vector128.Create(E2)), r, Vector128.Create(E3)), r, Vector128.Create(E4)), r, Vector128.Create(E5));
-        Vector128<float> y = ExactMath.Fma(p, r * r, r) + Vector128<float>.One;
+            ExactMath.Fma(n, Vector128.Create(-Ln2High), t, ref rare), ref rare);
+        Vector128<float> p = ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(ExactMath.Fma(
+            Vector128.Create(E0), r, Vector128.Create(E1), ref rare), r, Vector128.Create(E2), ref rare), r,
+            Vector128.Create(E3), ref rare), r, Vector128.Create(E4), ref rare), r, Vector128.Create(E5), ref rare);
+        Vector128<float> y = ExactMath.Fma(p, r * r, r, ref rare) + Vector128<float>.One;
         Vector128<int> scale = (shifted.AsInt32() - Vector128.Create(RoundMagic).AsInt32() + Vector128.Create(127)) << 23;
         return y * scale.AsSingle();
     }

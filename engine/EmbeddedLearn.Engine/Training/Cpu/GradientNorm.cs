@@ -73,7 +73,7 @@ internal static class GradientNorm
     /// <inheritdoc cref="AddSquare(Vector256{double}, Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<double> AddSquare(Vector128<double> a, Vector128<double> v) =>
-        Fma.IsSupported || AdvSimd.Arm64.IsSupported ? Vector128.FusedMultiplyAdd(v, v, a) : a + (v * v);
+        ExactMath.HardwareFma ? Vector128.FusedMultiplyAdd(v, v, a) : a + (v * v);
 
     private static double Blocks256(ReadOnlySpan<float> g)
     {

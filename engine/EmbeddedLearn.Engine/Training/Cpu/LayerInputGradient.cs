@@ -56,40 +56,47 @@ internal static unsafe class LayerInputGradient
     public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation,
         int fromRow = 0)
     {
-        float* p = stackalloc float[8];
-        int padded = (outW + 7) & ~7;
         for (int b = 0; b < batch; b++)
         {
-            float* d = dy + (b * outW);
-            for (int i = fromRow; i < inW; i++)
+            Rows(fromRow, inW, inW, outW, wT, dy + (b * outW), dx + (b * inW), y + (b * inW), activation);
+        }
+    }
+
+    /// <summary>The reference for one sample's rows <c>i0..i1</c>: <c>dx[i]</c> from row <c>i</c> of <c>wT</c> and
+    /// <c>d</c>, that sample's row of <c>dy</c>. Never inlined: the portable tiles call it as their rare fallback.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Rows(int i0, int i1, int inW, int outW, float* wT, float* d, float* dx, float* y, Activation activation)
+    {
+        float* p = stackalloc float[8];
+        int padded = (outW + 7) & ~7;
+        for (int i = i0; i < i1; i++)
+        {
+            float* w = wT + (i * outW);
+            float s;
+            if (outW < 8)
             {
-                float* w = wT + (i * outW);
-                float s;
-                if (outW < 8)
+                s = w[0] * d[0];
+                for (int o = 1; o < outW; o++)
                 {
-                    s = w[0] * d[0];
-                    for (int o = 1; o < outW; o++)
-                    {
-                        s = ExactMath.Fma(w[o], d[o], s);
-                    }
+                    s = ExactMath.Fma(w[o], d[o], s);
                 }
-                else
-                {
-                    for (int k = 0; k < 8; k++)
-                    {
-                        p[k] = 0f;
-                    }
-
-                    for (int o = 0; o < padded; o++)
-                    {
-                        p[o & 7] = o < outW ? ExactMath.Fma(w[o], d[o], p[o & 7]) : ExactMath.Fma(0f, 0f, p[o & 7]);
-                    }
-
-                    s = SimdSupport.Sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
-                }
-
-                dx[(b * inW) + i] = ActivationKernels.Backward(activation, y[(b * inW) + i], s);
             }
+            else
+            {
+                for (int k = 0; k < 8; k++)
+                {
+                    p[k] = 0f;
+                }
+
+                for (int o = 0; o < padded; o++)
+                {
+                    p[o & 7] = o < outW ? ExactMath.Fma(w[o], d[o], p[o & 7]) : ExactMath.Fma(0f, 0f, p[o & 7]);
+                }
+
+                s = SimdSupport.Sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+            }
+
+            dx[i] = ActivationKernels.Backward(activation, y[i], s);
         }
     }
 
@@ -104,50 +111,43 @@ internal static unsafe class LayerInputGradient
             float* x = dx + (b * inW), yb = y + (b * inW);
             for (int i = 0; i < rows; i += 4)
             {
-                float* w0 = wT + (i * outW), w1 = w0 + outW, w2 = w1 + outW, w3 = w2 + outW;
-                Vector128<float> l0 = Vector128<float>.Zero, h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
-                for (int j = 0; j < outW; j += 8)
-                {
-                    Vector128<float> dl = Vector128.Load(d + j), dh = Vector128.Load(d + j + 4);
-                    l0 = ExactMath.Fma(Vector128.Load(w0 + j), dl, l0);
-                    h0 = ExactMath.Fma(Vector128.Load(w0 + j + 4), dh, h0);
-                    l1 = ExactMath.Fma(Vector128.Load(w1 + j), dl, l1);
-                    h1 = ExactMath.Fma(Vector128.Load(w1 + j + 4), dh, h1);
-                    l2 = ExactMath.Fma(Vector128.Load(w2 + j), dl, l2);
-                    h2 = ExactMath.Fma(Vector128.Load(w2 + j + 4), dh, h2);
-                    l3 = ExactMath.Fma(Vector128.Load(w3 + j), dl, l3);
-                    h3 = ExactMath.Fma(Vector128.Load(w3 + j + 4), dh, h3);
-                }
-
-                Vector128<float> r = SimdSupport.Sum8(l0, h0, l1, h1, l2, h2, l3, h3);
-                ActivationKernels.Backward(activation, Vector128.Load(yb + i), r).Store(x + i);
+                Rows4Portable(i, inW, outW, wT, d, x, yb, activation);
             }
-        }
 
-        if (rows < inW)
+            Rows(rows, inW, inW, outW, wT, d, x, yb, activation);
+        }
+    }
+
+    /// <summary>The portable path's rows <c>i..i+4</c> for one sample: each row's eight partial sums in two Vector128s,
+    /// the four rows reduced with pairwise adds; where an emulated fused multiply-add met a rare lane, the four rows
+    /// again in the reference form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the loop over the rows: a call per four rows costs more than it
+    private static void Rows4Portable(int i, int inW, int outW, float* wT, float* d, float* dx, float* y, Activation activation)
+    {
+        float* w0 = wT + (i * outW), w1 = w0 + outW, w2 = w1 + outW, w3 = w2 + outW;
+        Vector128<float> l0 = Vector128<float>.Zero, h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+        RareLanes rare = RareLanes.None;
+        for (int j = 0; j < outW; j += 8)
         {
-            float* p = stackalloc float[8];
-            for (int b = 0; b < batch; b++)
-            {
-                float* d = dy + (b * outW);
-                for (int i = rows; i < inW; i++)
-                {
-                    float* w = wT + (i * outW);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        p[k] = 0f;
-                    }
-
-                    for (int o = 0; o < outW; o++)
-                    {
-                        p[o & 7] = ExactMath.Fma(w[o], d[o], p[o & 7]);
-                    }
-
-                    float s = SimdSupport.Sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
-                    dx[(b * inW) + i] = ActivationKernels.Backward(activation, y[(b * inW) + i], s);
-                }
-            }
+            Vector128<float> dl = Vector128.Load(d + j), dh = Vector128.Load(d + j + 4);
+            l0 = ExactMath.Fma(Vector128.Load(w0 + j), dl, l0, ref rare);
+            h0 = ExactMath.Fma(Vector128.Load(w0 + j + 4), dh, h0, ref rare);
+            l1 = ExactMath.Fma(Vector128.Load(w1 + j), dl, l1, ref rare);
+            h1 = ExactMath.Fma(Vector128.Load(w1 + j + 4), dh, h1, ref rare);
+            l2 = ExactMath.Fma(Vector128.Load(w2 + j), dl, l2, ref rare);
+            h2 = ExactMath.Fma(Vector128.Load(w2 + j + 4), dh, h2, ref rare);
+            l3 = ExactMath.Fma(Vector128.Load(w3 + j), dl, l3, ref rare);
+            h3 = ExactMath.Fma(Vector128.Load(w3 + j + 4), dh, h3, ref rare);
         }
+
+        if (ExactMath.AnyRare(rare))
+        {
+            Rows(i, i + 4, inW, outW, wT, d, dx, y, activation);
+            return;
+        }
+
+        Vector128<float> r = SimdSupport.Sum8(l0, h0, l1, h1, l2, h2, l3, h3);
+        ActivationKernels.Backward(activation, Vector128.Load(y + i), r).Store(dx + i);
     }
 
     /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>): four rows of <c>wT</c> against two

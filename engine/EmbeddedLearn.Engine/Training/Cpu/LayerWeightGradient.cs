@@ -83,9 +83,18 @@ internal static unsafe class LayerWeightGradient
             gB[o] = Base(gB + o, accumulate) + s;
         }
 
-        for (int i = fromRow; i < inW; i++)
+        Block(batch, inW, outW, x + fromRow, dy, gW + (fromRow * outW), inW - fromRow, outW, accumulate);
+    }
+
+    /// <summary>The reference for a block of <paramref name="rows"/> by <paramref name="columns"/> weight gradients
+    /// (<paramref name="x"/>, <paramref name="dy"/> and <paramref name="g"/> offset to its first row and column). Never
+    /// inlined: the portable tiles call it as their rare fallback.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Block(int batch, int inW, int outW, float* x, float* dy, float* g, int rows, int columns, bool accumulate)
+    {
+        for (int i = 0; i < rows; i++)
         {
-            for (int o = 0; o < outW; o++)
+            for (int o = 0; o < columns; o++)
             {
                 float s = x[i] * dy[o];
                 for (int b = 1; b < batch; b++)
@@ -93,8 +102,8 @@ internal static unsafe class LayerWeightGradient
                     s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
                 }
 
-                float* g = gW + (i * outW) + o;
-                *g = Base(g, accumulate) + s;
+                float* gi = g + (i * outW) + o;
+                *gi = Base(gi, accumulate) + s;
             }
         }
     }
@@ -172,21 +181,31 @@ internal static unsafe class LayerWeightGradient
     }
 
     /// <summary>The portable path's rows <c>i..i+4</c> by columns <c>j..j+4</c> (pointers offset to them): four chains over
-    /// the batch side by side, each the same operations as the one-row loop.</summary>
+    /// the batch side by side, each the same operations as the one-row loop; where an emulated fused multiply-add met a
+    /// rare lane, the block again in the reference form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the loop over the columns: a call per block costs more than it
     private static void Rows4Columns4(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
     {
         Vector128<float> d = Vector128.Load(dy);
         Vector128<float> s0 = Vector128.Create(x[0]) * d, s1 = Vector128.Create(x[1]) * d;
         Vector128<float> s2 = Vector128.Create(x[2]) * d, s3 = Vector128.Create(x[3]) * d;
+        RareLanes rare = RareLanes.None;
+        float* x0 = x, dy0 = dy;
         for (int b = 1; b < batch; b++)
         {
             dy += outW;
             x += inW;
             d = Vector128.Load(dy);
-            s0 = ExactMath.Fma(Vector128.Create(x[0]), d, s0);
-            s1 = ExactMath.Fma(Vector128.Create(x[1]), d, s1);
-            s2 = ExactMath.Fma(Vector128.Create(x[2]), d, s2);
-            s3 = ExactMath.Fma(Vector128.Create(x[3]), d, s3);
+            s0 = ExactMath.Fma(Vector128.Create(x[0]), d, s0, ref rare);
+            s1 = ExactMath.Fma(Vector128.Create(x[1]), d, s1, ref rare);
+            s2 = ExactMath.Fma(Vector128.Create(x[2]), d, s2, ref rare);
+            s3 = ExactMath.Fma(Vector128.Create(x[3]), d, s3, ref rare);
+        }
+
+        if (ExactMath.AnyRare(rare))
+        {
+            Block(batch, inW, outW, x0, dy0, g, 4, 4, accumulate);
+            return;
         }
 
         (Base128(g, accumulate) + s0).Store(g);
