@@ -6,8 +6,9 @@ namespace EmbeddedLearn.Tests.Determinism;
 
 /// <summary>
 /// Learning replays bit for bit on every CPU: FrameBudget trains a world with <c>--fingerprint</c> as a child process
-/// under each of the runtime's instruction-set switches (AVX-512, AVX2 and all hardware intrinsics off, which on this
-/// machine class select the Vector512, Vector256, Vector128 and scalar kernel paths) and on 1 and 3 threads, and every
+/// under each of the runtime's instruction-set switches (AVX-512, AVX2, AVX and all hardware intrinsics off, which on this
+/// machine class select the Vector512, Vector256, Vector128 and scalar kernel paths, the last two without an FMA
+/// instruction) and on 1 and 3 threads, and every
 /// run must print the same SHA-256 of every entity's parameters and optimizer state.
 /// </summary>
 public sealed class CrossCpuDeterminismTests
@@ -15,7 +16,7 @@ public sealed class CrossCpuDeterminismTests
     /// <summary>The runtime's switches: none, then narrower and narrower instruction sets. <c>DOTNET_EnableAVX512F</c>
     /// is the knob older runtimes read (.NET 10 reads <c>DOTNET_EnableAVX512</c>).</summary>
     private static readonly string[] Switches =
-        ["", "DOTNET_EnableAVX512F=0", "DOTNET_EnableAVX512=0", "DOTNET_EnableAVX2=0", "DOTNET_EnableHWIntrinsic=0"];
+        ["", "DOTNET_EnableAVX512F=0", "DOTNET_EnableAVX512=0", "DOTNET_EnableAVX2=0", "DOTNET_EnableAVX=0", "DOTNET_EnableHWIntrinsic=0"];
 
     public static TheoryData<string> Configurations() => new()
     {

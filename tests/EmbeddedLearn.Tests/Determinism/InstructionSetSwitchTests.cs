@@ -8,7 +8,8 @@ namespace EmbeddedLearn.Tests.Determinism;
 /// The kernel, libtorch parity and determinism tests (<see cref="UnitTestRun"/>) pass on the narrower x86-64 CPUs too:
 /// this test program runs them again as a child process under each of the runtime's instruction-set switches, which
 /// select the Vector256, Vector128 and scalar kernel paths (and, without AVX2, no FMA instruction: the software fused
-/// multiply-add). This process runs them with none. x86-64 only; skips, saying so, elsewhere.
+/// multiply-add, on 256-bit doubles; without AVX, SSE only, on 128-bit ones). This process runs them with none. x86-64
+/// only; skips, saying so, elsewhere.
 /// </summary>
 public sealed class InstructionSetSwitchTests
 {
@@ -20,6 +21,7 @@ public sealed class InstructionSetSwitchTests
     {
         "DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0",
         "DOTNET_EnableAVX2=0",
+        "DOTNET_EnableAVX=0",
         "DOTNET_EnableHWIntrinsic=0",
     };
 
