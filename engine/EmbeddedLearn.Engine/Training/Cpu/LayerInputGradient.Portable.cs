@@ -21,7 +21,10 @@ internal static unsafe partial class LayerInputGradient
                 Rows4Portable(i, inW, outW, wT, d, x, yb, activation);
             }
 
-            Rows(rows, inW, inW, outW, wT, d, x, yb, activation);
+            if (rows < inW)
+            {
+                Rows(rows, inW, inW, outW, wT, d, x, yb, activation);
+            }
         }
     }
 

@@ -56,7 +56,7 @@ internal static unsafe partial class LayerInputGradient
     public static void Scalar(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation,
         int fromRow = 0)
     {
-        for (int b = 0; b < batch; b++)
+        for (int b = 0; b < batch && fromRow < inW; b++)
         {
             Rows(fromRow, inW, inW, outW, wT, dy + (b * outW), dx + (b * inW), y + (b * inW), activation);
         }
