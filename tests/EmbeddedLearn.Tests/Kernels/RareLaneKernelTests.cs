@@ -14,12 +14,20 @@ namespace EmbeddedLearn.Tests.Kernels;
 /// </summary>
 public sealed unsafe class RareLaneKernelTests
 {
-    public static TheoryData<string, int> PathsAndWidths()
+    public static TheoryData<string, int> PathsAndWidths() => Widths(4, 8, 12, 16);
+
+    /// <summary>The weight gradient's widths, the narrow layers' (one and two outputs) included.</summary>
+    public static TheoryData<string, int> PathsAndGradientWidths() => Widths(1, 2, 4, 8, 12, 16);
+
+    /// <summary>The narrow layers' widths.</summary>
+    public static TheoryData<string, int> PathsAndNarrowWidths() => Widths(1, 2, 3, 5);
+
+    private static TheoryData<string, int> Widths(params int[] widths)
     {
         var data = new TheoryData<string, int>();
         foreach (string path in DenseKernelTests.Paths)
         {
-            foreach (int width in (int[])[4, 8, 12, 16])
+            foreach (int width in widths)
             {
                 data.Add(path, width);
             }
@@ -57,7 +65,7 @@ public sealed unsafe class RareLaneKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(PathsAndWidths))]
+    [MemberData(nameof(PathsAndGradientWidths))]
     public void Weight_gradient_tiles_on_midpoint_traps_give_the_fused_bits(string pathName, int outW)
     {
         const int InW = 8;
@@ -130,6 +138,83 @@ public sealed unsafe class RareLaneKernelTests
         }
 
         KernelAssert.Bitwise(expected, dx, $"{pathName} input gradient");
+    }
+
+    /// <summary>The narrow forward pass (one or two outputs): eight partial sums over the inputs, then the bias; partial
+    /// sum <c>k</c> is <c>fma(x[k + 8], wT[k + 8], x[k] wT[k])</c> with the trap in its second step.</summary>
+    [Theory]
+    [MemberData(nameof(PathsAndWidths))]
+    [MemberData(nameof(PathsAndNarrowWidths))]
+    public void Narrow_forward_rows_on_midpoint_traps_give_the_fused_bits(string pathName, int batch)
+    {
+        const int InW = 16;
+        foreach (int outW in (int[])[1, 2])
+        {
+            var random = new Random((10 * batch) + outW);
+            (float a, float b) = Trap(random);
+            float[] x = [.. Enumerable.Range(0, batch * InW).Select(k => k % InW < 8 ? Mantissa(random) : (k % 3 == 0 ? -a : a))];
+            float[] wT = [.. Enumerable.Range(0, InW * outW).Select(k => k / outW < 8 ? 1f : b)];
+            float[] bias = [.. Enumerable.Range(0, outW).Select(_ => Mantissa(random))];
+            var y = new float[batch * outW];
+            fixed (float* px = x, pw = wT, pb = bias, py = y)
+            {
+                LayerForward.Run(SimdSupport.Limit(Enum.Parse<KernelPath>(pathName)), batch, InW, outW, pw, pb, px, py, Activation.Identity);
+            }
+
+            var expected = new float[y.Length];
+            var p = new float[8];
+            for (int s = 0; s < batch; s++)
+            {
+                for (int o = 0; o < outW; o++)
+                {
+                    for (int k = 0; k < 8; k++)
+                    {
+                        float first = MathF.FusedMultiplyAdd(x[(s * InW) + k], wT[(k * outW) + o], 0f);
+                        p[k] = MathF.FusedMultiplyAdd(x[(s * InW) + k + 8], wT[((k + 8) * outW) + o], first);
+                    }
+
+                    expected[(s * outW) + o] = bias[o] + (((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7])));
+                }
+            }
+
+            KernelAssert.Bitwise(expected, y, $"{pathName} narrow forward, {outW} outputs, batch {batch}");
+        }
+    }
+
+    /// <summary>The narrow input gradient (fewer than eight outputs): one chain, <c>s = wT[i, 0] dy[b, 0]</c> (here
+    /// <c>c</c>), then the trap in its first fused multiply-add.</summary>
+    [Theory]
+    [MemberData(nameof(PathsAndNarrowWidths))]
+    public void Narrow_input_gradient_rows_on_midpoint_traps_give_the_fused_bits(string pathName, int outW)
+    {
+        const int InW = 8, Batch = 3;
+        var random = new Random(20 + outW);
+        (float a, float b) = Trap(random);
+        float[] wT = [.. Enumerable.Range(0, InW * outW).Select(k => k % outW == 0 ? Mantissa(random) : b)];
+        float[] dy = [.. Enumerable.Range(0, Batch * outW).Select(k => k % outW == 0 ? 1f : (k % 2 == 0 ? -a : a))];
+        var y = new float[Batch * InW];
+        var dx = new float[Batch * InW];
+        fixed (float* pw = wT, pd = dy, px = dx, py = y)
+        {
+            LayerInputGradient.Run(SimdSupport.Limit(Enum.Parse<KernelPath>(pathName)), Batch, InW, outW, pw, pd, px, py, Activation.Identity);
+        }
+
+        var expected = new float[dx.Length];
+        for (int s = 0; s < Batch; s++)
+        {
+            for (int i = 0; i < InW; i++)
+            {
+                float sum = wT[i * outW] * dy[s * outW];
+                for (int o = 1; o < outW; o++)
+                {
+                    sum = MathF.FusedMultiplyAdd(wT[(i * outW) + o], dy[(s * outW) + o], sum);
+                }
+
+                expected[(s * InW) + i] = sum;
+            }
+        }
+
+        KernelAssert.Bitwise(expected, dx, $"{pathName} narrow input gradient, {outW} outputs");
     }
 
     /// <summary>A whole network whose sums lie in the float subnormal range (inputs and weights scaled by 2^-70, the

@@ -73,7 +73,9 @@ internal static unsafe class LayerForwardNarrow
         }
     }
 
-    /// <summary>The reference: <c>s[o]</c> (the tree of the eight partial sums) for one sample.</summary>
+    /// <summary>The reference: <c>s[o]</c> (the tree of the eight partial sums) for one sample. Never inlined:
+    /// <see cref="Row128"/> calls it as its rare fallback.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RowScalar(int n8, int outW, float* wT, float* x, float* s)
     {
         float* p = stackalloc float[8];
@@ -93,16 +95,25 @@ internal static unsafe class LayerForwardNarrow
         }
     }
 
-    /// <summary>One sample in Vector128s: four registers of <c>(k, o)</c> for two outputs, two of <c>k</c> for one.</summary>
+    /// <summary>One sample in Vector128s: four registers of <c>(k, o)</c> for two outputs, two of <c>k</c> for one;
+    /// where an emulated multiply-add met a rare lane (<see cref="RareLanes"/>), the sample again in the reference
+    /// form.</summary>
     private static void Row128(int n8, int inW, int outW, float* wT, float* x, float* s)
     {
+        RareLanes rare = RareLanes.None;
         if (outW == 1)
         {
             Vector128<float> lo = Vector128<float>.Zero, hi = lo;
             for (int i = 0; i < n8; i += 8)
             {
-                lo = ExactMath.Fma(Vector128.Load(x + i), Vector128.Load(wT + i), lo);
-                hi = ExactMath.Fma(Vector128.Load(x + i + 4), Vector128.Load(wT + i + 4), hi);
+                lo = ExactMath.Fma(Vector128.Load(x + i), Vector128.Load(wT + i), lo, ref rare);
+                hi = ExactMath.Fma(Vector128.Load(x + i + 4), Vector128.Load(wT + i + 4), hi, ref rare);
+            }
+
+            if (ExactMath.AnyRare(rare))
+            {
+                RowScalar(n8, outW, wT, x, s);
+                return;
             }
 
             Vector128<float> t = lo + hi; // t_k = p_k + p_(k+4)
@@ -116,10 +127,16 @@ internal static unsafe class LayerForwardNarrow
         {
             Vector128<float> x0 = Vector128.Load(x + i), x1 = Vector128.Load(x + i + 4);
             float* w = wT + (2 * i);
-            q0 = ExactMath.Fma(Vector128.Shuffle(x0, Vector128.Create(0, 0, 1, 1)), Vector128.Load(w), q0);
-            q1 = ExactMath.Fma(Vector128.Shuffle(x0, Vector128.Create(2, 2, 3, 3)), Vector128.Load(w + 4), q1);
-            q2 = ExactMath.Fma(Vector128.Shuffle(x1, Vector128.Create(0, 0, 1, 1)), Vector128.Load(w + 8), q2);
-            q3 = ExactMath.Fma(Vector128.Shuffle(x1, Vector128.Create(2, 2, 3, 3)), Vector128.Load(w + 12), q3);
+            q0 = ExactMath.Fma(Vector128.Shuffle(x0, Vector128.Create(0, 0, 1, 1)), Vector128.Load(w), q0, ref rare);
+            q1 = ExactMath.Fma(Vector128.Shuffle(x0, Vector128.Create(2, 2, 3, 3)), Vector128.Load(w + 4), q1, ref rare);
+            q2 = ExactMath.Fma(Vector128.Shuffle(x1, Vector128.Create(0, 0, 1, 1)), Vector128.Load(w + 8), q2, ref rare);
+            q3 = ExactMath.Fma(Vector128.Shuffle(x1, Vector128.Create(2, 2, 3, 3)), Vector128.Load(w + 12), q3, ref rare);
+        }
+
+        if (ExactMath.AnyRare(rare))
+        {
+            RowScalar(n8, outW, wT, x, s);
+            return;
         }
 
         // (q0 + q2) holds t_0, t_1 and (q1 + q3) holds t_2, t_3, each as (o0, o1): their sum is u_0, u_1.

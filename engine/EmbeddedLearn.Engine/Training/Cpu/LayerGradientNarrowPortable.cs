@@ -17,7 +17,8 @@ internal static unsafe class LayerGradientNarrowPortable
     /// <summary><c>gW[i, o] += sum_b x[b, i] dy[b, o]</c> for one or two outputs (<see cref="LayerWeightGradient"/>'s
     /// order: <c>s = x[0, i] dy[0, o]</c>, then a fused multiply-add per sample, then added to the stored value or to
     /// +0), each output's sums in its own register and interleaved into the <c>[in, out]</c> layout for the stores.
-    /// The bias gradient is the caller's. Returns the first row left to the reference.</summary>
+    /// The bias gradient is the caller's. Returns the first row left to the reference (rows past the last four, or from
+    /// a block whose emulated multiply-adds met a rare lane, see <see cref="RareLanes"/>).</summary>
     public static int WeightGradient(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
     {
         int rows = inW & ~3;
@@ -27,16 +28,22 @@ internal static unsafe class LayerGradientNarrowPortable
             Vector128<float> xv = Vector128.Load(xb);
             Vector128<float> s0 = xv * Vector128.Create(d[0]);
             Vector128<float> s1 = outW == 2 ? xv * Vector128.Create(d[1]) : default;
+            RareLanes rare = RareLanes.None;
             for (int b = 1; b < batch; b++)
             {
                 xb += inW;
                 d += outW;
                 xv = Vector128.Load(xb);
-                s0 = ExactMath.Fma(xv, Vector128.Create(d[0]), s0);
+                s0 = ExactMath.Fma(xv, Vector128.Create(d[0]), s0, ref rare);
                 if (outW == 2)
                 {
-                    s1 = ExactMath.Fma(xv, Vector128.Create(d[1]), s1);
+                    s1 = ExactMath.Fma(xv, Vector128.Create(d[1]), s1, ref rare);
                 }
+            }
+
+            if (ExactMath.AnyRare(rare))
+            {
+                return i; // an emulated multiply-add met a rare lane: these rows on, in the reference form
             }
 
             float* gi = g + (i * outW);
@@ -56,7 +63,8 @@ internal static unsafe class LayerGradientNarrowPortable
     /// <summary><c>dx[b, i] = f'(y[b, i]) sum_o wT[i, o] dy[b, o]</c> for fewer than eight outputs, in
     /// <see cref="LayerInputGradient"/>'s one-chain order (<c>s = wT[i, 0] dy[b, 0]</c>, then a fused multiply-add per
     /// output): the four rows' columns of <c>wT</c> are taken once (by a de-interleave for two outputs) and serve every
-    /// sample. Returns the first row left to the reference.</summary>
+    /// sample. Returns the first row left to the reference (rows past the last four, or from a block whose emulated
+    /// multiply-adds met a rare lane, see <see cref="RareLanes"/>).</summary>
     public static int InputGradient(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
         Vector128<float>* columns = stackalloc Vector128<float>[8];
@@ -84,22 +92,28 @@ internal static unsafe class LayerGradientNarrowPortable
             }
 
             float* db = dy, d = dx + i, yb = y + i;
+            RareLanes rare = RareLanes.None;
             for (int b = 0; b < batch; b++, db += outW, d += inW, yb += inW)
             {
                 Vector128<float> s = c0 * Vector128.Create(db[0]);
                 if (outW == 2)
                 {
-                    s = ExactMath.Fma(c1, Vector128.Create(db[1]), s);
+                    s = ExactMath.Fma(c1, Vector128.Create(db[1]), s, ref rare);
                 }
                 else
                 {
                     for (int o = 1; o < outW; o++)
                     {
-                        s = ExactMath.Fma(columns[o], Vector128.Create(db[o]), s);
+                        s = ExactMath.Fma(columns[o], Vector128.Create(db[o]), s, ref rare);
                     }
                 }
 
                 ActivationKernels.Backward(activation, Vector128.Load(yb), s).Store(d);
+            }
+
+            if (ExactMath.AnyRare(rare))
+            {
+                return i; // an emulated multiply-add met a rare lane: these rows on (every sample) in the reference form
             }
         }
 
