@@ -6,8 +6,8 @@ namespace EmbeddedLearn.Training.Cpu;
 /// <summary>The portable Vector128 path of <see cref="LayerWeightGradient"/> (ARM64, x86-64 without AVX2).</summary>
 internal static unsafe partial class LayerWeightGradient
 {
-    /// <summary>The portable Vector128 path: four columns at a time, the last columns in the reference form; one or two
-    /// columns four rows at a time (<see cref="LayerGradientNarrowPortable"/>).</summary>
+    /// <summary>The portable Vector128 path: four columns at a time, the last columns (fewer than four) in the reference
+    /// form (<see cref="Block"/>); one or two columns four rows at a time (<see cref="LayerGradientNarrowPortable"/>).</summary>
     private static void Portable(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate)
     {
         if (outW <= 2)
@@ -59,28 +59,12 @@ internal static unsafe partial class LayerWeightGradient
 
                 (Base128(g + j, accumulate) + s).Store(g + j);
             }
-
-            for (int o = columns; o < outW; o++)
-            {
-                float s = x[i] * dy[o];
-                for (int b = 1; b < batch; b++)
-                {
-                    s = ExactMath.Fma(x[(b * inW) + i], dy[(b * outW) + o], s);
-                }
-
-                g[o] = Base(g + o, accumulate) + s;
-            }
         }
 
-        for (int o = columns; o < outW; o++)
+        if (columns < outW)
         {
-            float s = dy[o];
-            for (int b = 1; b < batch; b++)
-            {
-                s += dy[(b * outW) + o];
-            }
-
-            gB[o] = Base(gB + o, accumulate) + s;
+            Block(batch, inW, outW, x, dy + columns, gW + columns, inW, outW - columns, accumulate);
+            BiasColumns(batch, outW, dy, gB, columns, accumulate);
         }
     }
 

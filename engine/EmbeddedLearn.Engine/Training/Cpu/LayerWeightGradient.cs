@@ -72,7 +72,14 @@ internal static unsafe partial class LayerWeightGradient
     public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate = true,
         int fromRow = 0)
     {
-        for (int o = 0; o < outW; o++)
+        BiasColumns(batch, outW, dy, gB, 0, accumulate);
+        Block(batch, inW, outW, x + fromRow, dy, gW + (fromRow * outW), inW - fromRow, outW, accumulate);
+    }
+
+    /// <summary>The reference for the bias gradient's columns <paramref name="from"/> on.</summary>
+    private static void BiasColumns(int batch, int outW, float* dy, float* gB, int from, bool accumulate)
+    {
+        for (int o = from; o < outW; o++)
         {
             float s = dy[o];
             for (int b = 1; b < batch; b++)
@@ -82,8 +89,6 @@ internal static unsafe partial class LayerWeightGradient
 
             gB[o] = Base(gB + o, accumulate) + s;
         }
-
-        Block(batch, inW, outW, x + fromRow, dy, gW + (fromRow * outW), inW - fromRow, outW, accumulate);
     }
 
     /// <summary>The reference for a block of <paramref name="rows"/> by <paramref name="columns"/> weight gradients
