@@ -19,7 +19,8 @@ internal static unsafe class LayerGradientNarrowPortable
     /// +0), each output's sums in its own register and interleaved into the <c>[in, out]</c> layout for the stores.
     /// The bias gradient is the caller's. Returns the first row left to the reference (rows past the last four, or from
     /// a block whose emulated multiply-adds met a rare lane, see <see cref="RareLanes"/>).</summary>
-    public static int WeightGradient(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    public static int WeightGradient<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g)
+        where TWrite : struct, IGradientWrite
     {
         int rows = inW & ~3;
         for (int i = 0; i < rows; i += 4)
@@ -49,12 +50,12 @@ internal static unsafe class LayerGradientNarrowPortable
             float* gi = g + (i * outW);
             if (outW == 1)
             {
-                (LayerWeightGradient.Base128(gi, accumulate) + s0).Store(gi);
+                (LayerWeightGradient.Base128<TWrite>(gi) + s0).Store(gi);
                 continue;
             }
 
-            (LayerWeightGradient.Base128(gi, accumulate) + ZipLow(s0, s1)).Store(gi);
-            (LayerWeightGradient.Base128(gi + 4, accumulate) + ZipHigh(s0, s1)).Store(gi + 4);
+            (LayerWeightGradient.Base128<TWrite>(gi) + ZipLow(s0, s1)).Store(gi);
+            (LayerWeightGradient.Base128<TWrite>(gi + 4) + ZipHigh(s0, s1)).Store(gi + 4);
         }
 
         return rows;

@@ -178,6 +178,7 @@ internal static unsafe partial class LayerInputGradient
 
     /// <summary>Four rows of <c>wT</c> against two samples of <c>dy</c>: lanes 0..3 are <c>dx[b, i..i+4]</c>, lanes
     /// 4..7 are <c>dx[b + 1, i..i+4]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Rows4Samples2(int outW, int full, int lanes, Vector256<float> mask, float* w, float* d)
     {
         Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;

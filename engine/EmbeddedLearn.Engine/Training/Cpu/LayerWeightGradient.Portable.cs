@@ -8,12 +8,13 @@ internal static unsafe partial class LayerWeightGradient
 {
     /// <summary>The portable Vector128 path: four columns at a time, the last columns (fewer than four) in the reference
     /// form (<see cref="Block"/>); one or two columns four rows at a time (<see cref="LayerGradientNarrowPortable"/>).</summary>
-    private static void Portable(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate)
+    private static void Portable<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB)
+        where TWrite : struct, IGradientWrite
     {
         if (outW <= 2)
         {
-            int from = LayerGradientNarrowPortable.WeightGradient(batch, inW, outW, x, dy, gW, accumulate);
-            Scalar(batch, inW, outW, x, dy, gW, gB, accumulate, from);
+            int from = LayerGradientNarrowPortable.WeightGradient<TWrite>(batch, inW, outW, x, dy, gW);
+            Scalar<TWrite>(batch, inW, outW, x, dy, gW, gB, from);
             return;
         }
 
@@ -26,7 +27,7 @@ internal static unsafe partial class LayerWeightGradient
                 s += Vector128.Load(dy + (b * outW) + j);
             }
 
-            (Base128(gB + j, accumulate) + s).Store(gB + j);
+            (Base128<TWrite>(gB + j) + s).Store(gB + j);
         }
 
         int rows = inW & ~3;
@@ -35,12 +36,12 @@ internal static unsafe partial class LayerWeightGradient
             int j = 0;
             for (; j + 8 <= columns; j += 8)
             {
-                Rows4Columns8(batch, inW, outW, x + i, dy + j, gW + (i * outW) + j, accumulate);
+                Rows4Columns8<TWrite>(batch, inW, outW, x + i, dy + j, gW + (i * outW) + j);
             }
 
             for (; j < columns; j += 4)
             {
-                Rows4Columns4(batch, inW, outW, x + i, dy + j, gW + (i * outW) + j, accumulate);
+                Rows4Columns4<TWrite>(batch, inW, outW, x + i, dy + j, gW + (i * outW) + j);
             }
         }
 
@@ -57,21 +58,22 @@ internal static unsafe partial class LayerWeightGradient
                     s = ExactMath.Fma(Vector128.Create(x[(b * inW) + i]), Vector128.Load(d), s);
                 }
 
-                (Base128(g + j, accumulate) + s).Store(g + j);
+                (Base128<TWrite>(g + j) + s).Store(g + j);
             }
         }
 
         if (columns < outW)
         {
-            Block(batch, inW, outW, x, dy + columns, gW + columns, inW, outW - columns, accumulate);
-            BiasColumns(batch, outW, dy, gB, columns, accumulate);
+            Block<TWrite>(batch, inW, outW, x, dy + columns, gW + columns, inW, outW - columns);
+            BiasColumns<TWrite>(batch, outW, dy, gB, columns);
         }
     }
 
     /// <summary>The portable path's rows <c>i..i+4</c> by columns <c>j..j+8</c>: <see cref="Rows4Columns4"/> twice side by
     /// side, eight chains for the out-of-order core to overlap (an emulated multiply-add's latency is long).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rows4Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    private static void Rows4Columns8<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g)
+        where TWrite : struct, IGradientWrite
     {
         Vector128<float> dl = Vector128.Load(dy), dh = Vector128.Load(dy + 4);
         Vector128<float> v = Vector128.Create(x[0]);
@@ -106,29 +108,31 @@ internal static unsafe partial class LayerWeightGradient
 
         if (ExactMath.AnyRare(rare))
         {
-            Block(batch, inW, outW, x0, dy0, g, 4, 8, accumulate);
+            Block<TWrite>(batch, inW, outW, x0, dy0, g, 4, 8);
             return;
         }
 
-        Store2(g, l0, h0, accumulate);
-        Store2(g + outW, l1, h1, accumulate);
-        Store2(g + (2 * outW), l2, h2, accumulate);
-        Store2(g + (3 * outW), l3, h3, accumulate);
+        Store2<TWrite>(g, l0, h0);
+        Store2<TWrite>(g + outW, l1, h1);
+        Store2<TWrite>(g + (2 * outW), l2, h2);
+        Store2<TWrite>(g + (3 * outW), l3, h3);
     }
 
     /// <summary>Eight results of a row added to what they are added to (<see cref="Base128"/>) and stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2(float* g, Vector128<float> low, Vector128<float> high, bool accumulate)
+    private static void Store2<TWrite>(float* g, Vector128<float> low, Vector128<float> high)
+        where TWrite : struct, IGradientWrite
     {
-        (Base128(g, accumulate) + low).Store(g);
-        (Base128(g + 4, accumulate) + high).Store(g + 4);
+        (Base128<TWrite>(g) + low).Store(g);
+        (Base128<TWrite>(g + 4) + high).Store(g + 4);
     }
 
     /// <summary>The portable path's rows <c>i..i+4</c> by columns <c>j..j+4</c> (pointers offset to them): four chains over
     /// the batch side by side, each the same operations as the one-row loop; where an emulated fused multiply-add met a
     /// rare lane, the block again in the reference form.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the loop over the columns: a call per block costs more than it
-    private static void Rows4Columns4(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    private static void Rows4Columns4<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g)
+        where TWrite : struct, IGradientWrite
     {
         Vector128<float> d = Vector128.Load(dy);
         Vector128<float> s0 = Vector128.Create(x[0]) * d, s1 = Vector128.Create(x[1]) * d;
@@ -148,13 +152,13 @@ internal static unsafe partial class LayerWeightGradient
 
         if (ExactMath.AnyRare(rare))
         {
-            Block(batch, inW, outW, x0, dy0, g, 4, 4, accumulate);
+            Block<TWrite>(batch, inW, outW, x0, dy0, g, 4, 4);
             return;
         }
 
-        (Base128(g, accumulate) + s0).Store(g);
-        (Base128(g + outW, accumulate) + s1).Store(g + outW);
-        (Base128(g + (2 * outW), accumulate) + s2).Store(g + (2 * outW));
-        (Base128(g + (3 * outW), accumulate) + s3).Store(g + (3 * outW));
+        (Base128<TWrite>(g) + s0).Store(g);
+        (Base128<TWrite>(g + outW) + s1).Store(g + outW);
+        (Base128<TWrite>(g + (2 * outW)) + s2).Store(g + (2 * outW));
+        (Base128<TWrite>(g + (3 * outW)) + s3).Store(g + (3 * outW));
     }
 }

@@ -27,6 +27,21 @@ internal static unsafe partial class LayerWeightGradient
     public static void Run(KernelPath path, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB,
         bool accumulate = true, int ahead = 0)
     {
+        if (accumulate)
+        {
+            Run<AccumulateGradient>(path, batch, inW, outW, x, dy, gW, gB, ahead);
+        }
+        else
+        {
+            Run<StoreGradient>(path, batch, inW, outW, x, dy, gW, gB, ahead);
+        }
+    }
+
+    /// <summary><see cref="Run(KernelPath, int, int, int, float*, float*, float*, float*, bool, int)"/> compiled for one
+    /// way of writing the sums, <typeparamref name="TWrite"/>: no branch on it in any loop.</summary>
+    private static void Run<TWrite>(KernelPath path, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, int ahead)
+        where TWrite : struct, IGradientWrite
+    {
         bool columns = outW % 16 == 0 && (path == KernelPath.Vector512 || (path == KernelPath.Vector256 && batch == 4));
         if (ahead != 0)
         {
@@ -41,43 +56,48 @@ internal static unsafe partial class LayerWeightGradient
         {
             case KernelPath.Vector512:
             case KernelPath.Vector256:
-                Vector(path == KernelPath.Vector512, batch, inW, outW, x, dy, gW, gB, accumulate, columns ? ahead : 0);
+                Vector<TWrite>(path == KernelPath.Vector512, batch, inW, outW, x, dy, gW, gB, columns ? ahead : 0);
                 break;
             case KernelPath.Vector128:
-                Portable(batch, inW, outW, x, dy, gW, gB, accumulate);
+                Portable<TWrite>(batch, inW, outW, x, dy, gW, gB);
                 break;
             default:
-                Scalar(batch, inW, outW, x, dy, gW, gB, accumulate);
+                Scalar<TWrite>(batch, inW, outW, x, dy, gW, gB);
                 break;
         }
     }
 
     /// <summary>What a result is added to: the stored gradient, or +0 when storing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float Base(float* g, bool accumulate) => accumulate ? *g : 0f;
+    internal static float Base<TWrite>(float* g)
+        where TWrite : struct, IGradientWrite => TWrite.Accumulate ? *g : 0f;
 
-    /// <inheritdoc cref="Base(float*, bool)"/>
+    /// <inheritdoc cref="Base{TWrite}(float*)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> Base128(float* g, bool accumulate) => accumulate ? Vector128.Load(g) : Vector128<float>.Zero;
+    internal static Vector128<float> Base128<TWrite>(float* g)
+        where TWrite : struct, IGradientWrite => TWrite.Accumulate ? Vector128.Load(g) : Vector128<float>.Zero;
 
-    /// <inheritdoc cref="Base(float*, bool)"/>
+    /// <inheritdoc cref="Base{TWrite}(float*)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Base256(float* g, bool accumulate) => accumulate ? Vector256.Load(g) : Vector256<float>.Zero;
+    internal static Vector256<float> Base256<TWrite>(float* g)
+        where TWrite : struct, IGradientWrite => TWrite.Accumulate ? Vector256.Load(g) : Vector256<float>.Zero;
 
-    /// <inheritdoc cref="Base(float*, bool)"/>
+    /// <inheritdoc cref="Base{TWrite}(float*)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> Base512(float* g, bool accumulate) => accumulate ? Vector512.Load(g) : Vector512<float>.Zero;
+    internal static Vector512<float> Base512<TWrite>(float* g)
+        where TWrite : struct, IGradientWrite => TWrite.Accumulate ? Vector512.Load(g) : Vector512<float>.Zero;
 
     /// <summary>The reference; with <paramref name="fromRow"/> its weight rows from there on only (the bias in full).</summary>
-    public static void Scalar(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate = true,
-        int fromRow = 0)
+    public static void Scalar<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, int fromRow = 0)
+        where TWrite : struct, IGradientWrite
     {
-        BiasColumns(batch, outW, dy, gB, 0, accumulate);
-        Block(batch, inW, outW, x + fromRow, dy, gW + (fromRow * outW), inW - fromRow, outW, accumulate);
+        BiasColumns<TWrite>(batch, outW, dy, gB, 0);
+        Block<TWrite>(batch, inW, outW, x + fromRow, dy, gW + (fromRow * outW), inW - fromRow, outW);
     }
 
     /// <summary>The reference for the bias gradient's columns <paramref name="from"/> on.</summary>
-    private static void BiasColumns(int batch, int outW, float* dy, float* gB, int from, bool accumulate)
+    private static void BiasColumns<TWrite>(int batch, int outW, float* dy, float* gB, int from)
+        where TWrite : struct, IGradientWrite
     {
         for (int o = from; o < outW; o++)
         {
@@ -87,7 +107,7 @@ internal static unsafe partial class LayerWeightGradient
                 s += dy[(b * outW) + o];
             }
 
-            gB[o] = Base(gB + o, accumulate) + s;
+            gB[o] = Base<TWrite>(gB + o) + s;
         }
     }
 
@@ -95,7 +115,8 @@ internal static unsafe partial class LayerWeightGradient
     /// (<paramref name="x"/>, <paramref name="dy"/> and <paramref name="g"/> offset to its first row and column). Never
     /// inlined: the portable tiles call it as their rare fallback.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Block(int batch, int inW, int outW, float* x, float* dy, float* g, int rows, int columns, bool accumulate)
+    private static void Block<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, int rows, int columns)
+        where TWrite : struct, IGradientWrite
     {
         for (int i = 0; i < rows; i++)
         {
@@ -108,27 +129,27 @@ internal static unsafe partial class LayerWeightGradient
                 }
 
                 float* gi = g + (i * outW) + o;
-                *gi = Base(gi, accumulate) + s;
+                *gi = Base<TWrite>(gi) + s;
             }
         }
     }
 
     /// <summary>The x86-64 path (needs <see cref="SimdSupport.Vector"/>; Vector512 columns when <paramref name="wide"/>,
     /// which needs <see cref="SimdSupport.Wide"/>).</summary>
-    private static void Vector(bool wide, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, bool accumulate,
-        int ahead)
+    private static void Vector<TWrite>(bool wide, int batch, int inW, int outW, float* x, float* dy, float* gW, float* gB, int ahead)
+        where TWrite : struct, IGradientWrite
     {
         if (wide && outW <= 2)
         {
-            LayerWeightGradientWide.Bias(batch, outW, dy, gB, accumulate);
-            LayerWeightGradientWide.Narrow(batch, inW, outW, x, dy, gW, accumulate);
+            LayerWeightGradientWide.Bias<TWrite>(batch, outW, dy, gB);
+            LayerWeightGradientWide.Narrow<TWrite>(batch, inW, outW, x, dy, gW);
             return;
         }
 
         if (wide && outW % 16 == 0)
         {
-            LayerWeightGradientWide.Bias(batch, outW, dy, gB, accumulate);
-            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, outW, accumulate, ahead);
+            LayerWeightGradientWide.Bias<TWrite>(batch, outW, dy, gB);
+            LayerWeightGradientWide.Columns<TWrite>(batch, inW, outW, x, dy, gW, outW, ahead);
             return;
         }
 
@@ -143,12 +164,12 @@ internal static unsafe partial class LayerWeightGradient
                 s += Avx.MaskLoad(dy + (b * outW) + j, mask);
             }
 
-            AddInto(gB + j, s, lanes, tail, accumulate);
+            AddInto<TWrite>(gB + j, s, lanes, tail);
         }
 
         if (outW is 1 or 2 or 4)
         {
-            Narrow(batch, inW, outW, x, dy, gW, tail, accumulate);
+            Narrow<TWrite>(batch, inW, outW, x, dy, gW, tail);
             return;
         }
 
@@ -156,36 +177,37 @@ internal static unsafe partial class LayerWeightGradient
         if (wide)
         {
             jj = outW & ~15;
-            LayerWeightGradientWide.Columns(batch, inW, outW, x, dy, gW, jj, accumulate);
+            LayerWeightGradientWide.Columns<TWrite>(batch, inW, outW, x, dy, gW, jj);
         }
 
         for (; jj + 16 <= outW; jj += 16)
         {
             if (batch == 4)
             {
-                Columns16Batch4(inW, outW, x, dy + jj, gW + jj, accumulate, ahead);
+                Columns16Batch4<TWrite>(inW, outW, x, dy + jj, gW + jj, ahead);
             }
             else
             {
-                Columns16(batch, inW, outW, x, dy + jj, gW + jj, accumulate);
+                Columns16<TWrite>(batch, inW, outW, x, dy + jj, gW + jj);
             }
         }
 
         for (; jj < outW; jj += 8)
         {
-            Columns8(batch, inW, outW, x, dy + jj, gW + jj, Math.Min(8, outW - jj), tail, accumulate);
+            Columns8<TWrite>(batch, inW, outW, x, dy + jj, gW + jj, Math.Min(8, outW - jj), tail);
         }
     }
 
     /// <summary>Sixteen columns for any batch: four rows at a time (eight chains over the batch side by side, as
     /// <see cref="LayerWeightGradientWide.Columns"/> does), then the rest one row at a time; every lane takes the same
     /// operations either way.</summary>
-    private static void Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    private static void Columns16<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g)
+        where TWrite : struct, IGradientWrite
     {
         int rows = inW & ~3;
         for (int i = 0; i < rows; i += 4, g += 4 * outW)
         {
-            Rows4Columns16(batch, inW, outW, x + i, dy, g, accumulate);
+            Rows4Columns16<TWrite>(batch, inW, outW, x + i, dy, g);
         }
 
         for (int i = rows; i < inW; i++, g += outW)
@@ -202,13 +224,14 @@ internal static unsafe partial class LayerWeightGradient
                 s1 = Fma.MultiplyAdd(xb, Avx.LoadVector256(d + 8), s1);
             }
 
-            Avx.Store(g, Base256(g, accumulate) + s0);
-            Avx.Store(g + 8, Base256(g + 8, accumulate) + s1);
+            Avx.Store(g, Base256<TWrite>(g) + s0);
+            Avx.Store(g + 8, Base256<TWrite>(g + 8) + s1);
         }
     }
 
     /// <summary>Rows <c>i..i+4</c> (<paramref name="x"/> offset to column <c>i</c>) by sixteen columns: eight chains.</summary>
-    private static void Rows4Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    private static void Rows4Columns16<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g)
+        where TWrite : struct, IGradientWrite
     {
         Vector256<float> d0 = Avx.LoadVector256(dy), d1 = Avx.LoadVector256(dy + 8);
         Vector256<float> x0 = Vector256.Create(x[0]), x1 = Vector256.Create(x[1]), x2 = Vector256.Create(x[2]), x3 = Vector256.Create(x[3]);
@@ -234,22 +257,23 @@ internal static unsafe partial class LayerWeightGradient
             s31 = Fma.MultiplyAdd(x3, d1, s31);
         }
 
-        Avx.Store(g, Base256(g, accumulate) + s00);
-        Avx.Store(g + 8, Base256(g + 8, accumulate) + s01);
+        Avx.Store(g, Base256<TWrite>(g) + s00);
+        Avx.Store(g + 8, Base256<TWrite>(g + 8) + s01);
         g += outW;
-        Avx.Store(g, Base256(g, accumulate) + s10);
-        Avx.Store(g + 8, Base256(g + 8, accumulate) + s11);
+        Avx.Store(g, Base256<TWrite>(g) + s10);
+        Avx.Store(g + 8, Base256<TWrite>(g + 8) + s11);
         g += outW;
-        Avx.Store(g, Base256(g, accumulate) + s20);
-        Avx.Store(g + 8, Base256(g + 8, accumulate) + s21);
+        Avx.Store(g, Base256<TWrite>(g) + s20);
+        Avx.Store(g + 8, Base256<TWrite>(g + 8) + s21);
         g += outW;
-        Avx.Store(g, Base256(g, accumulate) + s30);
-        Avx.Store(g + 8, Base256(g + 8, accumulate) + s31);
+        Avx.Store(g, Base256<TWrite>(g) + s30);
+        Avx.Store(g + 8, Base256<TWrite>(g + 8) + s31);
     }
 
     /// <summary>Sixteen columns for a batch of four, with the sixteen columns of <c>dy</c> held in registers; with
     /// <paramref name="ahead"/> not 0 each row also asks for the line <paramref name="ahead"/> floats further on.</summary>
-    private static void Columns16Batch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
+    private static void Columns16Batch4<TWrite>(int inW, int outW, float* x, float* dy, float* g, int ahead)
+        where TWrite : struct, IGradientWrite
     {
         Vector256<float> d00 = Avx.LoadVector256(dy), d01 = Avx.LoadVector256(dy + 8);
         dy += outW;
@@ -272,8 +296,8 @@ internal static unsafe partial class LayerWeightGradient
             xb = Vector256.Create(x3[i]);
             s0 = Fma.MultiplyAdd(xb, d30, s0);
             s1 = Fma.MultiplyAdd(xb, d31, s1);
-            Avx.Store(g, Base256(g, accumulate) + s0);
-            Avx.Store(g + 8, Base256(g + 8, accumulate) + s1);
+            Avx.Store(g, Base256<TWrite>(g) + s0);
+            Avx.Store(g + 8, Base256<TWrite>(g + 8) + s1);
             if (ahead != 0)
             {
                 CachePrefetch.Line(g + ahead);
@@ -284,7 +308,8 @@ internal static unsafe partial class LayerWeightGradient
     /// <summary>Outputs of width 1, 2 or 4, eight rows at a time: each output's sums in its own register (lanes are
     /// rows <c>i..i+8</c>, <c>dy[b, o]</c> broadcast), so the chains over the batch need no shuffle; the registers are
     /// then interleaved into the <c>[in, out]</c> layout for the stores.</summary>
-    private static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail, bool accumulate)
+    private static void Narrow<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail)
+        where TWrite : struct, IGradientWrite
     {
         for (int i = 0; i < inW; i += 8)
         {
@@ -326,7 +351,7 @@ internal static unsafe partial class LayerWeightGradient
             int n = rows * outW;
             if (outW == 1)
             {
-                AddInto(gi, s0, n, tail, accumulate);
+                AddInto<TWrite>(gi, s0, n, tail);
                 continue;
             }
 
@@ -334,10 +359,10 @@ internal static unsafe partial class LayerWeightGradient
             {
                 // (s0, s1) pairs: rows 0, 1, 4, 5 and 2, 3, 6, 7 by the in-lane unpacks, then halves put in row order.
                 Vector256<float> lo = Avx.UnpackLow(s0, s1), hi = Avx.UnpackHigh(s0, s1);
-                AddInto(gi, Avx.Permute2x128(lo, hi, 0x20), Math.Min(8, n), tail, accumulate);
+                AddInto<TWrite>(gi, Avx.Permute2x128(lo, hi, 0x20), Math.Min(8, n), tail);
                 if (n > 8)
                 {
-                    AddInto(gi + 8, Avx.Permute2x128(lo, hi, 0x31), n - 8, tail, accumulate);
+                    AddInto<TWrite>(gi + 8, Avx.Permute2x128(lo, hi, 0x31), n - 8, tail);
                 }
 
                 continue;
@@ -348,25 +373,26 @@ internal static unsafe partial class LayerWeightGradient
             Vector256<double> t2 = Avx.UnpackLow(s2, s3).AsDouble(), t3 = Avx.UnpackHigh(s2, s3).AsDouble();
             Vector256<float> r0 = Avx.UnpackLow(t0, t2).AsSingle(), r1 = Avx.UnpackHigh(t0, t2).AsSingle();
             Vector256<float> r2 = Avx.UnpackLow(t1, t3).AsSingle(), r3 = Avx.UnpackHigh(t1, t3).AsSingle();
-            AddInto(gi, Avx.Permute2x128(r0, r1, 0x20), Math.Min(8, n), tail, accumulate);
+            AddInto<TWrite>(gi, Avx.Permute2x128(r0, r1, 0x20), Math.Min(8, n), tail);
             if (n > 8)
             {
-                AddInto(gi + 8, Avx.Permute2x128(r2, r3, 0x20), Math.Min(8, n - 8), tail, accumulate);
+                AddInto<TWrite>(gi + 8, Avx.Permute2x128(r2, r3, 0x20), Math.Min(8, n - 8), tail);
             }
 
             if (n > 16)
             {
-                AddInto(gi + 16, Avx.Permute2x128(r0, r1, 0x31), Math.Min(8, n - 16), tail, accumulate);
+                AddInto<TWrite>(gi + 16, Avx.Permute2x128(r0, r1, 0x31), Math.Min(8, n - 16), tail);
             }
 
             if (n > 24)
             {
-                AddInto(gi + 24, Avx.Permute2x128(r2, r3, 0x31), n - 24, tail, accumulate);
+                AddInto<TWrite>(gi + 24, Avx.Permute2x128(r2, r3, 0x31), n - 24, tail);
             }
         }
     }
 
-    private static void Columns8(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail, bool accumulate)
+    private static void Columns8<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail)
+        where TWrite : struct, IGradientWrite
     {
         Vector256<float> mask = SimdSupport.LeadingMask(lanes);
         int rows = inW & ~3;
@@ -388,10 +414,10 @@ internal static unsafe partial class LayerWeightGradient
                 s3 = Fma.MultiplyAdd(Vector256.Create(xi[3]), dv, s3);
             }
 
-            AddInto(g, s0, lanes, tail, accumulate);
-            AddInto(g + outW, s1, lanes, tail, accumulate);
-            AddInto(g + (2 * outW), s2, lanes, tail, accumulate);
-            AddInto(g + (3 * outW), s3, lanes, tail, accumulate);
+            AddInto<TWrite>(g, s0, lanes, tail);
+            AddInto<TWrite>(g + outW, s1, lanes, tail);
+            AddInto<TWrite>(g + (2 * outW), s2, lanes, tail);
+            AddInto<TWrite>(g + (3 * outW), s3, lanes, tail);
         }
 
         for (int i = rows; i < inW; i++, g += outW)
@@ -402,24 +428,25 @@ internal static unsafe partial class LayerWeightGradient
                 s = Fma.MultiplyAdd(Vector256.Create(x[(b * inW) + i]), Avx.MaskLoad(dy + (b * outW), mask), s);
             }
 
-            AddInto(g, s, lanes, tail, accumulate);
+            AddInto<TWrite>(g, s, lanes, tail);
         }
     }
 
     /// <summary><c>g[k] += s[k]</c> (or <c>g[k] = 0 + s[k]</c>) for the first <paramref name="lanes"/> lanes, touching
     /// no other float.</summary>
-    private static void AddInto(float* g, Vector256<float> s, int lanes, float* tail, bool accumulate)
+    private static void AddInto<TWrite>(float* g, Vector256<float> s, int lanes, float* tail)
+        where TWrite : struct, IGradientWrite
     {
         if (lanes == 8)
         {
-            Avx.Store(g, Base256(g, accumulate) + s);
+            Avx.Store(g, Base256<TWrite>(g) + s);
             return;
         }
 
         Avx.Store(tail, s);
         for (int k = 0; k < lanes; k++)
         {
-            g[k] = Base(g + k, accumulate) + tail[k];
+            g[k] = Base<TWrite>(g + k) + tail[k];
         }
     }
 }

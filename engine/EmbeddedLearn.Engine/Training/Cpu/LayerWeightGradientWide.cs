@@ -12,7 +12,8 @@ namespace EmbeddedLearn.Training.Cpu;
 internal static unsafe class LayerWeightGradientWide
 {
     /// <summary><c>gB[o] += sum_b dy[b, o]</c>.</summary>
-    public static void Bias(int batch, int outW, float* dy, float* gB, bool accumulate)
+    public static void Bias<TWrite>(int batch, int outW, float* dy, float* gB)
+        where TWrite : struct, IGradientWrite
     {
         int j = 0;
         for (; j + 16 <= outW; j += 16)
@@ -23,7 +24,7 @@ internal static unsafe class LayerWeightGradientWide
                 s += Vector512.Load(dy + (b * outW) + j);
             }
 
-            (LayerWeightGradient.Base512(gB + j, accumulate) + s).Store(gB + j);
+            (LayerWeightGradient.Base512<TWrite>(gB + j) + s).Store(gB + j);
         }
 
         for (; j < outW; j++)
@@ -34,7 +35,7 @@ internal static unsafe class LayerWeightGradientWide
                 s += dy[(b * outW) + j];
             }
 
-            gB[j] = LayerWeightGradient.Base(gB + j, accumulate) + s;
+            gB[j] = LayerWeightGradient.Base<TWrite>(gB + j) + s;
         }
     }
 
@@ -43,7 +44,8 @@ internal static unsafe class LayerWeightGradientWide
     /// each): <c>x[b, i]</c> (repeated twice by one permute for two outputs) times <c>dy[b, 0..out]</c> tiled by
     /// one broadcast.
     /// </summary>
-    public static void Narrow(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate)
+    public static void Narrow<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g)
+        where TWrite : struct, IGradientWrite
     {
         int step = 16 / outW;
         Vector512<int> repeat = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
@@ -60,7 +62,7 @@ internal static unsafe class LayerWeightGradientWide
             }
 
             float* gi = g + (i * outW);
-            (LayerWeightGradient.Base512(gi, accumulate) + s).Store(gi);
+            (LayerWeightGradient.Base512<TWrite>(gi) + s).Store(gi);
         }
 
         for (; i < inW; i++)
@@ -74,7 +76,7 @@ internal static unsafe class LayerWeightGradientWide
                 }
 
                 float* gi = g + (i * outW) + o;
-                *gi = LayerWeightGradient.Base(gi, accumulate) + s;
+                *gi = LayerWeightGradient.Base<TWrite>(gi) + s;
             }
         }
     }
@@ -85,13 +87,14 @@ internal static unsafe class LayerWeightGradientWide
     /// <paramref name="ahead"/> not 0, each store also asks for the line <paramref name="ahead"/> floats further on (the
     /// next entity's gradient at the same place), so that those lines arrive spread over this entity's work.
     /// </summary>
-    public static void Columns(int batch, int inW, int outW, float* x, float* dy, float* g, int columns, bool accumulate, int ahead = 0)
+    public static void Columns<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, int columns, int ahead = 0)
+        where TWrite : struct, IGradientWrite
     {
         if (batch == 4)
         {
             for (int j = 0; j < columns; j += 16)
             {
-                WeightGradientBatch4(inW, outW, x, dy + j, g + j, accumulate, ahead);
+                WeightGradientBatch4<TWrite>(inW, outW, x, dy + j, g + j, ahead);
             }
 
             return;
@@ -103,12 +106,12 @@ internal static unsafe class LayerWeightGradientWide
             int j = 0;
             for (; j + 32 <= columns; j += 32)
             {
-                Rows4Columns32(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, accumulate, ahead);
+                Rows4Columns32<TWrite>(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, ahead);
             }
 
             for (; j < columns; j += 16)
             {
-                Rows4Columns16(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, accumulate, ahead);
+                Rows4Columns16<TWrite>(batch, inW, outW, x + i, dy + j, g + (i * outW) + j, ahead);
             }
         }
 
@@ -124,7 +127,7 @@ internal static unsafe class LayerWeightGradientWide
                     s = Vector512.FusedMultiplyAdd(Vector512.Create(x[(b * inW) + i]), Vector512.Load(d), s);
                 }
 
-                Store(g + j, s, accumulate, ahead);
+                Store<TWrite>(g + j, s, ahead);
             }
         }
     }
@@ -135,7 +138,8 @@ internal static unsafe class LayerWeightGradientWide
     /// run side by side so that the FMA latency is hidden (a batch of 256, as PPO's minibatch, otherwise waits on one chain
     /// at a time); each <c>dy</c> row loaded once for the four rows.
     /// </summary>
-    private static void Rows4Columns32(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
+    private static void Rows4Columns32<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, int ahead)
+        where TWrite : struct, IGradientWrite
     {
         Vector512<float> d0 = Vector512.Load(dy), d1 = Vector512.Load(dy + 16);
         Vector512<float> x0 = Vector512.Create(x[0]), x1 = Vector512.Create(x[1]), x2 = Vector512.Create(x[2]), x3 = Vector512.Create(x[3]);
@@ -161,18 +165,19 @@ internal static unsafe class LayerWeightGradientWide
             s31 = Vector512.FusedMultiplyAdd(x3, d1, s31);
         }
 
-        Store(g, s00, accumulate, ahead);
-        Store(g + 16, s01, accumulate, ahead);
-        Store(g += outW, s10, accumulate, ahead);
-        Store(g + 16, s11, accumulate, ahead);
-        Store(g += outW, s20, accumulate, ahead);
-        Store(g + 16, s21, accumulate, ahead);
-        Store(g += outW, s30, accumulate, ahead);
-        Store(g + 16, s31, accumulate, ahead);
+        Store<TWrite>(g, s00, ahead);
+        Store<TWrite>(g + 16, s01, ahead);
+        Store<TWrite>(g += outW, s10, ahead);
+        Store<TWrite>(g + 16, s11, ahead);
+        Store<TWrite>(g += outW, s20, ahead);
+        Store<TWrite>(g + 16, s21, ahead);
+        Store<TWrite>(g += outW, s30, ahead);
+        Store<TWrite>(g + 16, s31, ahead);
     }
 
     /// <summary><see cref="Rows4Columns32"/> for sixteen columns: four chains.</summary>
-    private static void Rows4Columns16(int batch, int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
+    private static void Rows4Columns16<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, int ahead)
+        where TWrite : struct, IGradientWrite
     {
         Vector512<float> d0 = Vector512.Load(dy);
         Vector512<float> s0 = Vector512.Create(x[0]) * d0, s1 = Vector512.Create(x[1]) * d0;
@@ -188,28 +193,30 @@ internal static unsafe class LayerWeightGradientWide
             s3 = Vector512.FusedMultiplyAdd(Vector512.Create(x[3]), d0, s3);
         }
 
-        Store(g, s0, accumulate, ahead);
-        Store(g += outW, s1, accumulate, ahead);
-        Store(g += outW, s2, accumulate, ahead);
-        Store(g += outW, s3, accumulate, ahead);
+        Store<TWrite>(g, s0, ahead);
+        Store<TWrite>(g += outW, s1, ahead);
+        Store<TWrite>(g += outW, s2, ahead);
+        Store<TWrite>(g += outW, s3, ahead);
     }
 
     /// <summary><c>g = g + s</c>, or <c>0 + s</c>; and, with <paramref name="ahead"/> not 0, asks for the line
     /// <paramref name="ahead"/> floats on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* g, Vector512<float> s, bool accumulate, int ahead)
+    private static void Store<TWrite>(float* g, Vector512<float> s, int ahead)
+        where TWrite : struct, IGradientWrite
     {
         if (ahead != 0)
         {
             CachePrefetch.Line(g + ahead);
         }
 
-        (LayerWeightGradient.Base512(g, accumulate) + s).Store(g);
+        (LayerWeightGradient.Base512<TWrite>(g) + s).Store(g);
     }
 
     /// <summary>Sixteen columns for a batch of four, the four rows of <c>dy</c> held in registers; the same
     /// operations in the same order as the general loop.</summary>
-    private static void WeightGradientBatch4(int inW, int outW, float* x, float* dy, float* g, bool accumulate, int ahead)
+    private static void WeightGradientBatch4<TWrite>(int inW, int outW, float* x, float* dy, float* g, int ahead)
+        where TWrite : struct, IGradientWrite
     {
         Vector512<float> d0 = Vector512.Load(dy), d1 = Vector512.Load(dy + outW);
         Vector512<float> d2 = Vector512.Load(dy + (2 * outW)), d3 = Vector512.Load(dy + (3 * outW));
@@ -220,7 +227,7 @@ internal static unsafe class LayerWeightGradientWide
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x1[i]), d1, s);
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x2[i]), d2, s);
             s = Vector512.FusedMultiplyAdd(Vector512.Create(x3[i]), d3, s);
-            Store(g, s, accumulate, ahead);
+            Store<TWrite>(g, s, ahead);
         }
     }
 }
