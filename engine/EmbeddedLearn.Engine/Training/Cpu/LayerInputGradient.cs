@@ -105,6 +105,32 @@ internal static unsafe partial class LayerInputGradient
     /// vector.</summary>
     private static void Vector(bool wide, int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
     {
+        switch (activation)
+        {
+            case Activation.Tanh:
+                Vector<HiddenTanh>(wide, batch, inW, outW, wT, dy, dx, y);
+                break;
+            case Activation.Sigmoid:
+                Vector<HiddenSigmoid>(wide, batch, inW, outW, wT, dy, dx, y);
+                break;
+            case Activation.Relu:
+                Vector<HiddenRelu>(wide, batch, inW, outW, wT, dy, dx, y);
+                break;
+            case Activation.LeakyRelu:
+                Vector<HiddenLeakyRelu>(wide, batch, inW, outW, wT, dy, dx, y);
+                break;
+            default:
+                Vector<HiddenIdentity>(wide, batch, inW, outW, wT, dy, dx, y);
+                break;
+        }
+    }
+
+    /// <summary><see cref="Vector(bool, int, int, int, float*, float*, float*, float*, Activation)"/> compiled for one
+    /// activation, <typeparamref name="TAct"/>.</summary>
+    private static void Vector<TAct>(bool wide, int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y)
+        where TAct : struct, IHiddenActivation
+    {
+        Activation activation = TAct.Value;
         if (wide && outW <= 2)
         {
             LayerInputGradientWide.InputGradientNarrow(batch, inW, outW, wT, dy, dx, y, activation);
@@ -113,7 +139,7 @@ internal static unsafe partial class LayerInputGradient
 
         if (outW < 8)
         {
-            Narrow(batch, inW, outW, wT, dy, dx, y, activation);
+            Narrow<TAct>(batch, inW, outW, wT, dy, dx, y);
             return;
         }
 
@@ -256,11 +282,13 @@ internal static unsafe partial class LayerInputGradient
     /// <summary>Outputs narrower than eight: takes eight rows of each column of <c>wT</c> (a row chunk of <c>W</c>) and,
     /// for every sample, forms <c>dx[b, i..i+8] = dy[b, 0] W[0, i..i+8]</c>, then adds <c>dy[b, o] W[o, i..i+8]</c> for
     /// <c>o = 1, 2, ...</c> by fused multiply-adds in registers (the one-chain order), stored once after <c>f'</c>.</summary>
-    private static void Narrow(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
+    private static void Narrow<TAct>(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y)
+        where TAct : struct, IHiddenActivation
     {
+        Activation activation = TAct.Value;
         if (outW <= 2)
         {
-            NarrowPair(batch, inW, outW, wT, dy, dx, y, activation);
+            NarrowPair<TAct>(batch, inW, outW, wT, dy, dx, y);
             return;
         }
 
@@ -286,31 +314,17 @@ internal static unsafe partial class LayerInputGradient
         }
     }
 
-    /// <summary><see cref="Narrow"/> for one or two outputs, the columns held in registers and each sample's eight rows
-    /// loaded and stored whole where there are eight.</summary>
-    private static void NarrowPair(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, Activation activation)
+    /// <summary><see cref="Narrow{TAct}"/> for one or two outputs, the columns held in registers: the chunks of eight
+    /// rows first, loaded and stored whole, then the last rows (fewer than eight) under a mask. Each sample's row takes
+    /// <c>dy[b, 0] c0</c>, then, for two outputs, one fused multiply-add.</summary>
+    private static void NarrowPair<TAct>(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y)
+        where TAct : struct, IHiddenActivation
     {
-        for (int i = 0; i < inW; i += 8)
+        int full = inW & ~7;
+        for (int i = 0; i < full; i += 8)
         {
-            int rows = Math.Min(8, inW - i);
-            Vector256<float> mask = SimdSupport.LeadingMask(rows);
             float* w = wT + (i * outW);
-            Vector256<float> c0, c1 = default;
-            if (outW == 1)
-            {
-                c0 = SimdSupport.LoadLeading(w, mask, rows);
-            }
-            else if (rows == 8)
-            {
-                (c0, c1) = Deinterleave(w);
-            }
-            else
-            {
-                Vector256<int> rowStep = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
-                c0 = Avx2.GatherMaskVector256(Vector256<float>.Zero, w, rowStep, mask, 4);
-                c1 = Avx2.GatherMaskVector256(Vector256<float>.Zero, w + 1, rowStep, mask, 4);
-            }
-
+            (Vector256<float> c0, Vector256<float> c1) = outW == 1 ? (Avx.LoadVector256(w), default) : Deinterleave(w);
             float* db = dy, d = dx + i, yb = y + i;
             for (int b = 0; b < batch; b++, db += outW, d += inW, yb += inW)
             {
@@ -320,8 +334,46 @@ internal static unsafe partial class LayerInputGradient
                     s = Fma.MultiplyAdd(Vector256.Create(db[1]), c1, s);
                 }
 
-                SimdSupport.StoreLeading(d, mask, rows, ActivationKernels.Backward(activation, SimdSupport.LoadLeading(yb, mask, rows), s));
+                Avx.Store(d, ActivationKernels.Backward(TAct.Value, Avx.LoadVector256(yb), s));
             }
+        }
+
+        if (full < inW)
+        {
+            NarrowPairTail<TAct>(batch, inW, outW, full, wT, dy, dx, y);
+        }
+    }
+
+    /// <summary><see cref="NarrowPair{TAct}"/>'s last rows, <paramref name="i"/> to <paramref name="inW"/> (one to
+    /// seven), under a mask; the columns gathered where there are two.</summary>
+    private static void NarrowPairTail<TAct>(int batch, int inW, int outW, int i, float* wT, float* dy, float* dx, float* y)
+        where TAct : struct, IHiddenActivation
+    {
+        int rows = inW - i;
+        Vector256<float> mask = SimdSupport.LeadingMask(rows);
+        float* w = wT + (i * outW);
+        Vector256<float> c0, c1 = default;
+        if (outW == 1)
+        {
+            c0 = Avx.MaskLoad(w, mask);
+        }
+        else
+        {
+            Vector256<int> rowStep = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            c0 = Avx2.GatherMaskVector256(Vector256<float>.Zero, w, rowStep, mask, 4);
+            c1 = Avx2.GatherMaskVector256(Vector256<float>.Zero, w + 1, rowStep, mask, 4);
+        }
+
+        float* db = dy, d = dx + i, yb = y + i;
+        for (int b = 0; b < batch; b++, db += outW, d += inW, yb += inW)
+        {
+            Vector256<float> s = Avx.Multiply(Vector256.Create(db[0]), c0);
+            if (outW == 2)
+            {
+                s = Fma.MultiplyAdd(Vector256.Create(db[1]), c1, s);
+            }
+
+            Avx.MaskStore(d, mask, ActivationKernels.Backward(TAct.Value, Avx.MaskLoad(yb, mask), s));
         }
     }
 
