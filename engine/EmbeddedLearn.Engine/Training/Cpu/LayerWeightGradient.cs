@@ -154,22 +154,12 @@ internal static unsafe partial class LayerWeightGradient
         }
 
         float* tail = stackalloc float[8];
-        for (int j = 0; j < outW; j += 8)
-        {
-            int lanes = Math.Min(8, outW - j);
-            Vector256<float> mask = SimdSupport.LeadingMask(lanes);
-            Vector256<float> s = Avx.MaskLoad(dy + j, mask);
-            for (int b = 1; b < batch; b++)
-            {
-                s += Avx.MaskLoad(dy + (b * outW) + j, mask);
-            }
-
-            AddInto<TWrite>(gB + j, s, lanes, tail);
-        }
+        Bias<TWrite>(batch, outW, dy, gB);
 
         if (outW is 1 or 2 or 4)
         {
-            Narrow<TWrite>(batch, inW, outW, x, dy, gW, tail);
+            int from = outW <= 2 ? NarrowPair<TWrite>(batch, inW, outW, x, dy, gW) : 0;
+            Narrow<TWrite>(batch, inW, outW, x, dy, gW, tail, from);
             return;
         }
 
@@ -196,6 +186,26 @@ internal static unsafe partial class LayerWeightGradient
         {
             Columns8<TWrite>(batch, inW, outW, x, dy + jj, gW + jj, Math.Min(8, outW - jj), tail);
         }
+    }
+
+    /// <summary>The bias gradient on the x86-64 path: whole vectors of eight columns, the last columns (fewer than eight)
+    /// in the reference form.</summary>
+    private static void Bias<TWrite>(int batch, int outW, float* dy, float* gB)
+        where TWrite : struct, IGradientWrite
+    {
+        int full = outW & ~7;
+        for (int j = 0; j < full; j += 8)
+        {
+            Vector256<float> s = Avx.LoadVector256(dy + j);
+            for (int b = 1; b < batch; b++)
+            {
+                s += Avx.LoadVector256(dy + (b * outW) + j);
+            }
+
+            Avx.Store(gB + j, Base256<TWrite>(gB + j) + s);
+        }
+
+        BiasColumns<TWrite>(batch, outW, dy, gB, full);
     }
 
     /// <summary>Sixteen columns for any batch: four rows at a time (eight chains over the batch side by side, as
@@ -308,10 +318,10 @@ internal static unsafe partial class LayerWeightGradient
     /// <summary>Outputs of width 1, 2 or 4, eight rows at a time: each output's sums in its own register (lanes are
     /// rows <c>i..i+8</c>, <c>dy[b, o]</c> broadcast), so the chains over the batch need no shuffle; the registers are
     /// then interleaved into the <c>[in, out]</c> layout for the stores.</summary>
-    private static void Narrow<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail)
+    private static void Narrow<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, float* tail, int from)
         where TWrite : struct, IGradientWrite
     {
-        for (int i = 0; i < inW; i += 8)
+        for (int i = from; i < inW; i += 8)
         {
             int rows = Math.Min(8, inW - i);
             Vector256<float> mask = SimdSupport.LeadingMask(rows);
@@ -389,6 +399,46 @@ internal static unsafe partial class LayerWeightGradient
                 AddInto<TWrite>(gi + 24, Avx.Permute2x128(r2, r3, 0x31), n - 24, tail);
             }
         }
+    }
+
+    /// <summary><see cref="Narrow{TWrite}"/> for one or two outputs over the whole chunks of eight rows, each loaded and
+    /// stored whole, with no test of the row count; returns the first row it left (<c>inW</c> rounded down to eight).</summary>
+    private static int NarrowPair<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g)
+        where TWrite : struct, IGradientWrite
+    {
+        int full = inW & ~7;
+        for (int i = 0; i < full; i += 8)
+        {
+            float* xb = x + i, d = dy;
+            Vector256<float> xv = Avx.LoadVector256(xb);
+            Vector256<float> s0 = Avx.Multiply(xv, Vector256.Create(d[0]));
+            Vector256<float> s1 = outW == 2 ? Avx.Multiply(xv, Vector256.Create(d[1])) : default;
+            for (int b = 1; b < batch; b++)
+            {
+                xb += inW;
+                d += outW;
+                xv = Avx.LoadVector256(xb);
+                s0 = Fma.MultiplyAdd(xv, Vector256.Create(d[0]), s0);
+                if (outW == 2)
+                {
+                    s1 = Fma.MultiplyAdd(xv, Vector256.Create(d[1]), s1);
+                }
+            }
+
+            float* gi = g + (i * outW);
+            if (outW == 1)
+            {
+                Avx.Store(gi, Base256<TWrite>(gi) + s0);
+                continue;
+            }
+
+            // (s0, s1) pairs in row order, as Narrow interleaves them.
+            Vector256<float> lo = Avx.UnpackLow(s0, s1), hi = Avx.UnpackHigh(s0, s1);
+            Avx.Store(gi, Base256<TWrite>(gi) + Avx.Permute2x128(lo, hi, 0x20));
+            Avx.Store(gi + 8, Base256<TWrite>(gi + 8) + Avx.Permute2x128(lo, hi, 0x31));
+        }
+
+        return full;
     }
 
     private static void Columns8<TWrite>(int batch, int inW, int outW, float* x, float* dy, float* g, int lanes, float* tail)
