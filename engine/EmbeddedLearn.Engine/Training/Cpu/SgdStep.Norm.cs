@@ -58,8 +58,9 @@ internal static partial class SgdStep
             a3 = Vector512.FusedMultiplyAdd(h1, h1, a3);
         }
 
+        bool finite = FiniteLanes.AllFinite(bad); // before any call: a vector live across one is spilled in the loop
         sumOfSquares = GradientNorm.AddTail(GradientNorm.Reduce512(a0, a1, a2, a3), gradients[..n], blocks);
-        return PlainTail(s.LearningRate, parameters, gradients, backup, blocks, FiniteLanes.AllFinite(bad));
+        return PlainTail(s.LearningRate, parameters, gradients, backup, blocks, finite);
     }
 
     /// <summary><see cref="RunWithNorm"/> on 256-bit vectors: the step as <see cref="Run"/> takes it and the sum of
@@ -83,8 +84,9 @@ internal static partial class SgdStep
             bad |= Plain8(vLr, ref p, ref gr, ref oldP, i + 24, ref a6, ref a7);
         }
 
+        bool finite = FiniteLanes.AllFinite(bad); // before any call: a vector live across one is spilled in the loop
         sumOfSquares = GradientNorm.AddTail(GradientNorm.Reduce256(a0, a1, a2, a3, a4, a5, a6, a7), gradients[..parameters.Length], blocks);
-        return PlainTail(lr, parameters, gradients, backup, blocks, FiniteLanes.AllFinite(bad));
+        return PlainTail(lr, parameters, gradients, backup, blocks, finite);
     }
 
     /// <summary>Eight floats from <paramref name="i"/> of the plain step (old values kept), their squares added into
@@ -128,9 +130,10 @@ internal static partial class SgdStep
             bad |= Plain4(vLr, ref p, ref gr, ref oldP, i + 28, ref c14, ref c15);
         }
 
+        bool finite = FiniteLanes.AllFinite(bad); // before any call: a vector live across one is spilled in the loop
         double whole = GradientNorm.Reduce128(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15);
         sumOfSquares = GradientNorm.AddTail(whole, gradients[..parameters.Length], blocks);
-        return PlainTail(lr, parameters, gradients, backup, blocks, FiniteLanes.AllFinite(bad));
+        return PlainTail(lr, parameters, gradients, backup, blocks, finite);
     }
 
     /// <summary>Four floats from <paramref name="i"/> of the plain step (old values kept), their squares added into
