@@ -158,8 +158,7 @@ internal static unsafe partial class LayerWeightGradient
 
         if (outW is 1 or 2 or 4)
         {
-            int from = outW <= 2 ? NarrowPair<TWrite>(batch, inW, outW, x, dy, gW) : 0;
-            Narrow<TWrite>(batch, inW, outW, x, dy, gW, tail, from);
+            Narrow<TWrite>(batch, inW, outW, x, dy, gW, tail);
             return;
         }
 
