@@ -45,47 +45,40 @@ internal static unsafe partial class LayerInputGradient
     }
 
     /// <summary><see cref="Narrow{TAct}"/> for one or two outputs, the columns held in registers: the chunks of eight
-    /// rows first, loaded and stored whole, then the last rows (fewer than eight) under a mask. Each sample's row takes
-    /// <c>dy[b, 0] c0</c>, then, for two outputs, one fused multiply-add.</summary>
+    /// rows first, loaded and stored whole, then the last rows (fewer than eight) under a mask.</summary>
     private static void NarrowPair<TAct>(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y)
         where TAct : struct, IHiddenActivation
     {
         int full = inW & ~7;
         for (int i = 0; i < full; i += 8)
         {
-            float* w = wT + (i * outW);
-            (Vector256<float> c0, Vector256<float> c1) = outW == 1 ? (Avx.LoadVector256(w), default) : Deinterleave(w);
-            float* db = dy, d = dx + i, yb = y + i;
-            for (int b = 0; b < batch; b++, db += outW, d += inW, yb += inW)
-            {
-                Vector256<float> s = Avx.Multiply(Vector256.Create(db[0]), c0);
-                if (outW == 2)
-                {
-                    s = Fma.MultiplyAdd(Vector256.Create(db[1]), c1, s);
-                }
-
-                Avx.Store(d, ActivationKernels.Backward(TAct.Value, Avx.LoadVector256(yb), s));
-            }
+            PairChunk<TAct>(batch, inW, outW, wT, dy, dx, y, i, 8);
         }
 
         if (full < inW)
         {
-            NarrowPairTail<TAct>(batch, inW, outW, full, wT, dy, dx, y);
+            PairChunk<TAct>(batch, inW, outW, wT, dy, dx, y, full, inW - full);
         }
     }
 
-    /// <summary><see cref="NarrowPair{TAct}"/>'s last rows, <paramref name="i"/> to <paramref name="inW"/> (one to
-    /// seven), under a mask; the columns gathered where there are two.</summary>
-    private static void NarrowPairTail<TAct>(int batch, int inW, int outW, int i, float* wT, float* dy, float* dx, float* y)
+    /// <summary><see cref="NarrowPair{TAct}"/>'s rows <paramref name="i"/> to <c>i + rows</c> (<paramref name="rows"/> 1
+    /// to 8): each sample's row takes <c>dy[b, 0] c0</c>, then, for two outputs, one fused multiply-add. Inlined, so that
+    /// for a whole chunk the row-count tests fold away (plain loads and stores, the columns de-interleaved rather than
+    /// gathered).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairChunk<TAct>(int batch, int inW, int outW, float* wT, float* dy, float* dx, float* y, int i, int rows)
         where TAct : struct, IHiddenActivation
     {
-        int rows = inW - i;
         Vector256<float> mask = SimdSupport.LeadingMask(rows);
         float* w = wT + (i * outW);
         Vector256<float> c0, c1 = default;
         if (outW == 1)
         {
-            c0 = Avx.MaskLoad(w, mask);
+            c0 = SimdSupport.LoadLeading(w, mask, rows);
+        }
+        else if (rows == 8)
+        {
+            (c0, c1) = Deinterleave(w);
         }
         else
         {
@@ -103,7 +96,7 @@ internal static unsafe partial class LayerInputGradient
                 s = Fma.MultiplyAdd(Vector256.Create(db[1]), c1, s);
             }
 
-            Avx.MaskStore(d, mask, ActivationKernels.Backward(TAct.Value, Avx.MaskLoad(yb, mask), s));
+            SimdSupport.StoreLeading(d, mask, rows, ActivationKernels.Backward(TAct.Value, SimdSupport.LoadLeading(yb, mask, rows), s));
         }
     }
 
