@@ -11,7 +11,10 @@ namespace EmbeddedLearn.Arena.Tests;
 /// </summary>
 internal sealed class BrowserSession : IAsyncDisposable
 {
-    private const float Timeout = 30_000;
+    /// <summary>How long one step may take, in ms: a wait for a condition, and every action (select, click, fill). CI
+    /// runs the other test assembly beside this one on two cores at a load of 7 to 9, where a step has been seen to take
+    /// over 30 s; a page that is stuck still fails.</summary>
+    private const float Timeout = 60_000;
     private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
     private readonly LiveServer? _server;
     private readonly IPlaywright _playwright;
@@ -41,10 +44,12 @@ internal sealed class BrowserSession : IAsyncDisposable
         IPlaywright playwright = await Playwright.CreateAsync();
         IBrowser browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = Chromium.Arguments });
         IPage page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = Width, Height = Height } });
+        page.SetDefaultTimeout(Timeout);
         return new BrowserSession(server, playwright, browser, page, external ?? server!.Address);
     }
 
-    /// <summary>Waits until the JavaScript <paramref name="condition"/> holds on the page (30 s at most).</summary>
+    /// <summary>Waits until the JavaScript <paramref name="condition"/> holds on the page (<see cref="Timeout"/> at
+    /// most).</summary>
     public async Task WaitForAsync(string condition) =>
         await Page.WaitForFunctionAsync("() => " + condition, null, new() { Timeout = Timeout });
 
