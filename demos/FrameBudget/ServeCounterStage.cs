@@ -20,6 +20,8 @@ internal sealed class ServeCounterStage(bool inference, int ids) : IBlockStage
 
     public bool RunsWhenNotTraining => inference;
 
+    public bool ObservesOnly => true; // the counts live outside the world: no block is copied to guard against a throw
+
     public void Execute(in ModelBlock block)
     {
         if (!Counting)

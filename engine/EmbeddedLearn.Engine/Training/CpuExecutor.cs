@@ -11,7 +11,9 @@ namespace EmbeddedLearn.Training;
 /// are bitwise identical for every thread count (each entity is computed from its own data alone). A tick
 /// allocates nothing. When a run holds a game's own block stage (<see cref="StageKind.Custom"/>), each block is backed
 /// up before the run; a stage that throws has its block put back as it was and is named in a
-/// <see cref="StageException"/>, so every entity gets the whole run or none of it.
+/// <see cref="StageException"/>, so every entity gets the whole run or none of it. A run whose game stages all observe
+/// only (<see cref="IBlockStage.ObservesOnly"/>) and follow every other stage of the run is not backed up: a throw there
+/// comes after every write of the run, so its block keeps the whole run.
 /// </summary>
 public sealed class CpuExecutor : TickExecutor
 {
@@ -96,11 +98,7 @@ public sealed class CpuExecutor : TickExecutor
         _batch.Stages = stages;
         _batch.First = first;
         _batch.End = end;
-        _batch.Undoable = false;
-        for (int s = first; s < end; s++)
-        {
-            _batch.Undoable |= IsGamesOwn((IBlockStage)stages[s]);
-        }
+        (_batch.Undoable, _batch.Observed) = Protection(stages, first, end);
 
         _batch.Fusion = CpuFusion.Find(stages, first, end);
         _batch.StageTicks = stageTicks;
@@ -116,6 +114,29 @@ public sealed class CpuExecutor : TickExecutor
     /// they need no backup (which copied every row of their blocks, replay rings and rollouts included, every tick).</summary>
     internal static bool IsGamesOwn(IBlockStage stage) =>
         stage.Kind == StageKind.Custom && stage.GetType().Assembly != typeof(CpuExecutor).Assembly;
+
+    /// <summary>How the run <paramref name="first"/>..<paramref name="end"/> guards against a game's stage that throws:
+    /// <c>Undoable</c>, each block backed up first, when it holds a game's own stage that may write or that another stage
+    /// follows; otherwise <c>Observed</c> when it holds game stages, all observers at its end (their throw is named, and
+    /// the block keeps the run's writes, all done before them); neither for the engine's stages alone. An engine stage
+    /// counts as writing whatever its <see cref="IPipelineStage.Writes"/> says (some write components of their own).</summary>
+    internal static (bool Undoable, bool Observed) Protection(IPipelineStage[] stages, int first, int end)
+    {
+        bool observed = false;
+        for (int s = first; s < end; s++)
+        {
+            var stage = (IBlockStage)stages[s];
+            bool observer = IsGamesOwn(stage) && stage.ObservesOnly;
+            if ((IsGamesOwn(stage) && !observer) || (observed && !observer))
+            {
+                return (true, false);
+            }
+
+            observed |= observer;
+        }
+
+        return (false, observed);
+    }
 
     /// <inheritdoc/>
     internal override void BeforeWorldSystem(World world, IWorldSystem system)
@@ -155,9 +176,13 @@ public sealed class CpuExecutor : TickExecutor
         /// <summary>The stage fusions of the run.</summary>
         public CpuFusion Fusion = CpuFusion.None;
 
-        /// <summary>Whether the run holds a game's stage: each block is then backed up first, and put back if a stage
-        /// throws, so that its entities get the whole run or none of it.</summary>
+        /// <summary>Whether the run holds a game's stage that may write, or that another stage follows: each block is
+        /// then backed up first, and put back if a stage throws, so that its entities get the whole run or none of it.</summary>
         public bool Undoable;
+
+        /// <summary>Whether the run ends in game stages that all observe only (and holds no other game stage): a throw
+        /// there is named, and its block keeps the run's writes.</summary>
+        public bool Observed;
 
         public override void Execute(int index)
         {
@@ -169,6 +194,10 @@ public sealed class CpuExecutor : TickExecutor
             if (Undoable)
             {
                 RunUndoable(block, trains);
+            }
+            else if (Observed)
+            {
+                RunObserved(block, trains);
             }
             else
             {
@@ -209,6 +238,24 @@ public sealed class CpuExecutor : TickExecutor
             {
                 range.Chunk.CopyRows(range.Start, range.Length, backup, save: false);
                 throw new StageException(Stages![s].Name, range.Entities.ToArray(), ex);
+            }
+        }
+
+        /// <summary>The run on a block whose game stages all observe only, at its end: a stage that throws is named, and
+        /// the block keeps what the stages before it wrote (the whole run's writes).</summary>
+        private void RunObserved(in ModelBlock block, bool trains)
+        {
+            int s = First;
+            try
+            {
+                for (; s < End; s++)
+                {
+                    RunStage(block, trains, s);
+                }
+            }
+            catch (Exception ex) when (IsGamesOwn((IBlockStage)Stages![s]))
+            {
+                throw StageException.FromObserver(Stages[s].Name, block.Range.Entities.ToArray(), ex);
             }
         }
 

@@ -22,6 +22,16 @@ public interface IBlockStage : IPipelineStage
     /// default, for training stages).</summary>
     bool RunsWhenNotTraining => false;
 
+    /// <summary>
+    /// Whether the stage only reads its block: it writes no component of the block's entities, neither model data
+    /// (<see cref="IPipelineStage.Writes"/> must then be <see cref="ModelData.None"/>) nor the game's own (counting,
+    /// logging, copying outputs into the game's own arrays). False, the default, for any stage that may write. The CPU
+    /// backend backs up each block of a run of block stages that holds a game's own stage (a copy of the block's rows
+    /// every tick), so that a stage that throws has its block put back; a run whose game stages all observe only and
+    /// follow every other stage of the run needs no copy, since a throw there comes after all of the run's writes.
+    /// </summary>
+    bool ObservesOnly => false;
+
     /// <summary>Checks <paramref name="block"/> before any stage of the tick changed anything, throwing
     /// <see cref="ModelDataException"/> (naming the entity, component, field and value) for data this stage cannot run
     /// on, such as its own settings out of range; the pipeline then refuses the whole tick. Does nothing by default.</summary>

@@ -44,7 +44,8 @@ public sealed class TrainingPipeline : IDisposable
     /// <see cref="CpuExecutor"/> with <see cref="PipelineOptions.Threads"/> threads when null). The pipeline disposes
     /// the executor with itself unless <paramref name="ownsExecutor"/> is false (one device shared by several pipelines
     /// in turn).</summary>
-    /// <exception cref="ArgumentException">A stage is null, or an option is out of range (<see cref="PipelineOptions.Problem"/>:
+    /// <exception cref="ArgumentException">A stage is null, or is a block stage that observes only
+    /// (<see cref="IBlockStage.ObservesOnly"/>) but declares what it writes, or an option is out of range (<see cref="PipelineOptions.Problem"/>:
     /// the message names the option and the value); nothing was created.</exception>
     /// <exception cref="NotSupportedException">The executor cannot run a stage (the message names it).</exception>
     public TrainingPipeline(IEnumerable<IPipelineStage> stages, PipelineOptions? options = null, TickExecutor? executor = null,
@@ -68,6 +69,12 @@ public sealed class TrainingPipeline : IDisposable
             if (stage is not (IBlockStage or IWorldSystem))
             {
                 throw new ArgumentException("Stage " + stage.Name + " is neither an IBlockStage nor an IWorldSystem.", nameof(stages));
+            }
+
+            if (stage is IBlockStage { ObservesOnly: true } && stage.Writes != ModelData.None)
+            {
+                throw new ArgumentException("Stage " + stage.Name + " observes only (ObservesOnly is true) but declares Writes "
+                    + stage.Writes + "; an observer writes nothing (Writes must be None).", nameof(stages));
             }
         }
 
