@@ -37,9 +37,15 @@ public sealed class WorkerPool : IDisposable
         ThreadCount = threadCount;
 
         // The slim primitives create their kernel events lazily, on the first wait that blocks, which would
-        // allocate inside some later run; create them now.
+        // allocate inside some later run; create them now. ManualResetEventSlim also creates the object it locks on
+        // (24 bytes) on the first wait that does not end while spinning, which under load came inside a measured
+        // tick of a test: one wait that times out creates it (the caller is the only thread that waits on it).
         _ = _done.WaitHandle;
         _ = _start.AvailableWaitHandle;
+        if (threadCount > 1)
+        {
+            _done.Wait(1);
+        }
         _threads = new Thread[threadCount - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
