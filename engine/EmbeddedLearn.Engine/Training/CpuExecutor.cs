@@ -118,8 +118,9 @@ public sealed class CpuExecutor : TickExecutor
     /// <summary>How the run <paramref name="first"/>..<paramref name="end"/> guards against a game's stage that throws:
     /// <c>Undoable</c>, each block backed up first, when it holds a game's own stage that may write or that another stage
     /// follows; otherwise <c>Observed</c> when it holds game stages, all observers at its end (their throw is named, and
-    /// the block keeps the run's writes, all done before them); neither for the engine's stages alone. An engine stage
-    /// counts as writing whatever its <see cref="IPipelineStage.Writes"/> says (some write components of their own).</summary>
+    /// the block keeps the run's writes, all done before them); neither for the engine's stages alone. Any stage after an
+    /// observer that is not an observer itself makes the run backed up, an engine stage whatever its
+    /// <see cref="IPipelineStage.Writes"/> says (some write components of their own).</summary>
     internal static (bool Undoable, bool Observed) Protection(IPipelineStage[] stages, int first, int end)
     {
         bool observed = false;
