@@ -15,7 +15,10 @@ namespace EmbeddedLearn.Training;
 /// where the last tick stopped, so deferred candidates come first. Training goes to the served rows owed the most
 /// decisions served but not
 /// trained over the run (ties in rotation order), which keeps the training counts of equally served entities within one
-/// of each other. Per-entity state is kept by entity id.
+/// of each other. Per-entity state is kept by entity id. The rows' periods and phases are kept by position: while no row
+/// moved and no archetype's <see cref="DecisionPeriod"/> column was handed out for writing
+/// (<see cref="Archetype.WriteVersion"/>), a tick reads those instead of every chunk's column. Choosing who trains walks
+/// the served rows only.
 /// </summary>
 internal sealed class TickSchedule
 {
@@ -36,6 +39,11 @@ internal sealed class TickSchedule
     private byte[] _flags = new byte[64];
     private bool[] _deferred = new bool[64]; // by entity id
     private int[] _owed = new int[64]; // decisions served minus decisions trained, by entity id
+    private int[] _period = new int[64]; // by position: DecisionPeriod.Period as last read (1 without the component)
+    private int[] _phase = new int[64]; // by position: DecisionPeriod.Phase as last read (0 without the component)
+    private long[] _periodVersions = new long[4]; // by model archetype: its DecisionPeriod column's write version when read
+    private bool _periodsKnown; // _period and _phase hold every row's values as of _periodVersions
+    private int[] _served = new int[64]; // the positions served this tick, ascending
     private int _total;
     private World? _scannedWorld;
     private long _scannedVersion;
@@ -68,15 +76,8 @@ internal sealed class TickSchedule
     {
         bool moved = !ReferenceEquals(world, _scannedWorld) || world.StructureVersion != _scannedVersion;
         _scannedWorld = null; // until the scan completes
-        Scan(models, world.EntityCapacity, moved, tick);
+        (int candidates, int trainable) = Scan(models, world.EntityCapacity, moved, tick);
         (_scannedWorld, _scannedVersion) = (world, world.StructureVersion);
-        int candidates = 0;
-        int trainable = 0;
-        for (int p = 0; p < _total; p++)
-        {
-            candidates += _flags[p] & Candidate;
-            trainable += (_flags[p] & (Candidate | Trainable)) == (Candidate | Trainable) ? 1 : 0;
-        }
 
         _inferCursor = _inferCursor < _total ? _inferCursor : 0; // the world shrank since the last tick
         _trainCursor = _trainCursor < _total ? _trainCursor : 0;
@@ -86,8 +87,9 @@ internal sealed class TickSchedule
     }
 
     /// <summary>Fills the rows' candidate flags and (after a structural change: rows move only then) their entities,
-    /// checking the periods; a bad period leaves the schedule as it was (the entities it read are the world's).</summary>
-    private void Scan(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, bool moved, long tick)
+    /// checking the periods; a bad period leaves the schedule as it was (the entities it read are the world's). Returns
+    /// the candidates and the trainable candidates.</summary>
+    private (int Candidates, int Trainable) Scan(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, bool moved, long tick)
     {
         int total = 0;
         foreach ((Archetype archetype, _) in models)
@@ -99,6 +101,22 @@ internal sealed class TickSchedule
         {
             _entities = new Entity[Math.Max(total, _entities.Length * 2)];
             _flags = new byte[_entities.Length];
+            _period = new int[_entities.Length];
+            _phase = new int[_entities.Length];
+            _served = new int[_entities.Length];
+            _periodsKnown = false;
+        }
+
+        if (_periodVersions.Length < models.Count)
+        {
+            _periodVersions = new long[Math.Max(models.Count, _periodVersions.Length * 2)];
+            _periodsKnown = false;
+        }
+
+        bool known = PeriodsUnchanged(models, moved);
+        if (known)
+        {
+            return ScanKnown(models, tick);
         }
 
         if (_deferred.Length < capacity)
@@ -110,6 +128,8 @@ internal sealed class TickSchedule
         int position = 0;
         int period = 0;
         int due = 0; // the phase that is due this tick for `period`: tick mod period, recomputed when the period changes
+        int candidates = 0;
+        int trainables = 0;
         foreach ((Archetype archetype, ModelSpec spec) in models)
         {
             bool hasPeriod = archetype.Has(ComponentType.Of<DecisionPeriod>());
@@ -128,11 +148,12 @@ internal sealed class TickSchedule
                     chunk.Entities.CopyTo(_entities.AsSpan(position));
                 }
 
-                ReadOnlySpan<DecisionPeriod> periods = hasPeriod ? chunk.GetSpan<DecisionPeriod>() : default;
+                ReadOnlySpan<DecisionPeriod> periods = hasPeriod ? chunk.GetReadOnlySpan<DecisionPeriod>() : default;
                 for (int row = 0; row < chunk.Count; row++, position++)
                 {
                     Entity entity = _entities[position];
                     bool candidate = true;
+                    (_period[position], _phase[position]) = (1, 0);
                     if (hasPeriod)
                     {
                         DecisionPeriod decision = periods[row];
@@ -147,14 +168,69 @@ internal sealed class TickSchedule
                         }
 
                         candidate = decision.Phase == due || _deferred[entity.Id];
+                        (_period[position], _phase[position]) = (decision.Period, decision.Phase);
                     }
 
                     _flags[position] = (byte)((candidate ? Candidate : 0) | trainable);
+                    candidates += candidate ? 1 : 0;
+                    trainables += candidate && trainable != 0 ? 1 : 0;
                 }
             }
         }
 
         _total = position;
+        _periodsKnown = true;
+        return (candidates, trainables);
+    }
+
+    /// <summary>Whether the rows' periods and phases from the last scan still hold: no row moved, and no model
+    /// archetype's <see cref="DecisionPeriod"/> column was handed out for writing since. Records the columns' versions
+    /// for the next tick either way (a full scan reads the values after this).</summary>
+    private bool PeriodsUnchanged(List<(Archetype Archetype, ModelSpec Spec)> models, bool moved)
+    {
+        bool unchanged = _periodsKnown && !moved;
+        for (int m = 0; m < models.Count; m++)
+        {
+            Archetype archetype = models[m].Archetype;
+            long version = archetype.Has(ComponentType.Of<DecisionPeriod>()) ? archetype.WriteVersion(ComponentType.Of<DecisionPeriod>()) : 0;
+            unchanged &= version == _periodVersions[m];
+            _periodVersions[m] = version;
+        }
+
+        _periodsKnown = false; // until a scan completes
+        return unchanged;
+    }
+
+    /// <summary><see cref="Scan"/> from the periods and phases kept by position (<see cref="PeriodsUnchanged"/>): the
+    /// same flags, without reading every chunk's column (already checked when read).</summary>
+    private (int Candidates, int Trainable) ScanKnown(List<(Archetype Archetype, ModelSpec Spec)> models, long tick)
+    {
+        int position = 0;
+        int period = 0;
+        int due = 0;
+        int candidates = 0;
+        int trainables = 0;
+        foreach ((Archetype archetype, ModelSpec spec) in models)
+        {
+            byte trainable = spec.Trains(archetype) ? Trainable : (byte)0;
+            int end = position + archetype.EntityCount;
+            for (; position < end; position++)
+            {
+                int rowPeriod = _period[position];
+                if (rowPeriod != period)
+                {
+                    (period, due) = (rowPeriod, (int)(tick % rowPeriod));
+                }
+
+                bool candidate = _phase[position] == due || _deferred[_entities[position].Id];
+                _flags[position] = (byte)((candidate ? Candidate : 0) | trainable);
+                candidates += candidate ? 1 : 0;
+                trainables += candidate && trainable != 0 ? 1 : 0;
+            }
+        }
+
+        _periodsKnown = true;
+        return (candidates, trainables);
     }
 
     /// <summary>Asks for the first lines of <paramref name="chunk"/>'s entity and period columns ahead of use: every
@@ -174,7 +250,7 @@ internal sealed class TickSchedule
 
         if (hasPeriod)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.GetSpan<DecisionPeriod>())));
+            Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.GetReadOnlySpan<DecisionPeriod>())));
         }
     }
 
@@ -194,12 +270,14 @@ internal sealed class TickSchedule
     /// <summary>What row <paramref name="id"/> is owed above the least owed, capped to the histogram.</summary>
     private int Bucket(int id, int least) => Math.Min(_owed[id] - least, _histogram.Length - 1);
 
-    /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others.</summary>
+    /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others. The
+    /// served positions go to <see cref="_served"/>, ascending.</summary>
     private void Serve(int serve)
     {
         Inferred = 0;
         Deferred = 0;
         int last = -1;
+        int fromCursor = 0; // served positions at or after the cursor: listed first, the wrapped ones after them
         for (int k = 0; k < _total; k++)
         {
             int p = Wrap(_inferCursor + k);
@@ -213,7 +291,8 @@ internal sealed class TickSchedule
             if (served)
             {
                 _flags[p] |= ServedFlag;
-                Inferred++;
+                _served[Inferred++] = p;
+                fromCursor += p >= _inferCursor ? 1 : 0;
                 last = p;
             }
             else
@@ -222,6 +301,11 @@ internal sealed class TickSchedule
             }
         }
 
+        // Rotation order to ascending: the wrapped run (below the cursor) before the run from the cursor on.
+        Span<int> list = _served.AsSpan(0, Inferred);
+        list[..fromCursor].Reverse();
+        list[fromCursor..].Reverse();
+        list.Reverse();
         if (last >= 0)
         {
             _inferCursor = Wrap(last + 1);
@@ -229,23 +313,23 @@ internal sealed class TickSchedule
     }
 
     /// <summary>Trains the <paramref name="train"/> served trainable rows owed the most (ties from the training
-    /// cursor on), then counts a decision owed to each served row that did not train.</summary>
+    /// cursor on), then counts a decision owed to each served row that did not train. Walks the served rows only.</summary>
     private void Train(int train)
     {
-        const byte ServedTrainable = ServedFlag | Trainable;
+        ReadOnlySpan<int> served = _served.AsSpan(0, Inferred);
         int least = int.MaxValue;
-        for (int p = 0; p < _total; p++)
+        foreach (int p in served)
         {
-            if ((_flags[p] & ServedTrainable) == ServedTrainable)
+            if ((_flags[p] & Trainable) != 0)
             {
                 least = Math.Min(least, _owed[_entities[p].Id]);
             }
         }
 
         Array.Clear(_histogram);
-        for (int p = 0; p < _total; p++)
+        foreach (int p in served)
         {
-            if ((_flags[p] & ServedTrainable) == ServedTrainable)
+            if ((_flags[p] & Trainable) != 0)
             {
                 _histogram[Bucket(_entities[p].Id, least)]++;
             }
@@ -261,10 +345,12 @@ internal sealed class TickSchedule
         int atThreshold = train - above;
         Trained = 0;
         int last = -1;
-        for (int k = 0; k < _total; k++)
+        int first = served.BinarySearch(_trainCursor); // the first served position at or after the cursor
+        first = first >= 0 ? first : ~first;
+        for (int k = 0; k < served.Length; k++)
         {
-            int p = Wrap(_trainCursor + k);
-            if ((_flags[p] & ServedTrainable) != ServedTrainable)
+            int p = served[first + k < served.Length ? first + k : first + k - served.Length];
+            if ((_flags[p] & Trainable) == 0)
             {
                 continue;
             }

@@ -41,6 +41,72 @@ public sealed class DecisionPeriodTests
         }
     }
 
+    /// <summary>The schedule keeps the rows' periods and phases between ticks while nobody could have written them: a
+    /// change through any write path takes effect on the next tick.</summary>
+    [Theory]
+    [InlineData("Set")]
+    [InlineData("Get")]
+    [InlineData("Query")]
+    public void A_phase_changed_between_ticks_takes_effect_on_the_next_tick(string path)
+    {
+        (World world, Entity[] agents) = SwarmWorld.Uniform(10);
+        using (world)
+        {
+            foreach (Entity agent in agents)
+            {
+                world.Add(agent, new DecisionPeriod { Period = 2, Phase = 0 });
+            }
+
+            using var pipeline = new TrainingPipeline(TrainingPipeline.DefaultStages(), new PipelineOptions { Threads = 1 });
+            int[] inferred = new int[6];
+            for (int tick = 0; tick < inferred.Length; tick++)
+            {
+                if (tick == 2)
+                {
+                    MoveFourToPhaseOne(world, agents, path);
+                }
+
+                SwarmWorld.WriteSamples(world, agents.Select(a => (SwarmWorld.Swarm, a)), tick);
+                inferred[tick] = pipeline.Run(world).EntitiesInferred;
+            }
+
+            Assert.Equal([10, 0, 6, 4, 6, 4], inferred);
+        }
+    }
+
+    private static void MoveFourToPhaseOne(World world, Entity[] agents, string path)
+    {
+        switch (path)
+        {
+            case "Set":
+                for (int i = 0; i < 4; i++)
+                {
+                    world.Set(agents[i], new DecisionPeriod { Period = 2, Phase = 1 });
+                }
+
+                break;
+            case "Get":
+                for (int i = 0; i < 4; i++)
+                {
+                    world.Get<DecisionPeriod>(agents[i]).Phase = 1;
+                }
+
+                break;
+            default:
+                int moved = 0;
+                foreach (Chunk chunk in world.Query(new QueryDescription().WithAll<DecisionPeriod>()))
+                {
+                    Span<DecisionPeriod> periods = chunk.GetSpan<DecisionPeriod>();
+                    for (int row = 0; row < periods.Length && moved < 4; row++, moved++)
+                    {
+                        periods[row].Phase = 1;
+                    }
+                }
+
+                break;
+        }
+    }
+
     [Theory]
     [InlineData(0, 0)]
     [InlineData(3, 3)]
