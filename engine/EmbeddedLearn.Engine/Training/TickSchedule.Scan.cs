@@ -6,8 +6,8 @@ using EmbeddedLearn.Ecs;
 
 namespace EmbeddedLearn.Training;
 
-/// <summary>The scan of <see cref="TickSchedule"/>: which rows are candidates this tick, from the chunks'
-/// <see cref="DecisionPeriod"/> columns after a change, otherwise from the periods and phases kept by position.</summary>
+/// <summary>The scan of <see cref="TickSchedule"/>: which rows are candidates this tick, from the periods and phases kept
+/// by position, read again from the chunks' <see cref="DecisionPeriod"/> columns after a change.</summary>
 internal sealed partial class TickSchedule
 {
     /// <summary>Fills the rows' candidate flags and (after a structural change: rows move only then) their entities,
@@ -37,27 +37,32 @@ internal sealed partial class TickSchedule
             _periodsKnown = false;
         }
 
-        bool known = PeriodsUnchanged(models, moved);
-        if (known)
-        {
-            return ScanKnown(models, tick);
-        }
-
         if (_deferred.Length < capacity)
         {
             Array.Resize(ref _deferred, Math.Max(capacity, _deferred.Length * 2));
             Array.Resize(ref _owed, _deferred.Length);
         }
 
+        if (!PeriodsUnchanged(models, moved))
+        {
+            ReadPeriods(models, moved);
+        }
+
+        _total = total;
+        _periodsKnown = true;
+        return MarkCandidates(models, tick);
+    }
+
+    /// <summary>Reads every row's period and phase from the chunks' <see cref="DecisionPeriod"/> columns (1 and 0 without
+    /// the component) into <see cref="_period"/> and <see cref="_phase"/>, checking them, and, when rows
+    /// <paramref name="moved"/>, their entities.</summary>
+    /// <exception cref="ModelDataException">A period below 1 or a phase outside it.</exception>
+    private void ReadPeriods(List<(Archetype Archetype, ModelSpec Spec)> models, bool moved)
+    {
         int position = 0;
-        int period = 0;
-        int due = 0; // the phase that is due this tick for `period`: tick mod period, recomputed when the period changes
-        int candidates = 0;
-        int trainables = 0;
-        foreach ((Archetype archetype, ModelSpec spec) in models)
+        foreach ((Archetype archetype, _) in models)
         {
             bool hasPeriod = archetype.Has(ComponentType.Of<DecisionPeriod>());
-            byte trainable = spec.Trains(archetype) ? Trainable : (byte)0;
             int chunks = archetype.ChunkCount;
             for (int c = 0; c < chunks; c++)
             {
@@ -72,44 +77,32 @@ internal sealed partial class TickSchedule
                     chunk.Entities.CopyTo(_entities.AsSpan(position));
                 }
 
-                ReadOnlySpan<DecisionPeriod> periods = hasPeriod ? chunk.GetReadOnlySpan<DecisionPeriod>() : default;
+                if (!hasPeriod)
+                {
+                    _period.AsSpan(position, chunk.Count).Fill(1);
+                    _phase.AsSpan(position, chunk.Count).Clear();
+                    position += chunk.Count;
+                    continue;
+                }
+
+                ReadOnlySpan<DecisionPeriod> periods = chunk.GetReadOnlySpan<DecisionPeriod>();
                 for (int row = 0; row < chunk.Count; row++, position++)
                 {
-                    Entity entity = _entities[position];
-                    bool candidate = true;
-                    (_period[position], _phase[position]) = (1, 0);
-                    if (hasPeriod)
+                    DecisionPeriod decision = periods[row];
+                    if (decision.Period < 1 || (uint)decision.Phase >= (uint)decision.Period)
                     {
-                        DecisionPeriod decision = periods[row];
-                        if (decision.Period != period)
-                        {
-                            Check(entity, decision);
-                            (period, due) = (decision.Period, (int)(tick % decision.Period));
-                        }
-                        else if ((uint)decision.Phase >= (uint)period)
-                        {
-                            Check(entity, decision);
-                        }
-
-                        candidate = decision.Phase == due || _deferred[entity.Id];
-                        (_period[position], _phase[position]) = (decision.Period, decision.Phase);
+                        Check(_entities[position], decision);
                     }
 
-                    _flags[position] = (byte)((candidate ? Candidate : 0) | trainable);
-                    candidates += candidate ? 1 : 0;
-                    trainables += candidate && trainable != 0 ? 1 : 0;
+                    (_period[position], _phase[position]) = (decision.Period, decision.Phase);
                 }
             }
         }
-
-        _total = position;
-        _periodsKnown = true;
-        return (candidates, trainables);
     }
 
     /// <summary>Whether the rows' periods and phases from the last scan still hold: no row moved, and no model
     /// archetype's <see cref="DecisionPeriod"/> column was handed out for writing since. Records the columns' versions
-    /// for the next tick either way (a full scan reads the values after this).</summary>
+    /// for the next tick either way (<see cref="ReadPeriods"/> reads the values after this).</summary>
     private bool PeriodsUnchanged(List<(Archetype Archetype, ModelSpec Spec)> models, bool moved)
     {
         bool unchanged = _periodsKnown && !moved;
@@ -125,13 +118,13 @@ internal sealed partial class TickSchedule
         return unchanged;
     }
 
-    /// <summary><see cref="Scan"/> from the periods and phases kept by position (<see cref="PeriodsUnchanged"/>): the
-    /// same flags, without reading every chunk's column (already checked when read).</summary>
-    private (int Candidates, int Trainable) ScanKnown(List<(Archetype Archetype, ModelSpec Spec)> models, long tick)
+    /// <summary>Each row's candidate flag from its period and phase kept by position: due this tick
+    /// (<c>tick mod period == phase</c>) or deferred earlier; returns the candidates and the trainable candidates.</summary>
+    private (int Candidates, int Trainable) MarkCandidates(List<(Archetype Archetype, ModelSpec Spec)> models, long tick)
     {
         int position = 0;
         int period = 0;
-        int due = 0;
+        int due = 0; // the phase that is due this tick for `period`: tick mod period, recomputed when the period changes
         int candidates = 0;
         int trainables = 0;
         foreach ((Archetype archetype, ModelSpec spec) in models)
@@ -153,7 +146,6 @@ internal sealed partial class TickSchedule
             }
         }
 
-        _periodsKnown = true;
         return (candidates, trainables);
     }
 
