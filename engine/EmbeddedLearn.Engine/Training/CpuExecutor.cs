@@ -192,13 +192,9 @@ public sealed class CpuExecutor : TickExecutor
             var block = new ModelBlock(spec, plan.Range(index), ThreadScratch(spec), Account);
             bool trains = plan.Trains(index);
             long blockStart = plan.Budgeted ? plan.Clock.GetTimestamp() : 0; // no clock read unless a budget needs it
-            if (Undoable)
+            if (Undoable || Observed)
             {
-                RunUndoable(block, trains);
-            }
-            else if (Observed)
-            {
-                RunObserved(block, trains);
+                RunNamed(block, trains);
             }
             else
             {
@@ -214,11 +210,36 @@ public sealed class CpuExecutor : TickExecutor
             }
         }
 
-        /// <summary>The run on a block backed up first: if a stage throws, the block's rows are put back byte for byte
-        /// and the stage is named.</summary>
-        private void RunUndoable(in ModelBlock block, bool trains)
+        /// <summary>The run on a block of a run that holds a game's stage, whose throw is named: backed up first when
+        /// <see cref="Undoable"/>, so that a stage that throws has the block's rows put back byte for byte; otherwise (its
+        /// game stages all observers at its end) not, and the block keeps what the stages before the throw wrote.</summary>
+        private void RunNamed(in ModelBlock block, bool trains)
         {
             ChunkRange range = block.Range;
+            Span<byte> backup = Undoable ? BackUp(range) : default;
+            int s = First;
+            try
+            {
+                for (; s < End; s++)
+                {
+                    RunStage(block, trains, s);
+                }
+            }
+            catch (Exception ex) when (Undoable || IsGamesOwn((IBlockStage)Stages![s]))
+            {
+                if (!Undoable)
+                {
+                    throw StageException.FromObserver(Stages![s].Name, range.Entities.ToArray(), ex);
+                }
+
+                range.Chunk.CopyRows(range.Start, range.Length, backup, save: false);
+                throw new StageException(Stages![s].Name, range.Entities.ToArray(), ex);
+            }
+        }
+
+        /// <summary>Copies <paramref name="range"/>'s rows into this thread's backup buffer and returns them there.</summary>
+        private static Span<byte> BackUp(ChunkRange range)
+        {
             int bytes = checked((int)range.Chunk.RowBytes(range.Length));
             if (t_backup is null || t_backup.Length < bytes)
             {
@@ -227,37 +248,7 @@ public sealed class CpuExecutor : TickExecutor
 
             Span<byte> backup = t_backup.AsSpan(0, bytes);
             range.Chunk.CopyRows(range.Start, range.Length, backup, save: true);
-            int s = First;
-            try
-            {
-                for (; s < End; s++)
-                {
-                    RunStage(block, trains, s);
-                }
-            }
-            catch (Exception ex)
-            {
-                range.Chunk.CopyRows(range.Start, range.Length, backup, save: false);
-                throw new StageException(Stages![s].Name, range.Entities.ToArray(), ex);
-            }
-        }
-
-        /// <summary>The run on a block whose game stages all observe only, at its end: a stage that throws is named, and
-        /// the block keeps what the stages before it wrote (the whole run's writes).</summary>
-        private void RunObserved(in ModelBlock block, bool trains)
-        {
-            int s = First;
-            try
-            {
-                for (; s < End; s++)
-                {
-                    RunStage(block, trains, s);
-                }
-            }
-            catch (Exception ex) when (IsGamesOwn((IBlockStage)Stages![s]))
-            {
-                throw StageException.FromObserver(Stages[s].Name, block.Range.Entities.ToArray(), ex);
-            }
+            return backup;
         }
 
         private void RunStage(in ModelBlock block, bool trains, int s)
