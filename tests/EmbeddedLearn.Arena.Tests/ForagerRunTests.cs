@@ -9,6 +9,7 @@ namespace EmbeddedLearn.Arena.Tests;
 public sealed class ForagerRunTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "foragers-test-" + Guid.NewGuid().ToString("N"));
+    private string _backendDescription = string.Empty;
 
     [Fact]
     public void In_a_seeded_run_both_learning_groups_end_well_above_their_start_and_the_random_baseline()
@@ -41,7 +42,7 @@ public sealed class ForagerRunTests : IDisposable
         JsonElement summary = Run(seed: 11, threads: 1, "opencl", frames: 2400, ArenaBackend.OpenCl);
         if (summary.GetProperty("backend").GetString() != "OpenCL" && Environment.GetEnvironmentVariable("EMBEDDEDLEARN_REQUIRE_OPENCL") == "1")
         {
-            Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but the foragers ran on " + summary.GetProperty("backend").GetString());
+            Assert.Fail("EMBEDDEDLEARN_REQUIRE_OPENCL=1 but the foragers ran on " + summary.GetProperty("backend").GetString() + ": " + _backendDescription);
         }
 
         Assert.SkipWhen(summary.GetProperty("backend").GetString() != "OpenCL", "No OpenCL device: the run fell back to the CPU.");
@@ -83,6 +84,7 @@ public sealed class ForagerRunTests : IDisposable
         using (ForagersScene scene = options.CreateForagers())
         {
             ForagerHeadless.Run(scene, frames, Path.Combine(_directory, name), output: null);
+            _backendDescription = scene.Learning.BackendDescription; // why, when it is not the device asked for
         }
 
         return JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, name, "summary.json"))).RootElement;

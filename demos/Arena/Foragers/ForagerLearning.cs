@@ -104,7 +104,6 @@ internal sealed class ForagerLearning : IDisposable
         return report;
     }
 
-    /// <summary>Rebuilds the training pipeline with a new budget (the pipeline's options are fixed at creation).</summary>
     /// <summary>Moves training to <paramref name="backend"/>; what the agents learned on the previous one (a device's
     /// state included) is brought to the host first.</summary>
     public void SwitchBackend(World world, ArenaBackend backend)
@@ -115,6 +114,7 @@ internal sealed class ForagerLearning : IDisposable
         _training = Create();
     }
 
+    /// <summary>Rebuilds the training pipeline with a new budget (the pipeline's options are fixed at creation).</summary>
     public void SetBudget(double? budgetMs)
     {
         BudgetMs = budgetMs;
