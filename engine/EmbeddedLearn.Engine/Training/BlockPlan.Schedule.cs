@@ -63,7 +63,9 @@ internal sealed partial class BlockPlan
 
     /// <summary>Blocks of at most about a quarter of a worker's share of served rows, never across chunks, each all
     /// training or all inference-only. A world system that changed the world's structure mid-tick moved the rows:
-    /// the tick is then decided again.</summary>
+    /// the tick is then decided again. Walks the served rows only: the row at position <c>p</c> of an archetype whose
+    /// rows start at position <c>a</c> is row <c>(p - a) mod ChunkCapacity</c> of chunk <c>(p - a) / ChunkCapacity</c>
+    /// (every chunk but the last is full).</summary>
     private void BuildScheduled(World world, int parallelism)
     {
         if (world.StructureVersion != _decidedVersion)
@@ -71,44 +73,36 @@ internal sealed partial class BlockPlan
             Decide(world);
         }
 
-        int rowsPerPiece = Math.Max(1, (_schedule.Inferred + (parallelism * 4) - 1) / (parallelism * 4));
+        ReadOnlySpan<int> served = _schedule.ServedPositions;
+        int rowsPerPiece = Math.Max(1, (served.Length + (parallelism * 4) - 1) / (parallelism * 4));
         int count = 0;
-        int position = 0;
-        int total = 0;
+        int i = 0;
+        int archetypeStart = 0;
         foreach ((Archetype archetype, ModelSpec spec) in _models)
         {
-            total += archetype.EntityCount;
-            int chunkBase = 0;
-            for (int c = 0; c < archetype.ChunkCount; c++)
+            int end = archetypeStart + archetype.EntityCount;
+            while (i < served.Length && served[i] < end)
             {
-                Chunk chunk = archetype.GetChunk(c);
-                int row = 0;
-                while (row < chunk.Count)
+                int archetypeRow = served[i] - archetypeStart;
+                Chunk chunk = archetype.GetChunk(archetypeRow / archetype.ChunkCapacity);
+                int start = archetypeRow % archetype.ChunkCapacity;
+                bool trains = _schedule.Trains(served[i]);
+                int length = 1;
+                while (i + length < served.Length && served[i + length] == served[i] + length && start + length < chunk.Count
+                    && length < rowsPerPiece && _schedule.Trains(served[i + length]) == trains)
                 {
-                    if (!_schedule.Served(position))
-                    {
-                        row++;
-                        position++;
-                        continue;
-                    }
-
-                    int start = row;
-                    bool trains = _schedule.Trains(position);
-                    while (row < chunk.Count && row - start < rowsPerPiece && _schedule.Served(position) && _schedule.Trains(position) == trains)
-                    {
-                        row++;
-                        position++;
-                    }
-
-                    AddBlock(count++, new ChunkRange(chunk, start, row - start), spec, chunkBase + start, trains);
+                    length++;
                 }
 
-                chunkBase += chunk.Count;
+                AddBlock(count++, new ChunkRange(chunk, start, length), spec, archetypeRow, trains);
+                i += length;
             }
+
+            archetypeStart = end;
         }
 
         Count = count;
-        EntityCount = total;
+        EntityCount = archetypeStart;
     }
 
     private void AddBlock(int index, ChunkRange range, ModelSpec spec, int archetypeRow, bool trains)

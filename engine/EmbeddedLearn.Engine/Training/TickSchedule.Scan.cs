@@ -28,6 +28,7 @@ internal sealed partial class TickSchedule
             _period = new int[_entities.Length];
             _phase = new int[_entities.Length];
             _served = new int[_entities.Length];
+            _candidates = new int[_entities.Length];
             _periodsKnown = false;
         }
 
@@ -119,7 +120,8 @@ internal sealed partial class TickSchedule
     }
 
     /// <summary>Each row's candidate flag from its period and phase kept by position: due this tick
-    /// (<c>tick mod period == phase</c>) or deferred earlier; returns the candidates and the trainable candidates.</summary>
+    /// (<c>tick mod period == phase</c>) or deferred earlier; the candidates' positions go to <see cref="_candidates"/>,
+    /// ascending. Returns the candidates and the trainable candidates.</summary>
     private (int Candidates, int Trainable) MarkCandidates(List<(Archetype Archetype, ModelSpec Spec)> models, long tick)
     {
         int position = 0;
@@ -129,7 +131,7 @@ internal sealed partial class TickSchedule
         int trainables = 0;
         foreach ((Archetype archetype, ModelSpec spec) in models)
         {
-            byte trainable = spec.Trains(archetype) ? Trainable : (byte)0;
+            int trainable = spec.Trains(archetype) ? 1 : 0;
             int end = position + archetype.EntityCount;
             for (; position < end; position++)
             {
@@ -139,10 +141,13 @@ internal sealed partial class TickSchedule
                     (period, due) = (rowPeriod, (int)(tick % rowPeriod));
                 }
 
-                bool candidate = _phase[position] == due || _deferred[_entities[position].Id];
-                _flags[position] = (byte)((candidate ? Candidate : 0) | trainable);
-                candidates += candidate ? 1 : 0;
-                trainables += candidate && trainable != 0 ? 1 : 0;
+                // No branch on the row's data: a candidate is due or was deferred; its position is listed, kept only
+                // when counted (the next row overwrites it otherwise).
+                int candidate = (_phase[position] == due ? 1 : 0) | (_deferred[_entities[position].Id] ? 1 : 0);
+                _flags[position] = (byte)((candidate * Candidate) | (trainable * Trainable));
+                _candidates[candidates] = position;
+                candidates += candidate;
+                trainables += candidate & trainable;
             }
         }
 

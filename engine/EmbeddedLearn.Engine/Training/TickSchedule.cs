@@ -14,15 +14,14 @@ namespace EmbeddedLearn.Training;
 /// trained over the run (ties in rotation order), which keeps the training counts of equally served entities within one
 /// of each other. Per-entity state is kept by entity id. The rows' periods and phases are kept by position: while no row
 /// moved and no archetype's <see cref="DecisionPeriod"/> column was handed out for writing
-/// (<see cref="Archetype.WriteVersion"/>), a tick reads those instead of every chunk's column. Choosing who trains walks
-/// the served rows only.
+/// (<see cref="Archetype.WriteVersion"/>), a tick reads those instead of every chunk's column. The scan lists the
+/// candidates; serving walks that list, and choosing who trains the served rows only.
 /// </summary>
 internal sealed partial class TickSchedule
 {
     private const byte Candidate = 1;
     private const byte Trainable = 2;
-    private const byte ServedFlag = 4;
-    private const byte TrainsFlag = 8;
+    private const byte TrainsFlag = 4;
 
     /// <summary>Rows per worker served on the first budgeted tick, before any cost is measured.</summary>
     private const int FirstRowsPerWorker = 64;
@@ -40,6 +39,8 @@ internal sealed partial class TickSchedule
     private int[] _phase = new int[64]; // by position: DecisionPeriod.Phase as last read (0 without the component)
     private long[] _periodVersions = new long[4]; // by model archetype: its DecisionPeriod column's write version when read
     private bool _periodsKnown; // _period and _phase hold every row's values as of _periodVersions
+    private int[] _candidates = new int[64]; // the candidate positions this tick, ascending
+    private int _candidateCount;
     private int[] _served = new int[64]; // the positions served this tick, ascending
     private int _total;
     private World? _scannedWorld;
@@ -59,8 +60,8 @@ internal sealed partial class TickSchedule
     /// <summary>The measured per-row costs.</summary>
     public ScheduleCosts Costs => _costs;
 
-    /// <summary>Whether the row at <paramref name="position"/> is served this tick.</summary>
-    public bool Served(int position) => (_flags[position] & ServedFlag) != 0;
+    /// <summary>The positions served this tick, ascending.</summary>
+    public ReadOnlySpan<int> ServedPositions => _served.AsSpan(0, Inferred);
 
     /// <summary>Whether the row at <paramref name="position"/> trains this tick.</summary>
     public bool Trains(int position) => (_flags[position] & TrainsFlag) != 0;
@@ -74,6 +75,7 @@ internal sealed partial class TickSchedule
         bool moved = !ReferenceEquals(world, _scannedWorld) || world.StructureVersion != _scannedVersion;
         _scannedWorld = null; // until the scan completes
         (int candidates, int trainable) = Scan(models, world.EntityCapacity, moved, tick);
+        _candidateCount = candidates;
         (_scannedWorld, _scannedVersion) = (world, world.StructureVersion);
 
         _inferCursor = _inferCursor < _total ? _inferCursor : 0; // the world shrank since the last tick
@@ -89,45 +91,29 @@ internal sealed partial class TickSchedule
     /// <summary>What row <paramref name="id"/> is owed above the least owed, capped to the histogram.</summary>
     private int Bucket(int id, int least) => Math.Min(_owed[id] - least, _histogram.Length - 1);
 
-    /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others. The
-    /// served positions go to <see cref="_served"/>, ascending.</summary>
+    /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others. Walks
+    /// the candidates only. The served positions go to <see cref="_served"/>, ascending.</summary>
     private void Serve(int serve)
     {
-        Inferred = 0;
-        Deferred = 0;
-        int last = -1;
-        int fromCursor = 0; // served positions at or after the cursor: listed first, the wrapped ones after them
-        for (int k = 0; k < _total; k++)
+        ReadOnlySpan<int> candidates = _candidates.AsSpan(0, _candidateCount);
+        int first = candidates.BinarySearch(_inferCursor); // the first candidate at or after the cursor
+        first = first >= 0 ? first : ~first;
+        Inferred = Math.Min(serve, candidates.Length);
+        Deferred = candidates.Length - Inferred;
+        for (int k = 0; k < candidates.Length; k++)
         {
-            int p = Wrap(_inferCursor + k);
-            if ((_flags[p] & Candidate) == 0)
-            {
-                continue;
-            }
-
-            bool served = Inferred < serve;
-            _deferred[_entities[p].Id] = !served;
-            if (served)
-            {
-                _flags[p] |= ServedFlag;
-                _served[Inferred++] = p;
-                fromCursor += p >= _inferCursor ? 1 : 0;
-                last = p;
-            }
-            else
-            {
-                Deferred++;
-            }
+            int p = candidates[first + k < candidates.Length ? first + k : first + k - candidates.Length];
+            _deferred[_entities[p].Id] = k >= Inferred;
         }
 
-        // Rotation order to ascending: the wrapped run (below the cursor) before the run from the cursor on.
-        Span<int> list = _served.AsSpan(0, Inferred);
-        list[..fromCursor].Reverse();
-        list[fromCursor..].Reverse();
-        list.Reverse();
-        if (last >= 0)
+        // The served candidates are a run of the ascending list that may wrap past its end: listed ascending, the
+        // wrapped part (below the cursor) comes first.
+        int tail = Math.Min(Inferred, candidates.Length - first); // served at or after the cursor
+        candidates.Slice(0, Inferred - tail).CopyTo(_served);
+        candidates.Slice(first, tail).CopyTo(_served.AsSpan(Inferred - tail));
+        if (Inferred > 0)
         {
-            _inferCursor = Wrap(last + 1);
+            _inferCursor = Wrap(candidates[(first + Inferred - 1) % candidates.Length] + 1); // after the last served
         }
     }
 

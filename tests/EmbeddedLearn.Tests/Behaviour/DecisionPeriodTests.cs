@@ -41,6 +41,47 @@ public sealed class DecisionPeriodTests
         }
     }
 
+    /// <summary>Several archetypes of several chunks each, scattered periods and phases: every tick runs exactly the due
+    /// rows (their outputs change, no other's do), whatever the thread count splits them into.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Scattered_due_rows_across_archetypes_and_chunks_are_each_run_once_and_no_other_is(int threads)
+    {
+        (World world, List<(ModelSpec Spec, Entity Entity)> agents) = SwarmWorld.Mixed(420, seed: threads);
+        using (world)
+        {
+            var random = new Random(threads);
+            var periods = new DecisionPeriod[agents.Count];
+            for (int i = 0; i < agents.Count; i++)
+            {
+                int period = 1 + random.Next(5);
+                periods[i] = new DecisionPeriod { Period = period, Phase = random.Next(period) };
+                world.Add(agents[i].Entity, periods[i]);
+            }
+
+            Assert.True(world.Archetypes.Count(a => a.EntityCount > a.ChunkCapacity) >= 2, "two archetypes of several chunks");
+            using TrainingPipeline pipeline = TrainingPipeline.CreateDefault(new PipelineOptions { Threads = threads });
+            for (int tick = 0; tick < 10; tick++)
+            {
+                SwarmWorld.WriteSamples(world, agents, tick);
+                float[][] outputs = [.. agents.Select(a => a.Spec.ReadOutputs(world, a.Entity).ToArray())];
+                TickReport report = pipeline.Run(world);
+                int due = 0;
+                for (int i = 0; i < agents.Count; i++)
+                {
+                    bool isDue = tick % periods[i].Period == periods[i].Phase;
+                    bool changed = !outputs[i].AsSpan().SequenceEqual(agents[i].Spec.ReadOutputs(world, agents[i].Entity));
+                    Assert.True(isDue == changed, "agent " + i + " at tick " + tick + ": due " + isDue + ", outputs changed " + changed);
+                    due += isDue ? 1 : 0;
+                }
+
+                Assert.Equal((due, due), (report.EntitiesInferred, report.EntitiesTrained));
+            }
+        }
+    }
+
     /// <summary>The schedule keeps the rows' periods and phases between ticks while nobody could have written them: a
     /// change through any write path takes effect on the next tick.</summary>
     [Theory]
