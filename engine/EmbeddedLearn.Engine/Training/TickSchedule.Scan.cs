@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using EmbeddedLearn.Components;
 using EmbeddedLearn.Ecs;
@@ -25,6 +27,7 @@ internal sealed partial class TickSchedule
         {
             _entities = new Entity[Math.Max(total, _entities.Length * 2)];
             _flags = new byte[_entities.Length];
+            _deferredAt = new byte[_entities.Length];
             _period = new int[_entities.Length];
             _phase = new int[_entities.Length];
             _served = new int[_entities.Length];
@@ -56,7 +59,7 @@ internal sealed partial class TickSchedule
 
     /// <summary>Reads every row's period and phase from the chunks' <see cref="DecisionPeriod"/> columns (1 and 0 without
     /// the component) into <see cref="_period"/> and <see cref="_phase"/>, checking them, and, when rows
-    /// <paramref name="moved"/>, their entities.</summary>
+    /// <paramref name="moved"/>, their entities; then each row's deferral from its entity's (<see cref="_deferredAt"/>).</summary>
     /// <exception cref="ModelDataException">A period below 1 or a phase outside it.</exception>
     private void ReadPeriods(List<(Archetype Archetype, ModelSpec Spec)> models, bool moved)
     {
@@ -99,6 +102,11 @@ internal sealed partial class TickSchedule
                 }
             }
         }
+
+        for (int row = 0; row < position; row++)
+        {
+            _deferredAt[row] = _deferred[_entities[row].Id] ? (byte)1 : (byte)0;
+        }
     }
 
     /// <summary>Whether the rows' periods and phases from the last scan still hold: no row moved, and no model
@@ -119,39 +127,83 @@ internal sealed partial class TickSchedule
         return unchanged;
     }
 
-    /// <summary>Each row's candidate flag from its period and phase kept by position: due this tick
-    /// (<c>tick mod period == phase</c>) or deferred earlier; the candidates' positions go to <see cref="_candidates"/>,
-    /// ascending. Returns the candidates and the trainable candidates.</summary>
+    /// <summary>Lists the candidates' positions, ascending, in <see cref="_candidates"/>: the rows due this tick
+    /// (<c>tick mod period == phase</c>, from the periods and phases kept by position) or deferred earlier; each
+    /// candidate's flags say whether its archetype trains. Returns the candidates and the trainable candidates.</summary>
     private (int Candidates, int Trainable) MarkCandidates(List<(Archetype Archetype, ModelSpec Spec)> models, long tick)
     {
         int position = 0;
-        int period = 0;
-        int due = 0; // the phase that is due this tick for `period`: tick mod period, recomputed when the period changes
         int candidates = 0;
         int trainables = 0;
         foreach ((Archetype archetype, ModelSpec spec) in models)
         {
-            int trainable = spec.Trains(archetype) ? 1 : 0;
             int end = position + archetype.EntityCount;
-            for (; position < end; position++)
-            {
-                int rowPeriod = _period[position];
-                if (rowPeriod != period)
-                {
-                    (period, due) = (rowPeriod, (int)(tick % rowPeriod));
-                }
+            int first = candidates;
+            candidates = ListCandidates(position, end, tick, candidates);
+            position = end;
 
-                // No branch on the row's data: a candidate is due or was deferred; its position is listed, kept only
-                // when counted (the next row overwrites it otherwise).
-                int candidate = (_phase[position] == due ? 1 : 0) | (_deferred[_entities[position].Id] ? 1 : 0);
-                _flags[position] = (byte)((candidate * Candidate) | (trainable * Trainable));
-                _candidates[candidates] = position;
-                candidates += candidate;
-                trainables += candidate & trainable;
+            byte trainable = spec.Trains(archetype) ? Trainable : (byte)0;
+            foreach (int p in _candidates.AsSpan(first, candidates - first))
+            {
+                _flags[p] = trainable;
             }
+
+            trainables += trainable != 0 ? candidates - first : 0;
         }
 
         return (candidates, trainables);
+    }
+
+    /// <summary>Appends the candidates among rows <paramref name="position"/>..<paramref name="end"/> to
+    /// <see cref="_candidates"/> from index <paramref name="count"/>; returns the new count. Eight rows at a time while
+    /// they share one period (their phases compared with the due one in two 128-bit vectors, their deferrals read as
+    /// eight bytes), one at a time otherwise.</summary>
+    private int ListCandidates(int position, int end, long tick, int count)
+    {
+        int period = 0;
+        int due = 0; // the phase that is due this tick for `period`
+        Vector128<int> periods = Vector128<int>.Zero, dues = Vector128<int>.Zero;
+        for (; position + 8 <= end; position += 8)
+        {
+            ReadOnlySpan<int> rowPeriods = _period.AsSpan(position, 8);
+            if (Vector128.Create(rowPeriods) != periods || Vector128.Create(rowPeriods[4..]) != periods)
+            {
+                count = ListOneByOne(position, position + 8, tick, ref period, ref due, count);
+                (periods, dues) = (Vector128.Create(period), Vector128.Create(due));
+                continue;
+            }
+
+            ReadOnlySpan<int> phases = _phase.AsSpan(position, 8);
+            ulong deferred = MemoryMarshal.Read<ulong>(_deferredAt.AsSpan(position, 8));
+            uint rows = Vector128.Equals(Vector128.Create(phases), dues).ExtractMostSignificantBits()
+                | (Vector128.Equals(Vector128.Create(phases[4..]), dues).ExtractMostSignificantBits() << 4)
+                | (Vector128.GreaterThan(Vector128.CreateScalar(deferred).AsByte(), Vector128<byte>.Zero).ExtractMostSignificantBits() & 0xFF);
+            for (; rows != 0; rows &= rows - 1)
+            {
+                _candidates[count++] = position + BitOperations.TrailingZeroCount(rows);
+            }
+        }
+
+        return ListOneByOne(position, end, tick, ref period, ref due, count);
+    }
+
+    /// <summary><see cref="ListCandidates"/> one row at a time (<paramref name="period"/> and its <paramref name="due"/>
+    /// phase carried from row to row).</summary>
+    private int ListOneByOne(int position, int end, long tick, ref int period, ref int due, int count)
+    {
+        for (; position < end; position++)
+        {
+            int rowPeriod = _period[position];
+            if (rowPeriod != period)
+            {
+                (period, due) = (rowPeriod, (int)(tick % rowPeriod));
+            }
+
+            _candidates[count] = position; // kept only when counted: the next row overwrites it otherwise
+            count += (_phase[position] == due ? 1 : 0) | _deferredAt[position];
+        }
+
+        return count;
     }
 
     /// <summary>Asks for the first lines of <paramref name="chunk"/>'s entity and period columns ahead of use: every

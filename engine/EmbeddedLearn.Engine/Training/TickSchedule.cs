@@ -14,14 +14,14 @@ namespace EmbeddedLearn.Training;
 /// trained over the run (ties in rotation order), which keeps the training counts of equally served entities within one
 /// of each other. Per-entity state is kept by entity id. The rows' periods and phases are kept by position: while no row
 /// moved and no archetype's <see cref="DecisionPeriod"/> column was handed out for writing
-/// (<see cref="Archetype.WriteVersion"/>), a tick reads those instead of every chunk's column. The scan lists the
-/// candidates; serving walks that list, and choosing who trains the served rows only.
+/// (<see cref="Archetype.WriteVersion"/>), a tick reads those instead of every chunk's column, with each row's
+/// deferral kept by position too; the scan compares eight rows at a time and lists the candidates; serving walks that
+/// list, and choosing who trains the served rows only.
 /// </summary>
 internal sealed partial class TickSchedule
 {
-    private const byte Candidate = 1;
-    private const byte Trainable = 2;
-    private const byte TrainsFlag = 4;
+    private const byte Trainable = 1;
+    private const byte TrainsFlag = 2;
 
     /// <summary>Rows per worker served on the first budgeted tick, before any cost is measured.</summary>
     private const int FirstRowsPerWorker = 64;
@@ -32,8 +32,9 @@ internal sealed partial class TickSchedule
     private readonly int[] _histogram = new int[256];
     private readonly ScheduleCosts _costs = new();
     private Entity[] _entities = new Entity[64];
-    private byte[] _flags = new byte[64];
+    private byte[] _flags = new byte[64]; // by position, meaningful for this tick's candidates only: Trainable, TrainsFlag
     private bool[] _deferred = new bool[64]; // by entity id
+    private byte[] _deferredAt = new byte[64]; // by position: 1 where the row's entity is deferred (valid as _period is)
     private int[] _owed = new int[64]; // decisions served minus decisions trained, by entity id
     private int[] _period = new int[64]; // by position: DecisionPeriod.Period as last read (1 without the component)
     private int[] _phase = new int[64]; // by position: DecisionPeriod.Phase as last read (0 without the component)
@@ -63,7 +64,7 @@ internal sealed partial class TickSchedule
     /// <summary>The positions served this tick, ascending.</summary>
     public ReadOnlySpan<int> ServedPositions => _served.AsSpan(0, Inferred);
 
-    /// <summary>Whether the row at <paramref name="position"/> trains this tick.</summary>
+    /// <summary>Whether the row at <paramref name="position"/>, one of <see cref="ServedPositions"/>, trains this tick.</summary>
     public bool Trains(int position) => (_flags[position] & TrainsFlag) != 0;
 
     /// <summary>Decides tick <paramref name="tick"/> (0-based) over <paramref name="models"/>.</summary>
@@ -103,7 +104,9 @@ internal sealed partial class TickSchedule
         for (int k = 0; k < candidates.Length; k++)
         {
             int p = candidates[first + k < candidates.Length ? first + k : first + k - candidates.Length];
-            _deferred[_entities[p].Id] = k >= Inferred;
+            bool deferred = k >= Inferred;
+            _deferred[_entities[p].Id] = deferred;
+            _deferredAt[p] = deferred ? (byte)1 : (byte)0;
         }
 
         // The served candidates are a run of the ascending list that may wrap past its end: listed ascending, the

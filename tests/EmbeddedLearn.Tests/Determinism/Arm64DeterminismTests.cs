@@ -31,13 +31,14 @@ public sealed partial class Arm64DeterminismTests(Arm64Publish arm64) : IClassFi
         ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",
     };
 
-    /// <summary>Optimizers, activations and odd layouts, as the x86-64 switches' test has them.</summary>
+    /// <summary>Optimizers, activations, odd layouts and decision periods (the schedule's scan compares rows in vectors), as
+    /// the x86-64 switches' test has them.</summary>
     private static readonly string[] Configurations =
     [
         "--optimizer sgd --activation tanh",
         "--optimizer adam --activation relu",
         "--optimizer adamw --activation sigmoid",
-        "--optimizer adam --activation leaky_relu --layout 7,19,5,1 --batch 3",
+        "--optimizer adam --activation leaky_relu --layout 7,19,5,1 --batch 3 --decision-period 3",
         "--optimizer adamw --activation relu --layout 3,40,33,24,5 --batch 5",
     ];
 

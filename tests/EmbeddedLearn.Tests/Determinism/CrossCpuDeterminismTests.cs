@@ -23,7 +23,7 @@ public sealed class CrossCpuDeterminismTests
         "--optimizer sgd --activation tanh",
         "--optimizer adam --activation relu",
         "--optimizer adamw --activation sigmoid",
-        "--optimizer adam --activation leaky_relu --layout 7,19,5,1 --batch 3",
+        "--optimizer adam --activation leaky_relu --layout 7,19,5,1 --batch 3 --decision-period 3",
         "--optimizer sgd --activation tanh --layout 5,9,2 --batch 6",
         "--optimizer adamw --activation relu --layout 3,40,33,24,5 --batch 5",
     };
