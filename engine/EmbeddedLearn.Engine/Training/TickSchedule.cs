@@ -5,18 +5,20 @@ namespace EmbeddedLearn.Training;
 
 /// <summary>
 /// Which model entities a tick serves (infers) and which of those it trains, for decision periods
-/// (<see cref="DecisionPeriod"/>) and a whole-tick <see cref="PipelineOptions.TrainingBudget"/> on the CPU. Decided once
-/// per tick over the rows of the model archetypes in order (their positions): the candidates are the entities due by
-/// their period plus those deferred earlier; the budget, from per-row costs measured with
-/// <see cref="PipelineOptions.Clock"/>, fits <c>S</c> served rows of which <c>T</c> train. Serving rotates: it starts
-/// where the last tick stopped, so deferred candidates come first. Training goes to the served rows owed the most
-/// decisions served but not
-/// trained over the run (ties in rotation order), which keeps the training counts of equally served entities within one
-/// of each other. Per-entity state is kept by entity id. The rows' periods and phases are kept by position: while no row
+/// (<see cref="DecisionPeriod"/>) and a whole-tick <see cref="PipelineOptions.TrainingBudget"/> on the CPU. Rows are
+/// named by position: the model archetypes' rows in order.
+/// <list type="bullet">
+/// <item>The candidates are the rows due by their period (<c>tick mod Period == Phase</c>) and those deferred earlier.</item>
+/// <item>The budget, from per-row costs measured with <see cref="PipelineOptions.Clock"/>, fits <c>S</c> served rows of
+/// which <c>T</c> train.</item>
+/// <item>Serving rotates: it starts where the last tick stopped, so deferred candidates come first.</item>
+/// <item>Training goes to the served rows owed the most decisions served but not trained over the run (ties in rotation
+/// order), which keeps the training counts of equally served entities within one of each other.</item>
+/// </list>
+/// Per-entity state is kept by entity id. Each row's period, phase and deferral are also kept by position: while no row
 /// moved and no archetype's <see cref="DecisionPeriod"/> column was handed out for writing
-/// (<see cref="Archetype.WriteVersion"/>), a tick reads those instead of every chunk's column, with each row's
-/// deferral kept by position too; the scan compares eight rows at a time and lists the candidates; serving walks that
-/// list, and choosing who trains the served rows only.
+/// (<see cref="Archetype.WriteVersion"/>), a tick reads those instead of the chunks. The scan compares eight rows at a
+/// time and lists the candidates; serving walks that list, and choosing who trains walks the served rows.
 /// </summary>
 internal sealed partial class TickSchedule
 {
