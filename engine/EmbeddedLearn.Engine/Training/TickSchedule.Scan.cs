@@ -128,27 +128,29 @@ internal sealed partial class TickSchedule
     }
 
     /// <summary>Lists the candidates' positions, ascending, in <see cref="_candidates"/>: the rows due this tick
-    /// (<c>tick mod period == phase</c>, from the periods and phases kept by position) or deferred earlier; each
-    /// candidate's flags say whether its archetype trains. Returns the candidates and the trainable candidates.</summary>
+    /// (<c>tick mod period == phase</c>, from the periods and phases kept by position) or deferred earlier; records where
+    /// each archetype's rows end and whether it trains. Returns the candidates and the trainable candidates.</summary>
     private (int Candidates, int Trainable) MarkCandidates(List<(Archetype Archetype, ModelSpec Spec)> models, long tick)
     {
+        if (_archetypeEnds.Length < models.Count)
+        {
+            _archetypeEnds = new int[models.Count];
+            _archetypeTrains = new bool[models.Count];
+        }
+
         int position = 0;
         int candidates = 0;
         int trainables = 0;
-        foreach ((Archetype archetype, ModelSpec spec) in models)
+        for (int m = 0; m < models.Count; m++)
         {
+            (Archetype archetype, ModelSpec spec) = models[m];
             int end = position + archetype.EntityCount;
             int first = candidates;
             candidates = ListCandidates(position, end, tick, candidates);
             position = end;
-
-            byte trainable = spec.Trains(archetype) ? Trainable : (byte)0;
-            foreach (int p in _candidates.AsSpan(first, candidates - first))
-            {
-                _flags[p] = trainable;
-            }
-
-            trainables += trainable != 0 ? candidates - first : 0;
+            _archetypeEnds[m] = end;
+            _archetypeTrains[m] = spec.Trains(archetype);
+            trainables += _archetypeTrains[m] ? candidates - first : 0;
         }
 
         return (candidates, trainables);
@@ -178,6 +180,16 @@ internal sealed partial class TickSchedule
             uint rows = Vector128.Equals(Vector128.Create(phases), dues).ExtractMostSignificantBits()
                 | (Vector128.Equals(Vector128.Create(phases[4..]), dues).ExtractMostSignificantBits() << 4)
                 | (Vector128.GreaterThan(Vector128.CreateScalar(deferred).AsByte(), Vector128<byte>.Zero).ExtractMostSignificantBits() & 0xFF);
+            if (rows == 0xFF)
+            {
+                // All eight (every row due, as without decision periods): their positions in two stores.
+                Vector128<int> at = Vector128.Create(position);
+                (at + Vector128.Create(0, 1, 2, 3)).CopyTo(_candidates.AsSpan(count, 4));
+                (at + Vector128.Create(4, 5, 6, 7)).CopyTo(_candidates.AsSpan(count + 4, 4));
+                count += 8;
+                continue;
+            }
+
             for (; rows != 0; rows &= rows - 1)
             {
                 _candidates[count++] = position + BitOperations.TrailingZeroCount(rows);

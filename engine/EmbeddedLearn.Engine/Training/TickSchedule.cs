@@ -34,7 +34,9 @@ internal sealed partial class TickSchedule
     private readonly int[] _histogram = new int[256];
     private readonly ScheduleCosts _costs = new();
     private Entity[] _entities = new Entity[64];
-    private byte[] _flags = new byte[64]; // by position, meaningful for this tick's candidates only: Trainable, TrainsFlag
+    private byte[] _flags = new byte[64]; // by position, meaningful for this tick's served rows only: Trainable, TrainsFlag
+    private int[] _archetypeEnds = new int[4]; // by model archetype: the position after its last row
+    private bool[] _archetypeTrains = new bool[4]; // by model archetype: whether its rows train (ModelSpec.Trains)
     private bool[] _deferred = new bool[64]; // by entity id
     private byte[] _deferredAt = new byte[64]; // by position: 1 where the row's entity is deferred (valid as _period is)
     private int[] _owed = new int[64]; // decisions served minus decisions trained, by entity id
@@ -106,9 +108,12 @@ internal sealed partial class TickSchedule
         for (int k = 0; k < candidates.Length; k++)
         {
             int p = candidates[first + k < candidates.Length ? first + k : first + k - candidates.Length];
-            bool deferred = k >= Inferred;
-            _deferred[_entities[p].Id] = deferred;
-            _deferredAt[p] = deferred ? (byte)1 : (byte)0;
+            byte deferred = k >= Inferred ? (byte)1 : (byte)0;
+            if (_deferredAt[p] != deferred) // only a change touches the entity (a row deferred again stays as it is)
+            {
+                _deferredAt[p] = deferred;
+                _deferred[_entities[p].Id] = deferred != 0;
+            }
         }
 
         // The served candidates are a run of the ascending list that may wrap past its end: listed ascending, the
@@ -123,14 +128,22 @@ internal sealed partial class TickSchedule
     }
 
     /// <summary>Trains the <paramref name="train"/> served trainable rows owed the most (ties from the training
-    /// cursor on), then counts a decision owed to each served row that did not train. Walks the served rows only.</summary>
+    /// cursor on), then counts a decision owed to each served row that did not train. Walks the served rows only, and
+    /// writes their flags: whether their archetype trains, then whether they train.</summary>
     private void Train(int train)
     {
         ReadOnlySpan<int> served = _served.AsSpan(0, Inferred);
         int least = int.MaxValue;
+        int archetype = 0;
         foreach (int p in served)
         {
-            if ((_flags[p] & Trainable) != 0)
+            while (p >= _archetypeEnds[archetype])
+            {
+                archetype++;
+            }
+
+            _flags[p] = _archetypeTrains[archetype] ? Trainable : (byte)0;
+            if (_archetypeTrains[archetype])
             {
                 least = Math.Min(least, _owed[_entities[p].Id]);
             }
