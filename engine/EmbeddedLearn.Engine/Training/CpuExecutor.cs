@@ -127,8 +127,9 @@ public sealed class CpuExecutor : TickExecutor
         for (int s = first; s < end; s++)
         {
             var stage = (IBlockStage)stages[s];
-            bool observer = IsGamesOwn(stage) && stage.ObservesOnly;
-            if ((IsGamesOwn(stage) && !observer) || (observed && !observer))
+            bool own = IsGamesOwn(stage);
+            bool observer = own && stage.ObservesOnly;
+            if (!observer && (own || observed))
             {
                 return (true, false);
             }

@@ -12,9 +12,10 @@ namespace EmbeddedLearn.Training;
 /// by position, read again from the chunks' <see cref="DecisionPeriod"/> columns after a change.</summary>
 internal sealed partial class TickSchedule
 {
-    /// <summary>Fills the rows' candidate flags and (after a structural change: rows move only then) their entities,
-    /// checking the periods; a bad period leaves the schedule as it was (the entities it read are the world's). Returns
-    /// the candidates and the trainable candidates.</summary>
+    /// <summary>Lists this tick's candidates in <see cref="_candidates"/>, reading the rows' periods, phases and (after a
+    /// structural change: rows move only then) entities again first when they may have changed, checking the periods; a
+    /// bad period leaves the schedule as it was (the entities it read are the world's). Returns the candidates and the
+    /// trainable candidates.</summary>
     private (int Candidates, int Trainable) Scan(List<(Archetype Archetype, ModelSpec Spec)> models, int capacity, bool moved, long tick)
     {
         int total = 0;

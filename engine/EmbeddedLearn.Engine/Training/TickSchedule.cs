@@ -45,7 +45,6 @@ internal sealed partial class TickSchedule
     private long[] _periodVersions = new long[4]; // by model archetype: its DecisionPeriod column's write version when read
     private bool _periodsKnown; // _period and _phase hold every row's values as of _periodVersions
     private int[] _candidates = new int[64]; // the candidate positions this tick, ascending
-    private int _candidateCount;
     private int[] _served = new int[64]; // the positions served this tick, ascending
     private int _total;
     private World? _scannedWorld;
@@ -80,29 +79,34 @@ internal sealed partial class TickSchedule
         bool moved = !ReferenceEquals(world, _scannedWorld) || world.StructureVersion != _scannedVersion;
         _scannedWorld = null; // until the scan completes
         (int candidates, int trainable) = Scan(models, world.EntityCapacity, moved, tick);
-        _candidateCount = candidates;
         (_scannedWorld, _scannedVersion) = (world, world.StructureVersion);
 
         _inferCursor = _inferCursor < _total ? _inferCursor : 0; // the world shrank since the last tick
         _trainCursor = _trainCursor < _total ? _trainCursor : 0;
         (int serve, int train) = _costs.Plan(candidates, trainable, budget, parallelism, clock, FirstRowsPerWorker * parallelism);
-        Serve(serve);
+        Serve(_candidates.AsSpan(0, candidates), serve);
         Train(train);
     }
 
     /// <summary>Position <paramref name="p"/> (below twice the rows) wrapped into the rows.</summary>
     private int Wrap(int p) => p < _total ? p : p - _total;
 
+    /// <summary>The index of the first of <paramref name="ascending"/> at or after <paramref name="cursor"/> (its length when
+    /// none is): where a walk in rotation order starts.</summary>
+    private static int FirstAtOrAfter(ReadOnlySpan<int> ascending, int cursor)
+    {
+        int found = ascending.BinarySearch(cursor);
+        return found >= 0 ? found : ~found;
+    }
+
     /// <summary>What row <paramref name="id"/> is owed above the least owed, capped to the histogram.</summary>
     private int Bucket(int id, int least) => Math.Min(_owed[id] - least, _histogram.Length - 1);
 
-    /// <summary>Serves the first <paramref name="serve"/> candidates from the rotation cursor; defers the others. Walks
-    /// the candidates only. The served positions go to <see cref="_served"/>, ascending.</summary>
-    private void Serve(int serve)
+    /// <summary>Serves the first <paramref name="serve"/> of <paramref name="candidates"/> (ascending) from the rotation
+    /// cursor; defers the others. The served positions go to <see cref="_served"/>, ascending.</summary>
+    private void Serve(ReadOnlySpan<int> candidates, int serve)
     {
-        ReadOnlySpan<int> candidates = _candidates.AsSpan(0, _candidateCount);
-        int first = candidates.BinarySearch(_inferCursor); // the first candidate at or after the cursor
-        first = first >= 0 ? first : ~first;
+        int first = FirstAtOrAfter(candidates, _inferCursor);
         Inferred = Math.Min(serve, candidates.Length);
         Deferred = candidates.Length - Inferred;
         for (int k = 0; k < candidates.Length; k++)
@@ -168,8 +172,7 @@ internal sealed partial class TickSchedule
         int atThreshold = train - above;
         Trained = 0;
         int last = -1;
-        int first = served.BinarySearch(_trainCursor); // the first served position at or after the cursor
-        first = first >= 0 ? first : ~first;
+        int first = FirstAtOrAfter(served, _trainCursor);
         for (int k = 0; k < served.Length; k++)
         {
             int p = served[first + k < served.Length ? first + k : first + k - served.Length];
